@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { RecordSchema, ValueType } from '../schema/record-schema.js';
+import { isDuration } from '../format/duration.js';
+
+export type Category = 'source' | 'transform' | 'window' | 'join' | 'ml' | 'sink';
+
+export const CATEGORY_TITLES: Record<Category, string> = {
+  source: 'Sources',
+  transform: 'Transforms',
+  window: 'Time & windows',
+  join: 'Joins & enrichment',
+  ml: 'ML',
+  sink: 'Sinks',
+};
+
+export interface PortSpec {
+  name: string;
+  doc?: string;
+  /** Several edges may feed this input port (e.g. union). */
+  multiple?: boolean;
+}
+
+/** An expression inside a node's params, checked against the schema of one input port. */
+export interface ExpressionRef {
+  /** JSON path inside params, e.g. ['fields', 0, 'expr']. */
+  path: (string | number)[];
+  source: string;
+  port: string;
+  /** The type the result must have, e.g. boolean for a filter condition. */
+  expect?: ValueType;
+}
+
+/** A field name inside a node's params that must exist in an input's schema (e.g. keyBy). */
+export interface FieldRef {
+  path: (string | number)[];
+  field: string;
+  port: string;
+}
+
+export interface SchemaContext<P> {
+  params: P;
+  /** Schemas of the connected input ports (an unconnected port is absent). */
+  inputs: Record<string, RecordSchema>;
+  /** Result type of an expression over an input port's schema ('any' when it does not check). */
+  typeOf(expression: string, port?: string): ValueType;
+}
+
+export interface KindDefinition<K extends string = string, P = unknown> {
+  kind: K;
+  category: Category;
+  title: string;
+  /** Markdown; the first sentence is the palette tooltip. */
+  doc: string;
+  inputs: readonly PortSpec[];
+  /** Output ports; a function when they depend on params (e.g. route). */
+  outputs: readonly PortSpec[] | ((params: P) => PortSpec[]);
+  params: z.ZodType<P>;
+  /** Params a new node starts with in the designer (must validate). */
+  defaults: P;
+  /** Output record schema per output port. */
+  outputSchema(ctx: SchemaContext<P>): Record<string, RecordSchema>;
+  expressions?(params: P): ExpressionRef[];
+  fields?(params: P): FieldRef[];
+  /** True when the source ends by itself (file, generator with a limit). */
+  bounded?(params: P): boolean;
+  /** Params that hold secrets are referenced as { secret: NAME }, never inlined. */
+}
+
+export type AnyKindDefinition = KindDefinition<string, any>;
+
+export function defineKind<const K extends string, P>(def: KindDefinition<K, P>): KindDefinition<K, P> {
+  return def;
+}
+
+export function outputPorts<P>(def: KindDefinition<string, P>, params: P): PortSpec[] {
+  return typeof def.outputs === 'function' ? def.outputs(params) : [...def.outputs];
+}
+
+// --- param building blocks shared by the kinds --------------------------------------------
+
+/** An expression string; the inspector edits it in Monaco, the validator type-checks it. */
+export const expression = () => z.string().min(1, 'An expression is required').meta({ 'x-eddy': 'expression' });
+
+/** A field of the input records (a dotted path for nested fields). */
+export const fieldName = () =>
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'A field name, e.g. country or cart.total')
+    .meta({ 'x-eddy': 'field' });
+
+export const duration = () =>
+  z.string().refine((v) => isDuration(v), 'A duration such as 500ms, 10s, 5m, 4h or 1d').meta({ 'x-eddy': 'duration' });
+
+export const eventTimeParams = () =>
+  z.object({
+    field: fieldName().describe('Field with the event time: epoch milliseconds or an ISO-8601 string'),
+    maxOutOfOrderness: duration().default('0ms').describe('How late a record may arrive behind the newest one'),
+    idleTimeout: duration().optional().describe('After this long without records the source stops holding back the watermark'),
+  }).strict();
+
+export type EventTimeParams = z.infer<ReturnType<typeof eventTimeParams>>;
+
+/** Input schema of port `in`, or an open schema when it is not connected yet. */
+export const inputOf = (inputs: Record<string, RecordSchema>, port = 'in'): RecordSchema =>
+  inputs[port] ?? { fields: {}, open: true };

@@ -1,0 +1,33 @@
+import type { z } from 'zod';
+import { sourceGenerator } from './kinds/source-generator.js';
+import { sourceFile } from './kinds/source-file.js';
+import { filter } from './kinds/filter.js';
+import { map } from './kinds/map.js';
+import { windowKind } from './kinds/window.js';
+import { sinkFile, sinkLive, sinkLog } from './kinds/sinks.js';
+import type { AnyKindDefinition } from './define.js';
+
+/** Every node kind, one definition each. Adding a kind: one file in kinds/, one line here. */
+export const kinds = [sourceGenerator, sourceFile, filter, map, windowKind, sinkLive, sinkLog, sinkFile] as const;
+
+export type KindDef = (typeof kinds)[number];
+export type NodeKind = KindDef['kind'];
+/** The params type of a kind, as parsed (defaults applied). */
+export type ParamsOf<K extends NodeKind> = z.output<Extract<KindDef, { kind: K }>['params']>;
+
+export const NODE_KINDS = kinds.map((k) => k.kind) as NodeKind[];
+
+const byKind = new Map<string, AnyKindDefinition>(kinds.map((k) => [k.kind, k as AnyKindDefinition]));
+
+export function getKind(kind: string): AnyKindDefinition | undefined {
+  return byKind.get(kind);
+}
+
+export function isNodeKind(kind: string): kind is NodeKind {
+  return byKind.has(kind);
+}
+
+export * from './define.js';
+export * from './scenarios.js';
+export * from './serialize.js';
+export { AGGREGATE_FNS, keyFieldName, type AggregateFn, type WindowAggregate } from './kinds/window.js';

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { defineKind, expression, inputOf } from '../define.js';
+import type { FieldSchema } from '../../schema/record-schema.js';
+
+export const map = defineKind({
+  kind: 'map',
+  category: 'transform',
+  title: 'Map',
+  doc:
+    'Computes fields from expressions, e.g. `gross = amount * 1.19`. With `keep` the other input fields pass ' +
+    'through (a computed field of the same name replaces one); without it only the computed fields remain (as SQL SELECT).',
+  inputs: [{ name: 'in' }],
+  outputs: [{ name: 'out' }],
+  params: z.object({
+    fields: z.array(z.object({
+      name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'A field name: letters, digits and _'),
+      expr: expression(),
+    }).strict()).min(1, 'Add at least one field'),
+    keep: z.boolean().default(false).describe('Keep the input fields as well'),
+  }).strict(),
+  defaults: { fields: [{ name: 'value', expr: '1' }], keep: false },
+  outputSchema: ({ params, inputs, typeOf }) => {
+    const input = inputOf(inputs);
+    const fields: Record<string, FieldSchema> = params.keep ? { ...input.fields } : {};
+    for (const f of params.fields) fields[f.name] = { type: typeOf(f.expr) };
+    return { out: { fields, open: params.keep && input.open } };
+  },
+  expressions: (p) => p.fields.map((f, i) => ({ path: ['fields', i, 'expr'], source: f.expr, port: 'in' })),
+});

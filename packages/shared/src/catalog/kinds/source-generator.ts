@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { defineKind, duration } from '../define.js';
+import { SCENARIOS, SCENARIO_SCHEMAS } from '../scenarios.js';
+
+export const sourceGenerator = defineKind({
+  kind: 'source.generator',
+  category: 'source',
+  title: 'Generator',
+  doc:
+    'Generates realistic events for a scenario (clickstream, ad-events, nexmark, iot), deterministic for a given seed. ' +
+    'Event time advances by 1000/ratePerSec ms per event from `startTime`; `outOfOrderness` jitters it backwards ' +
+    'and sets the watermark bound.',
+  inputs: [],
+  outputs: [{ name: 'out' }],
+  params: z.object({
+    scenario: z.enum(SCENARIOS).default('clickstream'),
+    ratePerSec: z.number().min(0).max(10_000_000).default(100).describe('Events per second; 0 = as fast as possible'),
+    limit: z.number().int().min(0).default(0).describe('Stop after this many events; 0 = unbounded'),
+    seed: z.number().int().default(42),
+    outOfOrderness: duration().default('0ms').describe('Maximum backwards jitter of event time'),
+    keys: z.number().int().min(1).max(10_000_000).default(1000).describe('Distinct users (devices, bidders)'),
+    startTime: z.union([z.number(), z.string()]).optional()
+      .describe('Event time of the first event (epoch ms or ISO-8601); default: the moment the pipeline starts'),
+  }).strict(),
+  defaults: { scenario: 'clickstream', ratePerSec: 100, limit: 0, seed: 42, outOfOrderness: '0ms', keys: 1000 },
+  outputSchema: ({ params }) => ({ out: SCENARIO_SCHEMAS[params.scenario] }),
+  bounded: (p) => p.limit > 0,
+});

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { defineKind, duration, fieldName, inputOf, type FieldRef } from '../define.js';
+import { lookupField, type FieldSchema } from '../../schema/record-schema.js';
+
+export const AGGREGATE_FNS = [
+  'count', 'sum', 'avg', 'min', 'max', 'count_distinct', 'first', 'last', 'p50', 'p95', 'p99',
+] as const;
+export type AggregateFn = (typeof AGGREGATE_FNS)[number];
+
+const aggregate = z.object({
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'A field name: letters, digits and _'),
+  fn: z.enum(AGGREGATE_FNS),
+  field: fieldName().optional().describe('Input field (not needed for count)'),
+}).strict();
+
+export type WindowAggregate = z.infer<typeof aggregate>;
+
+/** Output field name of a key path: `cart.country` → `cart_country`. */
+export const keyFieldName = (path: string): string => path.replace(/\./g, '_');
+
+const NUMERIC_FNS: ReadonlySet<AggregateFn> = new Set(['sum', 'avg', 'p50', 'p95', 'p99']);
+
+export const windowKind = defineKind({
+  kind: 'window',
+  category: 'window',
+  title: 'Window',
+  doc:
+    'Groups records by `keyBy` into event-time windows and aggregates each: tumbling (`size`), sliding ' +
+    '(`size`, `slide`) or session (`gap`). Windows are aligned to epoch 0 and cover [start, end). A window fires ' +
+    'when the watermark passes its end plus `allowedLateness`; later records go to the `late` port. Rows carry ' +
+    '`window_start`, `window_end` (epoch ms), the key fields and one field per aggregate.',
+  inputs: [{ name: 'in' }],
+  outputs: [{ name: 'out' }, { name: 'late', doc: 'Records that arrived after their window fired' }],
+  params: z.object({
+    type: z.enum(['tumbling', 'sliding', 'session']).default('tumbling'),
+    size: duration().optional().describe('Window length (tumbling, sliding)'),
+    slide: duration().optional().describe('How far a sliding window advances'),
+    gap: duration().optional().describe('Inactivity that closes a session'),
+    keyBy: z.array(fieldName()).default([]).describe('Fields to group by'),
+    aggregates: z.array(aggregate).min(1, 'Add at least one aggregate'),
+    allowedLateness: duration().default('0ms'),
+  }).strict().superRefine((p, ctx) => {
+    if (p.type !== 'session' && !p.size) ctx.addIssue({ code: 'custom', path: ['size'], message: `A ${p.type} window needs a size` });
+    if (p.type === 'sliding' && !p.slide) ctx.addIssue({ code: 'custom', path: ['slide'], message: 'A sliding window needs a slide' });
+    if (p.type === 'session' && !p.gap) ctx.addIssue({ code: 'custom', path: ['gap'], message: 'A session window needs a gap' });
+    const seen = new Set<string>(['window_start', 'window_end', ...p.keyBy.map(keyFieldName)]);
+    p.aggregates.forEach((a, i) => {
+      if (a.fn !== 'count' && !a.field) ctx.addIssue({ code: 'custom', path: ['aggregates', i, 'field'], message: `${a.fn} needs a field` });
+      if (seen.has(a.name)) ctx.addIssue({ code: 'custom', path: ['aggregates', i, 'name'], message: `Output field '${a.name}' is defined twice` });
+      seen.add(a.name);
+    });
+  }),
+  defaults: { type: 'tumbling', size: '10s', keyBy: [], aggregates: [{ name: 'count', fn: 'count' }], allowedLateness: '0ms' },
+  outputSchema: ({ params, inputs }) => {
+    const input = inputOf(inputs);
+    const fields: Record<string, FieldSchema> = {
+      window_start: { type: 'number', timestamp: true, doc: 'Window start, epoch ms' },
+      window_end: { type: 'number', doc: 'Window end (exclusive), epoch ms' },
+    };
+    for (const k of params.keyBy) fields[keyFieldName(k)] = { type: lookupField(input, k.split('.'))?.type ?? 'any' };
+    for (const a of params.aggregates) {
+      const source = a.field ? lookupField(input, a.field.split('.'))?.type ?? 'any' : 'any';
+      const type = a.fn === 'count' || a.fn === 'count_distinct' || NUMERIC_FNS.has(a.fn) ? 'number' : source;
+      fields[a.name] = { type };
+    }
+    return { out: { fields }, late: input };
+  },
+  fields: (p) => {
+    const refs: FieldRef[] = p.keyBy.map((field, i) => ({ path: ['keyBy', i], field, port: 'in' }));
+    p.aggregates.forEach((a, i) => { if (a.field) refs.push({ path: ['aggregates', i, 'field'], field: a.field, port: 'in' }); });
+    return refs;
+  },
+});

@@ -1,0 +1,34 @@
+import { PIPELINE_FORMAT } from './document.js';
+import type { ValidationIssue } from '../validate/issues.js';
+
+const FORMAT_RE = /^eddy\/pipeline@(\d+)$/;
+export const CURRENT_FORMAT_VERSION = 1;
+
+/**
+ * Upgrades a document of an older format version, one step at a time. Version 1 is the
+ * first, so the table is empty; a later version adds `{ 1: (doc) => v2doc }` here.
+ */
+const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {};
+
+export type MigrationResult =
+  | { ok: true; document: Record<string, unknown>; from: number }
+  | { ok: false; error: ValidationIssue };
+
+export function migrateDocument(doc: Record<string, unknown>): MigrationResult {
+  const format = doc.format;
+  if (format === undefined) {
+    return { ok: false, error: { code: 'unknown_format', path: 'format', message: `Missing 'format': expected '${PIPELINE_FORMAT}'` } };
+  }
+  const m = typeof format === 'string' ? FORMAT_RE.exec(format) : null;
+  const version = m ? Number(m[1]) : NaN;
+  if (!m || version < 1 || version > CURRENT_FORMAT_VERSION) {
+    return {
+      ok: false,
+      error: { code: 'unknown_format', path: 'format',
+        message: `Unknown format version ${JSON.stringify(format)}: this Eddy reads '${PIPELINE_FORMAT}' (and migrates older versions)` },
+    };
+  }
+  let current = doc;
+  for (let v = version; v < CURRENT_FORMAT_VERSION; v++) current = MIGRATIONS[v](current);
+  return { ok: true, document: current, from: version };
+}

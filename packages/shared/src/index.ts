@@ -1,0 +1,12 @@
+export * from './schema/record-schema.js';
+export * from './format/document.js';
+export * from './format/duration.js';
+export * from './format/migrate.js';
+export * from './catalog/index.js';
+export * from './validate/issues.js';
+export * from './validate/validate.js';
+export type { NodeSchemas } from './validate/infer.js';
+export type { GraphInfo } from './validate/graph.js';
+export * from './protocol/metrics.js';
+export * from './protocol/events.js';
+export * from './expr/index.js';

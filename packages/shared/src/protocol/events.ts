@@ -1,0 +1,40 @@
+import type { DeadLetter, PipelineMetrics, PipelineStatus } from './metrics.js';
+
+/** Rows of a sink.live node, newest first. */
+export interface RowsPayload { pipelineId: string; nodeId: string; rows: Record<string, unknown>[]; total: number }
+export interface SamplePayload { pipelineId: string; edge: string; records: Record<string, unknown>[] }
+export interface DeadLetterPayload { pipelineId: string; deadLetter: DeadLetter }
+
+/** Socket.io events, typed once for server and web app. */
+export interface ServerToClientEvents {
+  metrics: (payload: PipelineMetrics) => void;
+  status: (payload: PipelineStatus) => void;
+  rows: (payload: RowsPayload) => void;
+  sample: (payload: SamplePayload) => void;
+  deadLetter: (payload: DeadLetterPayload) => void;
+  error: (payload: ApiError) => void;
+}
+
+export interface ClientToServerEvents {
+  subscribe: (payload: { pipelineId: string }) => void;
+  unsubscribe: (payload: { pipelineId: string }) => void;
+}
+
+/** Every error the API returns: `{ error: { code, message, details } }`. */
+export interface ApiError { error: { code: string; message: string; details?: unknown } }
+
+/** Stored pipeline as listed and read by the REST API. */
+export interface PipelineSummary {
+  id: string;
+  name: string;
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+  state: PipelineStatus['state'];
+}
+
+export interface PipelineRecord extends PipelineSummary {
+  document: import('../format/document.js').PipelineDocument;
+}
+
+export const SOCKET_METRICS_INTERVAL_MS = 1000;

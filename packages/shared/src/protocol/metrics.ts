@@ -1,0 +1,51 @@
+/** Latency percentiles in milliseconds (from an HDR histogram). */
+export interface LatencySummary { p50: number; p95: number; p99: number; max: number; count: number }
+
+/** Live figures of one node; the same shape in REST, socket events and `eddy run`. */
+export interface NodeMetrics {
+  recordsIn: number;
+  recordsOut: number;
+  /** Records out per second over the last second (records in, for sinks). */
+  ratePerSec: number;
+  ratePerSecIn: number;
+  /** Time from the source emitting a record to this node handling it. */
+  latencyMs: LatencySummary;
+  /** Event-time watermark (epoch ms) this node has reached; null before the first one. */
+  watermark: number | null;
+  /** Wall-clock now minus watermark, ms; null before the first watermark. */
+  watermarkLagMs: number | null;
+  lateRecords: number;
+  errors: number;
+  stateKeys: number;
+  stateBytes: number;
+  /** Share of the last second a node's output waited on downstream (0..1). */
+  backpressure: number;
+}
+
+export interface PipelineMetrics {
+  pipelineId: string;
+  /** Wall-clock ms of this snapshot. */
+  at: number;
+  nodes: Record<string, NodeMetrics>;
+  deadLetters: number;
+  checkpoints: { count: number; lastDurationMs: number | null; lastSizeBytes: number | null };
+}
+
+export type PipelineState = 'running' | 'stopped' | 'finished' | 'failed';
+
+export interface PipelineStatus {
+  pipelineId: string;
+  state: PipelineState;
+  startedAt: number | null;
+  endedAt: number | null;
+  /** Set when state is 'failed'. */
+  error: string | null;
+  revision: number | null;
+}
+
+export interface DeadLetter {
+  nodeId: string;
+  reason: string;
+  record: unknown;
+  at: number;
+}
