@@ -1,0 +1,175 @@
+import {
+  edgeFromPort, edgeToPort, getKind, parsePipeline, validatePipeline, PipelineValidationError,
+  type DeadLetter, type NodeMetrics, type PipelineDocument, type PipelineMetrics, type RecordSchema,
+} from '@eddy/shared';
+import type { JobHandle, JobOptions, JobOutcome, JobState } from '../api.js';
+import { Mailbox } from './async.js';
+import { NodeRuntime } from './node-runtime.js';
+import { SourceDriver } from './source-driver.js';
+import { isSourceOperator, type OperatorContext } from './operator.js';
+import { operatorFactories } from '../operators/index.js';
+import { MemoryStateBackend, type KeyedStateBackend } from '../state/keyed-state.js';
+import { NodeMetricsRecorder } from '../metrics/node-metrics.js';
+import { DeadLetterList } from './dead-letters.js';
+import { LiveRows } from '../sinks/live-rows.js';
+import { ArraySource } from '../sources/array-source.js';
+
+/** Validates a document and builds a job; throws PipelineValidationError on bad input. */
+export function createJob(document: unknown, options: JobOptions): JobHandle {
+  return new Job(document, options);
+}
+
+class Job implements JobHandle {
+  readonly document: PipelineDocument;
+  state: JobState = 'created';
+  readonly done: Promise<JobOutcome>;
+  private settle!: (outcome: JobOutcome) => void;
+  private readonly nodes: NodeRuntime[] = [];
+  private readonly states = new Map<string, KeyedStateBackend>();
+  private readonly contexts = new Map<string, OperatorContext>();
+  private readonly drivers: SourceDriver[] = [];
+  private readonly mailbox = new Mailbox();
+  private readonly abort = new AbortController();
+  private readonly deadLetterList: DeadLetterList;
+  private readonly liveRows: LiveRows;
+  private readonly clock = () => performance.now();
+  private readonly wallClock: () => number;
+  private stopping: Promise<void> | null = null;
+  private startedAt: number | null = null;
+
+  constructor(input: unknown, private readonly options: JobOptions) {
+    const result = validatePipeline(input);
+    if (!result.ok || !result.document || !result.graph || !result.schemas) throw new PipelineValidationError(result.errors);
+    this.document = result.document;
+    this.wallClock = options.now ?? Date.now;
+    this.done = new Promise((resolve) => { this.settle = resolve; });
+    this.deadLetterList = new DeadLetterList((dl) => options.onDeadLetter?.(dl));
+    this.liveRows = new LiveRows((nodeId, rows, total) => options.onRows?.(nodeId, rows, total));
+
+    const byId = new Map<string, NodeRuntime>();
+    for (const id of result.graph.order) {
+      const node = this.document.nodes[result.graph.indexOf.get(id)!];
+      const inputSchemas: Record<string, RecordSchema> = {};
+      for (const e of result.graph.incoming.get(id)!) {
+        const s = result.schemas[e.from]?.[edgeFromPort(e)];
+        if (s) inputSchemas[edgeToPort(e)] = s;
+      }
+      const state = new MemoryStateBackend();
+      this.states.set(id, state);
+      const metrics = new NodeMetricsRecorder(options.metrics !== false);
+      let runtime: NodeRuntime;
+      const ctx: OperatorContext = {
+        node, document: this.document, inputSchemas, baseDir: options.baseDir, state,
+        emit: (batch, port = 'out') => runtime.collect(batch, port),
+        deadLetter: (record, reason) => { metrics.errors++; this.deadLetterList.add(id, record, reason, this.wallClock()); },
+        countLate: (n) => { metrics.lateRecords += n; },
+        currentWatermark: () => runtime.currentWatermark(),
+        clock: this.clock,
+        now: this.wallClock,
+        log: options.log ?? ((line) => process.stdout.write(line + '\n')),
+        publishRows: (rows, total) => this.liveRows.publish(id, rows, total),
+      };
+      const factory = operatorFactories[node.kind as keyof typeof operatorFactories];
+      let operator = factory(node as never, ctx);
+      const replacement = options.inputs?.[id];
+      if (replacement && isSourceOperator(operator)) {
+        operator = new ArraySource(replacement, operator.eventTime, options.inputChunkSize ?? 1);
+      }
+      runtime = new NodeRuntime(id, node.kind, operator, metrics, this.clock, options.tap);
+      this.contexts.set(id, ctx);
+      byId.set(id, runtime);
+      this.nodes.push(runtime);
+    }
+    for (const e of this.document.edges) byId.get(e.from)!.connect(edgeFromPort(e), byId.get(e.to)!, edgeToPort(e));
+    for (const runtime of this.nodes) {
+      if (!isSourceOperator(runtime.operator)) continue;
+      this.drivers.push(new SourceDriver(runtime, runtime.operator, this.document.settings, this.mailbox, this.clock,
+        this.wallClock, this.contexts.get(runtime.id)!.deadLetter, (err) => this.fail(err)));
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'created') throw new Error(`A job starts once; this one is ${this.state}`);
+    this.state = 'running';
+    this.startedAt = this.wallClock();
+    try {
+      for (const n of this.nodes) await n.operator.open?.(this.contexts.get(n.id)!);
+    } catch (err) {
+      await this.fail(err);
+      return;
+    }
+    const runs = this.drivers.map((d) => d.run(this.abort.signal));
+    Promise.all(runs).then(
+      async () => {
+        if (this.abort.signal.aborted) return;
+        await this.mailbox.idle();
+        await this.finish('finished');
+      },
+      (err) => this.fail(err),
+    );
+  }
+
+  stop(): Promise<void> {
+    if (this.state !== 'running' && this.state !== 'created') return this.stopping ?? Promise.resolve();
+    return this.finish('stopped');
+  }
+
+  private finish(state: 'finished' | 'stopped', error?: Error): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.abort.abort();
+    this.stopping = (async () => {
+      await this.mailbox.idle();
+      let closeError: Error | undefined;
+      for (const n of this.nodes) {
+        try {
+          await n.operator.close?.();
+        } catch (err) {
+          closeError ??= err as Error;
+        }
+      }
+      this.liveRows.flushAll();
+      const outcome: JobOutcome = error ?? closeError ? { state: 'failed', error: error ?? closeError } : { state };
+      this.state = outcome.state;
+      this.settle(outcome);
+    })();
+    return this.stopping;
+  }
+
+  private fail(err: unknown): Promise<void> {
+    const error = err instanceof Error ? err : new Error(String(err));
+    return this.finish('stopped', error);
+  }
+
+  metrics(): PipelineMetrics {
+    const nodes: Record<string, NodeMetrics> = {};
+    for (const n of this.nodes) nodes[n.id] = this.snapshotNode(n);
+    return {
+      pipelineId: this.options.pipelineId ?? this.document.name,
+      at: this.wallClock(),
+      nodes,
+      deadLetters: this.deadLetterList.total,
+      checkpoints: { count: 0, lastDurationMs: null, lastSizeBytes: null },
+    };
+  }
+
+  nodeMetrics(nodeId: string): NodeMetrics | undefined {
+    const n = this.nodes.find((x) => x.id === nodeId);
+    return n && this.snapshotNode(n);
+  }
+
+  rows(nodeId: string): Record<string, unknown>[] {
+    return this.liveRows.rows(nodeId);
+  }
+
+  deadLetters(): DeadLetter[] {
+    return this.deadLetterList.list();
+  }
+
+  private snapshotNode(n: NodeRuntime): NodeMetrics {
+    const state = this.states.get(n.id)!;
+    const isSink = getKind(n.kind)?.category === 'sink';
+    return n.metrics.snapshot(this.clock(), this.wallClock(), { keys: state.keyCount(), bytes: state.approximateBytes() }, isSink);
+  }
+}
+
+export { parsePipeline };

@@ -1,0 +1,74 @@
+import type { PipelineDocument, PipelineNode, RecordSchema } from '@eddy/shared';
+import type { Batch, Rec } from './batch.js';
+import type { KeyedStateBackend } from '../state/keyed-state.js';
+
+/** A checkpoint barrier (Chandy–Lamport, as Flink's asynchronous barrier snapshots). */
+export interface CheckpointBarrier { id: number; timestamp: number }
+
+/**
+ * What an operator may do. Emitted batches are collected and handed downstream by the
+ * executor after the current call returns, so operators stay synchronous and simple.
+ */
+export interface OperatorContext {
+  readonly node: PipelineNode;
+  readonly document: PipelineDocument;
+  /** Record schema of each connected input port, as inferred by the validator. */
+  readonly inputSchemas: Record<string, RecordSchema>;
+  readonly baseDir: string;
+  readonly state: KeyedStateBackend;
+  emit(batch: Batch, port?: string): void;
+  /** A bad record leaves the stream with a reason; the pipeline keeps running. */
+  deadLetter(record: unknown, reason: string): void;
+  /** Counts records that arrived after their window fired (metrics). */
+  countLate(n: number): void;
+  currentWatermark(): number;
+  /** Monotonic milliseconds (for latency). */
+  clock(): number;
+  /** Wall-clock epoch milliseconds (ingestion time, generator start). */
+  now(): number;
+  log(line: string): void;
+  /** sink.live: publish the latest rows. */
+  publishRows(rows: Rec[], total: number): void;
+}
+
+/**
+ * The operator lifecycle (as Arroyo's and Flink's): open → processBatch / onWatermark /
+ * onTimer / onCheckpoint … → close. A returned promise means "not done yet": the
+ * executor waits for it before handing the operator more, which is how a slow sink
+ * slows its sources.
+ */
+export interface Operator {
+  open?(ctx: OperatorContext): void | Promise<void>;
+  processBatch(batch: Batch, port: string): void | Promise<void>;
+  /** Called when the minimum watermark over all inputs advances. */
+  onWatermark?(watermark: number): void | Promise<void>;
+  onTimer?(time: number): void | Promise<void>;
+  /** Returns the operator's state snapshot for this checkpoint. */
+  onCheckpoint?(barrier: CheckpointBarrier): unknown | Promise<unknown>;
+  /** Flushes and releases resources. Called once, also after failure. */
+  close?(): void | Promise<void>;
+}
+
+/** A source produces records; the SourceDriver adds event time, watermarks and batching. */
+export interface SourceOperator extends Operator {
+  readonly isSource: true;
+  /** Event time configuration; undefined = ingestion time. */
+  readonly eventTime: { field: string; maxOutOfOrdernessMs: number; idleTimeoutMs?: number } | undefined;
+  readonly bounded: boolean;
+  /** Runs until the input is exhausted (bounded) or `signal` aborts; awaits `out.push` for backpressure. */
+  run(out: SourceOutput, signal: AbortSignal): Promise<void>;
+}
+
+export interface SourceOutput {
+  /** Hands records to the graph; await the result before producing more. */
+  push(records: Rec[]): void | Promise<void>;
+  /** A record that could not be parsed. */
+  deadLetter(raw: unknown, reason: string): void;
+}
+
+export const isSourceOperator = (op: Operator): op is SourceOperator => (op as SourceOperator).isSource === true;
+
+/** Sources and operators processBatch never see: sources get no input. */
+export const noInput = (): never => {
+  throw new Error('A source has no input');
+};

@@ -1,0 +1,128 @@
+import type { PipelineSettings } from '@eddy/shared';
+import { END_OF_TIME, type Batch, type Rec } from './batch.js';
+import type { SourceOperator, SourceOutput } from './operator.js';
+import type { NodeRuntime } from './node-runtime.js';
+import { andThen, type Mailbox, type MaybePromise } from './async.js';
+import { makeTimestampExtractor, WatermarkTracker } from '../time/event-time.js';
+
+/** Microbatch mode flushes early past this many records, so a fast source cannot grow a batch without bound. */
+const MAX_MICROBATCH = 65_536;
+
+/**
+ * Drives one source: stamps event time, tracks its watermark per record, and hands
+ * records to the graph at once (native) or every `batchIntervalMs` (microbatch).
+ */
+export class SourceDriver implements SourceOutput {
+  private readonly tracker: WatermarkTracker;
+  private readonly extract: ((r: Rec) => number) | undefined;
+  private buffer: Batch | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly node: NodeRuntime,
+    private readonly source: SourceOperator,
+    private readonly settings: PipelineSettings,
+    private readonly mailbox: Mailbox,
+    private readonly clock: () => number,
+    private readonly wallClock: () => number,
+    private readonly onDeadLetter: (record: unknown, reason: string) => void,
+    private readonly onFailure: (err: unknown) => void,
+  ) {
+    const et = source.eventTime;
+    this.tracker = new WatermarkTracker(et?.maxOutOfOrdernessMs ?? 0);
+    this.extract = et ? makeTimestampExtractor(et.field) : undefined;
+  }
+
+  /** Runs the source to its end; emits the final watermark only when the input is exhausted. */
+  async run(signal: AbortSignal): Promise<void> {
+    try {
+      await this.source.run(this, signal);
+    } finally {
+      if (this.flushTimer) clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
+    if (signal.aborted) return;
+    await this.flush();
+    await this.mailbox.run(() => this.node.receiveWatermark(END_OF_TIME, -1));
+  }
+
+  push(records: Rec[]): MaybePromise {
+    const n = records.length;
+    if (n === 0) return;
+    const arrivedAt = this.clock();
+    const times = new Array<number>(n);
+    const wms = new Array<number>(n);
+    const tracker = this.tracker;
+    let kept = records;
+    if (this.extract) {
+      let bad: number[] | undefined;
+      for (let i = 0; i < n; i++) {
+        let ts: number;
+        try {
+          ts = this.extract(records[i]);
+        } catch (err) {
+          (bad ??= []).push(i);
+          this.onDeadLetter(records[i], (err as Error).message);
+          continue;
+        }
+        wms[i] = tracker.current;
+        times[i] = ts;
+        tracker.observe(ts);
+      }
+      if (bad) {
+        const skip = new Set(bad);
+        kept = records.filter((_r, i) => !skip.has(i));
+        const keptTimes = times.filter((_t, i) => !skip.has(i));
+        const keptWms = wms.filter((_w, i) => !skip.has(i));
+        return this.accept({ records: kept, times: keptTimes, wms: keptWms, arrivedAt });
+      }
+    } else {
+      // Ingestion time: records are in order by construction.
+      const now = this.wallClock();
+      for (let i = 0; i < n; i++) {
+        wms[i] = tracker.current;
+        times[i] = now;
+        tracker.observe(now);
+      }
+    }
+    return this.accept({ records: kept, times, wms, arrivedAt });
+  }
+
+  deadLetter(raw: unknown, reason: string): void {
+    this.onDeadLetter(raw, reason);
+  }
+
+  private accept(batch: Batch): MaybePromise {
+    if (batch.records.length === 0) return;
+    if (this.settings.mode === 'native') return this.deliver(batch);
+    if (!this.buffer) {
+      this.buffer = { records: [], times: [], wms: [], arrivedAt: batch.arrivedAt };
+      // A slow source's partial batch still leaves on time.
+      this.flushTimer = setTimeout(() => {
+        Promise.resolve().then(() => this.flush()).catch(this.onFailure);
+      }, this.settings.batchIntervalMs);
+    }
+    const b = this.buffer;
+    for (let i = 0; i < batch.records.length; i++) {
+      b.records.push(batch.records[i]);
+      b.times.push(batch.times[i]);
+      b.wms.push(batch.wms[i]);
+    }
+    if (b.records.length >= MAX_MICROBATCH || this.clock() - b.arrivedAt >= this.settings.batchIntervalMs) return this.flush();
+  }
+
+  private flush(): MaybePromise {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batch = this.buffer;
+    if (!batch) return;
+    this.buffer = null;
+    return this.deliver(batch);
+  }
+
+  private deliver(batch: Batch): MaybePromise {
+    const wm = this.tracker.current;
+    return this.mailbox.run(() =>
+      andThen(this.node.emitFromSource(batch), () => this.node.receiveWatermark(wm, -1)));
+  }
+}

@@ -1,0 +1,43 @@
+import type { Rec } from '../core/batch.js';
+
+/** Reads a record's event time: epoch ms (number or numeric string) or an ISO-8601 string. */
+export function makeTimestampExtractor(field: string): (record: Rec) => number {
+  const path = field.split('.');
+  const read = path.length === 1
+    ? (r: Rec) => r[field]
+    : (r: Rec) => {
+      let v: unknown = r;
+      for (const p of path) v = v == null ? undefined : (v as Rec)[p];
+      return v;
+    };
+  return (record) => {
+    const v = read(record);
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+    if (typeof v === 'string' && v !== '') {
+      const n = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : Date.parse(v);
+      if (Number.isFinite(n)) return n;
+    }
+    throw new TypeError(v === undefined || v === null
+      ? `Event time field '${field}' is missing`
+      : `Event time field '${field}' is not epoch ms or ISO-8601: ${JSON.stringify(v)}`);
+  };
+}
+
+/**
+ * Bounded out-of-orderness watermarks, per record (as Flink's BoundedOutOfOrdernessWatermarks
+ * but advancing after every record so the answer does not depend on batching):
+ * watermark = max event time seen - maxOutOfOrderness - 1.
+ */
+export class WatermarkTracker {
+  private maxTs = -Infinity;
+  current = -Infinity;
+
+  constructor(private readonly maxOutOfOrdernessMs: number) {}
+
+  observe(ts: number): void {
+    if (ts > this.maxTs) {
+      this.maxTs = ts;
+      this.current = ts - this.maxOutOfOrdernessMs - 1;
+    }
+  }
+}
