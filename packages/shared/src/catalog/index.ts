@@ -30,4 +30,5 @@ export function isNodeKind(kind: string): kind is NodeKind {
 export * from './define.js';
 export * from './scenarios.js';
 export * from './serialize.js';
+export { renderNodeReference } from './reference.js';
 export { AGGREGATE_FNS, keyFieldName, type AggregateFn, type WindowAggregate } from './kinds/window.js';

@@ -1,0 +1,50 @@
+// Lint guards the architecture (DESIGN §1): web → shared; server → runtime → shared; the
+// runtime knows no HTTP; the server knows no operator internals. And no user text runs as code.
+import tseslint from 'typescript-eslint';
+
+const noCodeFromText = {
+  'no-eval': 'error',
+  'no-implied-eval': 'error',
+  'no-new-func': 'error',
+};
+
+const restrict = (patterns, paths = []) => ({
+  'no-restricted-imports': ['error', { patterns, paths }],
+});
+
+const nodeVm = [{ group: ['node:vm', 'vm'], message: 'Never run user text as code: parse and compile expressions to closures.' }];
+const http = { group: ['express', 'socket.io', 'node:http', 'http', 'node:https', 'https', '@eddy/server', '**/apps/server/**'],
+  message: 'The runtime knows nothing of HTTP or sockets.' };
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'test-results/**', 'playwright-report/**', '.test-out/**', 'data/**'] },
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parser: tseslint.parser },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: { ...noCodeFromText },
+  },
+  {
+    files: ['packages/shared/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict([...nodeVm,
+      { group: ['node:*', '@eddy/runtime', '@eddy/server', '**/packages/runtime/**', '**/apps/**'],
+        message: 'shared is pure TypeScript for browser and Node: no Node modules, no runtime or server code.' }]),
+  },
+  {
+    files: ['packages/runtime/src/**/*.ts'],
+    rules: restrict([...nodeVm, http]),
+  },
+  {
+    files: ['apps/server/src/**/*.ts'],
+    rules: restrict([...nodeVm,
+      { group: ['@eddy/runtime/*', '**/packages/runtime/**'],
+        message: 'The server uses only the runtime\'s public API (import from @eddy/runtime).' }]),
+  },
+  {
+    files: ['apps/web/src/**/*.ts', 'apps/web/src/**/*.tsx'],
+    rules: restrict([...nodeVm,
+      { group: ['@eddy/runtime', '@eddy/runtime/*', '@eddy/server', '@eddy/server/*', '**/packages/runtime/**', '**/apps/server/**', 'node:*'],
+        message: 'The web app imports only @eddy/shared.' }]),
+  },
+);

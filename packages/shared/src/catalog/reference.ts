@@ -1,0 +1,65 @@
+import { CATEGORY_TITLES, type AnyKindDefinition, type Category } from './define.js';
+import { catalogEntry } from './serialize.js';
+
+interface JsonSchema {
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  default?: unknown;
+  description?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  'x-eddy'?: string;
+}
+
+function typeText(s: JsonSchema): string {
+  if (s['x-eddy'] === 'expression') return 'expression';
+  if (s['x-eddy'] === 'duration') return 'duration';
+  if (s['x-eddy'] === 'field') return 'field';
+  if (s.enum) return s.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
+  if (s.anyOf) return s.anyOf.map(typeText).join(' \\| ');
+  if (s.type === 'array' && s.items) return `list of ${s.items.properties ? `{ ${Object.keys(s.items.properties).join(', ')} }` : typeText(s.items)}`;
+  if (s.type === 'object' && s.properties) return `{ ${Object.keys(s.properties).join(', ')} }`;
+  return Array.isArray(s.type) ? s.type.join(' \\| ') : s.type ?? 'any';
+}
+
+/** The node reference (docs/nodes.md), rendered from the catalog so it cannot drift from the code. */
+export function renderNodeReference(kinds: readonly AnyKindDefinition[]): string {
+  const out: string[] = [
+    '# Node reference',
+    '',
+    '<!-- Generated from packages/shared/src/catalog by `npm run docs`. Do not edit by hand. -->',
+    '',
+    'Every node kind, grouped as in the palette. Params marked *required* have no default;',
+    'durations are strings such as `500ms`, `10s`, `5m`; expressions use the',
+    '[expression language](expressions.md).',
+    '',
+  ];
+  for (const category of Object.keys(CATEGORY_TITLES) as Category[]) {
+    const inCategory = kinds.filter((k) => k.category === category);
+    if (!inCategory.length) continue;
+    out.push(`## ${CATEGORY_TITLES[category]}`, '');
+    for (const def of inCategory) {
+      const entry = catalogEntry(def);
+      const schema = entry.paramsSchema as JsonSchema;
+      out.push(`### ${def.title} — \`${def.kind}\``, '', def.doc, '');
+      const ports = (list: { name: string; doc?: string }[]) => list.map((p) => `\`${p.name}\`${p.doc ? ` (${p.doc})` : ''}`).join(', ') || '—';
+      out.push(`Inputs: ${ports(entry.inputs)}. Outputs: ${ports(entry.outputs)}.`, '');
+      const props = Object.entries(schema.properties ?? {});
+      if (props.length) {
+        out.push('| param | type | default | description |', '|---|---|---|---|');
+        for (const [name, p] of props) {
+          const required = schema.required?.includes(name) && p.default === undefined;
+          const dflt = p.default === undefined ? (required ? '*required*' : '') : `\`${JSON.stringify(p.default)}\``;
+          out.push(`| \`${name}\` | ${typeText(p)} | ${dflt} | ${(p.description ?? '').replace(/\|/g, '\\|')} |`);
+        }
+        out.push('');
+      }
+      const example = { id: def.kind.replace(/\W/g, '_'), kind: def.kind, params: def.defaults };
+      out.push('Example:', '', '```json', JSON.stringify(example, null, 2), '```', '');
+    }
+  }
+  return out.join('\n');
+}
