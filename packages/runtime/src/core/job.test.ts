@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { PipelineValidationError } from '@eddy/shared';
 import { createJob } from './job.js';
 import { runPipeline } from '../harness/run-pipeline.js';
+import { GeneratorSource } from '../sources/generator/generator-source.js';
+import { paramsOf } from '../test-utils/params.js';
 
 const doc = (nodes: unknown[], edges: unknown[], settings: Record<string, unknown> = {}) =>
   ({ format: 'eddy/pipeline@1', name: 't', settings, nodes, edges });
@@ -18,6 +20,7 @@ const tempDir = () => {
 afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
 
 const viewsPerCountry = (limit: number, mode = 'native') => doc([
+  
   { id: 'clicks', kind: 'source.generator', params: { scenario: 'clickstream', ratePerSec: 0, limit, seed: 3, outOfOrderness: '3s', startTime: 0 } },
   { id: 'views', kind: 'filter', params: { where: "event_type = 'page_view'" } },
   { id: 'gross', kind: 'map', params: { keep: true, fields: [{ name: 'gross', expr: 'ROUND(price * 1.19, 2)' }] } },
@@ -54,8 +57,16 @@ describe('Job', () => {
   });
 
   it('gives the same rows and late records in native and microbatch mode', async () => {
-    const native = await runPipeline(viewsPerCountry(30_000, 'native'));
-    const micro = await runPipeline(viewsPerCountry(30_000, 'microbatch'), {}, { batchIntervalMs: 5 });
+    // Clicks jittered by up to 3 s, read with a 1 s out-of-orderness bound: some arrive late.
+    const clicks = new GeneratorSource(paramsOf('source.generator', { scenario: 'clickstream', outOfOrderness: '3s', seed: 5 }), () => 0);
+    const input = Array.from({ length: 30_000 }, (_v, i) => clicks.record(i, 0));
+    const fromFile = (mode: string) => {
+      const d = viewsPerCountry(0, mode);
+      d.nodes[0] = { id: 'clicks', kind: 'source.file', params: { path: 'unused.jsonl', eventTime: { field: 'ts', maxOutOfOrderness: '1s' } } };
+      return d;
+    };
+    const native = await runPipeline(fromFile('native'), { clicks: input }, { inputChunkSize: 100 });
+    const micro = await runPipeline(fromFile('microbatch'), { clicks: input }, { batchIntervalMs: 5, inputChunkSize: 100 });
     expect(native.outputs['w.late']?.length ?? 0).toBeGreaterThan(0);
     expect(micro.sinks.live).toEqual(native.sinks.live);
     expect(micro.sinks.late).toEqual(native.sinks.late);

@@ -35,6 +35,7 @@ class Job implements JobHandle {
   private readonly clock = () => performance.now();
   private readonly wallClock: () => number;
   private stopping: Promise<void> | null = null;
+  private runs: Promise<void>[] = [];
   private startedAt: number | null = null;
 
   constructor(input: unknown, private readonly options: JobOptions) {
@@ -98,8 +99,8 @@ class Job implements JobHandle {
       await this.fail(err);
       return;
     }
-    const runs = this.drivers.map((d) => d.run(this.abort.signal));
-    Promise.all(runs).then(
+    this.runs = this.drivers.map((d) => d.run(this.abort.signal));
+    Promise.all(this.runs).then(
       async () => {
         if (this.abort.signal.aborted) return;
         await this.mailbox.idle();
@@ -118,6 +119,8 @@ class Job implements JobHandle {
     if (this.stopping) return this.stopping;
     this.abort.abort();
     this.stopping = (async () => {
+      // Sources see the abort at their next step; wait for them so nothing enters a closed operator.
+      await Promise.allSettled(this.runs);
       await this.mailbox.idle();
       let closeError: Error | undefined;
       for (const n of this.nodes) {

@@ -81,7 +81,19 @@ export function checkGraph(doc: PipelineDocument): { errors: ValidationIssue[]; 
     }
   }
   if (order.length < doc.nodes.length) {
-    const inCycle = doc.nodes.filter((n) => !order.includes(n.id));
+    // Left over: nodes on a cycle and nodes downstream of one. Peel off the latter (nodes
+    // with no edge back into the rest) so that only the cycle itself is reported.
+    const rest = new Set(doc.nodes.filter((n) => !order.includes(n.id)).map((n) => n.id));
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const id of rest) {
+        if (!outgoing.get(id)!.some((e) => rest.has(e.to))) {
+          rest.delete(id);
+          changed = true;
+        }
+      }
+    }
+    const inCycle = doc.nodes.filter((n) => rest.has(n.id));
     const names = inCycle.map((n) => n.id).join(', ');
     for (const n of inCycle) {
       errors.push({ code: 'cycle', nodeId: n.id, path: formatPath(['nodes', indexOf.get(n.id)!]),
