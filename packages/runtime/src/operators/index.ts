@@ -5,6 +5,13 @@ import { MapOperator } from './map.js';
 import { createWindowOperator } from './window/index.js';
 import { GeneratorSource } from '../sources/generator/generator-source.js';
 import { FileSource } from '../sources/file-source.js';
+import { UnionOperator } from './union.js';
+import { RouteOperator } from './route.js';
+import { DedupeOperator } from './dedupe.js';
+import { LookupOperator } from './lookup.js';
+import { ScoreOperator } from './score/score-operator.js';
+import { IntervalJoinOperator } from './join/interval-join-operator.js';
+import { WindowJoinOperator } from './join/window-join-operator.js';
 import { LiveSinkOperator } from '../sinks/live-sink.js';
 import { LogSinkOperator } from '../sinks/log-sink.js';
 import { FileSinkOperator } from '../sinks/file-sink.js';
@@ -18,7 +25,13 @@ export const operatorFactories: { [K in NodeKind]: OperatorFactory<K> } = {
   'source.file': (node, ctx) => new FileSource(node.params, ctx.baseDir),
   filter: (node, ctx) => new FilterOperator(node.params, ctx),
   map: (node, ctx) => new MapOperator(node.params, ctx),
+  union: (_node, ctx) => new UnionOperator(ctx),
+  route: (node, ctx) => new RouteOperator(node.params, ctx),
+  dedupe: (node, ctx) => new DedupeOperator(node.params, ctx),
   window: (node, ctx) => createWindowOperator(node.params, ctx),
+  join: (node, ctx) => (node.params.within ? new IntervalJoinOperator(node.params, ctx) : new WindowJoinOperator(node.params, ctx)),
+  lookup: (node, ctx) => new LookupOperator(node.params, ctx),
+  score: (node, ctx) => new ScoreOperator(node.params, ctx),
   'sink.live': (node, ctx) => new LiveSinkOperator(node.params, ctx),
   'sink.log': (node, ctx) => new LogSinkOperator(node.params, ctx),
   'sink.file': (node, ctx) => new FileSinkOperator(node.params, ctx),

@@ -5,10 +5,18 @@ import { filter } from './kinds/filter.js';
 import { map } from './kinds/map.js';
 import { windowKind } from './kinds/window.js';
 import { sinkFile, sinkLive, sinkLog } from './kinds/sinks.js';
+import { union } from './kinds/union.js';
+import { route } from './kinds/route.js';
+import { dedupe } from './kinds/dedupe.js';
+import { lookup } from './kinds/lookup.js';
+import { score } from './kinds/score.js';
+import { join } from './kinds/join.js';
 import type { AnyKindDefinition } from './define.js';
 
 /** Every node kind, one definition each. Adding a kind: one file in kinds/, one line here. */
-export const kinds = [sourceGenerator, sourceFile, filter, map, windowKind, sinkLive, sinkLog, sinkFile] as const;
+export const kinds = [
+  sourceGenerator, sourceFile, filter, map, union, route, dedupe, windowKind, join, lookup, score, sinkLive, sinkLog, sinkFile,
+] as const;
 
 export type KindDef = (typeof kinds)[number];
 export type NodeKind = KindDef['kind'];
@@ -31,4 +39,6 @@ export * from './define.js';
 export * from './scenarios.js';
 export * from './serialize.js';
 export { renderNodeReference } from './reference.js';
+export { joinedSchema } from './kinds/join.js';
+export { modelSchema, type ModelParams } from './kinds/score.js';
 export { AGGREGATE_FNS, keyFieldName, type AggregateFn, type WindowAggregate } from './kinds/window.js';

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { defineKind, expression, inputOf, type PortSpec } from '../define.js';
+
+const portName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'A port name: letters, digits and _')
+  .refine((p) => p !== 'default' && p !== 'in', 'default and in are reserved port names');
+
+export const route = defineKind({
+  kind: 'route',
+  category: 'transform',
+  title: 'Route',
+  doc:
+    'Sends each record to the output port of the first route whose condition holds (or of every such route ' +
+    'with `match: all`); records that match no route leave on `default`. Connect each port to its own branch.',
+  inputs: [{ name: 'in' }],
+  outputs: (p: { routes: { port: string }[] }): PortSpec[] => [...p.routes.map((r) => ({ name: r.port })), { name: 'default' }],
+  params: z.object({
+    routes: z.array(z.object({ port: portName, where: expression() }).strict()).min(1, 'Add at least one route')
+      .refine((rs) => new Set(rs.map((r) => r.port)).size === rs.length, 'Each route needs its own port name'),
+    match: z.enum(['first', 'all']).default('first').describe('first: the first matching route only; all: every matching route'),
+  }).strict(),
+  defaults: { routes: [{ port: 'high', where: 'true' }], match: 'first' },
+  outputSchema: ({ params, inputs }) => {
+    const input = inputOf(inputs);
+    return Object.fromEntries([...params.routes.map((r) => r.port), 'default'].map((p) => [p, input]));
+  },
+  expressions: (p) => p.routes.map((r, i) => ({ path: ['routes', i, 'where'], source: r.where, port: 'in', expect: 'boolean' as const })),
+});
