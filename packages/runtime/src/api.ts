@@ -45,4 +45,18 @@ export interface JobHandle {
   /** Latest rows of a sink.live node, newest first. */
   rows(nodeId: string): Record<string, unknown>[];
   deadLetters(): DeadLetter[];
+  /**
+   * Keyed state of a stateful node for the state view: the number of keys and the entries
+   * (all of them up to `limit`, or the one `key`, matched by prefix when `prefix` is set).
+   * Undefined when there is no such node.
+   */
+  nodeState(nodeId: string, query?: { key?: string; prefix?: string; limit?: number }): NodeState | undefined;
+}
+
+export interface NodeState {
+  nodeId: string;
+  keys: number;
+  bytes: number;
+  /** [state name, key, value] */
+  entries: [string, string, unknown][];
 }

@@ -1,4 +1,4 @@
-export type { JobHandle, JobOptions, JobOutcome, JobState } from './api.js';
+export type { JobHandle, JobOptions, JobOutcome, JobState, NodeState } from './api.js';
 export { createJob } from './core/job.js';
 export { runPipeline, type RunPipelineOptions, type RunPipelineResult } from './harness/run-pipeline.js';
 export type { Batch, Rec } from './core/batch.js';

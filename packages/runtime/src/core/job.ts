@@ -2,7 +2,7 @@ import {
   edgeFromPort, edgeToPort, getKind, parsePipeline, validatePipeline, PipelineValidationError,
   type DeadLetter, type NodeMetrics, type PipelineDocument, type PipelineMetrics, type RecordSchema,
 } from '@eddy/shared';
-import type { JobHandle, JobOptions, JobOutcome, JobState } from '../api.js';
+import type { JobHandle, JobOptions, JobOutcome, JobState, NodeState } from '../api.js';
 import { Mailbox } from './async.js';
 import { NodeRuntime } from './node-runtime.js';
 import { SourceDriver } from './source-driver.js';
@@ -166,6 +166,22 @@ class Job implements JobHandle {
 
   deadLetters(): DeadLetter[] {
     return this.deadLetterList.list();
+  }
+
+  nodeState(nodeId: string, query: { key?: string; prefix?: string; limit?: number } = {}): NodeState | undefined {
+    const backend = this.states.get(nodeId);
+    if (!backend) return undefined;
+    const limit = Math.max(1, Math.min(query.limit ?? 100, 10_000));
+    const entries: [string, string, unknown][] = [];
+    for (const [name, pairs] of Object.entries(backend.snapshot())) {
+      for (const [key, value] of pairs) {
+        if (query.key !== undefined && !key.includes(query.key)) continue;
+        if (query.prefix !== undefined && !key.startsWith(query.prefix)) continue;
+        entries.push([name, key, value]);
+        if (entries.length >= limit) break;
+      }
+    }
+    return { nodeId, keys: backend.keyCount(), bytes: backend.approximateBytes(), entries };
   }
 
   private snapshotNode(n: NodeRuntime): NodeMetrics {
