@@ -14,6 +14,9 @@ export class NodeRuntime {
   private readonly outputs = new Map<string, Target[]>();
   /** Latest watermark of each incoming edge. */
   private inputWms: number[] = [];
+  /** Inputs whose source went idle: they do not hold the minimum back (as Flink's idleness). */
+  private inputIdle: boolean[] = [];
+  private idle = false;
   private watermark = NO_WATERMARK;
   private emitted: [string, Batch][] = [];
 
@@ -29,6 +32,7 @@ export class NodeRuntime {
   /** Declares an edge into this node; returns its input index. */
   addInput(): number {
     this.inputWms.push(NO_WATERMARK);
+    this.inputIdle.push(false);
     return this.inputWms.length - 1;
   }
 
@@ -70,8 +74,38 @@ export class NodeRuntime {
     if (inputIndex >= 0) {
       if (wm <= this.inputWms[inputIndex]) return;
       this.inputWms[inputIndex] = wm;
-      wm = Math.min(...this.inputWms);
+      wm = this.combinedWatermark();
     }
+    return this.advanceTo(wm);
+  }
+
+  /**
+   * An input went idle (or active again). An idle input is left out of the minimum; when
+   * every input is idle this node is idle too and says so downstream.
+   */
+  receiveIdle(idle: boolean, inputIndex: number): MaybePromise {
+    if (inputIndex >= 0) {
+      if (this.inputIdle[inputIndex] === idle) return;
+      this.inputIdle[inputIndex] = idle;
+    }
+    const allIdle = inputIndex < 0 ? idle : this.inputIdle.every(Boolean);
+    const advanced = inputIndex >= 0 && !allIdle ? this.advanceTo(this.combinedWatermark()) : undefined;
+    if (allIdle === this.idle) return advanced;
+    this.idle = allIdle;
+    return andThen(advanced, () => {
+      const results: MaybePromise[] = [];
+      for (const targets of this.outputs.values()) for (const t of targets) results.push(t.node.receiveIdle(allIdle, t.inputIndex));
+      return allDone(results);
+    });
+  }
+
+  private combinedWatermark(): number {
+    let min = Infinity;
+    for (let i = 0; i < this.inputWms.length; i++) if (!this.inputIdle[i] && this.inputWms[i] < min) min = this.inputWms[i];
+    return min === Infinity ? NO_WATERMARK : min;
+  }
+
+  private advanceTo(wm: number): MaybePromise {
     if (wm <= this.watermark) return;
     this.watermark = wm;
     this.metrics.watermark = wm;
@@ -109,7 +143,9 @@ export class NodeRuntime {
    */
   private withEffectiveWatermarks(batch: Batch, inputIndex: number): Batch {
     let others = Infinity;
-    for (let i = 0; i < this.inputWms.length; i++) if (i !== inputIndex) others = Math.min(others, this.inputWms[i]);
+    for (let i = 0; i < this.inputWms.length; i++) {
+      if (i !== inputIndex && !this.inputIdle[i]) others = Math.min(others, this.inputWms[i]);
+    }
     const wms = batch.wms.map((w) => Math.min(w, others));
     return { ...batch, wms };
   }

@@ -17,6 +17,8 @@ export class SourceDriver implements SourceOutput {
   private readonly extract: ((r: Rec) => number) | undefined;
   private buffer: Batch | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private idle = false;
 
   constructor(
     private readonly node: NodeRuntime,
@@ -35,11 +37,13 @@ export class SourceDriver implements SourceOutput {
 
   /** Runs the source to its end; emits the final watermark only when the input is exhausted. */
   async run(signal: AbortSignal): Promise<void> {
+    this.armIdleTimer();
     try {
       await this.source.run(this, signal);
     } finally {
       if (this.flushTimer) clearTimeout(this.flushTimer);
-      this.flushTimer = null;
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      this.flushTimer = this.idleTimer = null;
     }
     if (signal.aborted) return;
     await this.flush();
@@ -49,6 +53,7 @@ export class SourceDriver implements SourceOutput {
   push(records: Rec[]): MaybePromise {
     const n = records.length;
     if (n === 0) return;
+    this.armIdleTimer();
     const arrivedAt = this.clock();
     const times = new Array<number>(n);
     const wms = new Array<number>(n);
@@ -122,7 +127,21 @@ export class SourceDriver implements SourceOutput {
 
   private deliver(batch: Batch): MaybePromise {
     const wm = this.tracker.current;
-    return this.mailbox.run(() =>
-      andThen(this.node.emitFromSource(batch), () => this.node.receiveWatermark(wm, -1)));
+    const wasIdle = this.idle;
+    this.idle = false;
+    return this.mailbox.run(() => andThen(
+      andThen(wasIdle ? this.node.receiveIdle(false, -1) : undefined, () => this.node.emitFromSource(batch)),
+      () => this.node.receiveWatermark(wm, -1)));
+  }
+
+  /** After `idleTimeout` without records the source is idle and stops holding back the watermark. */
+  private armIdleTimer(): void {
+    const timeout = this.source.eventTime?.idleTimeoutMs;
+    if (!timeout) return;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idle = true;
+      Promise.resolve().then(() => this.mailbox.run(() => this.node.receiveIdle(true, -1))).catch(this.onFailure);
+    }, timeout);
   }
 }
