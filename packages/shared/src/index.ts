@@ -10,3 +10,4 @@ export type { GraphInfo } from './validate/graph.js';
 export * from './protocol/metrics.js';
 export * from './protocol/events.js';
 export * from './expr/index.js';
+export { demoPipeline } from './templates/demo.js';

@@ -1,0 +1,93 @@
+import { Router, type Request } from 'express';
+import { validatePipeline, type PipelineDocument, type PipelineRecord, type ValidationIssue } from '@eddy/shared';
+import { HttpError, notFound } from './errors.js';
+import { summary, type PipelineStore, type StoredPipeline } from '../store/pipeline-store.js';
+import type { JobManager } from '../jobs/job-manager.js';
+
+/** Validates a body as a pipeline document or throws 400 with every error. */
+export function requireDocument(input: unknown): PipelineDocument {
+  const result = validatePipeline(input);
+  if (result.ok && result.document) return result.document;
+  throw invalidPipeline(result.errors);
+}
+
+export function invalidPipeline(errors: ValidationIssue[]): HttpError {
+  const first = errors.slice(0, 3).map((e) => `${e.nodeId ? `node '${e.nodeId}' ` : ''}${e.path ? `at ${e.path}` : ''}: ${e.message}`);
+  const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';
+  return new HttpError(400, 'invalid_pipeline', `Invalid pipeline: ${first.join('; ')}${more}`, { errors });
+}
+
+export function requireJsonBody(req: Request): unknown {
+  if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'Send the body as application/json');
+  return req.body;
+}
+
+/** `?revision=N` or `If-Match: N`: the revision the client last read, to refuse stale writes. */
+function expectedRevision(req: Request): number | undefined {
+  const raw = (req.query.revision as string | undefined) ?? req.get('if-match')?.replace(/"/g, '');
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new HttpError(400, 'invalid_revision', `Revision must be a positive integer, got '${raw}'`);
+  return n;
+}
+
+export function pipelineRoutes(store: PipelineStore, jobs: JobManager): Router {
+  const r = Router();
+  const find = (id: string): StoredPipeline => {
+    const p = store.get(id);
+    if (!p) throw notFound(`Pipeline '${id}'`);
+    return p;
+  };
+  const record = (p: StoredPipeline): PipelineRecord => ({ ...summary(p, jobs.state(p.id)), document: p.document });
+
+  r.get('/pipelines', (_req, res) => {
+    res.json({ pipelines: store.list().map((p) => summary(p, jobs.state(p.id))) });
+  });
+
+  r.post('/pipelines', async (req, res) => {
+    const p = await store.create(requireDocument(requireJsonBody(req)));
+    res.status(201).location(`/api/pipelines/${p.id}`).json(record(p));
+  });
+
+  r.get('/pipelines/:id', (req, res) => {
+    const p = find(req.params.id);
+    res.set('ETag', `"${p.revision}"`).json(record(p));
+  });
+
+  r.put('/pipelines/:id', async (req, res) => {
+    const p = find(req.params.id);
+    const document = requireDocument(requireJsonBody(req));
+    const expected = expectedRevision(req);
+    if (expected !== undefined && expected !== p.revision) {
+      throw new HttpError(409, 'stale_revision',
+        `Pipeline '${p.id}' was saved by someone else (revision ${p.revision}, you edited ${expected}); reload or overwrite`,
+        { currentRevision: p.revision, yourRevision: expected });
+    }
+    const updated = await store.replace(p.id, document);
+    res.set('ETag', `"${updated.revision}"`).json(record(updated));
+  });
+
+  r.delete('/pipelines/:id', async (req, res) => {
+    const p = find(req.params.id);
+    await jobs.stop(p.id);
+    jobs.forget(p.id);
+    await store.delete(p.id);
+    res.status(204).end();
+  });
+
+  r.post('/validate', (req, res) => {
+    const result = validatePipeline(requireJsonBody(req));
+    res.json({ ok: result.ok, errors: result.errors });
+  });
+
+  r.get('/pipelines/:id/export', (req, res) => {
+    const p = find(req.params.id);
+    const format = (req.query.format as string | undefined) ?? 'json';
+    if (format === 'flink-sql') throw new HttpError(501, 'not_implemented', 'Flink SQL export arrives with the translator');
+    if (format !== 'json') throw new HttpError(400, 'invalid_format', `Unknown export format '${format}': use json or flink-sql`);
+    const file = `${p.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'pipeline'}.json`;
+    res.attachment(file).type('application/json').send(JSON.stringify(p.document, null, 2));
+  });
+
+  return r;
+}

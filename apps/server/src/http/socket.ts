@@ -1,0 +1,42 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '@eddy/shared';
+import type { JobManager } from '../jobs/job-manager.js';
+import type { PipelineStore } from '../store/pipeline-store.js';
+
+const room = (id: string) => `pipeline:${id}`;
+const isSubscription = (v: unknown): v is { pipelineId: string } =>
+  typeof v === 'object' && v !== null && typeof (v as { pipelineId?: unknown }).pipelineId === 'string';
+
+/** Live figures over socket.io: subscribers of a pipeline get its snapshot at once, then every change. */
+export function attachSockets(httpServer: HttpServer, store: PipelineStore, jobs: JobManager) {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, { serveClient: false, maxHttpBufferSize: 1e6 });
+
+  io.on('connection', (socket) => {
+    socket.on('subscribe', (payload) => {
+      if (!isSubscription(payload)) {
+        socket.emit('error', { error: { code: 'invalid_subscription', message: 'subscribe needs { pipelineId: string }' } });
+        return;
+      }
+      const p = store.get(payload.pipelineId);
+      if (!p) {
+        socket.emit('error', { error: { code: 'not_found', message: `Pipeline '${payload.pipelineId}' not found` } });
+        return;
+      }
+      void socket.join(room(p.id));
+      socket.emit('status', jobs.status(p.id));
+      const metrics = jobs.latestMetrics(p.id);
+      if (metrics) socket.emit('metrics', metrics);
+      for (const rows of jobs.allRows(p.id)) socket.emit('rows', rows);
+    });
+    socket.on('unsubscribe', (payload) => {
+      if (isSubscription(payload)) void socket.leave(room(payload.pipelineId));
+    });
+  });
+
+  jobs.on('metrics', (m) => io.to(room(m.pipelineId)).emit('metrics', m));
+  jobs.on('status', (s) => io.to(room(s.pipelineId)).emit('status', s));
+  jobs.on('rows', (r) => io.to(room(r.pipelineId)).emit('rows', r));
+  jobs.on('deadLetter', (d) => io.to(room(d.pipelineId)).emit('deadLetter', d));
+  return io;
+}

@@ -1,0 +1,146 @@
+import { EventEmitter } from 'node:events';
+import { createJob, type JobHandle } from '@eddy/runtime';
+import {
+  SOCKET_METRICS_INTERVAL_MS, type DeadLetter, type PipelineMetrics, type PipelineState, type PipelineStatus, type RowsPayload,
+} from '@eddy/shared';
+import type { PipelineStore, StoredPipeline } from '../store/pipeline-store.js';
+
+export interface JobEvents {
+  metrics: [PipelineMetrics];
+  status: [PipelineStatus];
+  rows: [RowsPayload];
+  deadLetter: [{ pipelineId: string; deadLetter: DeadLetter }];
+}
+
+interface Deployment {
+  job: JobHandle;
+  status: PipelineStatus;
+  rows: Map<string, RowsPayload>;
+}
+
+/**
+ * Runs deployed pipelines through the runtime's public API and keeps the latest status,
+ * metrics and rows of each, so that a late subscriber gets them at once.
+ */
+export class JobManager extends EventEmitter<JobEvents> {
+  private readonly deployments = new Map<string, Deployment>();
+  private readonly lastStatus = new Map<string, PipelineStatus>();
+  private readonly lastMetrics = new Map<string, PipelineMetrics>();
+  private readonly ticker: NodeJS.Timeout;
+
+  constructor(private readonly store: PipelineStore, private readonly dataDir: string) {
+    super();
+    this.ticker = setInterval(() => this.publishMetrics(), SOCKET_METRICS_INTERVAL_MS);
+    this.ticker.unref();
+  }
+
+  /** Starts the stored document; a running deployment of it is stopped first. Throws PipelineValidationError. */
+  async deploy(p: StoredPipeline): Promise<PipelineStatus> {
+    await this.stop(p.id, { keepDeployed: true });
+    const rows = new Map<string, RowsPayload>();
+    const job = createJob(p.document, {
+      baseDir: this.dataDir,
+      pipelineId: p.id,
+      onRows: (nodeId, latest, total) => {
+        const payload = { pipelineId: p.id, nodeId, rows: latest, total };
+        rows.set(nodeId, payload);
+        this.emit('rows', payload);
+      },
+      onDeadLetter: (deadLetter) => this.emit('deadLetter', { pipelineId: p.id, deadLetter }),
+      log: (line) => console.log(`[${p.id}] ${line}`),
+    });
+    const status: PipelineStatus = { pipelineId: p.id, state: 'running', startedAt: Date.now(), endedAt: null, error: null, revision: p.revision };
+    const deployment: Deployment = { job, status, rows };
+    this.deployments.set(p.id, deployment);
+    await job.start();
+    this.setStatus(status);
+    await this.store.setDeployed(p.id, true);
+    void job.done.then(async (outcome) => {
+      if (this.deployments.get(p.id) !== deployment) return;
+      this.lastMetrics.set(p.id, job.metrics());
+      this.setStatus({ ...status, state: outcome.state, endedAt: Date.now(), error: outcome.error?.message ?? null });
+      if (outcome.state !== 'stopped') await this.store.setDeployed(p.id, false);
+    });
+    return this.status(p.id);
+  }
+
+  /** Stops a deployment. With keepDeployed the store still says "deployed" (server shutdown, redeploy). */
+  async stop(id: string, opts: { keepDeployed?: boolean } = {}): Promise<PipelineStatus> {
+    const d = this.deployments.get(id);
+    if (d && d.job.state === 'running') {
+      await d.job.stop();
+      this.lastMetrics.set(id, d.job.metrics());
+      this.setStatus({ ...d.status, state: 'stopped', endedAt: Date.now() });
+    }
+    if (!opts.keepDeployed) await this.store.setDeployed(id, false);
+    return this.status(id);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.deployments.keys()].map((id) => this.stop(id, { keepDeployed: true })));
+    clearInterval(this.ticker);
+  }
+
+  forget(id: string): void {
+    this.deployments.delete(id);
+    this.lastStatus.delete(id);
+    this.lastMetrics.delete(id);
+  }
+
+  status(id: string): PipelineStatus {
+    return this.lastStatus.get(id) ?? { pipelineId: id, state: 'stopped', startedAt: null, endedAt: null, error: null, revision: null };
+  }
+
+  state(id: string): PipelineState {
+    return this.status(id).state;
+  }
+
+  /** Live figures while running, the last ones after, zeros for a pipeline never deployed. */
+  metrics(p: StoredPipeline): PipelineMetrics {
+    const d = this.deployments.get(p.id);
+    if (d && d.job.state === 'running') return d.job.metrics();
+    const last = this.lastMetrics.get(p.id);
+    if (last) return last;
+    const zero = { recordsIn: 0, recordsOut: 0, ratePerSec: 0, ratePerSecIn: 0, latencyMs: { p50: 0, p95: 0, p99: 0, max: 0, count: 0 },
+      watermark: null, watermarkLagMs: null, lateRecords: 0, errors: 0, stateKeys: 0, stateBytes: 0, backpressure: 0 };
+    return { pipelineId: p.id, at: Date.now(), nodes: Object.fromEntries(p.document.nodes.map((n) => [n.id, { ...zero }])),
+      deadLetters: 0, checkpoints: { count: 0, lastDurationMs: null, lastSizeBytes: null } };
+  }
+
+  latestMetrics(id: string): PipelineMetrics | undefined {
+    const d = this.deployments.get(id);
+    return d && d.job.state === 'running' ? d.job.metrics() : this.lastMetrics.get(id);
+  }
+
+  rows(id: string, nodeId: string): RowsPayload {
+    return this.deployments.get(id)?.rows.get(nodeId) ?? { pipelineId: id, nodeId, rows: [], total: 0 };
+  }
+
+  allRows(id: string): RowsPayload[] {
+    return [...(this.deployments.get(id)?.rows.values() ?? [])];
+  }
+
+  deadLetters(id: string): DeadLetter[] {
+    return this.deployments.get(id)?.job.deadLetters() ?? [];
+  }
+
+  nodeState(id: string, nodeId: string, query: { key?: string; limit?: number }) {
+    return this.deployments.get(id)?.job.nodeState(nodeId, query);
+  }
+
+  private setStatus(status: PipelineStatus): void {
+    this.lastStatus.set(status.pipelineId, status);
+    const d = this.deployments.get(status.pipelineId);
+    if (d) d.status = status;
+    this.emit('status', status);
+  }
+
+  private publishMetrics(): void {
+    for (const [id, d] of this.deployments) {
+      if (d.job.state !== 'running') continue;
+      const m = d.job.metrics();
+      this.lastMetrics.set(id, m);
+      this.emit('metrics', m);
+    }
+  }
+}

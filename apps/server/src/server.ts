@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { buildCatalog, demoPipeline, kinds } from '@eddy/shared';
+import { apiNotFound, errorHandler } from './http/errors.js';
+import { pipelineRoutes } from './http/pipelines-routes.js';
+import { runtimeRoutes } from './http/runtime-routes.js';
+import { attachSockets } from './http/socket.js';
+import { prometheus } from './http/prometheus.js';
+import { PipelineStore } from './store/pipeline-store.js';
+import { JobManager } from './jobs/job-manager.js';
+
+export const VERSION = '0.1.0';
+
+export interface ServerOptions {
+  host?: string;
+  port?: number;
+  dataDir: string;
+  /** The built web app; default apps/web/dist. */
+  webDir?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const defaultWebDir = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export async function createServer(options: ServerOptions): Promise<RunningServer> {
+  const store = new PipelineStore(options.dataDir);
+  await store.load();
+  if (store.list().length === 0) await store.create(demoPipeline());
+  const jobs = new JobManager(store, options.dataDir);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/api', express.json({ limit: '1mb', strict: false }));
+  const catalog = buildCatalog(kinds);
+  app.get('/api/health', (_req, res) => { res.json({ status: 'ok', version: VERSION }); });
+  app.get('/api/catalog', (_req, res) => { res.json(catalog); });
+  app.use('/api', pipelineRoutes(store, jobs), runtimeRoutes(store, jobs));
+  app.use('/api', apiNotFound);
+  app.get('/metrics', prometheus(store, jobs));
+
+  const webDir = options.webDir ?? defaultWebDir;
+  if (existsSync(join(webDir, 'index.html'))) {
+    app.use(express.static(webDir, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => { res.sendFile(join(webDir, 'index.html')); });
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('html').send('<h1>Eddy</h1><p>The web app is not built yet: run <code>npm run build</code> (or <code>npm start</code>).</p>');
+    });
+  }
+  app.use(errorHandler);
+
+  const httpServer = createHttpServer(app);
+  const io = attachSockets(httpServer, store, jobs);
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 8090, options.host ?? '127.0.0.1', resolve);
+  });
+  const { port } = httpServer.address() as AddressInfo;
+
+  // Pipelines that were running when the server stopped run again.
+  for (const p of store.list().filter((x) => x.deployed)) {
+    try {
+      await jobs.deploy(p);
+    } catch (err) {
+      console.error(`[eddy] could not resume pipeline ${p.id}: ${(err as Error).message}`);
+    }
+  }
+
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    close: async () => {
+      await jobs.stopAll();
+      await new Promise<void>((resolve) => { void io.close(() => resolve()); });
+      httpServer.closeAllConnections?.();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PipelineDocument, PipelineSummary } from '@eddy/shared';
+
+export interface StoredPipeline {
+  id: string;
+  name: string;
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+  /** True while the user wants it running: a restarted server deploys it again. */
+  deployed: boolean;
+  document: PipelineDocument;
+}
+
+const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Atomic write: a temp file, fsync'd, renamed over the old one. A crash leaves old or new, never half. */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, path);
+}
+
+/** Pipelines as one JSON file each in `<dataDir>/pipelines`. */
+export class PipelineStore {
+  private readonly dir: string;
+  private readonly cache = new Map<string, StoredPipeline>();
+
+  constructor(dataDir: string) {
+    this.dir = join(dataDir, 'pipelines');
+  }
+
+  async load(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    for (const file of await readdir(this.dir)) {
+      if (!file.endsWith('.json')) continue;
+      try {
+        const p = JSON.parse(await readFile(join(this.dir, file), 'utf8')) as StoredPipeline;
+        if (ID_RE.test(p.id)) this.cache.set(p.id, p);
+      } catch (err) {
+        console.error(`[eddy] skipping unreadable pipeline file ${file}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  list(): StoredPipeline[] {
+    return [...this.cache.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  }
+
+  get(id: string): StoredPipeline | undefined {
+    return ID_RE.test(id) ? this.cache.get(id) : undefined;
+  }
+
+  async create(document: PipelineDocument): Promise<StoredPipeline> {
+    const now = new Date().toISOString();
+    const p: StoredPipeline = { id: newId(), name: document.name, revision: 1, createdAt: now, updatedAt: now, deployed: false, document };
+    await this.save(p);
+    return p;
+  }
+
+  async replace(id: string, document: PipelineDocument): Promise<StoredPipeline> {
+    const old = this.cache.get(id)!;
+    const p = { ...old, name: document.name, document, revision: old.revision + 1, updatedAt: new Date().toISOString() };
+    await this.save(p);
+    return p;
+  }
+
+  async setDeployed(id: string, deployed: boolean): Promise<void> {
+    const p = this.cache.get(id);
+    if (!p || p.deployed === deployed) return;
+    await this.save({ ...p, deployed });
+  }
+
+  async delete(id: string): Promise<void> {
+    this.cache.delete(id);
+    await rm(join(this.dir, `${id}.json`), { force: true });
+  }
+
+  private async save(p: StoredPipeline): Promise<void> {
+    await writeFileAtomic(join(this.dir, `${p.id}.json`), JSON.stringify(p, null, 2));
+    this.cache.set(p.id, p);
+  }
+}
+
+function newId(): string {
+  return randomBytes(6).toString('base64url');
+}
+
+export function summary(p: StoredPipeline, state: PipelineSummary['state']): PipelineSummary {
+  return { id: p.id, name: p.name, revision: p.revision, createdAt: p.createdAt, updatedAt: p.updatedAt, state };
+}
