@@ -1,0 +1,95 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { cli } from './cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'eddy-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
+}
+
+const input = [
+  { ts: 1000, country: 'DE', event_type: 'page_view' },
+  { ts: 1400, country: 'US', event_type: 'page_view' },
+  { ts: 1800, country: 'DE', event_type: 'purchase' },
+  { ts: 2100, country: 'DE', event_type: 'page_view' },
+  { ts: 1900, country: 'DE', event_type: 'page_view' },
+  { ts: 3500, country: 'US', event_type: 'page_view' },
+];
+writeFileSync(join(dir, 'clicks.jsonl'), input.map((r) => JSON.stringify(r)).join('\n') + '\n');
+const pipeline = (out: string) => ({
+  format: 'eddy/pipeline@1', name: 'cli test',
+  nodes: [
+    { id: 'src', kind: 'source.file', params: { path: 'clicks.jsonl', eventTime: { field: 'ts', maxOutOfOrderness: '500ms' } } },
+    { id: 'views', kind: 'filter', params: { where: "event_type = 'page_view'" } },
+    { id: 'w', kind: 'window', params: { size: '1s', keyBy: ['country'], aggregates: [{ name: 'views', fn: 'count' }] } },
+    { id: 'out', kind: 'sink.file', params: { path: out } },
+  ],
+  edges: [{ from: 'src', to: 'views' }, { from: 'views', to: 'w' }, { from: 'w', to: 'out' }],
+});
+writeFileSync(join(dir, 'p.json'), JSON.stringify(pipeline('out/views.jsonl')));
+const readRows = (file: string) => readFileSync(join(dir, file), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+const expected = [
+  { window_start: 1000, window_end: 2000, country: 'DE', views: 2 },
+  { window_start: 1000, window_end: 2000, country: 'US', views: 1 },
+  { window_start: 2000, window_end: 3000, country: 'DE', views: 1 },
+  { window_start: 3000, window_end: 4000, country: 'US', views: 1 },
+];
+const sorted = (rows: object[]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+describe('eddy CLI', () => {
+  it('runs a pipeline to the end, relative paths against the file, same output in both modes', async () => {
+    const c = capture();
+    expect(await cli(['run', join(dir, 'p.json'), '--quiet'], c.io)).toBe(0);
+    const native = readRows('out/views.jsonl');
+    expect(sorted(native)).toEqual(sorted(expected));
+    expect(await cli(['run', join(dir, 'p.json'), '--mode', 'microbatch', '--quiet'], c.io)).toBe(0);
+    expect(readRows('out/views.jsonl')).toEqual(native);
+  });
+
+  it('prints per-node metrics on stderr', async () => {
+    const c = capture();
+    expect(await cli(['run', join(dir, 'p.json')], c.io)).toBe(0);
+    expect(c.err.some((l) => /^\s+views\s+in\s+6\s+out\s+5\b/.test(l))).toBe(true);
+  });
+
+  it('validates: ok, errors with node id and path (exit 1), unreadable files (exit 2)', async () => {
+    const ok = capture();
+    expect(await cli(['validate', join(dir, 'p.json')], ok.io)).toBe(0);
+    expect(ok.out[0]).toMatch(/^ok: .* \(4 nodes, 3 edges\)$/);
+    const bad = pipeline('x.jsonl');
+    bad.nodes[1].params = { where: "event_type = 'page_view" };
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(bad));
+    const c = capture();
+    expect(await cli(['validate', join(dir, 'bad.json')], c.io)).toBe(1);
+    expect(c.out).toContain("[views] nodes[1].params.where: Unterminated string: add a closing '");
+    expect(await cli(['validate', join(dir, 'missing.json')], capture().io)).toBe(2);
+    writeFileSync(join(dir, 'garbage.json'), '{ nope');
+    expect(await cli(['validate', join(dir, 'garbage.json')], capture().io)).toBe(2);
+  });
+
+  it('refuses bad arguments with usage (exit 2) and exports JSON', async () => {
+    expect(await cli(['frobnicate'], capture().io)).toBe(2);
+    expect(await cli(['run'], capture().io)).toBe(2);
+    expect(await cli(['run', join(dir, 'p.json'), '--mode', 'turbo'], capture().io)).toBe(2);
+    const c = capture();
+    expect(await cli(['export', join(dir, 'p.json')], c.io)).toBe(0);
+    expect(JSON.parse(c.out.join('\n')).settings.mode).toBe('native');
+    expect(await cli(['export', join(dir, 'p.json'), '--to', 'flink-sql'], capture().io)).toBe(2);
+  });
+
+  it('works as the installed `eddy` command', () => {
+    const bin = fileURLToPath(new URL('../bin/eddy.js', import.meta.url));
+    const r = spawnSync(process.execPath, [bin, 'validate', join(dir, 'bad.json')], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('[views] nodes[1].params.where');
+  });
+});
