@@ -1,0 +1,72 @@
+import { useEffect } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { api } from './api/client';
+import { newPipeline, openPipeline } from './state/actions';
+import { useEditor } from './state/editor-store';
+import { notifyError, useNotices } from './state/notice-store';
+import { TopBar } from './topbar/TopBar';
+import { Palette } from './palette/Palette';
+import { Canvas } from './canvas/Canvas';
+import { Inspector } from './inspector/Inspector';
+import { Drawer } from './drawer/Drawer';
+
+function Notices() {
+  const notices = useNotices((s) => s.notices);
+  return (
+    <div className="notices">
+      {notices.map((n) => (
+        <div key={n.id} className={`notice ${n.kind}`} data-testid={`notice-${n.kind}`} onClick={() => useNotices.getState().dismiss(n.id)}>{n.text}</div>
+      ))}
+    </div>
+  );
+}
+
+/** Keyboard shortcuts: undo/redo (Delete/Backspace are React Flow's). */
+function useShortcuts() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      if (target.closest('input, textarea, .monaco-editor')) return;
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') {
+        e.preventDefault();
+        if (e.shiftKey) useEditor.getState().redo();
+        else useEditor.getState().undo();
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'y') {
+        e.preventDefault();
+        useEditor.getState().redo();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+export function App() {
+  useShortcuts();
+  useEffect(() => {
+    void (async () => {
+      try {
+        useEditor.getState().setCatalog(await api.catalog());
+        const pipelines = await api.list();
+        if (pipelines.length) await openPipeline(pipelines[0].id);
+        else newPipeline();
+      } catch (err) {
+        notifyError(err);
+      }
+    })();
+  }, []);
+  return (
+    <ReactFlowProvider>
+      <div className="app">
+        <TopBar />
+        <div className="workspace">
+          <Palette />
+          <Canvas />
+          <Inspector />
+        </div>
+        <Drawer />
+        <Notices />
+      </div>
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,47 @@
+import type { CatalogResponse, PipelineDocument, PipelineRecord, PipelineStatus, PipelineSummary } from '@eddy/shared';
+
+/** An error answered by the API (`{ error: { code, message, details } }`) or by the network. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new ApiError(0, 'network', `Cannot reach the Eddy server: ${(err as Error).message}`);
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new ApiError(res.status, 'bad_response', `The server answered ${res.status} with something that is not JSON`);
+  }
+  if (!res.ok) {
+    const e = (json as { error?: { code: string; message: string; details?: unknown } })?.error;
+    throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.details);
+  }
+  return json as T;
+}
+
+export const api = {
+  catalog: () => call<CatalogResponse>('GET', '/api/catalog'),
+  list: () => call<{ pipelines: PipelineSummary[] }>('GET', '/api/pipelines').then((r) => r.pipelines),
+  get: (id: string) => call<PipelineRecord>('GET', `/api/pipelines/${encodeURIComponent(id)}`),
+  create: (doc: PipelineDocument) => call<PipelineRecord>('POST', '/api/pipelines', doc),
+  save: (id: string, doc: PipelineDocument, revision: number) =>
+    call<PipelineRecord>('PUT', `/api/pipelines/${encodeURIComponent(id)}`, doc, { 'if-match': String(revision) }),
+  remove: (id: string) => call<void>('DELETE', `/api/pipelines/${encodeURIComponent(id)}`),
+  deploy: (id: string) => call<PipelineStatus>('POST', `/api/pipelines/${encodeURIComponent(id)}/deploy`),
+  stop: (id: string) => call<PipelineStatus>('POST', `/api/pipelines/${encodeURIComponent(id)}/stop`),
+  status: (id: string) => call<PipelineStatus>('GET', `/api/pipelines/${encodeURIComponent(id)}/status`),
+};

@@ -1,0 +1,60 @@
+import { memo } from 'react';
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { useEditor } from '../state/editor-store';
+import { useNodeMetrics } from '../state/live-store';
+import { outputPortsOf } from './ports';
+
+/** Data carried by a canvas node: plain values only (no functions), as React Flow advises. */
+export type EddyNodeData = { kind: string };
+export type EddyFlowNode = Node<EddyNodeData, 'eddy'>;
+
+const fmtRate = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(0)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n));
+
+/** Live figures of one node: re-renders only when this node's figures change. */
+function NodeFigures({ id }: { id: string }) {
+  const m = useNodeMetrics(id);
+  if (!m) return null;
+  return (
+    <div className="node-figures">
+      <span data-testid={`node-rate-${id}`} title="records per second">{fmtRate(m.ratePerSec)}/s</span>
+      <span title="p99 latency">p99 {m.latencyMs.p99.toFixed(m.latencyMs.p99 < 10 ? 2 : 0)} ms</span>
+      {m.lateRecords > 0 && <span className="late" title="late records">{m.lateRecords} late</span>}
+      {m.errors > 0 && <span className="errors" title="dead letters">{m.errors} err</span>}
+    </div>
+  );
+}
+
+function EddyNodeView({ id, data, selected }: NodeProps<EddyFlowNode>) {
+  const entry = useEditor((s) => s.kinds[data.kind]);
+  const params = useEditor((s) => s.doc.nodes.find((n) => n.id === id)?.params);
+  const issues = useEditor((s) => s.issues.filter((i) => i.nodeId === id));
+  const inputs = entry?.inputs ?? [];
+  const outputs = entry ? outputPortsOf(entry, params) : [];
+  const category = entry?.category ?? 'unknown';
+  return (
+    <div className={`eddy-node cat-${category}${selected ? ' selected' : ''}${issues.length ? ' has-errors' : ''}`} data-testid={`node-${id}`}>
+      {inputs.map((p, i) => (
+        <Handle key={p.name} id={p.name} type="target" position={Position.Left} data-testid={`handle-in-${id}-${p.name}`}
+          style={{ top: `${((i + 1) / (inputs.length + 1)) * 100}%` }} title={p.name}>
+          {inputs.length > 1 && <span className="port-label in">{p.name}</span>}
+        </Handle>
+      ))}
+      <div className="node-head">
+        <span className="node-title">{entry?.title ?? data.kind}</span>
+        {issues.length > 0 && (
+          <span className="node-error-badge" data-testid={`node-errors-${id}`} title={issues.map((i) => i.message).join('\n')}>{issues.length}</span>
+        )}
+      </div>
+      <div className="node-id">{id}</div>
+      <NodeFigures id={id} />
+      {outputs.map((p, i) => (
+        <Handle key={p.name} id={p.name} type="source" position={Position.Right} data-testid={`handle-out-${id}-${p.name}`}
+          style={{ top: `${((i + 1) / (outputs.length + 1)) * 100}%` }} title={p.name}>
+          {outputs.length > 1 && <span className="port-label out">{p.name}</span>}
+        </Handle>
+      ))}
+    </div>
+  );
+}
+
+export const EddyNode = memo(EddyNodeView);

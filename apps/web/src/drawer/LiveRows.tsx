@@ -1,0 +1,38 @@
+import { useState } from 'react';
+import { useEditor } from '../state/editor-store';
+import { useLive } from '../state/live-store';
+
+const cell = (v: unknown, column: string) => {
+  if (v === null || v === undefined) return '∅';
+  if (typeof v === 'number' && /^window_(start|end)$/.test(column)) return new Date(v).toISOString().slice(11, 23);
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+};
+
+/** The rows of a sink.live node, newest first, as they arrive over the socket. */
+export function LiveRows() {
+  const sinks = useEditor((s) => s.doc.nodes.filter((n) => n.kind === 'sink.live').map((n) => n.id).join(','));
+  const selected = useEditor((s) => s.selection.find((id) => s.doc.nodes.some((n) => n.id === id && n.kind === 'sink.live')));
+  const [chosen, setChosen] = useState<string | null>(null);
+  const ids = sinks ? sinks.split(',') : [];
+  const nodeId = selected ?? (chosen && ids.includes(chosen) ? chosen : ids[0]);
+  const payload = useLive((s) => (nodeId ? s.rows[nodeId] : undefined));
+  if (!ids.length) return <p className="muted">Add a Live table (sink.live) node to see rows here.</p>;
+  const rows = payload?.rows ?? [];
+  const columns = [...new Set(rows.slice(0, 50).flatMap((r) => Object.keys(r)))];
+  return (
+    <div className="live-rows">
+      <div className="drawer-toolbar">
+        <select value={nodeId} onChange={(e) => setChosen(e.target.value)} data-testid="live-rows-node">
+          {ids.map((id) => <option key={id}>{id}</option>)}
+        </select>
+        <span className="muted">{payload ? `${payload.total} rows received, newest first` : 'No rows yet — deploy the pipeline.'}</span>
+      </div>
+      <table data-testid="live-rows">
+        <thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
+        <tbody>
+          {rows.slice(0, 100).map((r, i) => <tr key={i}>{columns.map((c) => <td key={c}>{cell(r[c], c)}</td>)}</tr>)}
+        </tbody>
+      </table>
+    </div>
+  );
+}

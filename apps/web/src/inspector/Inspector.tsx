@@ -1,0 +1,83 @@
+import { useMemo, useState, useEffect } from 'react';
+import { edgeFromPort, edgeToPort, fieldPaths, getKind, type RecordSchema } from '@eddy/shared';
+import { renameNode, setParams, useEditor } from '../state/editor-store';
+import { ObjectFields, type FormContext, type JsonSchema, type Path } from './SchemaForm';
+
+const OPEN: RecordSchema = { fields: {}, open: true };
+
+/** `nodes[2].params.aggregates[0].fn` → `aggregates.0.fn` */
+function paramPath(path: string): string {
+  const m = /^nodes\[\d+\]\.params\.?(.*)$/.exec(path);
+  return m ? m[1].replace(/\[(\d+)\]/g, '.$1').replace(/^\./, '') : '';
+}
+
+function NodeIdInput({ id }: { id: string }) {
+  const [draft, setDraft] = useState(id);
+  useEffect(() => setDraft(id), [id]);
+  const taken = useEditor((s) => s.doc.nodes.some((n) => n.id === draft && n.id !== id));
+  const valid = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(draft) && !taken;
+  const commit = () => {
+    if (!valid || draft === id) return setDraft(id);
+    useEditor.getState().change((d) => renameNode(d, id, draft));
+    useEditor.getState().select([draft]);
+  };
+  return (
+    <>
+      <input data-testid="node-id-input" value={draft} onChange={(e) => setDraft(e.target.value)} onBlur={commit}
+        onKeyDown={(e) => { if (e.key === 'Enter') commit(); }} className={valid ? '' : 'invalid'} />
+      {!valid && <div className="field-errors">{taken ? 'Another node has this id' : 'Letters, digits, _ and -; a letter or _ first'}</div>}
+    </>
+  );
+}
+
+/** The selected node's id, doc and params: a form generated from its kind's JSON Schema. */
+export function Inspector() {
+  const selectedId = useEditor((s) => (s.selection.length === 1 ? s.selection[0] : null));
+  const node = useEditor((s) => s.doc.nodes.find((n) => n.id === selectedId));
+  const entry = useEditor((s) => (node ? s.kinds[node.kind] : undefined));
+  const issues = useEditor((s) => s.issues);
+  const schemas = useEditor((s) => s.schemas);
+  const edges = useEditor((s) => s.doc.edges);
+
+  const ctx: FormContext | null = useMemo(() => {
+    if (!node) return null;
+    const inputs: Record<string, RecordSchema> = {};
+    for (const e of edges) if (e.to === node.id) inputs[edgeToPort(e)] = schemas[e.from]?.[edgeFromPort(e)] ?? OPEN;
+    const errors: Record<string, string[]> = {};
+    for (const i of issues) if (i.nodeId === node.id) (errors[paramPath(i.path)] ??= []).push(i.message);
+    const firstPort = entry?.inputs[0]?.name ?? 'in';
+    const schemaFor = (path: Path): RecordSchema => {
+      let port = firstPort;
+      try {
+        const ref = getKind(node.kind)?.expressions?.(node.params).find((r) => r.path.join('.') === path.join('.'));
+        if (ref) port = ref.port;
+      } catch { /* params mid-edit: the first input */ }
+      return inputs[port] ?? OPEN;
+    };
+    return { errors, fields: fieldPaths(inputs[firstPort] ?? OPEN), schemaFor };
+  }, [node, entry, issues, schemas, edges]);
+
+  if (!selectedId || !node || !ctx) {
+    return (
+      <aside className="inspector" data-testid="inspector">
+        <h2>Inspector</h2>
+        <p className="muted">Select a node to edit it. Drag kinds from the palette; connect an output (right) to an input (left).</p>
+      </aside>
+    );
+  }
+  const nodeErrors = issues.filter((i) => i.nodeId === node.id && !paramPath(i.path).length);
+  return (
+    <aside className="inspector" data-testid="inspector">
+      <h2>{entry?.title ?? node.kind} <span className="muted kind">{node.kind}</span></h2>
+      <p className="doc">{entry?.doc}</p>
+      <div className="form-row"><span className="form-label">id</span><NodeIdInput id={node.id} /></div>
+      {nodeErrors.map((e) => <div key={e.message} className="field-errors">{e.message}</div>)}
+      {entry ? (
+        <ObjectFields key={node.id} schema={entry.paramsSchema as JsonSchema} value={node.params} path={[]} ctx={ctx}
+          onChange={(params) => useEditor.getState().change((d) => setParams(d, node.id, params as Record<string, unknown>))} />
+      ) : (
+        <div className="field-errors">Unknown kind '{node.kind}'</div>
+      )}
+    </aside>
+  );
+}

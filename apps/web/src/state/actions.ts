@@ -1,0 +1,123 @@
+import { migrateDocument, pipelineSchema, validatePipeline, type PipelineDocument, type PipelineSummary } from '@eddy/shared';
+import { api, ApiError } from '../api/client';
+import { watchPipeline } from '../api/live-socket';
+import { emptyDocument, useEditor } from './editor-store';
+import { useLive } from './live-store';
+import { notifyError, notifyInfo } from './notice-store';
+
+/** Saves the document: POST the first time, PUT with the revision after (409 when someone saved first). */
+export async function save(opts: { overwrite?: boolean } = {}): Promise<boolean> {
+  const { doc, pipelineId, revision } = useEditor.getState();
+  try {
+    const rec = pipelineId
+      ? await api.save(pipelineId, doc, opts.overwrite ? (await api.get(pipelineId)).revision : revision!)
+      : await api.create(doc);
+    useEditor.getState().markSaved(rec.id, rec.revision);
+    if (!pipelineId) watchPipeline(rec.id);
+    notifyInfo(`Saved “${rec.name}” (revision ${rec.revision})`);
+    return true;
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'stale_revision') {
+      if (window.confirm(`${err.message}\n\nOK overwrites their version with yours; Cancel keeps theirs on the server.`)) return save({ overwrite: true });
+      return false;
+    }
+    notifyError(err);
+    return false;
+  }
+}
+
+export async function deploy(): Promise<void> {
+  const result = validatePipeline(useEditor.getState().doc);
+  if (!result.ok) {
+    notifyError(`Fix ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'} before deploying (see Problems)`);
+    return;
+  }
+  if ((useEditor.getState().dirty || !useEditor.getState().pipelineId) && !(await save())) return;
+  const id = useEditor.getState().pipelineId!;
+  try {
+    watchPipeline(id);
+    useLive.getState().setStatus(await api.deploy(id));
+  } catch (err) {
+    notifyError(err);
+  }
+}
+
+export async function stop(): Promise<void> {
+  const id = useEditor.getState().pipelineId;
+  if (!id) return;
+  try {
+    useLive.getState().setStatus(await api.stop(id));
+  } catch (err) {
+    notifyError(err);
+  }
+}
+
+export async function openPipeline(id: string): Promise<void> {
+  try {
+    const rec = await api.get(id);
+    useEditor.getState().load(rec.document, rec.id, rec.revision);
+    watchPipeline(rec.id);
+  } catch (err) {
+    notifyError(err);
+  }
+}
+
+export function newPipeline(): void {
+  useEditor.getState().load(emptyDocument(), null, null);
+  watchPipeline(null);
+}
+
+export async function listPipelines(): Promise<PipelineSummary[]> {
+  try {
+    return await api.list();
+  } catch (err) {
+    notifyError(err);
+    return [];
+  }
+}
+
+export async function removePipeline(id: string): Promise<void> {
+  try {
+    await api.remove(id);
+    if (useEditor.getState().pipelineId === id) newPipeline();
+    notifyInfo('Pipeline deleted');
+  } catch (err) {
+    notifyError(err);
+  }
+}
+
+/** Imports a JSON file as a new, unsaved pipeline. A file that is not a pipeline is refused with the reason. */
+export async function importFile(file: File): Promise<void> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await file.text());
+  } catch (err) {
+    notifyError(`${file.name} is not JSON: ${(err as Error).message}`);
+    return;
+  }
+  // A document with problems imports (they show on its nodes); one that is not a pipeline at all does not.
+  const migrated = typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? migrateDocument(doc as Record<string, unknown>) : null;
+  const envelope = migrated?.ok ? pipelineSchema.safeParse(migrated.document) : null;
+  if (!envelope?.success) {
+    const why = migrated && !migrated.ok ? migrated.error.message
+      : envelope?.error.issues.slice(0, 2).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') ?? 'not a JSON object';
+    notifyError(`${file.name} is not an Eddy pipeline: ${why}`);
+    return;
+  }
+  useEditor.getState().load(envelope.data, null, null);
+  useEditor.setState({ dirty: true });
+  watchPipeline(null);
+  notifyInfo(`Imported “${envelope.data.name}” — Save to keep it`);
+}
+
+export function exportJson(): void {
+  const doc: PipelineDocument = useEditor.getState().doc;
+  const blob = new Blob([JSON.stringify(doc, null, 2)], { type: 'application/json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `${doc.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'pipeline'}.json`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}

@@ -1,0 +1,37 @@
+import { useRef } from 'react';
+import { useEditor } from '../state/editor-store';
+import { useLive } from '../state/live-store';
+import { deploy, exportJson, importFile, save, stop } from '../state/actions';
+import { PipelinesMenu } from './PipelinesMenu';
+
+export function TopBar() {
+  const name = useEditor((s) => s.doc.name);
+  const dirty = useEditor((s) => s.dirty);
+  const problems = useEditor((s) => s.issues.length);
+  const canUndo = useEditor((s) => s.past.length > 0);
+  const canRedo = useEditor((s) => s.future.length > 0);
+  const state = useLive((s) => s.status?.state ?? 'stopped');
+  const error = useLive((s) => s.status?.error);
+  const fileInput = useRef<HTMLInputElement>(null);
+  return (
+    <header className="topbar">
+      <span className="logo">◐ Eddy</span>
+      <PipelinesMenu />
+      <input className="pipeline-name" data-testid="pipeline-name" value={name} aria-label="Pipeline name"
+        onChange={(e) => useEditor.getState().change((d) => ({ ...d, name: e.target.value }))} />
+      {dirty && <span className="muted" title="Unsaved changes">●</span>}
+      <div className="spacer" />
+      <button onClick={() => useEditor.getState().undo()} disabled={!canUndo} title="Undo (Ctrl+Z)" data-testid="undo">↶</button>
+      <button onClick={() => useEditor.getState().redo()} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">↷</button>
+      <button onClick={() => fileInput.current?.click()} data-testid="import">Import</button>
+      <input ref={fileInput} type="file" accept=".json,application/json" hidden data-testid="import-file"
+        onChange={(e) => { const f = e.target.files?.[0]; if (f) void importFile(f); e.target.value = ''; }} />
+      <button onClick={exportJson} data-testid="export">Export</button>
+      <button onClick={() => void save()} data-testid="save">Save</button>
+      {state === 'running'
+        ? <button className="danger" onClick={() => void stop()} data-testid="stop">Stop</button>
+        : <button className="primary" onClick={() => void deploy()} data-testid="deploy" title={problems ? `${problems} problems` : 'Deploy'}>Deploy</button>}
+      <span className={`badge state-${state}`} data-testid="status-badge" title={error ?? undefined}>{state}</span>
+    </header>
+  );
+}
