@@ -27,12 +27,14 @@ function NodeFigures({ id }: { id: string }) {
 function EddyNodeView({ id, data, selected }: NodeProps<EddyFlowNode>) {
   const entry = useEditor((s) => s.kinds[data.kind]);
   const params = useEditor((s) => s.doc.nodes.find((n) => n.id === id)?.params);
-  const issues = useEditor((s) => s.issues.filter((i) => i.nodeId === id));
+  // A string, not a fresh array: zustand re-renders when the selected value changes by identity.
+  const issueText = useEditor((s) => s.issues.filter((i) => i.nodeId === id).map((i) => i.message).join('\n'));
+  const issueCount = issueText ? issueText.split('\n').length : 0;
   const inputs = entry?.inputs ?? [];
   const outputs = entry ? outputPortsOf(entry, params) : [];
   const category = entry?.category ?? 'unknown';
   return (
-    <div className={`eddy-node cat-${category}${selected ? ' selected' : ''}${issues.length ? ' has-errors' : ''}`} data-testid={`node-${id}`}>
+    <div className={`eddy-node cat-${category}${selected ? ' selected' : ''}${issueCount ? ' has-errors' : ''}`} data-testid={`node-${id}`}>
       {inputs.map((p, i) => (
         <Handle key={p.name} id={p.name} type="target" position={Position.Left} data-testid={`handle-in-${id}-${p.name}`}
           style={{ top: `${((i + 1) / (inputs.length + 1)) * 100}%` }} title={p.name}>
@@ -41,9 +43,7 @@ function EddyNodeView({ id, data, selected }: NodeProps<EddyFlowNode>) {
       ))}
       <div className="node-head">
         <span className="node-title">{entry?.title ?? data.kind}</span>
-        {issues.length > 0 && (
-          <span className="node-error-badge" data-testid={`node-errors-${id}`} title={issues.map((i) => i.message).join('\n')}>{issues.length}</span>
-        )}
+        {issueCount > 0 && <span className="node-error-badge" data-testid={`node-errors-${id}`} title={issueText}>{issueCount}</span>}
       </div>
       <div className="node-id">{id}</div>
       <NodeFigures id={id} />

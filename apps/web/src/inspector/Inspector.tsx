@@ -74,7 +74,7 @@ export function Inspector() {
       {nodeErrors.map((e) => <div key={e.message} className="field-errors">{e.message}</div>)}
       {entry ? (
         <ObjectFields key={node.id} schema={entry.paramsSchema as JsonSchema} value={node.params} path={[]} ctx={ctx}
-          onChange={(params) => useEditor.getState().change((d) => setParams(d, node.id, params as Record<string, unknown>))} />
+          onChange={(params) => useEditor.getState().change((d) => setParams(d, node.id, params as Record<string, unknown>), `params:${node.id}`)} />
       ) : (
         <div className="field-errors">Unknown kind '{node.kind}'</div>
       )}

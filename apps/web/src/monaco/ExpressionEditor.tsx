@@ -17,6 +17,8 @@ type StandaloneEditor = Parameters<OnMount>[0];
 export function ExpressionEditor({ value, onChange, schema, testId }: Props) {
   const uri = `inmemory://expr/${useId().replace(/:/g, '')}`;
   const editorRef = useRef<StandaloneEditor | null>(null);
+  const valueRef = useRef(value);
+  valueRef.current = value;
 
   const mark = (text: string) => {
     const model = editorRef.current?.getModel();
@@ -44,7 +46,12 @@ export function ExpressionEditor({ value, onChange, schema, testId }: Props) {
         value={value}
         theme="vs"
         onMount={(editor) => { editorRef.current = editor; mark(value); }}
-        onChange={(v) => { const text = (v ?? '').replace(/\n/g, ' '); mark(text); onChange(text); }}
+        onChange={(v) => {
+          const text = (v ?? '').replace(/\n/g, ' ');
+          mark(text);
+          // The editor also reports edits that came from the value prop (undo): not a new change.
+          if (text !== valueRef.current) onChange(text);
+        }}
         options={{
           minimap: { enabled: false }, lineNumbers: 'off', glyphMargin: false, folding: false, scrollBeyondLastLine: false,
           renderLineHighlight: 'none', overviewRulerLanes: 0, scrollbar: { vertical: 'hidden', horizontal: 'auto' },

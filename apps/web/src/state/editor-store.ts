@@ -20,8 +20,11 @@ export interface EditorState {
   setCatalog(c: CatalogResponse): void;
   load(doc: PipelineDocument, pipelineId: string | null, revision: number | null): void;
   markSaved(pipelineId: string, revision: number): void;
-  /** Applies a change as one undoable step. */
-  change(mutate: (doc: PipelineDocument) => PipelineDocument): void;
+  /**
+   * Applies a change as one undoable step. Changes with the same `coalesce` key in quick
+   * succession (typing in one field) merge into one step.
+   */
+  change(mutate: (doc: PipelineDocument) => PipelineDocument, coalesce?: string): void;
   /** Applies a change without a history step (dragging); `checkpoint` starts the step. */
   changeQuietly(mutate: (doc: PipelineDocument) => PipelineDocument): void;
   checkpoint(): void;
@@ -39,6 +42,8 @@ export const emptyDocument = (): PipelineDocument => ({
 });
 
 const HISTORY = 100;
+const COALESCE_MS = 1500;
+let lastChange: { key: string | undefined; at: number } = { key: undefined, at: 0 };
 
 function validated(doc: PipelineDocument) {
   const r = validatePipeline(doc);
@@ -61,18 +66,26 @@ export const useEditor = create<EditorState>((set, get) => ({
   load: (doc, pipelineId, revision) =>
     set({ doc, pipelineId, revision, dirty: false, past: [], future: [], selection: [], ...validated(doc) }),
   markSaved: (pipelineId, revision) => set({ pipelineId, revision, dirty: false }),
-  change: (mutate) => {
+  change: (mutate, coalesce) => {
     const before = get().doc;
     const doc = mutate(before);
     if (doc === before) return;
-    set({ doc, dirty: true, past: [...get().past.slice(-HISTORY + 1), before], future: [], ...validated(doc) });
+    const now = Date.now();
+    const merge = coalesce !== undefined && coalesce === lastChange.key && now - lastChange.at < COALESCE_MS && get().past.length > 0;
+    lastChange = { key: coalesce, at: now };
+    const past = merge ? get().past : [...get().past.slice(-HISTORY + 1), before];
+    set({ doc, dirty: true, past, future: [], ...validated(doc) });
   },
   changeQuietly: (mutate) => {
     const doc = mutate(get().doc);
     set({ doc, dirty: true });
   },
-  checkpoint: () => set({ past: [...get().past.slice(-HISTORY + 1), get().doc], future: [] }),
+  checkpoint: () => {
+    lastChange = { key: undefined, at: 0 };
+    set({ past: [...get().past.slice(-HISTORY + 1), get().doc], future: [] });
+  },
   undo: () => {
+    lastChange = { key: undefined, at: 0 };
     const { past, doc, future } = get();
     if (!past.length) return;
     const previous = past[past.length - 1];
@@ -123,6 +136,8 @@ export function removeEdges(doc: PipelineDocument, keys: string[]): PipelineDocu
 }
 
 export function setParams(doc: PipelineDocument, id: string, params: Record<string, unknown>): PipelineDocument {
+  const node = doc.nodes.find((n) => n.id === id);
+  if (node && JSON.stringify(node.params) === JSON.stringify(params)) return doc;
   return { ...doc, nodes: doc.nodes.map((n) => (n.id === id ? { ...n, params } : n)) };
 }
 

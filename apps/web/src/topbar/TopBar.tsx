@@ -18,7 +18,7 @@ export function TopBar() {
       <span className="logo">◐ Eddy</span>
       <PipelinesMenu />
       <input className="pipeline-name" data-testid="pipeline-name" value={name} aria-label="Pipeline name"
-        onChange={(e) => useEditor.getState().change((d) => ({ ...d, name: e.target.value }))} />
+        onChange={(e) => useEditor.getState().change((d) => ({ ...d, name: e.target.value }), 'name')} />
       {dirty && <span className="muted" title="Unsaved changes">●</span>}
       <div className="spacer" />
       <button onClick={() => useEditor.getState().undo()} disabled={!canUndo} title="Undo (Ctrl+Z)" data-testid="undo">↶</button>

@@ -1,0 +1,41 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** Drags a palette kind onto the canvas at a point relative to the canvas' top-left corner (HTML5 drag and drop). */
+export async function dropKind(page: Page, kind: string, x: number, y: number): Promise<void> {
+  const before = await page.locator('.react-flow__node').count();
+  await page.getByTestId(`palette-${kind}`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });
+  await expect(page.locator('.react-flow__node')).toHaveCount(before + 1);
+}
+
+/** Connects an output handle to an input handle with the mouse, as a person would. */
+export async function connect(page: Page, from: string, to: string, fromPort = 'out', toPort = 'in'): Promise<void> {
+  const source = page.getByTestId(`handle-out-${from}-${fromPort}`);
+  const target = page.getByTestId(`handle-in-${to}-${toPort}`);
+  const a = await center(source);
+  const b = await center(target);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x, b.y, { steps: 5 });
+  await page.mouse.up();
+}
+
+async function center(l: Locator) {
+  const box = (await l.boundingBox())!;
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Replaces the text of a Monaco expression editor (insertText: `type` drops spaces in Monaco). */
+export async function setExpression(page: Page, testId: string, text: string): Promise<void> {
+  const editor = page.getByTestId(testId).locator('.monaco-editor');
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+  await expect(page.getByTestId(testId).locator('.view-lines')).toHaveText(text.replace(/ /g, '\u00a0'));
+}
+
+export async function selectNode(page: Page, id: string): Promise<void> {
+  await page.getByTestId(`node-${id}`).click();
+  await expect(page.getByTestId('node-id-input')).toHaveValue(id);
+}
