@@ -16,10 +16,16 @@ export interface ValidationResult {
   graph?: GraphInfo;
 }
 
+/** zod's words for a missing value are "expected string, received undefined"; say it plainly. */
+const plain = (i: z.core.$ZodIssue) =>
+  i.code === 'invalid_type' && /received undefined$/.test(i.message) && i.path.length
+    ? `'${String(i.path[i.path.length - 1])}' is required (${i.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`
+    : i.message;
+
 const zodIssues = (error: z.ZodError, prefix: PropertyKey[], nodeId?: string): ValidationIssue[] =>
   error.issues.map((i) => ({
     code: prefix.length > 2 ? 'invalid_param' : 'invalid_field',
-    message: i.message,
+    message: plain(i),
     path: formatPath([...prefix, ...i.path]),
     nodeId,
   }));
@@ -47,7 +53,7 @@ export function validatePipeline(input: unknown): ValidationResult {
     const errors = envelope.error.issues.map((i): ValidationIssue => {
       const nodeIndex = i.path[0] === 'nodes' && typeof i.path[1] === 'number' ? i.path[1] : undefined;
       return {
-        code: 'invalid_field', message: i.message, path: formatPath(i.path),
+        code: 'invalid_field', message: plain(i), path: formatPath(i.path),
         nodeId: nodeIndex === undefined ? undefined : idAt(nodeIndex),
       };
     });
