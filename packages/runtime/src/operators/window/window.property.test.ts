@@ -44,7 +44,7 @@ const pipeline = (size: number, slide: number, ooo: number) => ({
 });
 
 const events = fc.array(
-  fc.record({ ts: fc.integer({ min: 0, max: 20_000 }), k: fc.constantFrom('a', 'b', 'c'), v: fc.integer({ min: -5, max: 5 }) }),
+  fc.record({ ts: fc.oneof(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 0, max: 40 }).map((x) => x * 500)), k: fc.constantFrom('a', 'b', 'c'), v: fc.integer({ min: -5, max: 5 }) }),
   { minLength: 1, maxLength: 120 },
 );
 
