@@ -34,6 +34,9 @@ const vitestStatus = spawnSync('npx', ['vitest', 'run', '--reporter=default', '-
 const playwrightStatus = onlyUnit ? 0 : spawnSync('npx', ['playwright', 'test', '--reporter=list,json'],
   { cwd: root, stdio: 'inherit', env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson } }).status;
 
+// The bench's quick mode: every workload's answer equal across Eddy and the peers (no timings).
+const quickStatus = onlyUnit ? 0 : spawnSync('node', ['bench/dist/run.js', '--quick'], { cwd: root, stdio: 'inherit' }).status;
+
 let passed = 0, failed = 0, skipped = 0;
 const read = (p) => (existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null);
 const v = read(vitestJson);
@@ -53,7 +56,12 @@ if (!onlyUnit) {
   } else failed++;
 }
 if (lintStatus !== 0) failed++;
-const ok = lintStatus === 0 && vitestStatus === 0 && playwrightStatus === 0 && failed === 0;
+if (!onlyUnit) {
+  const q = read(join(root, 'bench/results/quick.json'));
+  if (q && quickStatus === 0) passed += q.workloads;
+  else failed += Math.max(1, q?.mismatches?.length ?? 1);
+}
+const ok = lintStatus === 0 && quickStatus === 0 && vitestStatus === 0 && playwrightStatus === 0 && failed === 0;
 if (!ok && failed === 0) failed = 1; // a runner failed without a failing test (crash, config): never report green
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(ok ? 0 : 1);

@@ -60,8 +60,12 @@ export interface SourceOperator extends Operator {
 }
 
 export interface SourceOutput {
-  /** Hands records to the graph; await the result before producing more. */
-  push(records: Rec[]): void | Promise<void>;
+  /**
+   * Hands records to the graph; await the result before producing more. `createdAt`
+   * (monotonic ms) is when the first record was due, for a paced source: end-to-end
+   * latency then counts time spent waiting behind a slow pipeline too.
+   */
+  push(records: Rec[], createdAt?: number): void | Promise<void>;
   /** A record that could not be parsed. */
   deadLetter(raw: unknown, reason: string): void;
 }

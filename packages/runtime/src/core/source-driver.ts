@@ -50,11 +50,11 @@ export class SourceDriver implements SourceOutput {
     await this.mailbox.run(() => this.node.receiveWatermark(END_OF_TIME, -1));
   }
 
-  push(records: Rec[]): MaybePromise {
+  push(records: Rec[], createdAt?: number): MaybePromise {
     const n = records.length;
     if (n === 0) return;
     this.armIdleTimer();
-    const arrivedAt = this.clock();
+    const arrivedAt = createdAt ?? this.clock();
     const times = new Array<number>(n);
     const wms = new Array<number>(n);
     const tracker = this.tracker;

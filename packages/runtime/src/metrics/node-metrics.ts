@@ -59,6 +59,7 @@ export class LatencyRecorder {
       p50: ms(merged.getValueAtPercentile(50)),
       p95: ms(merged.getValueAtPercentile(95)),
       p99: ms(merged.getValueAtPercentile(99)),
+      p999: ms(merged.getValueAtPercentile(99.9)),
       max: ms(merged.maxValue),
       count,
     };

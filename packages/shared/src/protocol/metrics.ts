@@ -1,5 +1,5 @@
 /** Latency percentiles in milliseconds (from an HDR histogram). */
-export interface LatencySummary { p50: number; p95: number; p99: number; max: number; count: number }
+export interface LatencySummary { p50: number; p95: number; p99: number; p999: number; max: number; count: number }
 
 /** Live figures of one node; the same shape in REST, socket events and `eddy run`. */
 export interface NodeMetrics {

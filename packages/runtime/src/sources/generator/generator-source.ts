@@ -63,8 +63,10 @@ export class GeneratorSource implements SourceOperator {
       if (limit > 0) n = Math.min(n, limit - this.position);
       const records = new Array<Rec>(n);
       for (let k = 0; k < n; k++) records[k] = this.record(this.position + k, startTime);
+      // A paced event is created when it is due: latency counts from then (no coordinated omission).
+      const dueAt = ratePerSec > 0 ? startWall + (this.position * 1000) / ratePerSec : undefined;
       this.position += n;
-      const pushed = out.push(records);
+      const pushed = out.push(records, dueAt);
       if (isPromise(pushed)) await pushed;
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await yieldToEventLoop();

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { Readable, Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from, filter as rxFilter, map as rxMap, type OperatorFunction } from 'rxjs';
+import { createJob } from '@eddy/runtime';
+import type { Row } from './aggregators.js';
+import type { Workload } from './workloads.js';
+import { runNodeRed } from './node-red.js';
+
+export type ImplName = 'eddy-native' | 'eddy-microbatch' | 'eddy-native-nometrics' | 'hand' | 'rxjs' | 'node-streams' | 'node-red';
+export const IMPLS: ImplName[] = ['hand', 'eddy-native', 'eddy-microbatch', 'rxjs', 'node-streams', 'node-red', 'eddy-native-nometrics'];
+
+/** Runs a workload over a JSON-lines file, feeding its answer to `emit`; resolves when done. */
+export type Runner = (w: Workload, path: string, emit: (r: Row) => void) => Promise<void>;
+
+const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0);
+
+/** Feeds the stateful tail (if any) and forwards its rows at the end. */
+function sinkOf(w: Workload, emit: (r: Row) => void) {
+  const tail = w.tail?.();
+  return { add: tail ? tail.add : emit, end: () => { if (tail) for (const r of tail.finish()) emit(r); } };
+}
+
+/** The limit: one loop, no framework. */
+const hand: Runner = async (w, path, emit) => {
+  const sink = sinkOf(w, emit);
+  const stages = w.stages;
+  outer: for (const line of lines(path)) {
+    let r: Row = JSON.parse(line);
+    for (const s of stages) {
+      if ('filter' in s) { if (!s.filter(r)) continue outer; } else r = s.map(r);
+    }
+    sink.add(r);
+  }
+  sink.end();
+};
+
+const rxjs: Runner = (w, path, emit) => new Promise((resolve, reject) => {
+  const sink = sinkOf(w, emit);
+  const ops: OperatorFunction<Row, Row>[] = w.stages.map((s) => ('filter' in s ? rxFilter(s.filter) : rxMap(s.map)));
+  const parsed = from(lines(path)).pipe(rxMap((l) => JSON.parse(l) as Row));
+  const piped = ops.reduce((obs, op) => obs.pipe(op), parsed);
+  piped.subscribe({ next: (r) => sink.add(r), error: reject, complete: () => { sink.end(); resolve(); } });
+});
+
+const nodeStreams: Runner = async (w, path, emit) => {
+  const sink = sinkOf(w, emit);
+  const transforms = w.stages.map((s) => new Transform({
+    objectMode: true,
+    transform(r: Row, _enc, done) {
+      if ('filter' in s) done(null, s.filter(r) ? r : undefined);
+      else done(null, s.map(r));
+    },
+  }));
+  const parse = new Transform({ objectMode: true, transform(line: string, _e, done) { done(null, JSON.parse(line)); } });
+  const out = new Writable({ objectMode: true, write(r: Row, _e, done) { sink.add(r); done(); } });
+  await pipeline(Readable.from(lines(path)), parse, ...transforms, out);
+  sink.end();
+};
+
+function eddy(mode: 'native' | 'microbatch', metrics = true): Runner {
+  return async (w, path, emit) => {
+    const doc = w.eddy(path);
+    doc.settings.mode = mode;
+    const last = doc.nodes[doc.nodes.length - 1].id;
+    const job = createJob(doc, {
+      baseDir: process.cwd(), metrics,
+      tap: (nodeId, port, records) => { if (nodeId === last && port === 'out') for (const r of records) emit(r); },
+    });
+    await job.start();
+    const outcome = await job.done;
+    if (outcome.state !== 'finished') throw outcome.error ?? new Error(`Eddy ended ${outcome.state}`);
+  };
+}
+
+export const runners: Record<ImplName, Runner> = {
+  hand,
+  rxjs,
+  'node-streams': nodeStreams,
+  'node-red': runNodeRed,
+  'eddy-native': eddy('native'),
+  'eddy-microbatch': eddy('microbatch'),
+  'eddy-native-nometrics': eddy('native', false),
+};
+
+/** Which implementations can run a workload (Node-RED only where its nodes express it). */
+export const supports = (impl: ImplName, w: Workload) => impl !== 'node-red' || w.nodeRed === true;

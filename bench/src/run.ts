@@ -1,0 +1,125 @@
+import { fork } from 'node:child_process';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createJob } from '@eddy/runtime';
+import { IMPLS, supports, type ImplName } from './impls.js';
+import { workloads } from './workloads.js';
+import type { ChildReport, LatencyReport } from './child.js';
+import { summarize, round } from './stats.js';
+import { markdown, svg, type ResultRow } from './report.js';
+
+/**
+ * `npm run bench [-- --quick] [--events N] [--reps N] [--only ysb,q1]`: every workload in every
+ * implementation, one forked child per pair, answers checked equal before any figure counts.
+ */
+const args = process.argv.slice(2);
+const flag = (name: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
+const quick = args.includes('--quick');
+const events = Number(flag('events') ?? (quick ? 10_000 : 400_000));
+const reps = Number(flag('reps') ?? (quick ? 1 : 5));
+const only = flag('only')?.split(',');
+const selected = workloads.filter((w) => !only || only.includes(w.name));
+const here = dirname(fileURLToPath(import.meta.url));
+const resultsDir = join(here, '..', 'results');
+const dataDir = join(tmpdir(), 'eddy-bench-data');
+mkdirSync(dataDir, { recursive: true });
+mkdirSync(resultsDir, { recursive: true });
+
+/** Deterministic input files, written by Eddy's own generator (seeded; not timed). */
+async function dataFile(scenario: string, n: number, seed: number): Promise<string> {
+  const path = join(dataDir, `${scenario}-${n}-${seed}.jsonl`);
+  if (existsSync(path)) return path;
+  const job = createJob({
+    format: 'eddy/pipeline@1', name: 'bench data',
+    nodes: [
+      { id: 'gen', kind: 'source.generator', params: { scenario, ratePerSec: 0, limit: n, seed, startTime: 0, keys: 10_000 } },
+      { id: 'out', kind: 'sink.file', params: { path } },
+    ],
+    edges: [{ from: 'gen', to: 'out' }],
+  }, { baseDir: dataDir, metrics: false });
+  await job.start();
+  await job.done;
+  return path;
+}
+
+function child<T>(argv: string[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const p = fork(join(here, 'child.js'), argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
+    let got: T | undefined;
+    p.on('message', (m) => { got = m as T; });
+    p.on('exit', (code) => (got ? resolve(got) : reject(new Error(`child ${argv.join(' ')} exited ${code} without a report`))));
+  });
+}
+
+const impls = IMPLS.filter((i) => !quick || i !== 'eddy-native-nometrics');
+const reports: ChildReport[] = [];
+const mismatches: string[] = [];
+console.error(`eddy bench: ${selected.length} workloads × ${impls.length} implementations, ${events} events, ${reps} repetition(s)${quick ? ' (quick: answers only)' : ''}`);
+for (const w of selected) {
+  const path = await dataFile(w.scenario, events, 7);
+  const warmup = quick ? '' : await dataFile(w.scenario, Math.min(50_000, events), 11);
+  let reference: string | undefined;
+  for (const impl of impls.filter((i) => supports(i, w))) {
+    const r = await child<ChildReport>(['throughput', impl, w.name, path, warmup, String(reps), String(events)]);
+    reports.push(r);
+    const digests = [...new Set(r.reps.map((x) => x.digest))];
+    if (r.error || digests.length !== 1) {
+      mismatches.push(`${w.name}/${impl}: ${r.error ?? `answers differ between repetitions (${digests.join(', ')})`}`);
+      continue;
+    }
+    reference ??= digests[0];
+    const ok = digests[0] === reference;
+    if (!ok) mismatches.push(`${w.name}/${impl}: answer ${digests[0]} differs from the hand loop's ${reference}`);
+    const eps = summarize(r.reps.map((x) => (x.events / x.ms) * 1000));
+    console.error(`  ${w.name.padEnd(6)} ${impl.padEnd(22)} ${ok ? 'same answer' : 'DIFFERENT ANSWER'}${quick ? '' : `  ${Math.round(eps.median).toLocaleString('en')} ev/s`}`);
+  }
+}
+
+if (quick) {
+  const checked = selected.length;
+  writeFileSync(join(resultsDir, 'quick.json'), JSON.stringify({ events, workloads: checked, mismatches }, null, 2));
+  console.log(mismatches.length ? `quick: ${mismatches.length} mismatches:\n${mismatches.join('\n')}` : `quick: all ${checked} workloads give the same answer in every implementation`);
+  process.exit(mismatches.length ? 1 : 0);
+}
+
+const rows: ResultRow[] = reports.filter((r) => !r.error && r.reps.length).map((r) => {
+  const eps = summarize(r.reps.map((x) => (x.events / x.ms) * 1000));
+  const cpu = summarize(r.reps.map((x) => (x.events / x.cpuMs) * 1000));
+  const mode = r.impl.startsWith('eddy-microbatch') ? 'microbatch' : r.impl.startsWith('eddy') ? 'native' : '-';
+  return { workload: r.workload, impl: r.impl, mode, eventsPerSec: round(eps.median), eventsPerCpuSec: round(cpu.median), iqr: round(eps.iqr),
+    p50Ms: null, p99Ms: null, p999Ms: null, rssMb: r.rssMb };
+});
+
+// Latency at half the measured maximum of the stateless q1, open loop, for both modes.
+for (const impl of ['eddy-native', 'eddy-microbatch'] as ImplName[]) {
+  const max = rows.find((r) => r.workload === 'q1' && r.impl === impl)?.eventsPerSec;
+  if (!max) continue;
+  const l = await child<LatencyReport>(['latency', impl, String(Math.round(max / 2)), '10']);
+  rows.push({ workload: 'q1-latency', impl, mode: impl === 'eddy-native' ? 'native' : 'microbatch', eventsPerSec: l.ratePerSec,
+    eventsPerCpuSec: null, iqr: null, p50Ms: l.p50Ms, p99Ms: l.p99Ms, p999Ms: l.p999Ms, rssMb: null });
+}
+
+const notes = [
+  ...mismatches.map((m) => `MISMATCH ${m}`),
+  'Checkpoint overhead is not measured yet: checkpoints arrive with issue 6.',
+  `${events.toLocaleString('en')} events per run, ${reps} repetitions after a 50 000-event warm-up, one process per implementation and workload.`,
+];
+const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
+writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify({ machine, events, reps, results: rows }, null, 2) + '\n');
+const names = selected.map((w) => w.name);
+const table = markdown(rows, names, notes);
+writeFileSync(join(resultsDir, 'latest.md'), table);
+writeFileSync(join(resultsDir, 'ratios.svg'), svg(rows, names));
+
+// docs/performance.md shows the latest table between its markers.
+const doc = join(here, '..', '..', 'docs', 'performance.md');
+if (existsSync(doc)) {
+  const text = readFileSync(doc, 'utf8');
+  const updated = text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/,
+    `<!-- bench:start -->\nMeasured ${machine.date.slice(0, 10)} on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}.\n\n${table}<!-- bench:end -->`);
+  writeFileSync(doc, updated);
+}
+console.log(table);
+process.exit(mismatches.length ? 1 : 0);
