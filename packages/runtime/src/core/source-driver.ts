@@ -15,7 +15,9 @@ const MAX_MICROBATCH = 65_536;
 export class SourceDriver implements SourceOutput {
   private readonly tracker: WatermarkTracker;
   private readonly extract: ((r: Rec) => number) | undefined;
-  private buffer: Batch | null = null;
+  /** Microbatch mode: the batches collected since the last flush (merged once, at flush). */
+  private buffer: Batch[] = [];
+  private buffered = 0;
   private flushTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private idle = false;
@@ -100,28 +102,31 @@ export class SourceDriver implements SourceOutput {
   private accept(batch: Batch): MaybePromise {
     if (batch.records.length === 0) return;
     if (this.settings.mode === 'native') return this.deliver(batch);
-    if (!this.buffer) {
-      this.buffer = { records: [], times: [], wms: [], arrivedAt: batch.arrivedAt };
+    if (!this.buffer.length) {
       // A slow source's partial batch still leaves on time.
       this.flushTimer = setTimeout(() => {
         Promise.resolve().then(() => this.flush()).catch(this.onFailure);
       }, this.settings.batchIntervalMs);
     }
-    const b = this.buffer;
-    for (let i = 0; i < batch.records.length; i++) {
-      b.records.push(batch.records[i]);
-      b.times.push(batch.times[i]);
-      b.wms.push(batch.wms[i]);
-    }
-    if (b.records.length >= MAX_MICROBATCH || this.clock() - b.arrivedAt >= this.settings.batchIntervalMs) return this.flush();
+    this.buffer.push(batch);
+    this.buffered += batch.records.length;
+    if (this.buffered >= MAX_MICROBATCH || this.clock() - this.buffer[0].arrivedAt >= this.settings.batchIntervalMs) return this.flush();
   }
 
   private flush(): MaybePromise {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
-    const batch = this.buffer;
-    if (!batch) return;
-    this.buffer = null;
+    const parts = this.buffer;
+    if (!parts.length) return;
+    this.buffer = [];
+    this.buffered = 0;
+    const first = parts[0];
+    const batch: Batch = parts.length === 1 ? first : {
+      records: first.records.concat(...parts.slice(1).map((p) => p.records)),
+      times: first.times.concat(...parts.slice(1).map((p) => p.times)),
+      wms: first.wms.concat(...parts.slice(1).map((p) => p.wms)),
+      arrivedAt: first.arrivedAt,
+    };
     return this.deliver(batch);
   }
 
