@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { validatePipeline, type PipelineDocument, type PipelineRecord, type ValidationIssue } from '@eddy/shared';
-import { HttpError, notFound } from './errors.js';
+import { HttpError } from './errors.js';
 import { summary, type PipelineStore, type StoredPipeline } from '../store/pipeline-store.js';
 import type { JobManager } from '../jobs/job-manager.js';
 
@@ -33,11 +33,7 @@ function expectedRevision(req: Request): number | undefined {
 
 export function pipelineRoutes(store: PipelineStore, jobs: JobManager): Router {
   const r = Router();
-  const find = (id: string): StoredPipeline => {
-    const p = store.get(id);
-    if (!p) throw notFound(`Pipeline '${id}'`);
-    return p;
-  };
+  const find = (id: string): StoredPipeline => store.require(id);
   const record = (p: StoredPipeline): PipelineRecord => ({ ...summary(p, jobs.state(p.id)), document: p.document });
 
   r.get('/pipelines', (_req, res) => {

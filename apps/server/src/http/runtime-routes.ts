@@ -8,11 +8,7 @@ import type { JobManager } from '../jobs/job-manager.js';
 /** Lifecycle and live views of deployed pipelines. */
 export function runtimeRoutes(store: PipelineStore, jobs: JobManager): Router {
   const r = Router();
-  const find = (id: string): StoredPipeline => {
-    const p = store.get(id);
-    if (!p) throw notFound(`Pipeline '${id}'`);
-    return p;
-  };
+  const find = (id: string): StoredPipeline => store.require(id);
   const findNode = (p: StoredPipeline, nodeId: string) => {
     const node = p.document.nodes.find((n) => n.id === nodeId);
     if (!node) throw notFound(`Node '${nodeId}' in pipeline '${p.id}'`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PipelineDocument, PipelineSummary } from '@eddy/shared';
+import { notFound } from '../http/errors.js';
 
 export interface StoredPipeline {
   id: string;
@@ -57,6 +58,13 @@ export class PipelineStore {
 
   get(id: string): StoredPipeline | undefined {
     return ID_RE.test(id) ? this.cache.get(id) : undefined;
+  }
+
+  /** The pipeline, or a 404 error naming it. */
+  require(id: string): StoredPipeline {
+    const p = this.get(id);
+    if (!p) throw notFound(`Pipeline '${id}'`);
+    return p;
   }
 
   async create(document: PipelineDocument): Promise<StoredPipeline> {

@@ -2,6 +2,7 @@ import { useCallback, useMemo, type DragEvent } from 'react';
 import {
   Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type Edge, type EdgeChange, type NodeChange,
 } from '@xyflow/react';
+import type { PipelineDocument } from '@eddy/shared';
 import { addNode, connect, edgeKey, moveNode, removeEdges, removeNodes, useEditor } from '../state/editor-store';
 import { useLive } from '../state/live-store';
 import { EddyNode, type EddyFlowNode } from './EddyNode';
@@ -9,6 +10,19 @@ import { EddyNode, type EddyFlowNode } from './EddyNode';
 /** Defined once, outside components, so React Flow never sees a new nodeTypes object. */
 const nodeTypes = { eddy: EddyNode };
 export const DRAG_MIME = 'application/eddy-kind';
+
+/** Deletions (one undo step) and selection changes, the same for nodes and edges. */
+function applyRemovalsAndSelection(changes: (NodeChange<EddyFlowNode> | EdgeChange)[],
+  remove: (doc: PipelineDocument, ids: string[]) => PipelineDocument): void {
+  const editor = useEditor.getState();
+  const removed = changes.flatMap((c) => (c.type === 'remove' ? [c.id] : []));
+  if (removed.length) editor.change((d) => remove(d, removed));
+  const selects = changes.flatMap((c) => (c.type === 'select' ? [c] : []));
+  if (!selects.length) return;
+  const next = new Set(editor.selection);
+  for (const c of selects) (c.selected ? next.add(c.id) : next.delete(c.id));
+  editor.select([...next]);
+}
 
 export function Canvas() {
   const doc = useEditor((s) => s.doc);
@@ -30,27 +44,10 @@ export function Canvas() {
       // The undo step was taken when the drag started (onNodeDragStart).
       if (c.type === 'position' && c.position) editor.changeQuietly((d) => moveNode(d, c.id, c.position!.x, c.position!.y));
     }
-    const removed = changes.filter((c) => c.type === 'remove').map((c) => c.id);
-    if (removed.length) editor.change((d) => removeNodes(d, removed));
-    const selects = changes.filter((c) => c.type === 'select');
-    if (selects.length) {
-      const next = new Set(editor.selection);
-      for (const c of selects) if (c.type === 'select') (c.selected ? next.add(c.id) : next.delete(c.id));
-      editor.select([...next]);
-    }
+    applyRemovalsAndSelection(changes, removeNodes);
   }, []);
 
-  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
-    const editor = useEditor.getState();
-    const removed = changes.filter((c) => c.type === 'remove').map((c) => c.id);
-    if (removed.length) editor.change((d) => removeEdges(d, removed));
-    const selects = changes.filter((c) => c.type === 'select');
-    if (selects.length) {
-      const next = new Set(editor.selection);
-      for (const c of selects) if (c.type === 'select') (c.selected ? next.add(c.id) : next.delete(c.id));
-      editor.select([...next]);
-    }
-  }, []);
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => applyRemovalsAndSelection(changes, removeEdges), []);
 
   const onConnect = useCallback((c: Connection) => {
     useEditor.getState().change((d) => connect(d, { from: c.source, fromPort: c.sourceHandle ?? undefined, to: c.target, toPort: c.targetHandle ?? undefined }));

@@ -1,7 +1,7 @@
 import { useMemo, useState, useEffect } from 'react';
-import { edgeFromPort, edgeToPort, fieldPaths, getKind, type RecordSchema } from '@eddy/shared';
+import { edgeFromPort, edgeToPort, fieldPaths, getKind, type JsonSchema, type RecordSchema } from '@eddy/shared';
 import { renameNode, setParams, useEditor } from '../state/editor-store';
-import { ObjectFields, type FormContext, type JsonSchema, type Path } from './SchemaForm';
+import { ObjectFields, type FormContext, type Path } from './SchemaForm';
 
 const OPEN: RecordSchema = { fields: {}, open: true };
 

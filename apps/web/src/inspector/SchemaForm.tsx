@@ -1,24 +1,7 @@
 import { useState } from 'react';
-import type { RecordSchema } from '@eddy/shared';
+import type { JsonSchema, RecordSchema } from '@eddy/shared';
 import { ExpressionEditor } from '../monaco/ExpressionEditor';
 
-/** The subset of JSON Schema the catalog produces (zod → JSON Schema). */
-export interface JsonSchema {
-  type?: string | string[];
-  enum?: unknown[];
-  const?: unknown;
-  default?: unknown;
-  description?: string;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  items?: JsonSchema;
-  anyOf?: JsonSchema[];
-  oneOf?: JsonSchema[];
-  additionalProperties?: boolean | JsonSchema;
-  minimum?: number;
-  maximum?: number;
-  'x-eddy'?: 'expression' | 'field' | 'duration';
-}
 
 export interface FormContext {
   /** Validation messages by param path (`aggregates.0.fn`). */

@@ -1,10 +1,10 @@
 import { compileExpression, ExpressionRuntimeError, parseDuration, type ParamsOf } from '@eddy/shared';
 import { selectBatch, type Batch, type Rec } from '../core/batch.js';
 import type { Operator, OperatorContext } from '../core/operator.js';
+import { keyString } from './keys.js';
 import type { KeyedMap } from '../state/keyed-state.js';
 import { MinHeap } from './window/min-heap.js';
 
-const keyString = (v: unknown) => (typeof v === 'string' ? v : `\u0000${JSON.stringify(v)}`);
 
 /**
  * Keeps the first record of a key and drops repeats less than `within` later (event time).

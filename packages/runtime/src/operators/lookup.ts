@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import { compileExpression, ExpressionRuntimeError, type ParamsOf } from '@eddy/shared';
 import { selectBatch, type Batch, type Rec } from '../core/batch.js';
 import type { Operator, OperatorContext } from '../core/operator.js';
+import { keyString } from './keys.js';
 import { CsvParser } from '../sources/csv.js';
 
-const keyString = (v: unknown) => (typeof v === 'string' ? v : `\u0000${JSON.stringify(v)}`);
 
 /** A table the lookup reads from. Remote stores (Redis, Postgres) implement the same shape. */
 export interface LookupTable {

@@ -38,7 +38,7 @@ export function isNodeKind(kind: string): kind is NodeKind {
 export * from './define.js';
 export * from './scenarios.js';
 export * from './serialize.js';
-export { renderNodeReference } from './reference.js';
+export { renderNodeReference, type JsonSchema } from './reference.js';
 export { joinedSchema } from './kinds/join.js';
 export { modelSchema, type ModelParams } from './kinds/score.js';
 export { AGGREGATE_FNS, keyFieldName, type AggregateFn, type WindowAggregate } from './kinds/window.js';

@@ -1,7 +1,8 @@
 import { CATEGORY_TITLES, type AnyKindDefinition, type Category } from './define.js';
 import { catalogEntry } from './serialize.js';
 
-interface JsonSchema {
+/** The subset of JSON Schema the catalog's params produce (zod → JSON Schema), for forms and docs. */
+export interface JsonSchema {
   type?: string | string[];
   enum?: unknown[];
   const?: unknown;
@@ -11,7 +12,11 @@ interface JsonSchema {
   required?: string[];
   items?: JsonSchema;
   anyOf?: JsonSchema[];
-  'x-eddy'?: string;
+  oneOf?: JsonSchema[];
+  additionalProperties?: boolean | JsonSchema;
+  minimum?: number;
+  maximum?: number;
+  'x-eddy'?: 'expression' | 'field' | 'duration';
 }
 
 function typeText(s: JsonSchema): string {

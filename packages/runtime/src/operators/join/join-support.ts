@@ -1,10 +1,11 @@
 import { compileExpression, ExpressionRuntimeError, type ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
 import type { OperatorContext } from '../../core/operator.js';
+import { keyString } from '../keys.js';
 
 export type Side = 'left' | 'right';
 export const otherSide = (s: Side): Side => (s === 'left' ? 'right' : 'left');
-export const keyString = (v: unknown) => (typeof v === 'string' ? v : `\u0000${JSON.stringify(v)}`);
+
 
 /** Key extraction and output shaping shared by the interval and the window join. */
 export class JoinShape {

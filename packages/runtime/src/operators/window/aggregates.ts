@@ -45,6 +45,13 @@ const num = (fn: string, v: unknown): number => {
   return v;
 };
 
+/** Throws AggregateTypeError when `accumulate` would refuse the value; changes nothing. */
+export function checkValue(fn: AggregateFn, acc: Accumulator, v: unknown): void {
+  if (v === null || v === undefined || fn === 'count') return;
+  if (fn === 'sum' || fn === 'avg' || fn === 'p50' || fn === 'p95' || fn === 'p99') num(fn, v);
+  else if ((fn === 'min' || fn === 'max') && acc !== null) compare(v, acc);
+}
+
 /** Adds one value to an accumulator; returns the new accumulator. `ts` orders first/last by event time. */
 export function accumulate(fn: AggregateFn, acc: Accumulator, v: unknown, ts: number): Accumulator {
   if (fn === 'count') return (acc as number) + 1;

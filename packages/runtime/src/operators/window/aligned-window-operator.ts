@@ -1,11 +1,9 @@
-import { keyFieldName, parseDuration, type ParamsOf } from '@eddy/shared';
-import { selectBatch, uniformBatch, type Batch, type Rec } from '../../core/batch.js';
+import { parseDuration, type ParamsOf } from '@eddy/shared';
+import { uniformBatch, type Batch, type Rec } from '../../core/batch.js';
 import type { Operator, OperatorContext } from '../../core/operator.js';
 import type { KeyedMap } from '../../state/keyed-state.js';
-import {
-  accumulate, AggregateTypeError, initAccumulator, makeAggregateSpecs, result, type AggregateSpec,
-} from './aggregates.js';
-import { makeKeyExtractor } from './key.js';
+import { accumulate, AggregateTypeError, checkValue, initAccumulator } from './aggregates.js';
+import { WindowShape } from './window-shape.js';
 
 interface WindowState { start: number; end: number; key: unknown[]; accs: unknown[] }
 
@@ -20,21 +18,18 @@ export class AlignedWindowOperator implements Operator {
   private readonly size: number;
   private readonly slide: number;
   private readonly lateness: number;
-  private readonly aggs: AggregateSpec[];
-  private readonly key: ReturnType<typeof makeKeyExtractor>;
-  private readonly keyNames: string[];
+  private readonly shape: WindowShape;
   private windows!: KeyedMap<WindowState>;
   /** Pending window ends, ascending, and the state keys under each. */
   private ends: number[] = [];
   private readonly byEnd = new Map<number, string[]>();
+  private readonly scratch: unknown[] = [];
 
   constructor(params: ParamsOf<'window'>, private readonly ctx: OperatorContext) {
     this.size = parseDuration(params.size!);
     this.slide = params.type === 'sliding' ? parseDuration(params.slide!) : this.size;
     this.lateness = parseDuration(params.allowedLateness);
-    this.aggs = makeAggregateSpecs(params.aggregates);
-    this.key = makeKeyExtractor(params.keyBy);
-    this.keyNames = params.keyBy.map(keyFieldName);
+    this.shape = new WindowShape(params, ctx);
   }
 
   open(ctx: OperatorContext): void {
@@ -50,25 +45,17 @@ export class AlignedWindowOperator implements Operator {
       const ts = times[i];
       const wm = wms[i] > opWm ? wms[i] : opWm;
       const r = records[i];
-      let accepted = false;
-      let keyValues: unknown[] | undefined;
-      let keyString = '';
+      let keyString: string | undefined;
+      let refused = false;
       for (let start = ts - mod(ts, this.slide); start > ts - this.size; start -= this.slide) {
         const end = start + this.size;
         if (end - 1 + this.lateness <= wm) continue; // this window has fired
-        if (!keyValues) {
-          keyValues = this.key.values(r);
-          keyString = this.key.toString(keyValues);
-        }
-        if (!this.add(start, end, keyValues, keyString, r, ts)) break;
-        accepted = true;
+        keyString ??= this.shape.key.stringOf(r);
+        if (!this.add(start, end, keyString, r, ts)) { refused = true; break; }
       }
-      if (!accepted && keyValues === undefined) late.push(i);
+      if (keyString === undefined && !refused) late.push(i);
     }
-    if (late.length) {
-      this.ctx.countLate(late.length);
-      this.ctx.emit(selectBatch(batch, late), 'late');
-    }
+    this.shape.emitLate(batch, late);
   }
 
   onWatermark(wm: number): void {
@@ -80,7 +67,7 @@ export class AlignedWindowOperator implements Operator {
         const w = this.windows.get(stateKey);
         if (!w) continue;
         this.windows.delete(stateKey);
-        fired.push(this.row(w));
+        fired.push(this.shape.row(w.key, w.start, w.end, w.accs));
         firedTimes.push(w.end - 1);
       }
       this.byEnd.delete(end);
@@ -89,19 +76,22 @@ export class AlignedWindowOperator implements Operator {
   }
 
   /** Adds a record to one window; false when an aggregate refused its value (dead letter). */
-  private add(start: number, end: number, key: unknown[], keyString: string, r: Rec, ts: number): boolean {
+  private add(start: number, end: number, keyString: string, r: Rec, ts: number): boolean {
     const stateKey = `${end}|${keyString}`;
     let w = this.windows.get(stateKey);
     const fresh = !w;
-    if (!w) w = { start, end, key, accs: this.aggs.map((a) => initAccumulator(a.fn)) };
+    const { aggs } = this.shape;
+    if (!w) w = { start, end, key: this.shape.key.values(r), accs: aggs.map((a) => initAccumulator(a.fn)) };
+    // Check every value first, so a refused one leaves the window untouched; no allocation per record.
+    const values = this.scratch;
     try {
-      const next = w.accs.map((acc, j) => accumulate(this.aggs[j].fn, acc, this.aggs[j].read(r), ts));
-      w.accs = next;
+      for (let j = 0; j < aggs.length; j++) checkValue(aggs[j].fn, w.accs[j], (values[j] = aggs[j].read(r)));
     } catch (err) {
       if (!(err instanceof AggregateTypeError)) throw err;
       this.ctx.deadLetter(r, `window: ${err.message}`);
       return false;
     }
+    for (let j = 0; j < aggs.length; j++) w.accs[j] = accumulate(aggs[j].fn, w.accs[j], values[j], ts);
     if (fresh) {
       this.windows.set(stateKey, w);
       this.index(end, stateKey);
@@ -121,10 +111,4 @@ export class AlignedWindowOperator implements Operator {
     keys.push(stateKey);
   }
 
-  private row(w: WindowState): Rec {
-    const row: Rec = { window_start: w.start, window_end: w.end };
-    for (let k = 0; k < this.keyNames.length; k++) row[this.keyNames[k]] = w.key[k];
-    for (let j = 0; j < this.aggs.length; j++) row[this.aggs[j].name] = result(this.aggs[j].fn, w.accs[j]);
-    return row;
-  }
 }

@@ -1,11 +1,9 @@
-import { keyFieldName, parseDuration, type ParamsOf } from '@eddy/shared';
-import { selectBatch, uniformBatch, type Batch, type Rec } from '../../core/batch.js';
+import { parseDuration, type ParamsOf } from '@eddy/shared';
+import { uniformBatch, type Batch, type Rec } from '../../core/batch.js';
 import type { Operator, OperatorContext } from '../../core/operator.js';
 import type { KeyedMap } from '../../state/keyed-state.js';
-import {
-  accumulate, AggregateTypeError, initAccumulator, makeAggregateSpecs, mergeAccumulators, result, type AggregateSpec,
-} from './aggregates.js';
-import { makeKeyExtractor } from './key.js';
+import { accumulate, AggregateTypeError, initAccumulator, mergeAccumulators } from './aggregates.js';
+import { WindowShape } from './window-shape.js';
 import { MinHeap } from './min-heap.js';
 
 interface Session { start: number; end: number; accs: unknown[] }
@@ -21,9 +19,7 @@ interface KeySessions { key: unknown[]; open: Session[]; fired: [number, number]
 export class SessionWindowOperator implements Operator {
   private readonly gap: number;
   private readonly lateness: number;
-  private readonly aggs: AggregateSpec[];
-  private readonly key: ReturnType<typeof makeKeyExtractor>;
-  private readonly keyNames: string[];
+  private readonly shape: WindowShape;
   private sessions!: KeyedMap<KeySessions>;
   /** [end, key] of open sessions (stale entries skipped) and of fired ones to forget. */
   private readonly timers = new MinHeap();
@@ -31,9 +27,7 @@ export class SessionWindowOperator implements Operator {
   constructor(params: ParamsOf<'window'>, private readonly ctx: OperatorContext) {
     this.gap = parseDuration(params.gap!);
     this.lateness = parseDuration(params.allowedLateness);
-    this.aggs = makeAggregateSpecs(params.aggregates);
-    this.key = makeKeyExtractor(params.keyBy);
-    this.keyNames = params.keyBy.map(keyFieldName);
+    this.shape = new WindowShape(params, ctx);
   }
 
   open(ctx: OperatorContext): void {
@@ -52,8 +46,7 @@ export class SessionWindowOperator implements Operator {
       const ts = times[i];
       const wm = wms[i] > opWm ? wms[i] : opWm;
       const r = records[i];
-      const keyValues = this.key.values(r);
-      const k = this.key.toString(keyValues);
+      const k = this.shape.key.stringOf(r);
       let ks = this.sessions.get(k);
       const start = ts;
       const end = ts + this.gap;
@@ -70,7 +63,7 @@ export class SessionWindowOperator implements Operator {
       }
       let accs: unknown[];
       try {
-        accs = this.aggs.map((a) => accumulate(a.fn, initAccumulator(a.fn), a.read(r), ts));
+        accs = this.shape.aggs.map((a) => accumulate(a.fn, initAccumulator(a.fn), a.read(r), ts));
       } catch (err) {
         if (!(err instanceof AggregateTypeError)) throw err;
         this.ctx.deadLetter(r, `window: ${err.message}`);
@@ -81,19 +74,16 @@ export class SessionWindowOperator implements Operator {
         merged = {
           start: Math.min(merged.start, o.start),
           end: Math.max(merged.end, o.end),
-          accs: merged.accs.map((acc, j) => mergeAccumulators(this.aggs[j].fn, o.accs[j], acc)),
+          accs: merged.accs.map((acc, j) => mergeAccumulators(this.shape.aggs[j].fn, o.accs[j], acc)),
         };
       }
-      if (!ks) ks = { key: keyValues, open: [], fired: [] };
+      if (!ks) ks = { key: this.shape.key.values(r), open: [], fired: [] };
       ks.open = ks.open.filter((o) => !joined.includes(o));
       ks.open.push(merged);
       this.sessions.set(k, ks);
       this.timers.push(merged.end, k);
     }
-    if (late.length) {
-      this.ctx.countLate(late.length);
-      this.ctx.emit(selectBatch(batch, late), 'late');
-    }
+    this.shape.emitLate(batch, late);
   }
 
   onWatermark(wm: number): void {
@@ -108,7 +98,7 @@ export class SessionWindowOperator implements Operator {
       if (due.length) {
         ks.open = ks.open.filter((o) => !due.includes(o));
         for (const o of due.sort((a, b) => a.end - b.end)) {
-          rows.push(this.row(ks.key, o));
+          rows.push(this.shape.row(ks.key, o.start, o.end, o.accs));
           rowTimes.push(o.end - 1);
           ks.fired.push([o.start, o.end]);
           this.timers.push(o.end + this.gap + this.lateness, k);
@@ -121,10 +111,4 @@ export class SessionWindowOperator implements Operator {
     if (rows.length) this.ctx.emit(uniformBatch(rows, rowTimes, wm, this.ctx.clock()));
   }
 
-  private row(key: unknown[], s: Session): Rec {
-    const row: Rec = { window_start: s.start, window_end: s.end };
-    for (let k = 0; k < this.keyNames.length; k++) row[this.keyNames[k]] = key[k];
-    for (let j = 0; j < this.aggs.length; j++) row[this.aggs[j].name] = result(this.aggs[j].fn, s.accs[j]);
-    return row;
-  }
 }
