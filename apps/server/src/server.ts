@@ -69,7 +69,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   // Pipelines that were running when the server stopped run again.
   for (const p of store.list().filter((x) => x.deployed)) {
     try {
-      await jobs.deploy(p);
+      await jobs.deploy(p, { resume: true });
     } catch (err) {
       console.error(`[eddy] could not resume pipeline ${p.id}: ${(err as Error).message}`);
     }

@@ -1,4 +1,6 @@
-import type { DeadLetter, NodeMetrics, PipelineDocument, PipelineMetrics } from '@eddy/shared';
+import type { CheckpointInfo, DeadLetter, NodeMetrics, PipelineDocument, PipelineMetrics, RestorePlan } from '@eddy/shared';
+import type { CheckpointStore, LoadedCheckpoint } from './checkpoint/checkpoint-store.js';
+import type { KeyedStateBackend } from './state/keyed-state.js';
 
 /** What the embedding program (server or CLI) gives a job. The runtime knows no HTTP. */
 export interface JobOptions {
@@ -21,6 +23,12 @@ export interface JobOptions {
   inputs?: Record<string, Record<string, unknown>[]>;
   /** With `inputs`: records handed on per push (1 = strictly one by one). */
   inputChunkSize?: number;
+  /** Where checkpoints go; without it the job takes none (tests, `eddy run` by default). */
+  checkpoints?: CheckpointStore;
+  /** Start from this checkpoint: nodes with the same id and kind get their state and offsets back. */
+  restore?: LoadedCheckpoint | null;
+  /** Keyed state per node (default: in memory). */
+  stateBackend?(nodeId: string): KeyedStateBackend;
 }
 
 export type JobState = 'created' | 'running' | 'finished' | 'stopped' | 'failed';
@@ -36,8 +44,17 @@ export interface JobHandle {
   readonly state: JobState;
   /** Opens operators and starts the sources; resolves once running. */
   start(): Promise<void>;
-  /** Stops sources, drains in-flight batches, closes operators. Idempotent. */
+  /**
+   * Stops sources, drains in-flight batches, takes a final checkpoint (with checkpoint
+   * storage), closes operators. Idempotent.
+   */
   stop(): Promise<void>;
+  /** Stops with a savepoint: the point a later deploy of an edited document resumes from. */
+  savepoint(): Promise<CheckpointInfo>;
+  /** Takes a checkpoint now (null without storage, or when writing failed). */
+  checkpoint(): Promise<CheckpointInfo | null>;
+  /** What this job restored, node by node. */
+  readonly restorePlan: RestorePlan;
   /** Settles when the job finishes (bounded input), is stopped, or fails. */
   readonly done: Promise<JobOutcome>;
   metrics(): PipelineMetrics;

@@ -9,5 +9,6 @@ export type { NodeSchemas } from './validate/infer.js';
 export type { GraphInfo } from './validate/graph.js';
 export * from './protocol/metrics.js';
 export * from './protocol/events.js';
+export * from './protocol/checkpoints.js';
 export * from './expr/index.js';
 export { demoPipeline } from './templates/demo.js';

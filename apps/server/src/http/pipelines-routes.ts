@@ -68,6 +68,7 @@ export function pipelineRoutes(store: PipelineStore, jobs: JobManager): Router {
     await jobs.stop(p.id);
     jobs.forget(p.id);
     await store.delete(p.id);
+    await jobs.checkpoints.remove(p);
     res.status(204).end();
   });
 

@@ -4,6 +4,7 @@ import { HttpError, notFound } from './errors.js';
 import { invalidPipeline } from './pipelines-routes.js';
 import type { PipelineStore, StoredPipeline } from '../store/pipeline-store.js';
 import type { JobManager } from '../jobs/job-manager.js';
+import type { StartFrom } from '../jobs/checkpoints.js';
 
 /** Lifecycle and live views of deployed pipelines. */
 export function runtimeRoutes(store: PipelineStore, jobs: JobManager): Router {
@@ -15,14 +16,49 @@ export function runtimeRoutes(store: PipelineStore, jobs: JobManager): Router {
     return node;
   };
 
-  r.post('/pipelines/:id/deploy', async (req, res) => {
-    const p = find(req.params.id);
+  const deploy = async (p: StoredPipeline, from: StartFrom) => {
     try {
-      res.json(await jobs.deploy(p));
+      return await jobs.deploy(p, from);
     } catch (err) {
       if (err instanceof PipelineValidationError) throw invalidPipeline(err.errors);
       throw err;
     }
+  };
+
+  // Body (optional): { "fresh": true } ignores a pending savepoint and a running deployment's state.
+  r.post('/pipelines/:id/deploy', async (req, res) => {
+    const p = find(req.params.id);
+    const body: unknown = req.body ?? {};
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'invalid_body', 'The deploy body is optional; when present it must be an object like { "fresh": true }');
+    const fresh = (body as { fresh?: unknown }).fresh;
+    if (fresh !== undefined && typeof fresh !== 'boolean') throw new HttpError(400, 'invalid_body', "'fresh' must be true or false", { path: 'fresh' });
+    res.json(await deploy(p, fresh ? { fresh: true } : {}));
+  });
+
+  r.post('/pipelines/:id/savepoint', async (req, res) => {
+    const p = find(req.params.id);
+    const savepoint = await jobs.savepoint(p.id);
+    res.json({ savepoint, status: jobs.status(p.id) });
+  });
+
+  r.get('/pipelines/:id/checkpoints', async (req, res) => {
+    const p = store.require(req.params.id);
+    res.json({ checkpoints: await jobs.checkpoints.list(p), resumeFrom: p.resumeFrom ?? null, metrics: jobs.latestMetrics(p.id)?.checkpoints ?? null });
+  });
+
+  r.post('/pipelines/:id/restore', async (req, res) => {
+    const p = find(req.params.id);
+    const id = (req.body as { checkpointId?: unknown } | undefined)?.checkpointId;
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 1) {
+      throw new HttpError(400, 'invalid_body', "Send { \"checkpointId\": <id> } with the id of a listed checkpoint", { path: 'checkpointId' });
+    }
+    res.json(await deploy(p, { checkpointId: id }));
+  });
+
+  // What the next deploy would keep, reset and drop; and, while running, what the current run did.
+  r.get('/pipelines/:id/plan', async (req, res) => {
+    const p = find(req.params.id);
+    res.json({ next: await jobs.checkpoints.plan(p), current: jobs.currentPlan(p.id) ?? null, running: jobs.state(p.id) === 'running' });
   });
 
   r.post('/pipelines/:id/stop', async (req, res) => {

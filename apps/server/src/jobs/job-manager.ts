@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { createJob, type JobHandle } from '@eddy/runtime';
 import {
-  SOCKET_METRICS_INTERVAL_MS, type DeadLetter, type PipelineMetrics, type PipelineState, type PipelineStatus, type RowsPayload,
+  noCheckpoints, SOCKET_METRICS_INTERVAL_MS, type CheckpointInfo, type DeadLetter, type PipelineMetrics, type RestorePlan, type PipelineState, type PipelineStatus, type RowsPayload,
 } from '@eddy/shared';
 import type { PipelineStore, StoredPipeline } from '../store/pipeline-store.js';
+import { PipelineCheckpoints, type StartFrom } from './checkpoints.js';
+import { HttpError } from '../http/errors.js';
 
 export interface JobEvents {
   metrics: [PipelineMetrics];
@@ -14,6 +16,7 @@ export interface JobEvents {
 
 interface Deployment {
   job: JobHandle;
+  plan: RestorePlan;
   status: PipelineStatus;
   rows: Map<string, RowsPayload>;
 }
@@ -28,19 +31,36 @@ export class JobManager extends EventEmitter<JobEvents> {
   private readonly lastMetrics = new Map<string, PipelineMetrics>();
   private readonly ticker: NodeJS.Timeout;
 
+  readonly checkpoints: PipelineCheckpoints;
+
   constructor(private readonly store: PipelineStore, private readonly dataDir: string) {
     super();
+    this.checkpoints = new PipelineCheckpoints(dataDir);
     this.ticker = setInterval(() => this.publishMetrics(), SOCKET_METRICS_INTERVAL_MS);
     this.ticker.unref();
   }
 
-  /** Starts the stored document; a running deployment of it is stopped first. Throws PipelineValidationError. */
-  async deploy(p: StoredPipeline): Promise<PipelineStatus> {
-    await this.stop(p.id, { keepDeployed: true });
+  /**
+   * Starts the stored document. A running deployment of it stops with a savepoint first, so
+   * a redeploy keeps the state of unchanged nodes; `{ fresh: true }` starts from nothing.
+   * Throws PipelineValidationError.
+   */
+  async deploy(p: StoredPipeline, from: StartFrom = {}): Promise<PipelineStatus & { plan: RestorePlan }> {
+    const running = this.deployments.get(p.id);
+    if (running?.job.state === 'running' && !('fresh' in from) && !('checkpointId' in from)) {
+      await this.savepoint(p.id);
+      p = this.store.require(p.id);
+    } else {
+      await this.stop(p.id, { keepDeployed: true });
+    }
+    const restore = await this.checkpoints.resolve(p, from);
+    const firstCheckpointId = await this.checkpoints.nextId(p);
     const rows = new Map<string, RowsPayload>();
     const job = createJob(p.document, {
       baseDir: this.dataDir,
       pipelineId: p.id,
+      checkpoints: this.checkpoints.storeFor(p),
+      restore,
       onRows: (nodeId, latest, total) => {
         const payload = { pipelineId: p.id, nodeId, rows: latest, total };
         rows.set(nodeId, payload);
@@ -50,18 +70,34 @@ export class JobManager extends EventEmitter<JobEvents> {
       log: (line) => console.log(`[${p.id}] ${line}`),
     });
     const status: PipelineStatus = { pipelineId: p.id, state: 'running', startedAt: Date.now(), endedAt: null, error: null, revision: p.revision };
-    const deployment: Deployment = { job, status, rows };
+    const deployment: Deployment = { job, status, rows, plan: job.restorePlan };
     this.deployments.set(p.id, deployment);
     await job.start();
     this.setStatus(status);
-    await this.store.setDeployed(p.id, true);
+    await this.store.setRunMeta(p.id, { deployed: true, run: { from: restore?.info.id ?? null, firstCheckpointId }, resumeFrom: null });
     void job.done.then(async (outcome) => {
       if (this.deployments.get(p.id) !== deployment) return;
       this.lastMetrics.set(p.id, job.metrics());
       this.setStatus({ ...status, state: outcome.state, endedAt: Date.now(), error: outcome.error?.message ?? null });
       if (outcome.state !== 'stopped') await this.store.setDeployed(p.id, false);
     });
-    return this.status(p.id);
+    return { ...this.status(p.id), plan: job.restorePlan };
+  }
+
+  /** Stops a running deployment with a savepoint, which the next deploy starts from. */
+  async savepoint(id: string): Promise<CheckpointInfo> {
+    const d = this.deployments.get(id);
+    if (!d || d.job.state !== 'running') throw new HttpError(409, 'not_running', `Pipeline '${id}' is not running: a savepoint needs a running deployment`);
+    const info = await d.job.savepoint();
+    this.lastMetrics.set(id, d.job.metrics());
+    this.setStatus({ ...d.status, state: 'stopped', endedAt: Date.now() });
+    await this.store.setRunMeta(id, { deployed: false, resumeFrom: info.id });
+    return info;
+  }
+
+  /** The restore plan of the running deployment (what it kept, reset, dropped). */
+  currentPlan(id: string): RestorePlan | undefined {
+    return this.deployments.get(id)?.plan;
   }
 
   /** Stops a deployment. With keepDeployed the store still says "deployed" (server shutdown, redeploy). */
@@ -104,7 +140,7 @@ export class JobManager extends EventEmitter<JobEvents> {
     const zero = { recordsIn: 0, recordsOut: 0, ratePerSec: 0, ratePerSecIn: 0, latencyMs: { p50: 0, p95: 0, p99: 0, p999: 0, max: 0, count: 0 },
       watermark: null, watermarkLagMs: null, lateRecords: 0, errors: 0, stateKeys: 0, stateBytes: 0, backpressure: 0 };
     return { pipelineId: p.id, at: Date.now(), nodes: Object.fromEntries(p.document.nodes.map((n) => [n.id, { ...zero }])),
-      deadLetters: 0, checkpoints: { count: 0, lastDurationMs: null, lastSizeBytes: null } };
+      deadLetters: 0, checkpoints: noCheckpoints() };
   }
 
   latestMetrics(id: string): PipelineMetrics | undefined {

@@ -12,8 +12,17 @@ export interface StoredPipeline {
   updatedAt: string;
   /** True while the user wants it running: a restarted server deploys it again. */
   deployed: boolean;
+  /**
+   * The current (or last) run: the checkpoint it started from and the first checkpoint id
+   * it could write. A restart after a crash resumes from this run's newest checkpoint.
+   */
+  run?: { from: number | null; firstCheckpointId: number } | null;
+  /** A savepoint the next deploy starts from (set by "stop with savepoint"). */
+  resumeFrom?: number | null;
   document: PipelineDocument;
 }
+
+export type PipelineRunMeta = Partial<Pick<StoredPipeline, 'deployed' | 'run' | 'resumeFrom'>>;
 
 const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -85,6 +94,12 @@ export class PipelineStore {
     const p = this.cache.get(id);
     if (!p || p.deployed === deployed) return;
     await this.save({ ...p, deployed });
+  }
+
+  /** Run bookkeeping (not a new revision of the document). */
+  async setRunMeta(id: string, meta: PipelineRunMeta): Promise<void> {
+    const p = this.cache.get(id);
+    if (p) await this.save({ ...p, ...meta });
   }
 
   async delete(id: string): Promise<void> {

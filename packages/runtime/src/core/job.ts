@@ -1,6 +1,7 @@
 import {
-  edgeFromPort, edgeToPort, getKind, parsePipeline, validatePipeline, PipelineValidationError,
-  type DeadLetter, type NodeMetrics, type PipelineDocument, type PipelineMetrics, type RecordSchema,
+  edgeFromPort, edgeToPort, getKind, noCheckpoints, parsePipeline, validatePipeline, PipelineValidationError,
+  type CheckpointInfo, type DeadLetter, type NodeMetrics, type PipelineDocument, type PipelineMetrics, type RecordSchema,
+  type RestorePlan,
 } from '@eddy/shared';
 import type { JobHandle, JobOptions, JobOutcome, JobState, NodeState } from '../api.js';
 import { Mailbox } from './async.js';
@@ -13,6 +14,7 @@ import { NodeMetricsRecorder } from '../metrics/node-metrics.js';
 import { DeadLetterList } from './dead-letters.js';
 import { LiveRows } from '../sinks/live-rows.js';
 import { ArraySource } from '../sources/array-source.js';
+import { CheckpointCoordinator, decodeNodeSnapshot, planRestore, type NodeSnapshot } from './checkpoint-coordinator.js';
 
 /** Validates a document and builds a job; throws PipelineValidationError on bad input. */
 export function createJob(document: unknown, options: JobOptions): JobHandle {
@@ -37,6 +39,10 @@ class Job implements JobHandle {
   private stopping: Promise<void> | null = null;
   private runs: Promise<void>[] = [];
   private startedAt: number | null = null;
+  readonly restorePlan: RestorePlan;
+  private readonly coordinator: CheckpointCoordinator | null = null;
+  private savepointOnStop = false;
+  private finalCheckpoint: CheckpointInfo | null = null;
 
   constructor(input: unknown, private readonly options: JobOptions) {
     const result = validatePipeline(input);
@@ -47,6 +53,12 @@ class Job implements JobHandle {
     this.deadLetterList = new DeadLetterList((dl) => options.onDeadLetter?.(dl));
     this.liveRows = new LiveRows((nodeId, rows, total) => options.onRows?.(nodeId, rows, total));
 
+    const checkpoint = options.restore ?? null;
+    this.restorePlan = planRestore(checkpoint?.info ?? null, this.document);
+    const restored = new Map<string, NodeSnapshot>();
+    for (const step of this.restorePlan.nodes) {
+      if (step.action === 'kept') restored.set(step.nodeId, decodeNodeSnapshot(checkpoint!.nodes.get(step.nodeId)!.data));
+    }
     const byId = new Map<string, NodeRuntime>();
     for (const id of result.graph.order) {
       const node = this.document.nodes[result.graph.indexOf.get(id)!];
@@ -55,12 +67,14 @@ class Job implements JobHandle {
         const s = result.schemas[e.from]?.[edgeFromPort(e)];
         if (s) inputSchemas[edgeToPort(e)] = s;
       }
-      const state = new MemoryStateBackend();
+      const state = options.stateBackend?.(id) ?? new MemoryStateBackend();
+      const snapshot = restored.get(id);
+      if (snapshot) state.importState(snapshot.state);
       this.states.set(id, state);
       const metrics = new NodeMetricsRecorder(options.metrics !== false);
       let runtime: NodeRuntime;
       const ctx: OperatorContext = {
-        node, document: this.document, inputSchemas, baseDir: options.baseDir, state,
+        node, document: this.document, inputSchemas, baseDir: options.baseDir, state, restored: snapshot?.operator,
         emit: (batch, port = 'out') => runtime.collect(batch, port),
         deadLetter: (record, reason) => { metrics.errors++; this.deadLetterList.add(id, record, reason, this.wallClock()); },
         countLate: (n) => { metrics.lateRecords += n; },
@@ -82,10 +96,21 @@ class Job implements JobHandle {
       this.nodes.push(runtime);
     }
     for (const e of this.document.edges) byId.get(e.from)!.connect(edgeFromPort(e), byId.get(e.to)!, edgeToPort(e));
+    const driverOf = new Map<string, SourceDriver>();
     for (const runtime of this.nodes) {
+      const snapshot = restored.get(runtime.id);
+      if (snapshot) runtime.restoreWatermarks(snapshot.watermarks);
       if (!isSourceOperator(runtime.operator)) continue;
-      this.drivers.push(new SourceDriver(runtime, runtime.operator, this.document.settings, this.mailbox, this.clock,
-        this.wallClock, this.contexts.get(runtime.id)!.deadLetter, (err) => this.fail(err)));
+      const driver = new SourceDriver(runtime, runtime.operator, this.document.settings, this.mailbox, this.clock,
+        this.wallClock, this.contexts.get(runtime.id)!.deadLetter, (err) => this.fail(err));
+      if (snapshot?.source) driver.restore(snapshot.source);
+      driverOf.set(runtime.id, driver);
+      this.drivers.push(driver);
+    }
+    if (options.checkpoints) {
+      const participants = this.nodes.map((n) => ({ id: n.id, kind: n.kind, runtime: n, state: this.states.get(n.id)!, driver: driverOf.get(n.id) }));
+      this.coordinator = new CheckpointCoordinator(participants, options.checkpoints, this.mailbox, this.wallClock,
+        (err) => this.fail(err), (line) => (options.log ?? console.error)(line));
     }
   }
 
@@ -94,11 +119,13 @@ class Job implements JobHandle {
     this.state = 'running';
     this.startedAt = this.wallClock();
     try {
+      await this.coordinator?.init();
       for (const n of this.nodes) await n.operator.open?.(this.contexts.get(n.id)!);
     } catch (err) {
       await this.fail(err);
       return;
     }
+    this.coordinator?.startPeriodic(this.document.settings.checkpointIntervalMs);
     this.runs = this.drivers.map((d) => d.run(this.abort.signal));
     Promise.all(this.runs).then(
       async () => {
@@ -115,6 +142,20 @@ class Job implements JobHandle {
     return this.finish('stopped');
   }
 
+  async savepoint(): Promise<CheckpointInfo> {
+    if (!this.coordinator) throw new Error('This job has no checkpoint storage: savepoints need one');
+    if (this.state !== 'running') throw new Error(`A savepoint needs a running job; this one is ${this.state}`);
+    this.savepointOnStop = true;
+    await this.finish('stopped');
+    if (!this.finalCheckpoint) throw new Error('The savepoint could not be written (see the log)');
+    return this.finalCheckpoint;
+  }
+
+  async checkpoint(): Promise<CheckpointInfo | null> {
+    if (!this.coordinator || this.state !== 'running') return null;
+    return this.coordinator.trigger('checkpoint');
+  }
+
   private finish(state: 'finished' | 'stopped', error?: Error): Promise<void> {
     if (this.stopping) return this.stopping;
     this.abort.abort();
@@ -122,6 +163,12 @@ class Job implements JobHandle {
       // Sources see the abort at their next step; wait for them so nothing enters a closed operator.
       await Promise.allSettled(this.runs);
       await this.mailbox.idle();
+      if (this.coordinator) {
+        this.coordinator.stopPeriodic();
+        await this.coordinator.settle();
+        // A stop ends with a checkpoint (a savepoint on request): a restart resumes exactly here.
+        if (state === 'stopped' && !error) this.finalCheckpoint = await this.coordinator.trigger(this.savepointOnStop ? 'savepoint' : 'checkpoint');
+      }
       let closeError: Error | undefined;
       for (const n of this.nodes) {
         try {
@@ -130,6 +177,7 @@ class Job implements JobHandle {
           closeError ??= err as Error;
         }
       }
+      for (const st of this.states.values()) await st.close?.();
       this.liveRows.flushAll();
       const outcome: JobOutcome = error ?? closeError ? { state: 'failed', error: error ?? closeError } : { state };
       this.state = outcome.state;
@@ -151,7 +199,7 @@ class Job implements JobHandle {
       at: this.wallClock(),
       nodes,
       deadLetters: this.deadLetterList.total,
-      checkpoints: { count: 0, lastDurationMs: null, lastSizeBytes: null },
+      checkpoints: { ...(this.coordinator?.stats ?? noCheckpoints()) },
     };
   }
 

@@ -4,6 +4,8 @@ import type { Operator } from './operator.js';
 import { allDone, andThen, isPromise, type MaybePromise } from './async.js';
 import type { NodeMetricsRecorder } from '../metrics/node-metrics.js';
 
+export interface WatermarkSnapshot { inputs: number[]; idle: boolean[]; watermark: number }
+
 interface Target { node: NodeRuntime; inputIndex: number; port: string }
 
 /**
@@ -45,6 +47,19 @@ export class NodeRuntime {
 
   currentWatermark(): number {
     return this.watermark;
+  }
+
+  /** Watermarks per input and the node's own: kept in checkpoints so lateness after a restore is decided as before it. */
+  snapshotWatermarks(): WatermarkSnapshot {
+    return { inputs: [...this.inputWms], idle: [...this.inputIdle], watermark: this.watermark };
+  }
+
+  restoreWatermarks(s: WatermarkSnapshot): void {
+    if (s.inputs.length !== this.inputWms.length) return; // edges changed: start from no watermark
+    this.inputWms = [...s.inputs];
+    this.inputIdle = [...s.idle];
+    this.watermark = s.watermark;
+    if (s.watermark > -Infinity) this.metrics.watermark = s.watermark;
   }
 
   /** Called by the operator context. */

@@ -16,6 +16,8 @@ export interface OperatorContext {
   readonly inputSchemas: Record<string, RecordSchema>;
   readonly baseDir: string;
   readonly state: KeyedStateBackend;
+  /** This operator's own snapshot from the checkpoint the job restores from (set before open). */
+  readonly restored: unknown;
   emit(batch: Batch, port?: string): void;
   /** A bad record leaves the stream with a reason; the pipeline keeps running. */
   deadLetter(record: unknown, reason: string): void;
@@ -43,8 +45,13 @@ export interface Operator {
   /** Called when the minimum watermark over all inputs advances. */
   onWatermark?(watermark: number): void | Promise<void>;
   onTimer?(time: number): void | Promise<void>;
-  /** Returns the operator's state snapshot for this checkpoint. */
+  /**
+   * The barrier reached this operator: return what it keeps outside keyed state (a sink's
+   * pending part, say). Keyed state is snapshot by the job. Pre-commit work happens here.
+   */
   onCheckpoint?(barrier: CheckpointBarrier): unknown | Promise<unknown>;
+  /** The checkpoint is durable: a transactional sink commits what it pre-committed for it. */
+  onCheckpointComplete?(checkpointId: number): void | Promise<void>;
   /** Flushes and releases resources. Called once, also after failure. */
   close?(): void | Promise<void>;
 }
@@ -55,6 +62,14 @@ export interface SourceOperator extends Operator {
   /** Event time configuration; undefined = ingestion time. */
   readonly eventTime: { field: string; maxOutOfOrdernessMs: number; idleTimeoutMs?: number } | undefined;
   readonly bounded: boolean;
+  /**
+   * Where the source would resume after the records it has pushed so far (a file's byte
+   * offset, a generator's index); undefined = the source cannot replay. Read by the driver
+   * at each push, so a checkpoint holds the offset of exactly the records delivered.
+   */
+  checkpointPosition?(): unknown;
+  /** Called before `run` when the job restores from a checkpoint. */
+  restorePosition?(position: unknown): void;
   /** Runs until the input is exhausted (bounded) or `signal` aborts; awaits `out.push` for backpressure. */
   run(out: SourceOutput, signal: AbortSignal): Promise<void>;
 }

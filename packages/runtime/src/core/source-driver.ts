@@ -5,6 +5,8 @@ import type { NodeRuntime } from './node-runtime.js';
 import { andThen, type Mailbox, type MaybePromise } from './async.js';
 import { makeTimestampExtractor, WatermarkTracker } from '../time/event-time.js';
 
+export interface SourceSnapshot { position: unknown; maxEventTime: number }
+
 /** Microbatch mode flushes early past this many records, so a fast source cannot grow a batch without bound. */
 const MAX_MICROBATCH = 65_536;
 
@@ -21,6 +23,10 @@ export class SourceDriver implements SourceOutput {
   private flushTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private idle = false;
+  /** Offset and tracker state of the records delivered into the graph so far (what a checkpoint keeps). */
+  private delivered: SourceSnapshot;
+  /** Microbatch: offset and tracker state after the last buffered batch. */
+  private bufferedUpTo: SourceSnapshot | null = null;
 
   constructor(
     private readonly node: NodeRuntime,
@@ -35,6 +41,24 @@ export class SourceDriver implements SourceOutput {
     const et = source.eventTime;
     this.tracker = new WatermarkTracker(et?.maxOutOfOrdernessMs ?? 0);
     this.extract = et ? makeTimestampExtractor(et.field) : undefined;
+    this.delivered = { position: source.checkpointPosition?.(), maxEventTime: -Infinity };
+  }
+
+  /** The source's part of a checkpoint: where to resume, and the watermark tracker's state. */
+  snapshot(): SourceSnapshot {
+    return this.delivered;
+  }
+
+  /** Before `run`: resume after the records of a checkpoint. */
+  restore(snapshot: SourceSnapshot): void {
+    if (snapshot.position !== undefined) this.source.restorePosition?.(snapshot.position);
+    this.tracker.restore(snapshot.maxEventTime);
+    this.delivered = snapshot;
+  }
+
+  /** A source that reports no offset cannot replay: exactly-once needs one that can. */
+  get replayable(): boolean {
+    return typeof this.source.checkpointPosition === 'function';
   }
 
   /** Runs the source to its end; emits the final watermark only when the input is exhausted. */
@@ -81,7 +105,7 @@ export class SourceDriver implements SourceOutput {
         kept = records.filter((_r, i) => !skip.has(i));
         const keptTimes = times.filter((_t, i) => !skip.has(i));
         const keptWms = wms.filter((_w, i) => !skip.has(i));
-        return this.accept({ records: kept, times: keptTimes, wms: keptWms, arrivedAt });
+        return this.accept({ records: kept, times: keptTimes, wms: keptWms, arrivedAt }, this.upTo());
       }
     } else {
       // Ingestion time: records are in order by construction.
@@ -92,16 +116,25 @@ export class SourceDriver implements SourceOutput {
         tracker.observe(now);
       }
     }
-    return this.accept({ records: kept, times, wms, arrivedAt });
+    return this.accept({ records: kept, times, wms, arrivedAt }, this.upTo());
+  }
+
+  private upTo(): SourceSnapshot {
+    return { position: this.source.checkpointPosition?.(), maxEventTime: this.tracker.maxEventTime };
   }
 
   deadLetter(raw: unknown, reason: string): void {
     this.onDeadLetter(raw, reason);
   }
 
-  private accept(batch: Batch): MaybePromise {
-    if (batch.records.length === 0) return;
-    if (this.settings.mode === 'native') return this.deliver(batch);
+  private accept(batch: Batch, upTo: SourceSnapshot): MaybePromise {
+    if (batch.records.length === 0) {
+      // Only bad records: nothing enters the graph, but the offset moves on past them.
+      if (this.settings.mode === 'native' || !this.buffer.length) return this.mailbox.run(() => { this.delivered = upTo; });
+      this.bufferedUpTo = upTo;
+      return;
+    }
+    if (this.settings.mode === 'native') return this.deliver(batch, upTo);
     if (!this.buffer.length) {
       // A slow source's partial batch still leaves on time.
       this.flushTimer = setTimeout(() => {
@@ -109,6 +142,7 @@ export class SourceDriver implements SourceOutput {
       }, this.settings.batchIntervalMs);
     }
     this.buffer.push(batch);
+    this.bufferedUpTo = upTo;
     this.buffered += batch.records.length;
     if (this.buffered >= MAX_MICROBATCH || this.clock() - this.buffer[0].arrivedAt >= this.settings.batchIntervalMs) return this.flush();
   }
@@ -118,7 +152,9 @@ export class SourceDriver implements SourceOutput {
     this.flushTimer = null;
     const parts = this.buffer;
     if (!parts.length) return;
+    const upTo = this.bufferedUpTo!;
     this.buffer = [];
+    this.bufferedUpTo = null;
     this.buffered = 0;
     const first = parts[0];
     const batch: Batch = parts.length === 1 ? first : {
@@ -127,16 +163,19 @@ export class SourceDriver implements SourceOutput {
       wms: first.wms.concat(...parts.slice(1).map((p) => p.wms)),
       arrivedAt: first.arrivedAt,
     };
-    return this.deliver(batch);
+    return this.deliver(batch, upTo);
   }
 
-  private deliver(batch: Batch): MaybePromise {
+  private deliver(batch: Batch, upTo: SourceSnapshot): MaybePromise {
     const wm = this.tracker.current;
     const wasIdle = this.idle;
     this.idle = false;
-    return this.mailbox.run(() => andThen(
-      andThen(wasIdle ? this.node.receiveIdle(false, -1) : undefined, () => this.node.emitFromSource(batch)),
-      () => this.node.receiveWatermark(wm, -1)));
+    return this.mailbox.run(() => {
+      this.delivered = upTo;
+      return andThen(
+        andThen(wasIdle ? this.node.receiveIdle(false, -1) : undefined, () => this.node.emitFromSource(batch)),
+        () => this.node.receiveWatermark(wm, -1));
+    });
   }
 
   /** After `idleTimeout` without records the source is idle and stops holding back the watermark. */

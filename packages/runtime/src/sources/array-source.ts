@@ -32,7 +32,11 @@ export class ArraySource implements SourceOperator {
     }
   }
 
-  onCheckpoint(): unknown {
-    return { position: this.position };
+  checkpointPosition(): unknown {
+    return this.position;
+  }
+
+  restorePosition(position: unknown): void {
+    if (typeof position === 'number' && Number.isInteger(position) && position >= 0) this.position = position;
   }
 }

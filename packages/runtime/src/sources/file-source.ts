@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseDuration, type ParamsOf } from '@eddy/shared';
 import type { Rec } from '../core/batch.js';
@@ -31,8 +32,10 @@ export class FileSource implements SourceOperator {
 
   async run(out: SourceOutput, signal: AbortSignal): Promise<void> {
     const path = resolve(this.baseDir, this.params.path);
-    const stream = createReadStream(path, { start: this.offset, highWaterMark: CHUNK_BYTES });
     const parse = this.lineParser(out);
+    // Resuming a CSV past its header: read the header line first.
+    if (this.offset > 0 && this.params.format === 'csv') parse(await readFirstLine(path), 0);
+    const stream = createReadStream(path, { start: this.offset, highWaterMark: CHUNK_BYTES });
     const rate = this.params.ratePerSec;
     const startedAt = performance.now();
     let emitted = 0;
@@ -45,27 +48,38 @@ export class FileSource implements SourceOperator {
         const last = buf.lastIndexOf(10);
         if (last < 0) { carry = buf; continue; }
         carry = buf.subarray(last + 1);
-        const lines = buf.toString('utf8', 0, last).split('\n');
-        let records: Rec[] = [];
-        for (const line of lines) {
-          lineNo++;
-          const r = parse(line, lineNo);
-          if (r) records.push(r);
-        }
-        this.offset += last + 1;
-        // Pacing: hand on at most what the rate allows by now.
-        while (records.length) {
-          let n = records.length;
-          if (rate > 0) {
+        const base = this.offset;
+        if (rate <= 0) {
+          const records: Rec[] = [];
+          for (const line of buf.toString('utf8', 0, last).split('\n')) {
+            const r = parse(line, ++lineNo);
+            if (r) records.push(r);
+          }
+          this.offset = base + last + 1;
+          const pushed = out.push(records);
+          if (isPromise(pushed)) await pushed;
+        } else {
+          // Paced: records leave a few at a time, each part with the offset just past its last line.
+          const records: Rec[] = [];
+          const ends: number[] = [];
+          for (let pos = 0; pos <= last;) {
+            const nl = buf.indexOf(10, pos);
+            const r = parse(buf.toString('utf8', pos, nl), ++lineNo);
+            if (r) { records.push(r); ends.push(base + nl + 1); }
+            pos = nl + 1;
+          }
+          let i = 0;
+          while (i < records.length) {
             const due = Math.floor(((performance.now() - startedAt) * rate) / 1000) + 1 - emitted;
             if (due <= 0) { await sleep(Math.max(1, 1000 / rate), signal); if (signal.aborted) return; continue; }
-            n = Math.min(n, due);
+            const n = Math.min(records.length - i, due);
+            this.offset = i + n === records.length ? base + last + 1 : ends[i + n - 1];
+            emitted += n;
+            const pushed = out.push(records.slice(i, i + n));
+            i += n;
+            if (isPromise(pushed)) await pushed;
           }
-          const part = n === records.length ? records : records.slice(0, n);
-          records = n === records.length ? [] : records.slice(n);
-          emitted += part.length;
-          const pushed = out.push(part);
-          if (isPromise(pushed)) await pushed;
+          this.offset = base + last + 1;
         }
         await yieldToEventLoop();
       }
@@ -82,8 +96,12 @@ export class FileSource implements SourceOperator {
     }
   }
 
-  onCheckpoint(): unknown {
-    return { offset: this.offset };
+  checkpointPosition(): unknown {
+    return this.offset;
+  }
+
+  restorePosition(position: unknown): void {
+    if (typeof position === 'number' && Number.isInteger(position) && position >= 0) this.offset = position;
   }
 
   private lineParser(out: SourceOutput): (line: string, lineNo: number) => Rec | null {
@@ -110,5 +128,18 @@ export class FileSource implements SourceOperator {
       }
       return null;
     };
+  }
+}
+
+async function readFirstLine(path: string): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(CHUNK_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const nl = buf.subarray(0, bytesRead).indexOf(10);
+    const line = buf.toString('utf8', 0, nl < 0 ? bytesRead : nl);
+    return line.endsWith('\r') ? line.slice(0, -1) : line;
+  } finally {
+    await fh.close();
   }
 }

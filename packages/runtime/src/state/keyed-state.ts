@@ -19,9 +19,17 @@ export interface KeyedStateBackend {
   keyCount(): number;
   /** Rough size in bytes over all maps (metrics). */
   approximateBytes(): number;
-  /** Plain-JSON copy of every map, for checkpoints and the state view. */
+  /** Plain-JSON copy of every map, for the state view. */
   snapshot(): Record<string, [string, unknown][]>;
-  restore(snapshot: Record<string, [string, unknown][]>): void;
+  /**
+   * Every map, as values the checkpoint serializes at once (v8 structured clone keeps Sets,
+   * Maps and non-finite numbers that JSON would lose). Called inside the job's mailbox, so
+   * the copy is consistent with the barrier.
+   */
+  exportState(): Map<string, Map<string, unknown>>;
+  importState(maps: Map<string, Map<string, unknown>>): void;
+  /** Releases files or handles (an on-disk backend). */
+  close?(): void | Promise<void>;
 }
 
 export class MemoryStateBackend implements KeyedStateBackend {
@@ -61,9 +69,14 @@ export class MemoryStateBackend implements KeyedStateBackend {
     return out;
   }
 
-  restore(snapshot: Record<string, [string, unknown][]>): void {
+  exportState(): Map<string, Map<string, unknown>> {
+    return this.maps;
+  }
+
+  importState(maps: Map<string, Map<string, unknown>>): void {
+    // Operators hold their maps from open(), which runs after this: replacing them is safe.
     this.maps.clear();
-    for (const [name, entries] of Object.entries(snapshot)) this.maps.set(name, new Map(entries));
+    for (const [name, m] of maps) this.maps.set(name, m);
   }
 }
 

@@ -34,6 +34,17 @@ export class WatermarkTracker {
 
   constructor(private readonly maxOutOfOrdernessMs: number) {}
 
+  /** The maximum event time seen: what a checkpoint keeps of the tracker. */
+  get maxEventTime(): number {
+    return this.maxTs;
+  }
+
+  restore(maxEventTime: number): void {
+    this.maxTs = -Infinity;
+    this.current = -Infinity;
+    if (maxEventTime > -Infinity) this.observe(maxEventTime);
+  }
+
   observe(ts: number): void {
     if (ts > this.maxTs) {
       this.maxTs = ts;

@@ -63,6 +63,13 @@ export interface KindDefinition<K extends string = string, P = unknown> {
   fields?(params: P): FieldRef[];
   /** True when the source ends by itself (file, generator with a limit). */
   bounded?(params: P): boolean;
+  /**
+   * What the kind contributes to delivery guarantees (sources and sinks). A source is
+   * replayable when it can resume from a checkpointed offset; a sink gives exactly-once
+   * when it commits with checkpoints (transactional) or writes idempotently. `why` says,
+   * for the user, why a kind cannot.
+   */
+  delivery?: { source?: 'replayable' | 'not-replayable'; sink?: 'transactional' | 'idempotent' | 'at-least-once' | 'view'; why?: string };
   /** Params that hold secrets are referenced as { secret: NAME }, never inlined. */
 }
 

@@ -13,7 +13,10 @@ export const settingsSchema = z
       .describe('native: each record flows as it arrives; microbatch: sources collect for batchIntervalMs'),
     batchIntervalMs: z.number().int().min(1).max(60_000).default(200),
     guarantee: z.enum(['at-most-once', 'at-least-once', 'exactly-once']).default('at-least-once'),
-    checkpointIntervalMs: z.number().int().min(100).default(5000),
+    checkpointIntervalMs: z.number().int().min(100).default(5000)
+      .describe('How often a checkpoint records source offsets and operator state'),
+    retainedCheckpoints: z.number().int().min(1).max(100).default(3)
+      .describe('Completed checkpoints kept on disk (savepoints are kept until deleted with the pipeline)'),
   })
   .strict();
 

@@ -1,3 +1,5 @@
+import type { CheckpointMetrics } from './checkpoints.js';
+
 /** Latency percentiles in milliseconds (from an HDR histogram). */
 export interface LatencySummary { p50: number; p95: number; p99: number; p999: number; max: number; count: number }
 
@@ -28,7 +30,7 @@ export interface PipelineMetrics {
   at: number;
   nodes: Record<string, NodeMetrics>;
   deadLetters: number;
-  checkpoints: { count: number; lastDurationMs: number | null; lastSizeBytes: number | null };
+  checkpoints: CheckpointMetrics;
 }
 
 export type PipelineState = 'running' | 'stopped' | 'finished' | 'failed';

@@ -11,6 +11,7 @@ export interface ValidationIssue {
 
 export type ValidationCode =
   | 'invalid_document'
+  | 'guarantee_unsupported'
   | 'unknown_format'
   | 'invalid_field'
   | 'unknown_kind'

@@ -35,7 +35,7 @@ describe('validatePipeline', () => {
     const result = validatePipeline(valid());
     expect(result.errors).toEqual([]);
     expect(result.ok).toBe(true);
-    expect(result.document!.settings).toEqual({ mode: 'native', batchIntervalMs: 200, guarantee: 'at-least-once', checkpointIntervalMs: 5000 });
+    expect(result.document!.settings).toEqual({ mode: 'native', batchIntervalMs: 200, guarantee: 'at-least-once', checkpointIntervalMs: 5000, retainedCheckpoints: 3 });
     expect(result.document!.nodes[0].params).toMatchObject({ limit: 0, seed: 42 });
     expect(Object.keys(result.schemas!.per_country.out.fields)).toEqual(['window_start', 'window_end', 'country', 'views']);
     expect(result.schemas!.views.out.fields.price.type).toBe('number');

@@ -5,6 +5,7 @@ import { getKind } from '../catalog/index.js';
 import { formatPath, type ValidationIssue } from './issues.js';
 import { checkGraph, type GraphInfo } from './graph.js';
 import { inferSchemas, type NodeSchemas } from './infer.js';
+import { checkDelivery } from './delivery.js';
 
 export interface ValidationResult {
   ok: boolean;
@@ -87,7 +88,7 @@ export function validatePipeline(input: unknown): ValidationResult {
     return { ok: false, errors, graph: graph.info };
   }
   const inferred = inferSchemas(doc, graph.info);
-  errors.push(...inferred.errors);
+  errors.push(...inferred.errors, ...checkDelivery(doc));
   return { ok: errors.length === 0, errors, document: doc, schemas: inferred.schemas, graph: graph.info };
 }
 

@@ -18,6 +18,7 @@ export class GeneratorSource implements SourceOperator {
   readonly bounded: boolean;
   /** Index of the next record: the source offset a checkpoint keeps. */
   position = 0;
+  private startTime: number | undefined;
   private readonly make: ScenarioGenerator;
   private readonly jitterMs: number;
   private readonly rng = new SeededRandom();
@@ -45,7 +46,7 @@ export class GeneratorSource implements SourceOperator {
 
   async run(out: SourceOutput, signal: AbortSignal): Promise<void> {
     const { limit, ratePerSec } = this.params;
-    const startTime = resolveStartTime(this.params.startTime, this.wallClock());
+    const startTime = (this.startTime ??= resolveStartTime(this.params.startTime, this.wallClock()));
     const startWall = performance.now() - (ratePerSec > 0 ? (this.position * 1000) / ratePerSec : 0);
     let lastYield = performance.now();
     while (!signal.aborted && (limit === 0 || this.position < limit)) {
@@ -75,8 +76,15 @@ export class GeneratorSource implements SourceOperator {
     }
   }
 
-  onCheckpoint(): unknown {
-    return { position: this.position };
+  /** The event time of record 0 stays with the offset, so a restored run continues the same timeline. */
+  checkpointPosition(): unknown {
+    return { index: this.position, startTime: this.startTime };
+  }
+
+  restorePosition(position: unknown): void {
+    const p = position as { index?: unknown; startTime?: unknown } | null;
+    if (typeof p?.index === 'number' && Number.isInteger(p.index) && p.index >= 0) this.position = p.index;
+    if (typeof p?.startTime === 'number') this.startTime = p.startTime;
   }
 }
 

@@ -13,6 +13,7 @@ export const sinkLive = defineKind({
   params: z.object({ maxRows: z.number().int().min(1).max(10_000).default(200).describe('Rows kept, newest first') }).strict(),
   defaults: { maxRows: 200 },
   outputSchema: noOutputs,
+  delivery: { sink: 'view', why: 'a live table is a view of what arrives: after a restore it may show replayed rows again' },
 });
 
 export const sinkLog = defineKind({
@@ -25,13 +26,16 @@ export const sinkLog = defineKind({
   params: z.object({ prefix: z.string().max(100).default('').describe('Text before each line') }).strict(),
   defaults: { prefix: '' },
   outputSchema: noOutputs,
+  delivery: { sink: 'at-least-once', why: 'a log line cannot be taken back: after a crash, replayed records are logged again' },
 });
 
 export const sinkFile = defineKind({
   kind: 'sink.file',
   category: 'sink',
   title: 'File',
-  doc: 'Appends records to a JSON-lines or CSV file (relative paths resolve like the file source).',
+  doc: 'Writes records to a JSON-lines or CSV file (relative paths resolve like the file source). With ' +
+    'exactly-once, records go to a pending part file that is appended to the file only when the checkpoint ' +
+    'that covers them completes; a restart after a crash truncates the file to its last committed length.',
   inputs: [{ name: 'in', multiple: true }],
   outputs: [],
   params: z.object({
@@ -40,4 +44,5 @@ export const sinkFile = defineKind({
   }).strict(),
   defaults: { path: 'out.jsonl', format: 'jsonl' },
   outputSchema: noOutputs,
+  delivery: { sink: 'transactional' },
 });

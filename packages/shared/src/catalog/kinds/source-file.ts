@@ -34,4 +34,5 @@ export const sourceFile = defineKind({
     return { out: schema };
   },
   bounded: () => true,
+  delivery: { source: 'replayable' },
 });

@@ -25,4 +25,5 @@ export const sourceGenerator = defineKind({
   defaults: { scenario: 'clickstream', ratePerSec: 100, limit: 0, seed: 42, outOfOrderness: '0ms', keys: 1000 },
   outputSchema: ({ params }) => ({ out: SCENARIO_SCHEMAS[params.scenario] }),
   bounded: (p) => p.limit > 0,
+  delivery: { source: 'replayable' },
 });
