@@ -72,9 +72,10 @@ export class JobManager extends EventEmitter<JobEvents> {
     const status: PipelineStatus = { pipelineId: p.id, state: 'running', startedAt: Date.now(), endedAt: null, error: null, revision: p.revision };
     const deployment: Deployment = { job, status, rows, plan: job.restorePlan };
     this.deployments.set(p.id, deployment);
+    // Recorded before the job can write a checkpoint: a crash from here on resumes this run.
+    await this.store.setRunMeta(p.id, { deployed: true, run: { from: restore?.info.id ?? null, firstCheckpointId }, resumeFrom: null });
     await job.start();
     this.setStatus(status);
-    await this.store.setRunMeta(p.id, { deployed: true, run: { from: restore?.info.id ?? null, firstCheckpointId }, resumeFrom: null });
     void job.done.then(async (outcome) => {
       if (this.deployments.get(p.id) !== deployment) return;
       this.lastMetrics.set(p.id, job.metrics());
