@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJob } from '@eddy/runtime';
+import pg from 'pg';
 import { ServerProcess, freePort, seeded } from './server-process.js';
 
 const EVENTS = 24_000;
@@ -17,13 +18,15 @@ function writeInput(dir: string): void {
   writeFileSync(join(dir, 'in/events.jsonl'), lines.join('\n') + '\n');
 }
 
-const crashPipeline = (guarantee: string, ratePerSec: number) => ({
+const PG_URL = process.env.EDDY_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const crashPipeline = (guarantee: string, ratePerSec: number, sink: object = { kind: 'sink.file', params: { path: 'out/rows.jsonl' } }) => ({
   format: 'eddy/pipeline@1', name: `crash ${guarantee}`,
   settings: { guarantee, checkpointIntervalMs: 150, retainedCheckpoints: 2 },
   nodes: [
     { id: 'src', kind: 'source.file', params: { path: 'in/events.jsonl', ratePerSec, eventTime: { field: 'ts', maxOutOfOrderness: '1s' } } },
     { id: 'w', kind: 'window', params: { type: 'tumbling', size: '1s', keyBy: ['user'], aggregates: [{ name: 'n', fn: 'count' }, { name: 'total', fn: 'sum', field: 'amount' }] } },
-    { id: 'out', kind: 'sink.file', params: { path: 'out/rows.jsonl' } },
+    { id: 'out', ...sink },
   ],
   edges: [{ from: 'src', to: 'w' }, { from: 'w', to: 'out' }],
 });
@@ -43,12 +46,12 @@ const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Bo
 const counts = (xs: string[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
 
 /** Deploys, kills the server -9 `kills` times at seeded moments, restarts it each time, waits for the end. */
-async function crashRun(guarantee: string, kills: number, seed: number) {
+async function crashRun(guarantee: string, kills: number, seed: number, sink?: object) {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-crash-'));
   writeInput(dir);
   const server = new ServerProcess(dir, await freePort());
   running.push(server);
-  const doc = crashPipeline(guarantee, 6000);
+  const doc = crashPipeline(guarantee, 6000, sink);
   await server.start();
   const created = await server.api('/api/pipelines', doc);
   expect(created.status).toBe(201);
@@ -73,7 +76,7 @@ async function crashRun(guarantee: string, kills: number, seed: number) {
     await new Promise((r) => setTimeout(r, 100));
   }
   await server.kill();
-  return { got: lines(join(dir, 'out/rows.jsonl')), want: await expectedRows(dir, crashPipeline(guarantee, 0)), checkpointsSeen, resumedFromCheckpoint };
+  return { got: sink ? [] : lines(join(dir, 'out/rows.jsonl')), want: await expectedRows(dir, crashPipeline(guarantee, 0)), checkpointsSeen, resumedFromCheckpoint };
 }
 
 const running: ServerProcess[] = [];
@@ -95,5 +98,25 @@ describe('crash: kill -9 the server at seeded moments, restart, compare with a r
     const have = counts(got);
     const missing = want.filter((l) => !have.has(l));
     expect(missing).toEqual([]);
+  });
+});
+
+describe('crash with sink.postgres (the real Postgres on this machine)', () => {
+  it('exactly-once: the table holds every window row once after 10 kills', async () => {
+    const table = `eddy_crash_${process.pid}_${Date.now()}`;
+    const { want, resumedFromCheckpoint } = await crashRun('exactly-once', 10, 31, { kind: 'sink.postgres', params: { url: PG_URL, table } });
+    expect(resumedFromCheckpoint).toBeGreaterThanOrEqual(5);
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT "user", window_start, window_end, n, total FROM ${table}`);
+      const got = rows.map((r) => [r.user, Number(r.window_start), Number(r.window_end), Number(r.n), Number(r.total)].join('|'));
+      const expected = want.map((l) => { const r = JSON.parse(l); return [r.user, r.window_start, r.window_end, r.n, r.total].join('|'); });
+      expect(got.length).toBe(expected.length);
+      expect(counts(got)).toEqual(counts(expected));
+    } finally {
+      await client.query(`DROP TABLE IF EXISTS ${table}`);
+      await client.end();
+    }
   });
 });

@@ -74,7 +74,7 @@ class Job implements JobHandle {
       const metrics = new NodeMetricsRecorder(options.metrics !== false);
       let runtime: NodeRuntime;
       const ctx: OperatorContext = {
-        node, document: this.document, inputSchemas, baseDir: options.baseDir, state, restored: snapshot?.operator,
+        node, pipelineId: options.pipelineId ?? this.document.name, document: this.document, inputSchemas, baseDir: options.baseDir, state, restored: snapshot?.operator,
         emit: (batch, port = 'out') => runtime.collect(batch, port),
         deadLetter: (record, reason) => { metrics.errors++; this.deadLetterList.add(id, record, reason, this.wallClock()); },
         countLate: (n) => { metrics.lateRecords += n; },
@@ -166,8 +166,9 @@ class Job implements JobHandle {
       if (this.coordinator) {
         this.coordinator.stopPeriodic();
         await this.coordinator.settle();
-        // A stop ends with a checkpoint (a savepoint on request): a restart resumes exactly here.
-        if (state === 'stopped' && !error) this.finalCheckpoint = await this.coordinator.trigger(this.savepointOnStop ? 'savepoint' : 'checkpoint');
+        // A stop or the end of bounded input ends with a checkpoint (a savepoint on request): a
+        // restart resumes exactly here, and sinks commit everything before they close.
+        if (!error) this.finalCheckpoint = await this.coordinator.trigger(this.savepointOnStop ? 'savepoint' : 'checkpoint');
       }
       let closeError: Error | undefined;
       for (const n of this.nodes) {

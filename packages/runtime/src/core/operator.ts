@@ -11,6 +11,8 @@ export interface CheckpointBarrier { id: number; timestamp: number }
  */
 export interface OperatorContext {
   readonly node: PipelineNode;
+  /** The pipeline's id (the server's id; the file name on the command line): names external commit records. */
+  readonly pipelineId: string;
   readonly document: PipelineDocument;
   /** Record schema of each connected input port, as inferred by the validator. */
   readonly inputSchemas: Record<string, RecordSchema>;

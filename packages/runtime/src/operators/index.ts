@@ -15,6 +15,7 @@ import { WindowJoinOperator } from './join/window-join-operator.js';
 import { LiveSinkOperator } from '../sinks/live-sink.js';
 import { LogSinkOperator } from '../sinks/log-sink.js';
 import { FileSinkOperator } from '../sinks/file-sink.js';
+import { PostgresSinkOperator } from '../sinks/postgres-sink.js';
 
 type Node<K extends NodeKind> = PipelineNode & { kind: K; params: ParamsOf<K> };
 export type OperatorFactory<K extends NodeKind = NodeKind> = (node: Node<K>, ctx: OperatorContext) => Operator;
@@ -35,4 +36,5 @@ export const operatorFactories: { [K in NodeKind]: OperatorFactory<K> } = {
   'sink.live': (node, ctx) => new LiveSinkOperator(node.params, ctx),
   'sink.log': (node, ctx) => new LogSinkOperator(node.params, ctx),
   'sink.file': (node, ctx) => new FileSinkOperator(node.params, ctx),
+  'sink.postgres': (node, ctx) => new PostgresSinkOperator(node.params, ctx),
 };

@@ -108,3 +108,13 @@ export type EventTimeParams = z.infer<ReturnType<typeof eventTimeParams>>;
 /** Input schema of port `in`, or an open schema when it is not connected yet. */
 export const inputOf = (inputs: Record<string, RecordSchema>, port = 'in'): RecordSchema =>
   inputs[port] ?? { fields: {}, open: true };
+
+/**
+ * A value that may be a secret: never inlined in an exported document, referenced as
+ * `{ "secret": "NAME" }` and read from the environment variable NAME at deploy time.
+ */
+export const secretOr = (plain: z.ZodString) =>
+  z.union([plain, z.object({ secret: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'An environment variable name, e.g. PG_URL') }).strict()])
+    .meta({ 'x-eddy': 'secret' });
+
+export type SecretOr = string | { secret: string };

@@ -11,11 +11,13 @@ import { dedupe } from './kinds/dedupe.js';
 import { lookup } from './kinds/lookup.js';
 import { score } from './kinds/score.js';
 import { join } from './kinds/join.js';
+import { sinkPostgres } from './kinds/sink-postgres.js';
 import type { AnyKindDefinition } from './define.js';
 
 /** Every node kind, one definition each. Adding a kind: one file in kinds/, one line here. */
 export const kinds = [
   sourceGenerator, sourceFile, filter, map, union, route, dedupe, windowKind, join, lookup, score, sinkLive, sinkLog, sinkFile,
+  sinkPostgres,
 ] as const;
 
 export type KindDef = (typeof kinds)[number];

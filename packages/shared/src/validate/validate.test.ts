@@ -127,4 +127,18 @@ describe('validatePipeline', () => {
     const settings = errorsOf((d) => { d.settings = { mode: 'turbo' }; });
     expect(settings[0].path).toBe('settings.mode');
   });
+
+  it('refuses exactly-once with a sink that cannot commit, naming the node and why; a live table is a view and passes', () => {
+    const doc = valid() as ReturnType<typeof valid> & { settings?: object };
+    doc.settings = { guarantee: 'exactly-once' };
+    expect(validatePipeline(doc).errors).toEqual([]);
+    doc.nodes.push({ id: 'log', kind: 'sink.log', params: {} } as never);
+    doc.edges.push({ from: 'per_country', to: 'log' });
+    const { errors } = validatePipeline(doc);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'guarantee_unsupported', nodeId: 'log', path: 'nodes[4].kind' });
+    expect(errors[0].message).toMatch(/exactly-once.*sink.log 'log' cannot give it: a log line cannot be taken back/);
+    doc.settings = { guarantee: 'at-least-once' };
+    expect(validatePipeline(doc).ok).toBe(true);
+  });
 });
