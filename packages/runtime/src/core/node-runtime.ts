@@ -149,7 +149,10 @@ export class NodeRuntime {
       if (!targets) continue;
       for (const t of targets) results.push(t.node.receive(batch, t.inputIndex, t.port));
     }
-    return allDone(results);
+    const done = allDone(results);
+    if (!isPromise(done) || this.inputWms.length === 0) return done; // a source's wait is timed by its driver
+    this.metrics.blockedFrom(now);
+    return done.finally(() => this.metrics.unblocked(this.clock()));
   }
 
   /**

@@ -2,7 +2,7 @@ import type { PipelineSettings } from '@eddy/shared';
 import { END_OF_TIME, type Batch, type Rec } from './batch.js';
 import type { SourceOperator, SourceOutput } from './operator.js';
 import type { NodeRuntime } from './node-runtime.js';
-import { andThen, type Mailbox, type MaybePromise } from './async.js';
+import { andThen, isPromise, type Mailbox, type MaybePromise } from './async.js';
 import { makeTimestampExtractor, WatermarkTracker } from '../time/event-time.js';
 
 export interface SourceSnapshot { position: unknown; maxEventTime: number }
@@ -170,12 +170,17 @@ export class SourceDriver implements SourceOutput {
     const wm = this.tracker.current;
     const wasIdle = this.idle;
     this.idle = false;
-    return this.mailbox.run(() => {
+    const metrics = this.node.metrics;
+    const delivered = this.mailbox.run(() => {
       this.delivered = upTo;
       return andThen(
         andThen(wasIdle ? this.node.receiveIdle(false, -1) : undefined, () => this.node.emitFromSource(batch)),
         () => this.node.receiveWatermark(wm, -1));
     });
+    if (!isPromise(delivered)) return;
+    // The source waits: on the graph (a slow operator or sink) or behind another source's batch.
+    metrics.blockedFrom(this.clock());
+    return delivered.finally(() => metrics.unblocked(this.clock()));
   }
 
   /** After `idleTimeout` without records the source is idle and stops holding back the watermark. */

@@ -83,7 +83,9 @@ export class NodeMetricsRecorder {
   lateRecords = 0;
   errors = 0;
   watermark: number | null = null;
-  blockedMs = 0;
+  /** Milliseconds per second this node's output waited on downstream (or the mailbox). */
+  private readonly blocked = new RateMeter();
+  private blockedSince: number | null = null;
   readonly rateIn = new RateMeter();
   readonly rateOut = new RateMeter();
   readonly latency = new LatencyRecorder();
@@ -100,6 +102,23 @@ export class NodeMetricsRecorder {
   onOutput(n: number, nowMs: number): void {
     this.recordsOut += n;
     if (this.enabled) this.rateOut.add(n, nowMs);
+  }
+
+  /** Output is waiting on downstream from `nowMs` until `unblocked` is called. */
+  blockedFrom(nowMs: number): void {
+    this.blockedSince ??= nowMs;
+  }
+
+  unblocked(nowMs: number): void {
+    if (this.blockedSince === null) return;
+    this.blocked.add(nowMs - this.blockedSince, nowMs);
+    this.blockedSince = null;
+  }
+
+  /** Share of the last second spent blocked, counting a wait still under way (0..1). */
+  backpressure(nowMs: number): number {
+    const ongoing = this.blockedSince === null ? 0 : Math.min(1000, nowMs - this.blockedSince);
+    return Math.min(1, Math.round(this.blocked.perSecond(nowMs) + ongoing) / 1000);
   }
 
   snapshot(nowMs: number, wallNow: number, state: { keys: number; bytes: number }, isSink: boolean): NodeMetrics {
@@ -119,7 +138,7 @@ export class NodeMetricsRecorder {
       errors: this.errors,
       stateKeys: state.keys,
       stateBytes: state.bytes,
-      backpressure: 0,
+      backpressure: this.backpressure(nowMs),
     };
   }
 }

@@ -16,6 +16,7 @@ import { LiveSinkOperator } from '../sinks/live-sink.js';
 import { LogSinkOperator } from '../sinks/log-sink.js';
 import { FileSinkOperator } from '../sinks/file-sink.js';
 import { PostgresSinkOperator } from '../sinks/postgres-sink.js';
+import { WebhookSinkOperator } from '../sinks/webhook-sink.js';
 
 type Node<K extends NodeKind> = PipelineNode & { kind: K; params: ParamsOf<K> };
 export type OperatorFactory<K extends NodeKind = NodeKind> = (node: Node<K>, ctx: OperatorContext) => Operator;
@@ -37,4 +38,5 @@ export const operatorFactories: { [K in NodeKind]: OperatorFactory<K> } = {
   'sink.log': (node, ctx) => new LogSinkOperator(node.params, ctx),
   'sink.file': (node, ctx) => new FileSinkOperator(node.params, ctx),
   'sink.postgres': (node, ctx) => new PostgresSinkOperator(node.params, ctx),
+  'sink.webhook': (node, ctx) => new WebhookSinkOperator(node.params, ctx),
 };
