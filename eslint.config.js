@@ -33,7 +33,13 @@ export default tseslint.config(
   },
   {
     files: ['packages/runtime/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: restrict([...nodeVm, http]),
+  },
+  {
+    // Runtime tests may stand up a local HTTP endpoint for a connector (e.g. a slow webhook).
+    files: ['packages/runtime/src/**/*.test.ts'],
+    rules: restrict([...nodeVm, { group: ['express', 'socket.io', '@eddy/server', '**/apps/server/**'], message: 'Runtime tests do not use the server.' }]),
   },
   {
     files: ['apps/server/src/**/*.ts'],
