@@ -92,4 +92,21 @@ describe('eddy CLI', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('[views] nodes[1].params.where');
   });
+
+  it('--checkpoints: checkpoints a run, and a second run resumes from its final checkpoint (nothing twice)', async () => {
+    const doc = { ...pipeline('out/ckpt.jsonl'), settings: { guarantee: 'exactly-once' } };
+    writeFileSync(join(dir, 'ckpt.json'), JSON.stringify(doc));
+    const ckpt = join(dir, 'ckpt-dir');
+    const first = capture();
+    expect(await cli(['run', join(dir, 'ckpt.json'), '--quiet', '--checkpoints', ckpt], first.io)).toBe(0);
+    expect(readRows('out/ckpt.jsonl')).toEqual(expected);
+    const second = capture();
+    expect(await cli(['run', join(dir, 'ckpt.json'), '--quiet', '--checkpoints', ckpt, '--state', 'memory'], second.io)).toBe(0);
+    expect(second.err.join('\n')).toMatch(/resuming from checkpoint \d+/);
+    expect(readRows('out/ckpt.jsonl')).toEqual(expected);
+    const fresh = capture();
+    expect(await cli(['run', join(dir, 'ckpt.json'), '--quiet', '--checkpoints', ckpt, '--fresh'], fresh.io)).toBe(0);
+    expect(readRows('out/ckpt.jsonl')).toEqual(expected);
+    expect(await cli(['run', join(dir, 'ckpt.json'), '--state', 'cloud'], capture().io)).toBe(2);
+  });
 });

@@ -1,10 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
-import { createJob } from '@eddy/runtime';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { CheckpointStore, createJob, LmdbEnvironment } from '@eddy/runtime';
 import { PipelineValidationError, validatePipeline, type NodeMetrics, type ValidationIssue } from '@eddy/shared';
 
 const USAGE = `Usage:
   eddy run <pipeline.json> [--mode native|microbatch] [--quiet]   run a pipeline headless
+      [--state disk|memory]      where keyed state lives while running (default disk: LMDB in a temp folder)
+      [--checkpoints <dir>]      take checkpoints there and resume from the newest one (--fresh: ignore it)
   eddy validate <pipeline.json>                                  check a pipeline, print its errors
   eddy export <pipeline.json> [--to json|flink-sql] [--out file] export a pipeline
   eddy serve                                                     start the server (HOST, PORT, EDDY_DATA)
@@ -28,7 +31,7 @@ function parseArgs(argv: string[]) {
     else if (a.startsWith('--')) {
       const [name, inline] = a.slice(2).split('=', 2);
       if (inline !== undefined) flags[name] = inline;
-      else if (name === 'quiet') flags.quiet = true;
+      else if (name === 'quiet' || name === 'fresh') flags[name] = true;
       else if (i + 1 < argv.length) flags[name] = argv[++i];
       else throw new UsageError(`--${name} needs a value`);
     } else positional.push(a);
@@ -67,10 +70,22 @@ async function run(file: string, flags: Record<string, string | true>, io: CliIO
     if (flags.mode !== 'native' && flags.mode !== 'microbatch') throw new UsageError(`--mode is native or microbatch, not '${String(flags.mode)}'`);
     if (typeof doc === 'object' && doc) doc.settings = { ...(doc.settings as object | undefined), mode: flags.mode };
   }
+  const state = flags.state ?? 'disk';
+  if (state !== 'disk' && state !== 'memory') throw new UsageError(`--state is disk or memory, not '${String(state)}'`);
+  if (flags.checkpoints === true) throw new UsageError('--checkpoints needs a folder');
+  const retained = (doc.settings as { retainedCheckpoints?: number } | undefined)?.retainedCheckpoints ?? 3;
+  const checkpoints = typeof flags.checkpoints === 'string' ? new CheckpointStore(resolve(flags.checkpoints), retained) : undefined;
+  const restore = checkpoints && !flags.fresh ? await checkpoints.load() : null;
+  if (restore) io.err(`eddy: resuming from ${restore.info.kind} ${restore.info.id} in ${checkpoints!.dir}`);
+  const env = state === 'disk' ? new LmdbEnvironment(join(tmpdir(), `eddy-state-${process.pid}-${Date.now()}`)) : null;
   let job;
   try {
-    job = createJob(doc, { baseDir: dirname(resolve(file)), pipelineId: basename(file), log: io.out });
+    job = createJob(doc, {
+      baseDir: dirname(resolve(file)), pipelineId: basename(file), log: io.out, checkpoints, restore,
+      stateBackend: env ? (nodeId) => env.backend(nodeId) : undefined,
+    });
   } catch (err) {
+    await env?.close();
     if (!(err instanceof PipelineValidationError)) throw err;
     for (const e of err.errors) io.err(formatIssue(e));
     return 1;
@@ -96,6 +111,7 @@ async function run(file: string, flags: Record<string, string | true>, io: CliIO
     }
     return 0;
   } finally {
+    await env?.close();
     clearInterval(timer);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

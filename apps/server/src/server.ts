@@ -19,6 +19,8 @@ export interface ServerOptions {
   host?: string;
   port?: number;
   dataDir: string;
+  /** Where keyed state lives while running (default disk, or EDDY_STATE=memory). */
+  state?: 'disk' | 'memory';
   /** The built web app; default apps/web/dist. */
   webDir?: string;
 }
@@ -35,7 +37,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const store = new PipelineStore(options.dataDir);
   await store.load();
   if (store.list().length === 0) await store.create(demoPipeline());
-  const jobs = new JobManager(store, options.dataDir);
+  const jobs = new JobManager(store, options.dataDir, options.state ?? (process.env.EDDY_STATE === 'memory' ? 'memory' : 'disk'));
 
   const app = express();
   app.disable('x-powered-by');

@@ -7,3 +7,4 @@ export { operatorFactories } from './operators/index.js';
 export { CheckpointStore, type LoadedCheckpoint } from './checkpoint/checkpoint-store.js';
 export { planRestore } from './core/checkpoint-coordinator.js';
 export { MemoryStateBackend, type KeyedStateBackend } from './state/keyed-state.js';
+export { LmdbEnvironment } from './state/lmdb-state.js';

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { createJob, type JobHandle } from '@eddy/runtime';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createJob, LmdbEnvironment, type JobHandle } from '@eddy/runtime';
 import {
   noCheckpoints, SOCKET_METRICS_INTERVAL_MS, type CheckpointInfo, type DeadLetter, type PipelineMetrics, type RestorePlan, type PipelineState, type PipelineStatus, type RowsPayload,
 } from '@eddy/shared';
@@ -30,12 +32,18 @@ export class JobManager extends EventEmitter<JobEvents> {
   private readonly lastStatus = new Map<string, PipelineStatus>();
   private readonly lastMetrics = new Map<string, PipelineMetrics>();
   private readonly ticker: NodeJS.Timeout;
+  private runs = 0;
 
   readonly checkpoints: PipelineCheckpoints;
 
-  constructor(private readonly store: PipelineStore, private readonly dataDir: string) {
+  /**
+   * `disk` (default): keyed state of deployed pipelines lives in LMDB under `<dataDir>/state`;
+   * `memory` keeps it on the heap (EDDY_STATE=memory). Checkpoints are the truth after a crash either way.
+   */
+  constructor(private readonly store: PipelineStore, private readonly dataDir: string, private readonly stateMode: 'disk' | 'memory' = 'disk') {
     super();
     this.checkpoints = new PipelineCheckpoints(dataDir);
+    rmSync(join(dataDir, 'state'), { recursive: true, force: true }); // working state of a previous process
     this.ticker = setInterval(() => this.publishMetrics(), SOCKET_METRICS_INTERVAL_MS);
     this.ticker.unref();
   }
@@ -56,19 +64,27 @@ export class JobManager extends EventEmitter<JobEvents> {
     const restore = await this.checkpoints.resolve(p, from);
     const firstCheckpointId = await this.checkpoints.nextId(p);
     const rows = new Map<string, RowsPayload>();
-    const job = createJob(p.document, {
-      baseDir: this.dataDir,
-      pipelineId: p.id,
-      checkpoints: this.checkpoints.storeFor(p),
-      restore,
-      onRows: (nodeId, latest, total) => {
-        const payload = { pipelineId: p.id, nodeId, rows: latest, total };
-        rows.set(nodeId, payload);
-        this.emit('rows', payload);
-      },
-      onDeadLetter: (deadLetter) => this.emit('deadLetter', { pipelineId: p.id, deadLetter }),
-      log: (line) => console.log(`[${p.id}] ${line}`),
-    });
+    const env = this.stateMode === 'disk' ? new LmdbEnvironment(join(this.dataDir, 'state', `${p.id}-${++this.runs}`)) : null;
+    let job: JobHandle;
+    try {
+      job = createJob(p.document, {
+        baseDir: this.dataDir,
+        pipelineId: p.id,
+        checkpoints: this.checkpoints.storeFor(p),
+        restore,
+        stateBackend: env ? (nodeId) => env.backend(nodeId) : undefined,
+        onRows: (nodeId, latest, total) => {
+          const payload = { pipelineId: p.id, nodeId, rows: latest, total };
+          rows.set(nodeId, payload);
+          this.emit('rows', payload);
+        },
+        onDeadLetter: (deadLetter) => this.emit('deadLetter', { pipelineId: p.id, deadLetter }),
+        log: (line) => console.log(`[${p.id}] ${line}`),
+      });
+    } catch (err) {
+      await env?.close();
+      throw err;
+    }
     const status: PipelineStatus = { pipelineId: p.id, state: 'running', startedAt: Date.now(), endedAt: null, error: null, revision: p.revision };
     const deployment: Deployment = { job, status, rows, plan: job.restorePlan };
     this.deployments.set(p.id, deployment);
@@ -77,6 +93,7 @@ export class JobManager extends EventEmitter<JobEvents> {
     await job.start();
     this.setStatus(status);
     void job.done.then(async (outcome) => {
+      await env?.close();
       if (this.deployments.get(p.id) !== deployment) return;
       this.lastMetrics.set(p.id, job.metrics());
       this.setStatus({ ...status, state: outcome.state, endedAt: Date.now(), error: outcome.error?.message ?? null });
@@ -162,7 +179,9 @@ export class JobManager extends EventEmitter<JobEvents> {
   }
 
   nodeState(id: string, nodeId: string, query: { key?: string; limit?: number }) {
-    return this.deployments.get(id)?.job.nodeState(nodeId, query);
+    const d = this.deployments.get(id);
+    // State lives with a running job (an on-disk backend is closed when the job ends).
+    return d?.job.state === 'running' ? d.job.nodeState(nodeId, query) : undefined;
   }
 
   private setStatus(status: PipelineStatus): void {

@@ -67,7 +67,7 @@ class Job implements JobHandle {
         const s = result.schemas[e.from]?.[edgeFromPort(e)];
         if (s) inputSchemas[edgeToPort(e)] = s;
       }
-      const state = options.stateBackend?.(id) ?? new MemoryStateBackend();
+      const state: KeyedStateBackend = options.stateBackend?.(id) ?? new MemoryStateBackend();
       const snapshot = restored.get(id);
       if (snapshot) state.importState(snapshot.state);
       this.states.set(id, state);
@@ -91,6 +91,7 @@ class Job implements JobHandle {
         operator = new ArraySource(replacement, operator.eventTime, options.inputChunkSize ?? 1);
       }
       runtime = new NodeRuntime(id, node.kind, operator, metrics, this.clock, options.tap);
+      if (state.settle) runtime.afterCall = () => state.settle!();
       this.contexts.set(id, ctx);
       byId.set(id, runtime);
       this.nodes.push(runtime);

@@ -21,6 +21,8 @@ export class NodeRuntime {
   private idle = false;
   private watermark = NO_WATERMARK;
   private emitted: [string, Batch][] = [];
+  /** Runs after each operator call, when the operator holds no state values (an on-disk backend writes back then). */
+  afterCall: (() => void) | null = null;
 
   constructor(
     readonly id: string,
@@ -75,7 +77,9 @@ export class NodeRuntime {
     this.metrics.onInput(n, now - batch.arrivedAt, now);
     if (this.inputWms.length > 1) batch = this.withEffectiveWatermarks(batch, inputIndex);
     const result = this.operator.processBatch(batch, port);
-    return isPromise(result) ? result.then(() => this.flush()) : this.flush();
+    if (isPromise(result)) return result.then(() => { this.afterCall?.(); return this.flush(); });
+    this.afterCall?.();
+    return this.flush();
   }
 
   /** A source hands its own batch downstream. */
@@ -125,7 +129,7 @@ export class NodeRuntime {
     this.watermark = wm;
     this.metrics.watermark = wm;
     const fired = this.operator.onWatermark?.(wm);
-    return andThen(andThen(fired, () => this.flush()), () => this.forwardWatermark(wm));
+    return andThen(andThen(fired, () => { this.afterCall?.(); return this.flush(); }), () => this.forwardWatermark(wm));
   }
 
   private forwardWatermark(wm: number): MaybePromise {

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { runPipeline } from '../harness/run-pipeline.js';
+import { LmdbEnvironment } from '../state/lmdb-state.js';
 
 /**
  * Golden folders: pipeline.json + input.jsonl + expected.json (rows per node output, hand
@@ -29,6 +32,18 @@ describe.each(cases)('golden %s', (name) => {
       }
     });
   }
+
+  it('gives the expected rows with state on disk (LMDB, a tiny cache so values go to disk and back)', async () => {
+    const env = new LmdbEnvironment(mkdtempSync(join(tmpdir(), 'eddy-golden-lmdb-')));
+    try {
+      const result = await runPipeline(doc, {}, { baseDir: dir, stateBackend: (id) => env.backend(id, 2) });
+      for (const [output, rows] of Object.entries(expected)) {
+        expect(sortRows(result.outputs[output] ?? []), output).toEqual(sortRows(rows));
+      }
+    } finally {
+      await env.close();
+    }
+  });
 
   it('gives identical output in both modes, record by record', async () => {
     // The same inputs replayed in memory, so that the interleaving of several sources is fixed.

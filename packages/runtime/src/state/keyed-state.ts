@@ -28,6 +28,8 @@ export interface KeyedStateBackend {
    */
   exportState(): Map<string, Map<string, unknown>>;
   importState(maps: Map<string, Map<string, unknown>>): void;
+  /** Called between operator calls (no values held): an on-disk backend may write its cache back. */
+  settle?(): void;
   /** Releases files or handles (an on-disk backend). */
   close?(): void | Promise<void>;
 }
