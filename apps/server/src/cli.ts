@@ -81,7 +81,7 @@ async function run(file: string, flags: Record<string, string | true>, io: CliIO
   let job;
   try {
     job = createJob(doc, {
-      baseDir: dirname(resolve(file)), pipelineId: basename(file), log: io.out, checkpoints, restore,
+      baseDir: dirname(resolve(file)), pipelineId: basename(file), log: io.out, checkpoints, restore, resumeFromAcks: !!restore,
       stateBackend: env ? (nodeId) => env.backend(nodeId) : undefined,
     });
   } catch (err) {

@@ -27,6 +27,8 @@ export interface JobOptions {
   checkpoints?: CheckpointStore;
   /** Start from this checkpoint: nodes with the same id and kind get their state and offsets back. */
   restore?: LoadedCheckpoint | null;
+  /** At-most-once: after a crash, resume sources from their acknowledged positions (not the checkpoint's). */
+  resumeFromAcks?: boolean;
   /** Keyed state per node (default: in memory). */
   stateBackend?(nodeId: string): KeyedStateBackend;
 }

@@ -72,6 +72,7 @@ export class JobManager extends EventEmitter<JobEvents> {
         pipelineId: p.id,
         checkpoints: this.checkpoints.storeFor(p),
         restore,
+        resumeFromAcks: 'resume' in from,
         stateBackend: env ? (nodeId) => env.backend(nodeId) : undefined,
         onRows: (nodeId, latest, total) => {
           const payload = { pipelineId: p.id, nodeId, rows: latest, total };

@@ -117,7 +117,7 @@ export class CheckpointStore {
   private async prune(): Promise<void> {
     const all = await readdir(this.dir).catch(() => [] as string[]);
     const checkpoints = all.filter((n) => n.startsWith('chk-') && DIR.test(n)).sort().reverse();
-    const stale = [...checkpoints.slice(this.retained), ...all.filter((n) => n.endsWith('.tmp'))];
+    const stale = [...checkpoints.slice(this.retained), ...all.filter((n) => /^(chk|sp)-\d{8}\.tmp$/.test(n))];
     for (const n of stale) await rm(join(this.dir, n), { recursive: true, force: true });
   }
 }

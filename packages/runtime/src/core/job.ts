@@ -14,6 +14,7 @@ import { NodeMetricsRecorder } from '../metrics/node-metrics.js';
 import { DeadLetterList } from './dead-letters.js';
 import { LiveRows } from '../sinks/live-rows.js';
 import { ArraySource } from '../sources/array-source.js';
+import { AckLog } from '../checkpoint/ack-log.js';
 import { CheckpointCoordinator, decodeNodeSnapshot, planRestore, type NodeSnapshot } from './checkpoint-coordinator.js';
 
 /** Validates a document and builds a job; throws PipelineValidationError on bad input. */
@@ -43,6 +44,7 @@ class Job implements JobHandle {
   private readonly coordinator: CheckpointCoordinator | null = null;
   private savepointOnStop = false;
   private finalCheckpoint: CheckpointInfo | null = null;
+  private readonly ackLog: AckLog | null = null;
 
   constructor(input: unknown, private readonly options: JobOptions) {
     const result = validatePipeline(input);
@@ -59,6 +61,7 @@ class Job implements JobHandle {
     for (const step of this.restorePlan.nodes) {
       if (step.action === 'kept') restored.set(step.nodeId, decodeNodeSnapshot(checkpoint!.nodes.get(step.nodeId)!.data));
     }
+    if (options.checkpoints && this.document.settings.guarantee === 'at-most-once') this.ackLog = new AckLog(options.checkpoints.dir);
     const byId = new Map<string, NodeRuntime>();
     for (const id of result.graph.order) {
       const node = this.document.nodes[result.graph.indexOf.get(id)!];
@@ -102,8 +105,10 @@ class Job implements JobHandle {
       const snapshot = restored.get(runtime.id);
       if (snapshot) runtime.restoreWatermarks(snapshot.watermarks);
       if (!isSourceOperator(runtime.operator)) continue;
+      const ackLog = this.ackLog;
       const driver = new SourceDriver(runtime, runtime.operator, this.document.settings, this.mailbox, this.clock,
-        this.wallClock, this.contexts.get(runtime.id)!.deadLetter, (err) => this.fail(err));
+        this.wallClock, this.contexts.get(runtime.id)!.deadLetter, (err) => this.fail(err),
+        ackLog ? (upTo) => ackLog.ack(runtime.id, upTo) : undefined);
       if (snapshot?.source) driver.restore(snapshot.source);
       driverOf.set(runtime.id, driver);
       this.drivers.push(driver);
@@ -121,6 +126,11 @@ class Job implements JobHandle {
     this.startedAt = this.wallClock();
     try {
       await this.coordinator?.init();
+      if (this.ackLog && this.options.resumeFromAcks) {
+        // At-most-once after a crash: sources go on after what they acknowledged, past the checkpoint.
+        const acks = await this.ackLog.read();
+        for (const d of this.drivers) if (acks[d.nodeId]) d.restore(acks[d.nodeId]);
+      } else await this.ackLog?.reset();
       for (const n of this.nodes) await n.operator.open?.(this.contexts.get(n.id)!);
     } catch (err) {
       await this.fail(err);

@@ -37,6 +37,8 @@ export class SourceDriver implements SourceOutput {
     private readonly wallClock: () => number,
     private readonly onDeadLetter: (record: unknown, reason: string) => void,
     private readonly onFailure: (err: unknown) => void,
+    /** At-most-once: acknowledges a batch's position before it enters the graph. */
+    private readonly ack?: (upTo: SourceSnapshot) => Promise<void>,
   ) {
     const et = source.eventTime;
     this.tracker = new WatermarkTracker(et?.maxOutOfOrdernessMs ?? 0);
@@ -166,7 +168,16 @@ export class SourceDriver implements SourceOutput {
     return this.deliver(batch, upTo);
   }
 
+  get nodeId(): string {
+    return this.node.id;
+  }
+
   private deliver(batch: Batch, upTo: SourceSnapshot): MaybePromise {
+    if (this.ack) return this.ack(upTo).then(() => this.enter(batch, upTo));
+    return this.enter(batch, upTo);
+  }
+
+  private enter(batch: Batch, upTo: SourceSnapshot): MaybePromise {
     const wm = this.tracker.current;
     const wasIdle = this.idle;
     this.idle = false;
