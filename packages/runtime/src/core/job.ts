@@ -1,5 +1,5 @@
 import {
-  edgeFromPort, edgeToPort, getKind, noCheckpoints, parsePipeline, validatePipeline, PipelineValidationError,
+  edgeFromPort, edgeToPort, getKind, noCheckpoints, parseDuration, parsePipeline, validatePipeline, PipelineValidationError,
   type CheckpointInfo, type DeadLetter, type NodeMetrics, type PipelineDocument, type PipelineMetrics, type RecordSchema,
   type RestorePlan,
 } from '@eddy/shared';
@@ -10,6 +10,7 @@ import { SourceDriver } from './source-driver.js';
 import { isSourceOperator, type OperatorContext } from './operator.js';
 import { operatorFactories } from '../operators/index.js';
 import { MemoryStateBackend, type KeyedStateBackend } from '../state/keyed-state.js';
+import { withTtl } from '../state/ttl.js';
 import { NodeMetricsRecorder } from '../metrics/node-metrics.js';
 import { DeadLetterList } from './dead-letters.js';
 import { LiveRows } from '../sinks/live-rows.js';
@@ -70,7 +71,9 @@ class Job implements JobHandle {
         const s = result.schemas[e.from]?.[edgeFromPort(e)];
         if (s) inputSchemas[edgeToPort(e)] = s;
       }
-      const state: KeyedStateBackend = options.stateBackend?.(id) ?? new MemoryStateBackend();
+      const base: KeyedStateBackend = options.stateBackend?.(id) ?? new MemoryStateBackend();
+      const ttl = this.document.settings.stateTtl;
+      const state = ttl ? withTtl(base, parseDuration(ttl), this.clock) : base;
       const snapshot = restored.get(id);
       if (snapshot) state.importState(snapshot.state);
       this.states.set(id, state);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isDuration } from './duration.js';
 
 /** The current document format. Older versions are migrated on load (see migrate.ts). */
 export const PIPELINE_FORMAT = 'eddy/pipeline@1' as const;
@@ -15,6 +16,8 @@ export const settingsSchema = z
     guarantee: z.enum(['at-most-once', 'at-least-once', 'exactly-once']).default('at-least-once'),
     checkpointIntervalMs: z.number().int().min(100).default(5000)
       .describe('How often a checkpoint records source offsets and operator state'),
+    stateTtl: z.string().refine((v) => isDuration(v), 'A duration such as 30m or 1d').optional()
+      .describe('Drop a key of keyed state that was not read or written for this long (processing time)'),
     retainedCheckpoints: z.number().int().min(1).max(100).default(3)
       .describe('Completed checkpoints kept on disk (savepoints are kept until deleted with the pipeline)'),
   })
