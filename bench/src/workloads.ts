@@ -1,4 +1,4 @@
-import type { PipelineDocument } from '@eddy/shared';
+import { settingsSchema, type PipelineDocument } from '@eddy/shared';
 import { checksum, rows, tumbling, type Aggregator, type Row } from './aggregators.js';
 
 /**
@@ -22,7 +22,7 @@ const source = (path: string, field: string) => ({
   id: 'src', kind: 'source.file', params: { path, eventTime: { field, maxOutOfOrderness: '0ms' } },
 });
 const doc = (name: string, nodes: unknown[], edges: [string, string, string?, string?][]): PipelineDocument => ({
-  format: 'eddy/pipeline@1', name, settings: { mode: 'native', batchIntervalMs: 200, guarantee: 'at-least-once', checkpointIntervalMs: 5000, retainedCheckpoints: 3 },
+  format: 'eddy/pipeline@1', name, settings: settingsSchema.parse({}),
   nodes: nodes as PipelineDocument['nodes'],
   edges: edges.map(([from, to, fromPort, toPort]) => ({ from, to, ...(fromPort && { fromPort }), ...(toPort && { toPort }) })),
 });

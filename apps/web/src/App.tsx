@@ -9,6 +9,7 @@ import { Palette } from './palette/Palette';
 import { Canvas } from './canvas/Canvas';
 import { Inspector } from './inspector/Inspector';
 import { Drawer } from './drawer/Drawer';
+import { PlanDialog } from './drawer/PlanDialog';
 
 function Notices() {
   const notices = useNotices((s) => s.notices);
@@ -66,6 +67,7 @@ export function App() {
         </div>
         <Drawer />
         <Notices />
+        <PlanDialog />
       </div>
     </ReactFlowProvider>
   );

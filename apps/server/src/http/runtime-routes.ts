@@ -58,7 +58,8 @@ export function runtimeRoutes(store: PipelineStore, jobs: JobManager): Router {
   // What the next deploy would keep, reset and drop; and, while running, what the current run did.
   r.get('/pipelines/:id/plan', async (req, res) => {
     const p = find(req.params.id);
-    res.json({ next: await jobs.checkpoints.plan(p), current: jobs.currentPlan(p.id) ?? null, running: jobs.state(p.id) === 'running' });
+    const running = jobs.state(p.id) === 'running';
+    res.json({ next: running ? jobs.redeployPlan(p) : await jobs.checkpoints.plan(p), current: jobs.currentPlan(p.id) ?? null, running });
   });
 
   r.post('/pipelines/:id/stop', async (req, res) => {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createJob, LmdbEnvironment, type JobHandle } from '@eddy/runtime';
+import { createJob, LmdbEnvironment, planRestore, type JobHandle } from '@eddy/runtime';
 import {
   noCheckpoints, SOCKET_METRICS_INTERVAL_MS, type CheckpointInfo, type DeadLetter, type PipelineMetrics, type RestorePlan, type PipelineState, type PipelineStatus, type RowsPayload,
 } from '@eddy/shared';
@@ -112,6 +112,16 @@ export class JobManager extends EventEmitter<JobEvents> {
     this.setStatus({ ...d.status, state: 'stopped', endedAt: Date.now() });
     await this.store.setRunMeta(id, { deployed: false, resumeFrom: info.id });
     return info;
+  }
+
+  /**
+   * While running, a deploy stops with a savepoint of the running document first: the plan
+   * compares the stored (edited) document with it. Null id: the savepoint is not taken yet.
+   */
+  redeployPlan(p: StoredPipeline): RestorePlan {
+    const running = this.deployments.get(p.id)!.job.document;
+    const nodes = Object.fromEntries(running.nodes.map((n) => [n.id, { kind: n.kind, bytes: 0 }]));
+    return { ...planRestore({ id: 0, kind: 'savepoint', nodes }, p.document), checkpointId: null };
   }
 
   /** The restore plan of the running deployment (what it kept, reset, dropped). */

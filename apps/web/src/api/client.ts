@@ -1,4 +1,10 @@
-import type { CatalogResponse, PipelineDocument, PipelineRecord, PipelineStatus, PipelineSummary } from '@eddy/shared';
+import type {
+  CatalogResponse, CheckpointInfo, CheckpointMetrics, PipelineDocument, PipelineRecord, PipelineStatus, PipelineSummary, RestorePlan,
+} from '@eddy/shared';
+
+export type DeployResult = PipelineStatus & { plan: RestorePlan };
+export interface PlanResponse { next: RestorePlan; current: RestorePlan | null; running: boolean }
+export interface CheckpointsResponse { checkpoints: CheckpointInfo[]; resumeFrom: number | null; metrics: CheckpointMetrics | null }
 
 /** An error answered by the API (`{ error: { code, message, details } }`) or by the network. */
 export class ApiError extends Error {
@@ -41,7 +47,12 @@ export const api = {
   save: (id: string, doc: PipelineDocument, revision: number) =>
     call<PipelineRecord>('PUT', `/api/pipelines/${encodeURIComponent(id)}`, doc, { 'if-match': String(revision) }),
   remove: (id: string) => call<void>('DELETE', `/api/pipelines/${encodeURIComponent(id)}`),
-  deploy: (id: string) => call<PipelineStatus>('POST', `/api/pipelines/${encodeURIComponent(id)}/deploy`),
+  deploy: (id: string, opts: { fresh?: boolean } = {}) =>
+    call<DeployResult>('POST', `/api/pipelines/${encodeURIComponent(id)}/deploy`, opts.fresh ? { fresh: true } : undefined),
+  savepoint: (id: string) => call<{ savepoint: CheckpointInfo; status: PipelineStatus }>('POST', `/api/pipelines/${encodeURIComponent(id)}/savepoint`),
+  plan: (id: string) => call<PlanResponse>('GET', `/api/pipelines/${encodeURIComponent(id)}/plan`),
+  checkpoints: (id: string) => call<CheckpointsResponse>('GET', `/api/pipelines/${encodeURIComponent(id)}/checkpoints`),
+  restore: (id: string, checkpointId: number) => call<DeployResult>('POST', `/api/pipelines/${encodeURIComponent(id)}/restore`, { checkpointId }),
   stop: (id: string) => call<PipelineStatus>('POST', `/api/pipelines/${encodeURIComponent(id)}/stop`),
   status: (id: string) => call<PipelineStatus>('GET', `/api/pipelines/${encodeURIComponent(id)}/status`),
 };

@@ -4,8 +4,9 @@ import { LiveRows } from './LiveRows';
 import { MetricsTable } from './MetricsTable';
 import { Problems } from './Problems';
 import { JsonView } from './JsonView';
+import { Checkpoints } from './Checkpoints';
 
-const TABS = ['Live rows', 'Metrics', 'Problems', 'JSON'] as const;
+const TABS = ['Live rows', 'Metrics', 'Checkpoints', 'Problems', 'JSON'] as const;
 
 /** The bottom drawer: live rows, figures, problems and the document. */
 export function Drawer() {
@@ -23,6 +24,7 @@ export function Drawer() {
       <div className="drawer-body">
         {tab === 'Live rows' && <LiveRows />}
         {tab === 'Metrics' && <MetricsTable />}
+        {tab === 'Checkpoints' && <Checkpoints />}
         {tab === 'Problems' && <Problems />}
         {tab === 'JSON' && <JsonView />}
       </div>

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import {
-  PIPELINE_FORMAT, validatePipeline, type CatalogEntry, type CatalogResponse, type NodeSchemas, type PipelineDocument,
+  PIPELINE_FORMAT, settingsSchema, validatePipeline, type CatalogEntry, type CatalogResponse, type NodeSchemas, type PipelineDocument,
   type PipelineEdge, type PipelineNode, type ValidationIssue,
 } from '@eddy/shared';
 
@@ -36,7 +36,7 @@ export interface EditorState {
 export const emptyDocument = (): PipelineDocument => ({
   format: PIPELINE_FORMAT,
   name: 'Untitled pipeline',
-  settings: { mode: 'native', batchIntervalMs: 200, guarantee: 'at-least-once', checkpointIntervalMs: 5000 },
+  settings: settingsSchema.parse({}),
   nodes: [],
   edges: [],
 });

@@ -1,7 +1,7 @@
 import { useRef } from 'react';
 import { useEditor } from '../state/editor-store';
 import { useLive } from '../state/live-store';
-import { deploy, exportJson, importFile, save, stop } from '../state/actions';
+import { deploy, exportJson, importFile, save, savepoint, stop } from '../state/actions';
 import { PipelinesMenu } from './PipelinesMenu';
 
 export function TopBar() {
@@ -28,6 +28,8 @@ export function TopBar() {
         onChange={(e) => { const f = e.target.files?.[0]; if (f) void importFile(f); e.target.value = ''; }} />
       <button onClick={exportJson} data-testid="export">Export</button>
       <button onClick={() => void save()} data-testid="save">Save</button>
+      {state === 'running' && <button onClick={() => void deploy()} data-testid="redeploy" title="Deploy the edited pipeline: unchanged nodes keep their state">Redeploy</button>}
+      {state === 'running' && <button onClick={() => void savepoint()} data-testid="savepoint" title="Stop with a savepoint; the next deploy resumes from it">Savepoint</button>}
       {state === 'running'
         ? <button className="danger" onClick={() => void stop()} data-testid="stop">Stop</button>
         : <button className="primary" onClick={() => void deploy()} data-testid="deploy" title={problems ? `${problems} problems` : 'Deploy'}>Deploy</button>}

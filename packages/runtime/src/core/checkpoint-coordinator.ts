@@ -116,7 +116,7 @@ export function planRestore(checkpoint: Pick<CheckpointInfo, 'id' | 'kind' | 'no
     const old = checkpoint.nodes[n.id];
     if (!old) return { nodeId: n.id, kind: n.kind, action: 'reset', reason: 'new node: starts empty' };
     if (old.kind !== n.kind) return { nodeId: n.id, kind: n.kind, action: 'reset', reason: `kind changed from ${old.kind}: starts empty` };
-    return { nodeId: n.id, kind: n.kind, action: 'kept', reason: `state and offsets from ${checkpoint.kind} ${checkpoint.id}` };
+    return { nodeId: n.id, kind: n.kind, action: 'kept', reason: `state and offsets from ${checkpoint.id ? `${checkpoint.kind} ${checkpoint.id}` : 'the savepoint taken when redeploying'}` };
   });
   for (const [nodeId, old] of Object.entries(checkpoint.nodes)) {
     if (!document.nodes.some((n) => n.id === nodeId)) nodes.push({ nodeId, kind: old.kind, action: 'dropped', reason: 'no longer in the pipeline: its state is discarded' });

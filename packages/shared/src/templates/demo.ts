@@ -1,4 +1,4 @@
-import type { PipelineDocument } from '../format/document.js';
+import { settingsSchema, type PipelineDocument } from '../format/document.js';
 
 /** The pipeline a first start shows: clickstream → page views → views per country (10 s) → live table. */
 export function demoPipeline(): PipelineDocument {
@@ -6,7 +6,7 @@ export function demoPipeline(): PipelineDocument {
     format: 'eddy/pipeline@1',
     name: 'Page views per country',
     description: 'Clickstream events, filtered to page views, counted per country in 10 s tumbling windows.',
-    settings: { mode: 'native', batchIntervalMs: 200, guarantee: 'at-least-once', checkpointIntervalMs: 5000, retainedCheckpoints: 3 },
+    settings: settingsSchema.parse({}),
     nodes: [
       { id: 'clicks', kind: 'source.generator', params: { scenario: 'clickstream', ratePerSec: 200, limit: 0, seed: 42, outOfOrderness: '2s', keys: 1000 }, ui: { x: 0, y: 80 } },
       { id: 'page_views', kind: 'filter', params: { where: "event_type = 'page_view'" }, ui: { x: 260, y: 80 } },
