@@ -2,13 +2,20 @@ import { readFileSync } from 'node:fs';
 import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from, filter as rxFilter, map as rxMap, type OperatorFunction } from 'rxjs';
-import { createJob } from '@eddy/runtime';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CheckpointStore, createJob, LmdbEnvironment } from '@eddy/runtime';
 import type { Row } from './aggregators.js';
 import type { Workload } from './workloads.js';
 import { runNodeRed } from './node-red.js';
 
-export type ImplName = 'eddy-native' | 'eddy-microbatch' | 'eddy-native-nometrics' | 'hand' | 'rxjs' | 'node-streams' | 'node-red';
-export const IMPLS: ImplName[] = ['hand', 'eddy-native', 'eddy-microbatch', 'rxjs', 'node-streams', 'node-red', 'eddy-native-nometrics'];
+export type ImplName = 'eddy-native' | 'eddy-microbatch' | 'eddy-native-nometrics' | 'eddy-native-checkpoints' | 'eddy-native-lmdb'
+  | 'hand' | 'rxjs' | 'node-streams' | 'node-red';
+export const IMPLS: ImplName[] = ['hand', 'eddy-native', 'eddy-microbatch', 'rxjs', 'node-streams', 'node-red', 'eddy-native-nometrics',
+  'eddy-native-checkpoints', 'eddy-native-lmdb'];
+/** The bench checkpoints 50× more often than the default 5 s, so that every run takes several: an upper bound of the cost. */
+export const BENCH_CHECKPOINT_MS = 100;
 
 /** Runs a workload over a JSON-lines file, feeding its answer to `emit`; resolves when done. */
 export type Runner = (w: Workload, path: string, emit: (r: Row) => void) => Promise<void>;
@@ -58,17 +65,24 @@ const nodeStreams: Runner = async (w, path, emit) => {
   sink.end();
 };
 
-function eddy(mode: 'native' | 'microbatch', metrics = true): Runner {
+function eddy(mode: 'native' | 'microbatch', opts: { metrics?: boolean; checkpoints?: boolean; lmdb?: boolean } = {}): Runner {
   return async (w, path, emit) => {
     const doc = w.eddy(path);
     doc.settings.mode = mode;
+    doc.settings.checkpointIntervalMs = BENCH_CHECKPOINT_MS;
     const last = doc.nodes[doc.nodes.length - 1].id;
+    const scratch = opts.checkpoints || opts.lmdb ? mkdtempSync(join(tmpdir(), 'eddy-bench-')) : null;
+    const env = opts.lmdb ? new LmdbEnvironment(join(scratch!, 'state')) : null;
     const job = createJob(doc, {
-      baseDir: process.cwd(), metrics,
+      baseDir: process.cwd(), metrics: opts.metrics ?? true,
+      checkpoints: opts.checkpoints ? new CheckpointStore(join(scratch!, 'checkpoints'), 2) : undefined,
+      stateBackend: env ? (id) => env.backend(id) : undefined,
       tap: (nodeId, port, records) => { if (nodeId === last && port === 'out') for (const r of records) emit(r); },
     });
     await job.start();
     const outcome = await job.done;
+    await env?.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
     if (outcome.state !== 'finished') throw outcome.error ?? new Error(`Eddy ended ${outcome.state}`);
   };
 }
@@ -80,7 +94,9 @@ export const runners: Record<ImplName, Runner> = {
   'node-red': runNodeRed,
   'eddy-native': eddy('native'),
   'eddy-microbatch': eddy('microbatch'),
-  'eddy-native-nometrics': eddy('native', false),
+  'eddy-native-nometrics': eddy('native', { metrics: false }),
+  'eddy-native-checkpoints': eddy('native', { checkpoints: true }),
+  'eddy-native-lmdb': eddy('native', { lmdb: true }),
 };
 
 /** Which implementations can run a workload (Node-RED only where its nodes express it). */
