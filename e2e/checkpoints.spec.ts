@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { selectNode } from './helpers';
+import { selectNode, shot } from './helpers';
 
 /** Views per country in one-hour windows of a fixed timeline, plus a second live table to remove later. */
 const doc = {
@@ -49,7 +49,7 @@ test('checkpoints list, savepoint, and the redeploy plan asked before deploying'
   await expect(page.getByTestId('plan-per_country')).toContainText('keeps its state');
   await expect(page.getByTestId('plan-clicks')).toContainText('keeps its state');
   await expect(page.getByTestId('plan-audit')).toContainText('state dropped');
-  await page.screenshot({ path: testInfo.outputPath('redeploy-plan.png') });
+  await shot(page, (n) => testInfo.outputPath(n), 'redeploy-plan.png');
   await page.getByTestId('plan-keep').click();
   await expect(dialog).toHaveCount(0);
   await expect(page.getByTestId('status-badge')).toHaveText('running');
@@ -57,7 +57,7 @@ test('checkpoints list, savepoint, and the redeploy plan asked before deploying'
 
   const plan = await (await request.get(`/api/pipelines/${id}/plan`)).json();
   expect(plan.current.checkpointKind).toBe('savepoint');
-  await page.screenshot({ path: testInfo.outputPath('checkpoints.png') });
+  await shot(page, (n) => testInfo.outputPath(n), 'checkpoints.png');
   await page.getByTestId('stop').click();
   await expect(page.getByTestId('status-badge')).toHaveText('stopped');
 });

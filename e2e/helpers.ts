@@ -39,3 +39,9 @@ export async function selectNode(page: Page, id: string): Promise<void> {
   await page.getByTestId(`node-${id}`).click();
   await expect(page.getByTestId('node-id-input')).toHaveValue(id);
 }
+
+/** A screenshot kept as a test artifact; with UPDATE_SCREENSHOTS=1 also as docs/img/<name> for the docs. */
+export async function shot(page: Page, outputPath: (name: string) => string, name: string): Promise<void> {
+  await page.screenshot({ path: outputPath(name) });
+  if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: `docs/img/${name}` });
+}

@@ -11,7 +11,7 @@ import { summarize, round } from './stats.js';
 import { markdown, svg, type ResultRow } from './report.js';
 
 /**
- * `npm run bench [-- --quick] [--events N] [--reps N] [--only ysb,q1]`: every workload in every
+ * `npm run bench [-- --quick] [--events N] [--reps N] [--only ysb,q1] [--merge]`: every workload in every
  * implementation, one forked child per pair, answers checked equal before any figure counts.
  */
 const args = process.argv.slice(2);
@@ -20,6 +20,7 @@ const quick = args.includes('--quick');
 const events = Number(flag('events') ?? (quick ? 10_000 : 400_000));
 const reps = Number(flag('reps') ?? (quick ? 1 : 5));
 const only = flag('only')?.split(',');
+const merge = args.includes('--merge');
 const selected = workloads.filter((w) => !only || only.includes(w.name));
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, '..', 'results');
@@ -85,17 +86,22 @@ if (quick) {
   process.exit(mismatches.length ? 1 : 0);
 }
 
-const rows: ResultRow[] = reports.filter((r) => !r.error && r.reps.length).map((r) => {
+const measured: ResultRow[] = reports.filter((r) => !r.error && r.reps.length).map((r) => {
   const eps = summarize(r.reps.map((x) => (x.events / x.ms) * 1000));
   const cpu = summarize(r.reps.map((x) => (x.events / x.cpuMs) * 1000));
   const mode = r.impl.startsWith('eddy-microbatch') ? 'microbatch' : r.impl.startsWith('eddy') ? 'native' : '-';
   return { workload: r.workload, impl: r.impl, mode, eventsPerSec: round(eps.median), eventsPerCpuSec: round(cpu.median), iqr: round(eps.iqr),
     p50Ms: null, p99Ms: null, p999Ms: null, rssMb: r.rssMb };
 });
+// --merge: re-measure some workloads (e.g. after a noisy moment) and keep the others' rows from latest.json.
+const previous = merge && existsSync(join(resultsDir, 'latest.json'))
+  ? (JSON.parse(readFileSync(join(resultsDir, 'latest.json'), 'utf8')) as { results: ResultRow[] }).results : [];
+const remeasured = new Set(measured.map((r) => r.workload));
+const rows: ResultRow[] = [...previous.filter((r) => !remeasured.has(r.workload) && !(remeasured.has('q1') && r.workload === 'q1-latency')), ...measured];
 
 // Latency at half the measured maximum of the stateless q1, open loop, for both modes.
 for (const impl of ['eddy-native', 'eddy-microbatch'] as ImplName[]) {
-  const max = rows.find((r) => r.workload === 'q1' && r.impl === impl)?.eventsPerSec;
+  const max = measured.find((r) => r.workload === 'q1' && r.impl === impl)?.eventsPerSec;
   if (!max) continue;
   const l = await child<LatencyReport>(['latency', impl, String(Math.round(max / 2)), '10']);
   rows.push({ workload: 'q1-latency', impl, mode: impl === 'eddy-native' ? 'native' : 'microbatch', eventsPerSec: l.ratePerSec,
@@ -110,7 +116,7 @@ const notes = [
 ];
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
 writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify({ machine, events, reps, results: rows }, null, 2) + '\n');
-const names = selected.map((w) => w.name);
+const names = workloads.map((w) => w.name).filter((n) => rows.some((r) => r.workload === n));
 const table = markdown(rows, names, notes);
 writeFileSync(join(resultsDir, 'latest.md'), table);
 writeFileSync(join(resultsDir, 'ratios.svg'), svg(rows, names));

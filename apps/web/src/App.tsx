@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { api } from './api/client';
-import { newPipeline, openPipeline } from './state/actions';
+import { newPipeline, openPipeline, save } from './state/actions';
+import { copySelection, paste } from './canvas/clipboard';
+import { autoLayout } from './canvas/layout';
 import { useEditor } from './state/editor-store';
 import { notifyError, useNotices } from './state/notice-store';
 import { TopBar } from './topbar/TopBar';
@@ -10,6 +12,7 @@ import { Canvas } from './canvas/Canvas';
 import { Inspector } from './inspector/Inspector';
 import { Drawer } from './drawer/Drawer';
 import { PlanDialog } from './drawer/PlanDialog';
+import { TemplatesDialog } from './topbar/TemplatesDialog';
 
 function Notices() {
   const notices = useNotices((s) => s.notices);
@@ -22,7 +25,7 @@ function Notices() {
   );
 }
 
-/** Keyboard shortcuts: undo/redo (Delete/Backspace are React Flow's). */
+/** Keyboard shortcuts: undo/redo, copy/paste, select all, save, layout (Delete/Backspace are React Flow's). */
 function useShortcuts() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -35,6 +38,20 @@ function useShortcuts() {
       } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'y') {
         e.preventDefault();
         useEditor.getState().redo();
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'c') {
+        if (copySelection()) e.preventDefault();
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'v') {
+        if (paste()) e.preventDefault();
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a') {
+        e.preventDefault();
+        const { doc } = useEditor.getState();
+        useEditor.getState().select(doc.nodes.map((n) => n.id));
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+        e.preventDefault();
+        void save();
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'l') {
+        e.preventDefault();
+        void autoLayout();
       }
     };
     window.addEventListener('keydown', onKey);
@@ -68,6 +85,7 @@ export function App() {
         <Drawer />
         <Notices />
         <PlanDialog />
+        <TemplatesDialog />
       </div>
     </ReactFlowProvider>
   );

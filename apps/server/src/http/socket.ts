@@ -32,11 +32,42 @@ export function attachSockets(httpServer: HttpServer, store: PipelineStore, jobs
     socket.on('unsubscribe', (payload) => {
       if (isSubscription(payload)) void socket.leave(room(payload.pipelineId));
     });
+    // Edge previews: this socket's watched edges, released when it goes.
+    const watched = new Set<string>();
+    const isWatch = (v: unknown): v is { pipelineId: string; edge: string } => {
+      const edge = (v as { edge?: unknown } | null)?.edge;
+      return isSubscription(v) && typeof edge === 'string' && /^[A-Za-z_][A-Za-z0-9_-]*:[A-Za-z_][A-Za-z0-9_]*$/.test(edge);
+    };
+    socket.on('watchEdge', (payload) => {
+      if (!isWatch(payload)) {
+        socket.emit('error', { error: { code: 'invalid_watch', message: 'watchEdge needs { pipelineId, edge: "<node>:<port>" }' } });
+        return;
+      }
+      const key = `${payload.pipelineId}|${payload.edge}`;
+      if (watched.has(key)) return;
+      if (!jobs.watchEdge(payload.pipelineId, payload.edge, true)) {
+        socket.emit('error', { error: { code: 'not_running', message: `Pipeline '${payload.pipelineId}' is not running: no records to preview` } });
+        return;
+      }
+      watched.add(key);
+      void socket.join(`sample:${key}`);
+    });
+    const unwatch = (key: string) => {
+      const [pipelineId, edge] = key.split('|');
+      watched.delete(key);
+      jobs.watchEdge(pipelineId, edge, false);
+      void socket.leave(`sample:${key}`);
+    };
+    socket.on('unwatchEdge', (payload) => {
+      if (isWatch(payload) && watched.has(`${payload.pipelineId}|${payload.edge}`)) unwatch(`${payload.pipelineId}|${payload.edge}`);
+    });
+    socket.on('disconnect', () => { for (const key of [...watched]) unwatch(key); });
   });
 
   jobs.on('metrics', (m) => io.to(room(m.pipelineId)).emit('metrics', m));
   jobs.on('status', (s) => io.to(room(s.pipelineId)).emit('status', s));
   jobs.on('rows', (r) => io.to(room(r.pipelineId)).emit('rows', r));
   jobs.on('deadLetter', (d) => io.to(room(d.pipelineId)).emit('deadLetter', d));
+  jobs.on('sample', (p) => io.to(`sample:${p.pipelineId}|${p.edge}`).emit('sample', p));
   return io;
 }

@@ -3,13 +3,15 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createJob, LmdbEnvironment, planRestore, type JobHandle } from '@eddy/runtime';
 import {
-  noCheckpoints, SOCKET_METRICS_INTERVAL_MS, type CheckpointInfo, type DeadLetter, type PipelineMetrics, type RestorePlan, type PipelineState, type PipelineStatus, type RowsPayload,
+  noCheckpoints, SOCKET_METRICS_INTERVAL_MS, type CheckpointInfo, type DeadLetter, type SamplePayload, type PipelineMetrics, type RestorePlan, type PipelineState, type PipelineStatus, type RowsPayload,
 } from '@eddy/shared';
 import type { PipelineStore, StoredPipeline } from '../store/pipeline-store.js';
 import { PipelineCheckpoints, type StartFrom } from './checkpoints.js';
 import { HttpError } from '../http/errors.js';
+import { SampleTap } from './samples.js';
 
 export interface JobEvents {
+  sample: [SamplePayload];
   metrics: [PipelineMetrics];
   status: [PipelineStatus];
   rows: [RowsPayload];
@@ -18,6 +20,7 @@ export interface JobEvents {
 
 interface Deployment {
   job: JobHandle;
+  samples: SampleTap;
   plan: RestorePlan;
   status: PipelineStatus;
   rows: Map<string, RowsPayload>;
@@ -65,9 +68,11 @@ export class JobManager extends EventEmitter<JobEvents> {
     const firstCheckpointId = await this.checkpoints.nextId(p);
     const rows = new Map<string, RowsPayload>();
     const env = this.stateMode === 'disk' ? new LmdbEnvironment(join(this.dataDir, 'state', `${p.id}-${++this.runs}`)) : null;
+    const samples = new SampleTap(p.id, (payload) => this.emit('sample', payload));
     let job: JobHandle;
     try {
       job = createJob(p.document, {
+        tap: samples.tap,
         baseDir: this.dataDir,
         pipelineId: p.id,
         checkpoints: this.checkpoints.storeFor(p),
@@ -87,13 +92,14 @@ export class JobManager extends EventEmitter<JobEvents> {
       throw err;
     }
     const status: PipelineStatus = { pipelineId: p.id, state: 'running', startedAt: Date.now(), endedAt: null, error: null, revision: p.revision };
-    const deployment: Deployment = { job, status, rows, plan: job.restorePlan };
+    const deployment: Deployment = { job, samples, status, rows, plan: job.restorePlan };
     this.deployments.set(p.id, deployment);
     // Recorded before the job can write a checkpoint: a crash from here on resumes this run.
     await this.store.setRunMeta(p.id, { deployed: true, run: { from: restore?.info.id ?? null, firstCheckpointId }, resumeFrom: null });
     await job.start();
     this.setStatus(status);
     void job.done.then(async (outcome) => {
+      samples.close();
       await env?.close();
       if (this.deployments.get(p.id) !== deployment) return;
       this.lastMetrics.set(p.id, job.metrics());
@@ -122,6 +128,14 @@ export class JobManager extends EventEmitter<JobEvents> {
     const running = this.deployments.get(p.id)!.job.document;
     const nodes = Object.fromEntries(running.nodes.map((n) => [n.id, { kind: n.kind, bytes: 0 }]));
     return { ...planRestore({ id: 0, kind: 'savepoint', nodes }, p.document), checkpointId: null };
+  }
+
+  /** Sample records on an edge (`<node>:<port>`) of a running deployment while someone watches. */
+  watchEdge(id: string, edge: string, on: boolean): boolean {
+    const d = this.deployments.get(id);
+    if (!d || d.job.state !== 'running') return false;
+    d.samples.watch(edge, on);
+    return true;
   }
 
   /** The restore plan of the running deployment (what it kept, reset, dropped). */

@@ -1,7 +1,8 @@
 import type {
-  CatalogResponse, CheckpointInfo, CheckpointMetrics, PipelineDocument, PipelineRecord, PipelineStatus, PipelineSummary, RestorePlan,
+  CatalogResponse, CheckpointInfo, DeadLetter, CheckpointMetrics, PipelineDocument, PipelineRecord, PipelineStatus, PipelineSummary, RestorePlan,
 } from '@eddy/shared';
 
+export interface TemplateSummary { id: string; title: string; useCase: string; description: string }
 export type DeployResult = PipelineStatus & { plan: RestorePlan };
 export interface PlanResponse { next: RestorePlan; current: RestorePlan | null; running: boolean }
 export interface CheckpointsResponse { checkpoints: CheckpointInfo[]; resumeFrom: number | null; metrics: CheckpointMetrics | null }
@@ -52,6 +53,11 @@ export const api = {
   savepoint: (id: string) => call<{ savepoint: CheckpointInfo; status: PipelineStatus }>('POST', `/api/pipelines/${encodeURIComponent(id)}/savepoint`),
   plan: (id: string) => call<PlanResponse>('GET', `/api/pipelines/${encodeURIComponent(id)}/plan`),
   checkpoints: (id: string) => call<CheckpointsResponse>('GET', `/api/pipelines/${encodeURIComponent(id)}/checkpoints`),
+  nodeState: (id: string, nodeId: string, query: string) =>
+    call<{ nodeId: string; keys: number; bytes: number; entries: [string, string, unknown][] }>('GET', `/api/pipelines/${encodeURIComponent(id)}/nodes/${encodeURIComponent(nodeId)}/state?${query}`),
+  deadLetters: (id: string) => call<{ deadLetters: DeadLetter[]; total: number }>('GET', `/api/pipelines/${encodeURIComponent(id)}/dead-letters`),
+  templates: () => call<{ templates: TemplateSummary[] }>('GET', '/api/templates').then((r) => r.templates),
+  fromTemplate: (templateId: string) => call<PipelineRecord>('POST', `/api/templates/${encodeURIComponent(templateId)}`),
   restore: (id: string, checkpointId: number) => call<DeployResult>('POST', `/api/pipelines/${encodeURIComponent(id)}/restore`, { checkpointId }),
   stop: (id: string) => call<PipelineStatus>('POST', `/api/pipelines/${encodeURIComponent(id)}/stop`),
   status: (id: string) => call<PipelineStatus>('GET', `/api/pipelines/${encodeURIComponent(id)}/status`),

@@ -1,18 +1,21 @@
 import { useCallback, useMemo, type DragEvent } from 'react';
 import {
-  Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type Edge, type EdgeChange, type NodeChange,
+  Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type EdgeChange, type NodeChange,
 } from '@xyflow/react';
-import type { PipelineDocument } from '@eddy/shared';
+import { edgeGuarantees, edgeTimeNotes, type PipelineDocument } from '@eddy/shared';
+import { FlowEdge, type EddyFlowEdge } from './FlowEdge';
+import { useUi } from '../state/ui-store';
 import { addNode, connect, edgeKey, moveNode, removeEdges, removeNodes, useEditor } from '../state/editor-store';
 import { useLive } from '../state/live-store';
 import { EddyNode, type EddyFlowNode } from './EddyNode';
 
 /** Defined once, outside components, so React Flow never sees a new nodeTypes object. */
 const nodeTypes = { eddy: EddyNode };
+const edgeTypes = { flow: FlowEdge };
 export const DRAG_MIME = 'application/eddy-kind';
 
 /** Deletions (one undo step) and selection changes, the same for nodes and edges. */
-function applyRemovalsAndSelection(changes: (NodeChange<EddyFlowNode> | EdgeChange)[],
+function applyRemovalsAndSelection(changes: (NodeChange<EddyFlowNode> | EdgeChange<EddyFlowEdge>)[],
   remove: (doc: PipelineDocument, ids: string[]) => PipelineDocument): void {
   const editor = useEditor.getState();
   const removed = changes.flatMap((c) => (c.type === 'remove' ? [c.id] : []));
@@ -33,10 +36,14 @@ export function Canvas() {
   const nodes: EddyFlowNode[] = useMemo(() => doc.nodes.map((n) => ({
     id: n.id, type: 'eddy', position: { x: n.ui?.x ?? 0, y: n.ui?.y ?? 0 }, data: { kind: n.kind }, selected: selection.includes(n.id),
   })), [doc.nodes, selection]);
-  const edges: Edge[] = useMemo(() => doc.edges.map((e) => ({
-    id: edgeKey(e), source: e.from, target: e.to, sourceHandle: e.fromPort ?? 'out', targetHandle: e.toPort ?? 'in',
-    animated: running, label: e.fromPort && e.fromPort !== 'out' ? e.fromPort : undefined, selected: selection.includes(edgeKey(e)),
-  })), [doc.edges, running, selection]);
+  const guarantees = useMemo(() => edgeGuarantees(doc), [doc]);
+  const timeNotes = useMemo(() => edgeTimeNotes(doc), [doc]);
+  const edges: EddyFlowEdge[] = useMemo(() => doc.edges.map((e, i) => ({
+    id: edgeKey(e), type: 'flow', source: e.from, target: e.to, sourceHandle: e.fromPort ?? 'out', targetHandle: e.toPort ?? 'in',
+    animated: running, selected: selection.includes(edgeKey(e)),
+    data: { guarantee: guarantees[i]?.guarantee ?? doc.settings.guarantee, reason: guarantees[i]?.reason ?? null, portLabel: e.fromPort && e.fromPort !== 'out' ? e.fromPort : null,
+      timeNote: timeNotes[i] ?? null },
+  })), [doc.edges, doc.settings.guarantee, guarantees, timeNotes, running, selection]);
 
   const onNodesChange = useCallback((changes: NodeChange<EddyFlowNode>[]) => {
     const editor = useEditor.getState();
@@ -47,7 +54,13 @@ export function Canvas() {
     applyRemovalsAndSelection(changes, removeNodes);
   }, []);
 
-  const onEdgesChange = useCallback((changes: EdgeChange[]) => applyRemovalsAndSelection(changes, removeEdges), []);
+  const onEdgesChange = useCallback((changes: EdgeChange<EddyFlowEdge>[]) => applyRemovalsAndSelection(changes, removeEdges), []);
+
+  // Clicking an edge previews the records flowing on it.
+  const onEdgeClick = useCallback((_e: unknown, edge: EddyFlowEdge) => {
+    useEditor.getState().select([edge.id]);
+    useUi.getState().setTab('Preview');
+  }, []);
 
   const onConnect = useCallback((c: Connection) => {
     useEditor.getState().change((d) => connect(d, { from: c.source, fromPort: c.sourceHandle ?? undefined, to: c.target, toPort: c.targetHandle ?? undefined }));
@@ -83,6 +96,8 @@ export function Canvas() {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onEdgeClick={onEdgeClick}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
@@ -90,11 +105,13 @@ export function Canvas() {
         fitView
         fitViewOptions={{ padding: 0.2, maxZoom: 1.1 }}
         deleteKeyCode={['Delete', 'Backspace']}
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        selectionKeyCode="Shift"
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={20} size={1} />
         <Controls />
-        <MiniMap pannable zoomable />
+        <MiniMap pannable zoomable nodeColor="#94a3b8" maskColor="rgba(240, 244, 248, 0.6)" />
       </ReactFlow>
     </div>
   );

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { useEditor } from '../state/editor-store';
-import { useNodeMetrics } from '../state/live-store';
+import { useLive, useNodeMetrics } from '../state/live-store';
 import { outputPortsOf } from './ports';
 
 /** Data carried by a canvas node: plain values only (no functions), as React Flow advises. */
@@ -10,19 +10,28 @@ export type EddyFlowNode = Node<EddyNodeData, 'eddy'>;
 
 const fmtRate = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(0)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n));
 
+const lag = (ms: number | null) => (ms === null ? null : ms >= 60_000 ? `${(ms / 60_000).toFixed(1)}m` : `${(ms / 1000).toFixed(1)}s`);
+
 /** Live figures of one node: re-renders only when this node's figures change. */
 function NodeFigures({ id }: { id: string }) {
   const m = useNodeMetrics(id);
   if (!m) return null;
+  const wmLag = lag(m.watermarkLagMs);
   return (
     <div className="node-figures">
-      <span data-testid={`node-rate-${id}`} title="records per second">{fmtRate(m.ratePerSec)}/s</span>
-      <span title="p99 latency">p99 {m.latencyMs.p99.toFixed(m.latencyMs.p99 < 10 ? 2 : 0)} ms</span>
+      <span data-testid={`node-rate-${id}`} title="records per second (out; in for sinks)">{fmtRate(m.ratePerSec)}/s</span>
+      {m.ratePerSecIn !== m.ratePerSec && m.recordsIn > 0 && <span title="records in per second">in {fmtRate(m.ratePerSecIn)}/s</span>}
+      <span title="p99 latency from the source">p99 {m.latencyMs.p99.toFixed(m.latencyMs.p99 < 10 ? 2 : 0)} ms</span>
+      {wmLag && <span title="event-time lag: now minus the watermark" data-testid={`node-lag-${id}`}>wm −{wmLag}</span>}
+      {m.stateKeys > 0 && <span title="keys in state" data-testid={`node-keys-${id}`}>{fmtRate(m.stateKeys)} keys</span>}
       {m.lateRecords > 0 && <span className="late" title="late records">{m.lateRecords} late</span>}
-      {m.errors > 0 && <span className="errors" title="dead letters">{m.errors} err</span>}
+      {m.errors > 0 && <span className="errors" title="dead letters" data-testid={`node-errors-count-${id}`}>{m.errors} dead</span>}
     </div>
   );
 }
+
+/** Backpressure as a colour band (share of the last second the node's output waited). */
+const pressure = (bp: number | undefined) => (bp === undefined || bp < 0.3 ? '' : bp < 0.7 ? ' bp-warn' : ' bp-high');
 
 function EddyNodeView({ id, data, selected }: NodeProps<EddyFlowNode>) {
   const entry = useEditor((s) => s.kinds[data.kind]);
@@ -33,8 +42,10 @@ function EddyNodeView({ id, data, selected }: NodeProps<EddyFlowNode>) {
   const inputs = entry?.inputs ?? [];
   const outputs = entry ? outputPortsOf(entry, params) : [];
   const category = entry?.category ?? 'unknown';
+  const bp = useLive((s) => pressure(s.metrics?.nodes[id]?.backpressure));
   return (
-    <div className={`eddy-node cat-${category}${selected ? ' selected' : ''}${issueCount ? ' has-errors' : ''}`} data-testid={`node-${id}`}>
+    <div className={`eddy-node cat-${category}${selected ? ' selected' : ''}${issueCount ? ' has-errors' : ''}${bp}`} data-testid={`node-${id}`}
+      title={entry?.doc.split('. ')[0]}>
       {inputs.map((p, i) => (
         <Handle key={p.name} id={p.name} type="target" position={Position.Left} data-testid={`handle-in-${id}-${p.name}`}
           style={{ top: `${((i + 1) / (inputs.length + 1)) * 100}%` }} title={p.name}>

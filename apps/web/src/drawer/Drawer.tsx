@@ -1,32 +1,43 @@
-import { useState } from 'react';
 import { useEditor } from '../state/editor-store';
+import { useLive } from '../state/live-store';
+import { DRAWER_TABS, tabTestId, useUi } from '../state/ui-store';
 import { LiveRows } from './LiveRows';
 import { MetricsTable } from './MetricsTable';
 import { Problems } from './Problems';
-import { JsonView } from './JsonView';
+import { CodeView } from './CodeView';
 import { Checkpoints } from './Checkpoints';
+import { Dashboard } from './Dashboard';
+import { Preview } from './Preview';
+import { Watermarks } from './Watermarks';
+import { StateBrowser } from './StateBrowser';
+import { DeadLetters } from './DeadLetters';
 
-const TABS = ['Live rows', 'Metrics', 'Checkpoints', 'Problems', 'JSON'] as const;
-
-/** The bottom drawer: live rows, figures, problems and the document. */
+/** The bottom drawer: live rows, charts, figures, edge preview, watermarks, state, checkpoints, dead letters, problems, code. */
 export function Drawer() {
-  const [tab, setTab] = useState<(typeof TABS)[number]>('Live rows');
+  const tab = useUi((s) => s.tab);
   const problems = useEditor((s) => s.issues.length);
+  const deadLetters = useLive((s) => s.metrics?.deadLetters ?? 0);
+  const count = (t: string) => (t === 'Problems' && problems > 0 ? ` (${problems})` : t === 'Dead letters' && deadLetters > 0 ? ` (${deadLetters})` : '');
   return (
     <section className="drawer">
       <nav className="tabs">
-        {TABS.map((t) => (
-          <button key={t} className={t === tab ? 'active' : ''} onClick={() => setTab(t)} data-testid={`tab-${t.toLowerCase().replace(' ', '-')}`}>
-            {t}{t === 'Problems' && problems > 0 ? ` (${problems})` : ''}
+        {DRAWER_TABS.map((t) => (
+          <button key={t} className={t === tab ? 'active' : ''} onClick={() => useUi.getState().setTab(t)} data-testid={tabTestId(t)}>
+            {t}{count(t)}
           </button>
         ))}
       </nav>
       <div className="drawer-body">
         {tab === 'Live rows' && <LiveRows />}
+        {tab === 'Dashboard' && <Dashboard />}
         {tab === 'Metrics' && <MetricsTable />}
+        {tab === 'Preview' && <Preview />}
+        {tab === 'Watermarks' && <Watermarks />}
+        {tab === 'State' && <StateBrowser />}
         {tab === 'Checkpoints' && <Checkpoints />}
+        {tab === 'Dead letters' && <DeadLetters />}
         {tab === 'Problems' && <Problems />}
-        {tab === 'JSON' && <JsonView />}
+        {tab === 'Code' && <CodeView />}
       </div>
     </section>
   );

@@ -163,3 +163,16 @@ export function exportJson(): void {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
+
+/** Creates a pipeline from a template (the server writes its sample files), opens it, and deploys it if asked. */
+export async function createFromTemplate(templateId: string, andDeploy: boolean): Promise<void> {
+  try {
+    const rec = await api.fromTemplate(templateId);
+    useEditor.getState().load(rec.document, rec.id, rec.revision);
+    watchPipeline(rec.id);
+    notifyInfo(`Created “${rec.name}” from a template`);
+    if (andDeploy) await deploy();
+  } catch (err) {
+    notifyError(err);
+  }
+}

@@ -14,6 +14,8 @@ interface LiveState {
   setMetrics(m: PipelineMetrics): void;
   setRows(r: RowsPayload): void;
   addDeadLetter(d: DeadLetter): void;
+  /** The server's list (oldest first) merged with what the socket delivered, newest first. */
+  mergeDeadLetters(list: DeadLetter[]): void;
   reset(): void;
 }
 
@@ -26,6 +28,11 @@ export const useLive = create<LiveState>((set) => ({
   setMetrics: (metrics) => set({ metrics }),
   setRows: (r) => set((s) => ({ rows: { ...s.rows, [r.nodeId]: r } })),
   addDeadLetter: (d) => set((s) => ({ deadLetters: [d, ...s.deadLetters].slice(0, 200) })),
+  mergeDeadLetters: (list) => set((s) => {
+    const seen = new Set(s.deadLetters.map((d) => `${d.at}|${d.nodeId}|${d.reason}`));
+    const older = [...list].reverse().filter((d) => !seen.has(`${d.at}|${d.nodeId}|${d.reason}`));
+    return { deadLetters: [...s.deadLetters, ...older].sort((a, b) => b.at - a.at).slice(0, 200) };
+  }),
   reset: () => set({ status: null, metrics: null, rows: {}, deadLetters: [] }),
 }));
 

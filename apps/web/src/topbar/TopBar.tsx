@@ -3,6 +3,8 @@ import { useEditor } from '../state/editor-store';
 import { useLive } from '../state/live-store';
 import { deploy, exportJson, importFile, save, savepoint, stop } from '../state/actions';
 import { PipelinesMenu } from './PipelinesMenu';
+import { useUi } from '../state/ui-store';
+import { autoLayout } from '../canvas/layout';
 
 export function TopBar() {
   const name = useEditor((s) => s.doc.name);
@@ -23,6 +25,8 @@ export function TopBar() {
       <div className="spacer" />
       <button onClick={() => useEditor.getState().undo()} disabled={!canUndo} title="Undo (Ctrl+Z)" data-testid="undo">↶</button>
       <button onClick={() => useEditor.getState().redo()} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">↷</button>
+      <button onClick={() => useUi.getState().setTemplatesOpen(true)} data-testid="templates">Templates</button>
+      <button onClick={() => void autoLayout()} data-testid="auto-layout" title="Arrange the nodes left to right (Ctrl+L)">Layout</button>
       <button onClick={() => fileInput.current?.click()} data-testid="import">Import</button>
       <input ref={fileInput} type="file" accept=".json,application/json" hidden data-testid="import-file"
         onChange={(e) => { const f = e.target.files?.[0]; if (f) void importFile(f); e.target.value = ''; }} />

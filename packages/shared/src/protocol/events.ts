@@ -2,7 +2,9 @@ import type { DeadLetter, PipelineMetrics, PipelineStatus } from './metrics.js';
 
 /** Rows of a sink.live node, newest first. */
 export interface RowsPayload { pipelineId: string; nodeId: string; rows: Record<string, unknown>[]; total: number }
+/** Records seen on an edge being watched; `edge` is `<from node>:<output port>`. */
 export interface SamplePayload { pipelineId: string; edge: string; records: Record<string, unknown>[] }
+export interface WatchEdgePayload { pipelineId: string; edge: string }
 export interface DeadLetterPayload { pipelineId: string; deadLetter: DeadLetter }
 
 /** Socket.io events, typed once for server and web app. */
@@ -18,6 +20,9 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   subscribe: (payload: { pipelineId: string }) => void;
   unsubscribe: (payload: { pipelineId: string }) => void;
+  /** Start (watchEdge) or stop (unwatchEdge) `sample` events for an edge of a subscribed pipeline. */
+  watchEdge: (payload: WatchEdgePayload) => void;
+  unwatchEdge: (payload: WatchEdgePayload) => void;
 }
 
 /** Every error the API returns: `{ error: { code, message, details } }`. */

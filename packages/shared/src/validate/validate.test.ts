@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validatePipeline } from './validate.js';
+import { edgeGuarantees } from './delivery.js';
+import { edgeTimeNotes } from './time-notes.js';
 import type { ValidationIssue } from './issues.js';
 
 /** A valid clickstream → filter → window → live table document to break in each test. */
@@ -140,5 +142,30 @@ describe('validatePipeline', () => {
     expect(errors[0].message).toMatch(/exactly-once.*sink.log 'log' cannot give it: a log line cannot be taken back/);
     doc.settings = { guarantee: 'at-least-once' };
     expect(validatePipeline(doc).ok).toBe(true);
+  });
+
+  it('says which guarantee holds on each edge and why it is weaker than the setting', () => {
+    const doc = validatePipeline({ ...valid(), settings: { guarantee: 'exactly-once' } }).document!;
+    expect(edgeGuarantees(doc).map((g) => g.guarantee)).toEqual(['exactly-once', 'exactly-once', 'at-least-once']);
+    expect(edgeGuarantees(doc)[2].reason).toMatch(/sink.live 'live': a live table is a view/);
+    const alo = validatePipeline(valid()).document!;
+    expect(edgeGuarantees(alo).every((g) => g.guarantee === 'at-least-once' && g.reason === null)).toBe(true);
+  });
+
+  it('notes on the edge when a window gets no event time from its source', () => {
+    const doc = validatePipeline({
+      format: 'eddy/pipeline@1', name: 'untimed',
+      nodes: [
+        { id: 'f', kind: 'source.file', params: { path: 'x.jsonl' } },
+        { id: 'w', kind: 'window', params: { size: '1s', aggregates: [{ name: 'n', fn: 'count' }] } },
+        { id: 'live', kind: 'sink.live', params: {} },
+      ],
+      edges: [{ from: 'f', to: 'w' }, { from: 'w', to: 'live' }],
+    }).document!;
+    const notes = edgeTimeNotes(doc);
+    expect(notes[0]).toMatch(/source 'f' declares no eventTime, so window 'w' uses ingestion time/);
+    expect(notes[1]).toBeNull();
+    (doc.nodes[0].params as Record<string, unknown>).eventTime = { field: 'ts', maxOutOfOrderness: '1s' };
+    expect(edgeTimeNotes(doc)[0]).toBeNull();
   });
 });

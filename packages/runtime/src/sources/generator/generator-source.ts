@@ -10,7 +10,7 @@ const YIELD_EVERY_MS = 8;
 
 /**
  * Generates scenario events. Record i depends only on (seed, i), and its event time is
- * startTime + i·1000/rate minus a seeded jitter of at most `outOfOrderness`.
+ * startTime + i·timeScale·1000/rate minus a seeded jitter of at most `outOfOrderness`.
  */
 export class GeneratorSource implements SourceOperator {
   readonly isSource = true;
@@ -37,7 +37,7 @@ export class GeneratorSource implements SourceOperator {
   /** Builds record `index` (pure: same seed and index, same record). */
   record(index: number, startTime: number): Rec {
     const { params, rng } = this;
-    const spacing = 1000 / (params.ratePerSec || 1000);
+    const spacing = (1000 * params.timeScale) / (params.ratePerSec || 1000);
     rng.reseed(params.seed, index);
     const jitter = this.jitterMs ? rng.int(this.jitterMs + 1) : 0;
     const ts = startTime + Math.floor(index * spacing) - jitter;

@@ -8,7 +8,7 @@ export const sourceGenerator = defineKind({
   title: 'Generator',
   doc:
     'Generates realistic events for a scenario (clickstream, ad-events, nexmark, iot), deterministic for a given seed. ' +
-    'Event time advances by 1000/ratePerSec ms per event from `startTime`; `outOfOrderness` jitters it backwards ' +
+    'Event time advances by timeScale·1000/ratePerSec ms per event from `startTime`; `outOfOrderness` jitters it backwards ' +
     'and sets the watermark bound.',
   inputs: [],
   outputs: [{ name: 'out' }],
@@ -19,10 +19,12 @@ export const sourceGenerator = defineKind({
     seed: z.number().int().default(42),
     outOfOrderness: duration().default('0ms').describe('Maximum backwards jitter of event time'),
     keys: z.number().int().min(1).max(10_000_000).default(1000).describe('Distinct users (devices, bidders)'),
+    timeScale: z.number().min(0.001).max(100_000).default(1)
+      .describe('Event time runs this many times faster than the wall clock (60: an hour of events in a minute)'),
     startTime: z.union([z.number(), z.string()]).optional()
       .describe('Event time of the first event (epoch ms or ISO-8601); default: the moment the pipeline starts'),
   }).strict(),
-  defaults: { scenario: 'clickstream', ratePerSec: 100, limit: 0, seed: 42, outOfOrderness: '0ms', keys: 1000 },
+  defaults: { scenario: 'clickstream', ratePerSec: 100, limit: 0, seed: 42, outOfOrderness: '0ms', keys: 1000, timeScale: 1 },
   outputSchema: ({ params }) => ({ out: SCENARIO_SCHEMAS[params.scenario] }),
   bounded: (p) => p.limit > 0,
   delivery: { source: 'replayable' },

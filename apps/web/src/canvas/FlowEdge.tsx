@@ -1,0 +1,44 @@
+import { memo } from 'react';
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
+import { useLive } from '../state/live-store';
+
+/** Plain values only (no functions), as React Flow advises. */
+export type FlowEdgeData = { guarantee: string; reason: string | null; portLabel: string | null; timeNote: string | null };
+export type EddyFlowEdge = Edge<FlowEdgeData, 'flow'>;
+
+const SHORT: Record<string, string> = { 'exactly-once': 'EO', 'at-least-once': 'ALO', 'at-most-once': 'AMO' };
+
+/**
+ * An edge that shows the flow: animated while records move, thicker with the rate of its
+ * source node, and a badge with the delivery guarantee that holds up to it (and why, when
+ * weaker than the pipeline's setting).
+ */
+function FlowEdgeView({ id, source, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected, markerEnd }: EdgeProps<EddyFlowEdge>) {
+  const rate = useLive((s) => s.metrics?.nodes[source]?.ratePerSec ?? 0);
+  const running = useLive((s) => s.status?.state === 'running');
+  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  const width = running && rate > 0 ? Math.min(8, 1.5 + Math.log10(rate + 1) * 1.5) : 1.5;
+  const weaker = !!data?.reason;
+  return (
+    <>
+      <BaseEdge id={id} path={path} markerEnd={markerEnd}
+        className={running && rate > 0 ? 'flowing' : ''}
+        style={{ strokeWidth: width, stroke: selected ? '#2563eb' : undefined }} />
+      <EdgeLabelRenderer>
+        <div className="edge-label nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}>
+          {data?.portLabel && <span className="edge-port">{data.portLabel}</span>}
+          {data?.timeNote && <span className="edge-warning" title={data.timeNote} data-testid={`time-note-${id}`}>⏱ no event time</span>}
+          {data && (
+            <span className={`guarantee-badge g-${SHORT[data.guarantee] ?? ''}${weaker ? ' weaker' : ''}`} data-testid={`guarantee-${id}`}
+              title={weaker ? `${data.guarantee}: ${data.reason}` : `${data.guarantee} holds up to here`}>
+              {SHORT[data.guarantee] ?? data.guarantee}
+            </span>
+          )}
+          {running && rate > 0 && <span className="edge-rate" data-testid={`edge-rate-${id}`}>{rate >= 1000 ? `${(rate / 1000).toFixed(1)}k` : rate}/s</span>}
+        </div>
+      </EdgeLabelRenderer>
+    </>
+  );
+}
+
+export const FlowEdge = memo(FlowEdgeView);
