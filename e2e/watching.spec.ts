@@ -46,8 +46,11 @@ test('live views: badges, charts, edge preview, watermarks, state browser, dead 
   await page.getByTestId('tab-dashboard').click();
   await expect(page.getByTestId('dashboard-summary')).toContainText('rate');
   await expect(page.getByTestId('chart-throughput').locator('canvas')).toBeVisible();
-  await expect.poll(async () => page.getByTestId('chart-throughput').locator('.u-legend .u-value').first().textContent(), { timeout: 10_000 })
-    .not.toBe('--');
+  // Hovering the chart shows the values at that moment: data has been plotted.
+  await expect.poll(async () => {
+    await page.getByTestId('chart-throughput').locator('.u-over').hover({ position: { x: 200, y: 60 } });
+    return page.getByTestId('chart-throughput').locator('.u-legend .u-value').nth(1).textContent();
+  }, { timeout: 10_000 }).toMatch(/\d/);
   await shot(page, (n) => testInfo.outputPath(n), 'dashboard.png');
 
   // Edge preview: click the edge out of the filter and see the records flowing on it.

@@ -1,6 +1,14 @@
 // Monaco, bundled locally (no CDN): the core editor API, the JSON language, and their workers.
 import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/languages/features/json/register';
+// The editor API alone has no contributions: add the ones Eddy uses (completion, hover, find, folding, clipboard).
+import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
+import 'monaco-editor/editor/contrib/hover/browser/hoverContribution';
+import 'monaco-editor/editor/contrib/find/browser/findController';
+import 'monaco-editor/editor/contrib/folding/browser/folding';
+import 'monaco-editor/editor/contrib/clipboard/browser/clipboard';
+import 'monaco-editor/editor/contrib/wordOperations/browser/wordOperations';
+import 'monaco-editor/editor/contrib/bracketMatching/browser/bracketMatching';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import JsonWorker from 'monaco-editor/language/json/json.worker?worker';
 import { loader } from '@monaco-editor/react';
