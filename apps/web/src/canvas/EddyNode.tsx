@@ -10,7 +10,8 @@ export type EddyFlowNode = Node<EddyNodeData, 'eddy'>;
 
 const fmtRate = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(0)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n));
 
-const lag = (ms: number | null) => (ms === null ? null : ms >= 60_000 ? `${(ms / 60_000).toFixed(1)}m` : `${(ms / 1000).toFixed(1)}s`);
+const lag = (ms: number | null) => (ms === null ? null : ms >= 86_400_000 ? `${(ms / 86_400_000).toFixed(1)}d`
+  : ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(1)}h` : ms >= 60_000 ? `${(ms / 60_000).toFixed(1)}m` : `${(ms / 1000).toFixed(1)}s`);
 
 /** Live figures of one node: re-renders only when this node's figures change. */
 function NodeFigures({ id }: { id: string }) {

@@ -1,6 +1,8 @@
 import { memo } from 'react';
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
 import { useLive } from '../state/live-store';
+import { useEditor } from '../state/editor-store';
+import { useUi } from '../state/ui-store';
 
 /** Plain values only (no functions), as React Flow advises. */
 export type FlowEdgeData = { guarantee: string; reason: string | null; portLabel: string | null; timeNote: string | null };
@@ -25,7 +27,8 @@ function FlowEdgeView({ id, source, sourceX, sourceY, targetX, targetY, sourcePo
         className={running && rate > 0 ? 'flowing' : ''}
         style={{ strokeWidth: width, stroke: selected ? '#2563eb' : undefined }} />
       <EdgeLabelRenderer>
-        <div className="edge-label nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}>
+        <div className="edge-label nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          onClick={() => { useEditor.getState().select([id]); useUi.getState().setTab('Preview'); }} title="Preview the records on this edge">
           {data?.portLabel && <span className="edge-port">{data.portLabel}</span>}
           {data?.timeNote && <span className="edge-warning" title={data.timeNote} data-testid={`time-note-${id}`}>⏱ no event time</span>}
           {data && (

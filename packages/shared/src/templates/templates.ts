@@ -67,15 +67,15 @@ const etl: PipelineTemplate = {
   useCase: 'Clean, normalise and land order events',
   description: 'A JSON-lines file of orders (with some dirty rows) → drop rows without an amount → normalise email, country and currency → a clean JSON-lines file. Bad lines become dead letters.',
   document: () => pipeline('Streaming ETL: orders', etl.description, [
-    ['orders', 'source.file', { path: 'samples/orders.jsonl', format: 'jsonl', ratePerSec: 200, eventTime: { field: 'ts', maxOutOfOrderness: '2s' } }, 0, 100],
-    ['valid', 'filter', { where: 'amount IS NOT NULL AND amount > 0' }, 240, 100],
+    ['orders', 'source.file', { path: 'samples/orders.jsonl', format: 'jsonl', ratePerSec: 100, eventTime: { field: 'ts', maxOutOfOrderness: '2s' } }, 0, 100],
+    ['valid', 'filter', { where: 'amount IS NOT NULL AND amount > 0' }, 330, 100],
     ['normalise', 'map', { keep: false, fields: [
       { name: 'order_id', expr: 'order_id' }, { name: 'ts', expr: 'ts' },
       { name: 'email', expr: 'LOWER(email)' }, { name: 'country', expr: "UPPER(COALESCE(country, 'unknown'))" },
       { name: 'amount_eur', expr: "ROUND(CASE WHEN currency = 'USD' THEN amount * 0.92 ELSE amount END, 2)" },
-    ] }, 480, 100],
-    ['clean', 'sink.file', { path: 'out/orders-clean.jsonl', format: 'jsonl' }, 720, 40],
-    ['preview', 'sink.live', { maxRows: 200 }, 720, 180],
+    ] }, 660, 100],
+    ['clean', 'sink.file', { path: 'out/orders-clean.jsonl', format: 'jsonl' }, 990, 20],
+    ['preview', 'sink.live', { maxRows: 200 }, 990, 200],
   ], [['orders', 'valid'], ['valid', 'normalise'], ['normalise', 'clean'], ['normalise', 'preview']]),
   files: () => ({ 'samples/orders.jsonl': sampleOrders(5000) }),
 };
