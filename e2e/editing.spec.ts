@@ -104,6 +104,36 @@ test('code view: edits flow both ways; invalid JSON never touches the canvas', a
   await expect(code.locator('.view-lines')).toContainText('"name": "Renamed on the canvas"');
 });
 
+test('guarantee badges follow the pipeline: weaker at a live table, with the reason', async ({ page }) => {
+  await fresh(page);
+  const doc = (guarantee: string) => JSON.stringify({
+    format: 'eddy/pipeline@1', name: 'Badges', settings: { guarantee },
+    nodes: [
+      { id: 'gen', kind: 'source.generator', params: {}, ui: { x: 0, y: 0 } },
+      { id: 'keep', kind: 'filter', params: { where: 'price > 0' }, ui: { x: 320, y: 0 } },
+      { id: 'out', kind: 'sink.file', params: { path: 'out.jsonl' }, ui: { x: 640, y: -80 } },
+      { id: 'live', kind: 'sink.live', params: {}, ui: { x: 640, y: 120 } },
+    ],
+    edges: [{ from: 'gen', to: 'keep' }, { from: 'keep', to: 'out' }, { from: 'keep', to: 'live' }],
+  });
+  await page.getByTestId('tab-code').click();
+  const typeDoc = async (text: string) => {
+    await page.getByTestId('code-view').locator('.monaco-editor').click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(text);
+  };
+  await typeDoc(doc('exactly-once'));
+  await expect(page.getByTestId('guarantee-gen:out->keep:in')).toHaveText('EO');
+  await expect(page.getByTestId('guarantee-keep:out->out:in')).toHaveText('EO');
+  const live = page.getByTestId('guarantee-keep:out->live:in');
+  await expect(live).toHaveText('ALO');
+  await expect(live).toHaveAttribute('title', /a live table is a view/);
+  await typeDoc(doc('at-most-once'));
+  await expect(page.getByTestId('guarantee-gen:out->keep:in')).toHaveText('AMO');
+  await expect(live).toHaveText('AMO');
+});
+
 test('auto-layout, copy/paste, multi-select, undo', async ({ page }) => {
   await fresh(page);
   // The filter starts left of and above its source: the layout puts it after the source, on one row.

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, type DragEvent } from 'react';
 import {
   Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type EdgeChange, type NodeChange,
 } from '@xyflow/react';
@@ -31,7 +31,13 @@ export function Canvas() {
   const doc = useEditor((s) => s.doc);
   const selection = useEditor((s) => s.selection);
   const running = useLive((s) => s.status?.state === 'running');
-  const { screenToFlowPosition } = useReactFlow();
+  const { screenToFlowPosition, fitView } = useReactFlow();
+  const loads = useEditor((s) => s.loads);
+  // Each loaded document (open, import, template) is shown whole.
+  useEffect(() => {
+    const t = setTimeout(() => void fitView({ padding: 0.2, maxZoom: 1.1 }), 60);
+    return () => clearTimeout(t);
+  }, [loads, fitView]);
 
   const nodes: EddyFlowNode[] = useMemo(() => doc.nodes.map((n) => ({
     id: n.id, type: 'eddy', position: { x: n.ui?.x ?? 0, y: n.ui?.y ?? 0 }, data: { kind: n.kind }, selected: selection.includes(n.id),
@@ -111,7 +117,7 @@ export function Canvas() {
       >
         <Background gap={20} size={1} />
         <Controls />
-        <MiniMap pannable zoomable nodeColor="#94a3b8" maskColor="rgba(240, 244, 248, 0.6)" />
+        <MiniMap position="top-right" pannable zoomable nodeColor="#94a3b8" maskColor="rgba(226, 232, 240, 0.5)" style={{ width: 150, height: 90 }} />
       </ReactFlow>
     </div>
   );

@@ -10,6 +10,8 @@ export interface EditorState {
   kinds: Record<string, CatalogEntry>;
   pipelineId: string | null;
   revision: number | null;
+  /** Counts documents loaded (open, import, template): the canvas fits its view to each. */
+  loads: number;
   doc: PipelineDocument;
   dirty: boolean;
   past: PipelineDocument[];
@@ -55,6 +57,7 @@ export const useEditor = create<EditorState>((set, get) => ({
   kinds: {},
   pipelineId: null,
   revision: null,
+  loads: 0,
   doc: emptyDocument(),
   dirty: false,
   past: [],
@@ -64,7 +67,7 @@ export const useEditor = create<EditorState>((set, get) => ({
   schemas: {},
   setCatalog: (catalog) => set({ catalog, kinds: Object.fromEntries(catalog.kinds.map((k) => [k.kind, k])) }),
   load: (doc, pipelineId, revision) =>
-    set({ doc, pipelineId, revision, dirty: false, past: [], future: [], selection: [], ...validated(doc) }),
+    set((s) => ({ doc, pipelineId, revision, loads: s.loads + 1, dirty: false, past: [], future: [], selection: [], ...validated(doc) })),
   markSaved: (pipelineId, revision) => set({ pipelineId, revision, dirty: false }),
   change: (mutate, coalesce) => {
     const before = get().doc;

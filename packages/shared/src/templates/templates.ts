@@ -47,7 +47,7 @@ const checkout: PipelineTemplate = {
     ] }, 480, 120],
     ['propensity', 'score', {
       features: [{ name: 'events', expr: 'events' }, { name: 'carts', expr: 'carts' }, { name: 'checkouts', expr: 'checkouts' }, { name: 'cart_value', expr: 'cart_value' }],
-      model: { type: 'logistic', weights: { events: 0.05, carts: 0.6, checkouts: 1.1, cart_value: 0.002 }, intercept: -2.5 },
+      model: { type: 'logistic', weights: { events: 0.05, carts: 0.6, checkouts: 1.1, cart_value: 0.002 }, intercept: -1.8 },
       output: 'propensity',
     }, 720, 120],
     ['offers', 'route', { match: 'first', routes: [
