@@ -13,7 +13,9 @@ export class MinHeap {
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (a[p][0] <= a[i][0]) break;
-      [a[p], a[i]] = [a[i], a[p]];
+      const t = a[p];
+      a[p] = a[i];
+      a[i] = t;
       i = p;
     }
   }
@@ -36,7 +38,9 @@ export class MinHeap {
         if (l < a.length && a[l][0] < a[m][0]) m = l;
         if (r < a.length && a[r][0] < a[m][0]) m = r;
         if (m === i) break;
-        [a[m], a[i]] = [a[i], a[m]];
+        const t = a[m];
+        a[m] = a[i];
+        a[i] = t;
         i = m;
       }
     }
