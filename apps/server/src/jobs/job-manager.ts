@@ -115,8 +115,9 @@ export class JobManager extends EventEmitter<JobEvents> {
     if (!d || d.job.state !== 'running') throw new HttpError(409, 'not_running', `Pipeline '${id}' is not running: a savepoint needs a running deployment`);
     const info = await d.job.savepoint();
     this.lastMetrics.set(id, d.job.metrics());
-    this.setStatus({ ...d.status, state: 'stopped', endedAt: Date.now() });
+    // Recorded before anyone hears "stopped", so what they read next names the savepoint.
     await this.store.setRunMeta(id, { deployed: false, resumeFrom: info.id });
+    this.setStatus({ ...d.status, state: 'stopped', endedAt: Date.now() });
     return info;
   }
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
 import {
   Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type EdgeChange, type NodeChange,
 } from '@xyflow/react';
@@ -39,9 +39,12 @@ export function Canvas() {
     return () => clearTimeout(t);
   }, [loads, fitView]);
 
+  // Measured sizes come back as 'dimensions' changes: keep them on the nodes (the minimap draws only measured nodes).
+  const [sizes, setSizes] = useState<Record<string, { width: number; height: number }>>({});
   const nodes: EddyFlowNode[] = useMemo(() => doc.nodes.map((n) => ({
     id: n.id, type: 'eddy', position: { x: n.ui?.x ?? 0, y: n.ui?.y ?? 0 }, data: { kind: n.kind }, selected: selection.includes(n.id),
-  })), [doc.nodes, selection]);
+    ...(sizes[n.id] && { measured: sizes[n.id] }),
+  })), [doc.nodes, selection, sizes]);
   const guarantees = useMemo(() => edgeGuarantees(doc), [doc]);
   const timeNotes = useMemo(() => edgeTimeNotes(doc), [doc]);
   const edges: EddyFlowEdge[] = useMemo(() => doc.edges.map((e, i) => ({
@@ -53,10 +56,13 @@ export function Canvas() {
 
   const onNodesChange = useCallback((changes: NodeChange<EddyFlowNode>[]) => {
     const editor = useEditor.getState();
+    const measured: Record<string, { width: number; height: number }> = {};
     for (const c of changes) {
       // The undo step was taken when the drag started (onNodeDragStart).
       if (c.type === 'position' && c.position) editor.changeQuietly((d) => moveNode(d, c.id, c.position!.x, c.position!.y));
+      if (c.type === 'dimensions' && c.dimensions) measured[c.id] = c.dimensions;
     }
+    if (Object.keys(measured).length) setSizes((old) => ({ ...old, ...measured }));
     applyRemovalsAndSelection(changes, removeNodes);
   }, []);
 
