@@ -15,3 +15,4 @@ export * from './protocol/checkpoints.js';
 export * from './expr/index.js';
 export { demoPipeline } from './templates/demo.js';
 export { TEMPLATES, getTemplate, type PipelineTemplate } from './templates/templates.js';
+export * from './flink/index.js';

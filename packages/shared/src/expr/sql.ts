@@ -1,8 +1,8 @@
 import type { Expr } from './ast.js';
 import { FUNCTION_MAP } from './functions.js';
 
-const ident = (name: string) => `\`${name.replace(/`/g, '``')}\``;
-const literal = (v: string | number | boolean | null) =>
+export const ident = (name: string) => `\`${name.replace(/`/g, '``')}\``;
+export const literal = (v: string | number | boolean | null) =>
   v === null ? 'NULL' : typeof v === 'string' ? `'${v.replace(/'/g, "''")}'` : typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : String(v);
 
 /** Flink SQL text of an expression (fully parenthesised, so precedence never differs). */

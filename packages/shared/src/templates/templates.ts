@@ -67,7 +67,9 @@ const etl: PipelineTemplate = {
   useCase: 'Clean, normalise and land order events',
   description: 'A JSON-lines file of orders (with some dirty rows) → drop rows without an amount → normalise email, country and currency → a clean JSON-lines file. Bad lines become dead letters.',
   document: () => pipeline('Streaming ETL: orders', etl.description, [
-    ['orders', 'source.file', { path: 'samples/orders.jsonl', format: 'jsonl', ratePerSec: 100, eventTime: { field: 'ts', maxOutOfOrderness: '2s' } }, 0, 100],
+    ['orders', 'source.file', { path: 'samples/orders.jsonl', format: 'jsonl', ratePerSec: 100, eventTime: { field: 'ts', maxOutOfOrderness: '2s' },
+      fields: [{ name: 'order_id', type: 'string' }, { name: 'ts', type: 'number' }, { name: 'email', type: 'string' },
+        { name: 'country', type: 'string' }, { name: 'currency', type: 'string' }, { name: 'amount', type: 'number' }] }, 0, 100],
     ['valid', 'filter', { where: 'amount IS NOT NULL AND amount > 0' }, 330, 100],
     ['normalise', 'map', { keep: false, fields: [
       { name: 'order_id', expr: 'order_id' }, { name: 'ts', expr: 'ts' },

@@ -1,0 +1,1 @@
+export { translateToFlinkSql, FLINK_VERSION, type FlinkTranslation, type FlinkIssue } from './translate.js';

@@ -1,0 +1,30 @@
+import type { NodeKind } from '../../catalog/index.js';
+import type { TranslateContext } from '../context.js';
+import { sourceFile, sourceGenerator } from './sources.js';
+import { dedupe, filter, map, route, union } from './transforms.js';
+import { window } from './windows.js';
+import { join, lookup } from './joins.js';
+import { score } from './score.js';
+import { sinkFile, sinkLive, sinkLog, sinkPostgres, sinkWebhook } from './sinks.js';
+
+/** One translation per kind; it adds statements to the context or throws NotTranslatable with the reason. */
+export type KindTranslation<K extends NodeKind> = (ctx: TranslateContext<K>) => void;
+
+export const translations = {
+  'source.generator': sourceGenerator,
+  'source.file': sourceFile,
+  filter,
+  map,
+  union,
+  route,
+  dedupe,
+  window,
+  join,
+  lookup,
+  score,
+  'sink.live': sinkLive,
+  'sink.log': sinkLog,
+  'sink.file': sinkFile,
+  'sink.postgres': sinkPostgres,
+  'sink.webhook': sinkWebhook,
+} satisfies { [K in NodeKind]: KindTranslation<K> };

@@ -1,0 +1,71 @@
+import type { NodeKind } from '../../catalog/index.js';
+import type { TranslateContext } from '../context.js';
+import { columnDefinitions, columnsOf, ident, NotTranslatable, withOptions } from '../sql-text.js';
+
+/**
+ * A sink: a table with its input's columns (not the time column) and an INSERT from every
+ * input into it. `primaryKey` makes it an upsert table.
+ */
+function sinkTable<K extends NodeKind>(ctx: TranslateContext<K>, options: Record<string, string | number>, primaryKey: string[] = []) {
+  const inputs = ctx.inputs();
+  if (inputs.length === 0) throw new NotTranslatable('Its input is not connected');
+  const schema = inputs[0].schema;
+  const columns = columnsOf(schema, `The input of '${ctx.node.id}'`);
+  const types = Object.assign({}, ...inputs.map((r) => r.types)) as Record<string, string>;
+  const body = [...columnDefinitions(schema, columns, types)];
+  if (primaryKey.length) body.push(`  PRIMARY KEY (${primaryKey.map(ident).join(', ')}) NOT ENFORCED`);
+  ctx.table(`CREATE TABLE ${ctx.relation()} (\n${body.join(',\n')}\n) ${withOptions(options)};`);
+  const list = columns.map(ident).join(', ');
+  const selects = inputs.map((r) => `SELECT ${list} FROM ${r.name}`).join('\nUNION ALL\n');
+  ctx.insert(`INSERT INTO ${ctx.relation()}\n${selects};`);
+}
+
+export function sinkFile(ctx: TranslateContext<'sink.file'>) {
+  const p = ctx.node.params;
+  ctx.note(`Flink's filesystem sink writes '${p.path}' as a folder of part files, committed on checkpoints (exactly-once); Eddy appends them to one file`);
+  sinkTable(ctx, { connector: 'filesystem', path: p.path, format: p.format === 'csv' ? 'csv' : 'json' });
+}
+
+export function sinkLog(ctx: TranslateContext<'sink.log'>) {
+  const p = ctx.node.params;
+  sinkTable(ctx, { connector: 'print', ...(p.prefix && { 'print-identifier': p.prefix }) });
+}
+
+export function sinkLive(ctx: TranslateContext<'sink.live'>) {
+  ctx.note('The live table is Eddy\'s dashboard: in Flink the rows go to the print connector (the TaskManager log)');
+  sinkTable(ctx, { connector: 'print', 'print-identifier': ctx.node.id });
+}
+
+/** postgres://user:password@host:port/db → the JDBC URL and user the Flink JDBC connector wants. */
+function jdbcOf(url: string): { url: string; username?: string; password?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new NotTranslatable(`'${url}' is not a URL`);
+  }
+  const jdbc = `jdbc:postgresql://${parsed.host}${parsed.pathname}`;
+  return { url: jdbc, username: decodeURIComponent(parsed.username) || undefined, password: decodeURIComponent(parsed.password) || undefined };
+}
+
+export function sinkPostgres(ctx: TranslateContext<'sink.postgres'>) {
+  const p = ctx.node.params;
+  const options: Record<string, string | number> = { connector: 'jdbc', 'table-name': p.table };
+  if (typeof p.url === 'string') {
+    const jdbc = jdbcOf(p.url);
+    options.url = jdbc.url;
+    if (jdbc.username) options.username = jdbc.username;
+    if (jdbc.password) ctx.note('The password is in the script: keep it out of version control');
+    if (jdbc.password) options.password = jdbc.password;
+  } else {
+    options.url = `jdbc:postgresql://HOST:5432/DATABASE`;
+    ctx.note(`The URL is the secret '${p.url.secret}' in Eddy: fill in url, username and password`);
+  }
+  if (p.createTable) ctx.note(`Flink does not create '${p.table}': create it in Postgres first`);
+  if (p.mode === 'append') ctx.note('Append mode: Flink\'s JDBC sink gives at-least-once; use upsert with a key for exactly-once results');
+  sinkTable(ctx, options, p.mode === 'upsert' ? p.key : []);
+}
+
+export function sinkWebhook(_ctx: TranslateContext<'sink.webhook'>) {
+  throw new NotTranslatable('Flink has no built-in HTTP sink: write to Kafka and forward from there, or add an HTTP connector');
+}

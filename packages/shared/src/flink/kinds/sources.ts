@@ -1,0 +1,58 @@
+import type { NodeKind } from '../../catalog/index.js';
+import type { EventTimeParams } from '../../catalog/define.js';
+import type { RecordSchema } from '../../schema/record-schema.js';
+import type { TranslateContext } from '../context.js';
+import { columnDefinitions, columnsOf, ident, interval, TIME, withOptions } from '../sql-text.js';
+
+/** The time column of a source table: event time from a field (epoch ms or ISO-8601), or processing time. */
+function timeColumn<K extends NodeKind>(ctx: TranslateContext<K>, schema: RecordSchema, eventTime: EventTimeParams | undefined): string[] {
+  if (!eventTime) {
+    ctx.note('Without eventTime Eddy stamps ingestion time; Flink uses processing time (PROCTIME()) and no watermark');
+    return [`  ${TIME} AS PROCTIME()`];
+  }
+  const field = ident(eventTime.field);
+  const type = schema.fields[eventTime.field]?.type;
+  const time = type === 'string'
+    ? `CAST(TO_TIMESTAMP(REPLACE(REPLACE(${field}, 'T', ' '), 'Z', '')) AS TIMESTAMP_LTZ(3))`
+    : `TO_TIMESTAMP_LTZ(${field}, 3)`;
+  if (eventTime.idleTimeout) ctx.note(`idleTimeout: set 'table.exec.source.idle-timeout' = '${eventTime.idleTimeout}' (a job-wide option in Flink)`);
+  return [`  ${TIME} AS ${time}`, `  WATERMARK FOR ${TIME} AS ${TIME} - ${interval(eventTime.maxOutOfOrderness)}`];
+}
+
+/** CREATE TABLE for a source: its declared columns, the time column and the watermark. */
+function sourceTable<K extends NodeKind>(ctx: TranslateContext<K>, eventTime: EventTimeParams | undefined, options: Record<string, string | number>) {
+  const schema = ctx.outputSchema();
+  const columns = columnsOf(schema, `Source '${ctx.node.id}'`);
+  const body = [...columnDefinitions(schema, columns), ...timeColumn(ctx, schema, eventTime)].join(',\n');
+  ctx.table(`CREATE TABLE ${ctx.relation()} (\n${body}\n) ${withOptions(options)};`);
+}
+
+export function sourceFile(ctx: TranslateContext<'source.file'>) {
+  const p = ctx.node.params;
+  const format: Record<string, string> = p.format === 'csv'
+    ? { format: 'csv', 'csv.field-delimiter': p.delimiter, 'csv.ignore-parse-errors': 'true' }
+    : { format: 'json', 'json.ignore-parse-errors': 'true' };
+  if (p.format === 'csv') ctx.note('A CSV file with a header row: Flink reads no header; remove it or skip it upstream');
+  if (p.ratePerSec > 0) ctx.note(`ratePerSec ${p.ratePerSec} paces Eddy's reading; Flink reads the file as fast as it can`);
+  ctx.note('Unparsable lines are dead letters in Eddy; Flink skips them (ignore-parse-errors)');
+  sourceTable(ctx, p.eventTime, { connector: 'filesystem', path: p.path, ...format });
+}
+
+export function sourceGenerator(ctx: TranslateContext<'source.generator'>) {
+  const p = ctx.node.params;
+  const schema = ctx.outputSchema();
+  const timeField = Object.entries(schema.fields).find(([, f]) => f.timestamp)?.[0];
+  ctx.note(`Eddy's '${p.scenario}' generator has no Flink equivalent: datagen gives random values of the same columns `
+    + '(filters on their values will rarely match) and event time is the wall clock. Replace the connector with your real source');
+  const options: Record<string, string | number> = { connector: 'datagen' };
+  if (p.ratePerSec > 0) options['rows-per-second'] = p.ratePerSec;
+  if (p.limit > 0) options['number-of-rows'] = p.limit;
+  const columns = columnsOf(schema, `Source '${ctx.node.id}'`);
+  const body = [
+    ...columnDefinitions(schema, columns),
+    `  ${TIME} AS CAST(CURRENT_TIMESTAMP AS TIMESTAMP_LTZ(3))`,
+    `  WATERMARK FOR ${TIME} AS ${TIME} - ${interval(p.outOfOrderness)}`,
+  ].join(',\n');
+  if (timeField) ctx.note(`'${timeField}' is random under datagen; the time column is the generation time instead`);
+  ctx.table(`CREATE TABLE ${ctx.relation()} (\n${body}\n) ${withOptions(options)};`);
+}

@@ -1,0 +1,57 @@
+import { keyFieldName, type WindowAggregate } from '../../catalog/kinds/window.js';
+import type { TranslateContext } from '../context.js';
+import { ident, interval, NotTranslatable, TIME } from '../sql-text.js';
+
+const WINDOW_BOUND = 'TIMESTAMP_LTZ(3)';
+const PERCENTILES = { p50: 0.5, p95: 0.95, p99: 0.99 } as const;
+
+function aggregateSql(a: WindowAggregate): string {
+  const f = a.field ? a.field.split('.').map(ident).join('.') : '';
+  switch (a.fn) {
+    case 'count': return a.field ? `COUNT(${f})` : 'COUNT(*)';
+    case 'sum': return `SUM(${f})`;
+    case 'avg': return `AVG(${f})`;
+    case 'min': return `MIN(${f})`;
+    case 'max': return `MAX(${f})`;
+    case 'count_distinct': return `COUNT(DISTINCT ${f})`;
+    case 'first': return `FIRST_VALUE(${f})`;
+    case 'last': return `LAST_VALUE(${f})`;
+    case 'p50': case 'p95': case 'p99': return `PERCENTILE(${f}, ${PERCENTILES[a.fn]})`;
+  }
+}
+
+/** The window table-valued function over a relation, keyed columns already present. */
+export function windowTvf(table: string, type: 'tumbling' | 'sliding' | 'session', p: { size?: string; slide?: string; gap?: string }, keys: string[]): string {
+  switch (type) {
+    case 'tumbling': return `TABLE(TUMBLE(TABLE ${table}, DESCRIPTOR(${TIME}), ${interval(p.size!)}))`;
+    case 'sliding': return `TABLE(HOP(TABLE ${table}, DESCRIPTOR(${TIME}), ${interval(p.slide!)}, ${interval(p.size!)}))`;
+    case 'session': {
+      const partition = keys.length ? ` PARTITION BY ${keys.join(', ')}` : '';
+      return `TABLE(SESSION(TABLE ${table}${partition}, DESCRIPTOR(${TIME}), ${interval(p.gap!)}))`;
+    }
+  }
+}
+
+export function window(ctx: TranslateContext<'window'>) {
+  const p = ctx.node.params;
+  if (ctx.isConnected('late')) {
+    throw new NotTranslatable('Its late port is connected: Flink SQL drops late records and has no side output for them');
+  }
+  if (p.allowedLateness !== '0ms' && p.allowedLateness !== '0s') {
+    ctx.note(`allowedLateness ${p.allowedLateness}: Flink's window TVFs fire once at the watermark and drop later records`);
+  }
+  if (p.aggregates.some((a) => a.fn in PERCENTILES)) ctx.note('p50/p95/p99: Eddy takes the nearest rank; Flink\'s PERCENTILE interpolates');
+  if (p.aggregates.some((a) => a.fn === 'first' || a.fn === 'last')) ctx.note('first/last: Eddy orders by event time; Flink\'s FIRST_VALUE/LAST_VALUE by arrival');
+  ctx.note('window_start and window_end are TIMESTAMP_LTZ(3) in Flink (epoch ms in Eddy)');
+
+  // Keys as columns: a nested key (cart.country) becomes cart_country, as in Eddy's output.
+  const input = ctx.input().name;
+  const nested = p.keyBy.filter((k) => k.includes('.'));
+  const source = nested.length
+    ? ctx.helperView('keyed', `SELECT *, ${nested.map((k) => `${k.split('.').map(ident).join('.')} AS ${ident(keyFieldName(k))}`).join(', ')}\nFROM ${input}`)
+    : input;
+  const keys = p.keyBy.map((k) => ident(keyFieldName(k)));
+  const select = ['window_start', 'window_end', ...keys, ...p.aggregates.map((a) => `${aggregateSql(a)} AS ${ident(a.name)}`), `window_time AS ${TIME}`];
+  ctx.setTypes({ window_start: WINDOW_BOUND, window_end: WINDOW_BOUND });
+  ctx.view(`SELECT ${select.join(', ')}\nFROM ${windowTvf(source, p.type, p, keys)}\nGROUP BY ${['window_start', 'window_end', 'window_time', ...keys].join(', ')}`);
+}
