@@ -46,6 +46,8 @@ export interface TranslateContext<K extends NodeKind = NodeKind> {
   insert(statement: string): void;
   /** Sets Flink column types of an output port that differ from the schema's (default: inherited by column name). */
   setTypes(types: Record<string, string>, port?: string): void;
+  /** Declares the columns of an output where Flink's differ from Eddy's inferred schema (a union's padded columns). */
+  setSchema(schema: RecordSchema, port?: string): void;
   /** A difference in semantics the user should know of; the SQL is still emitted. */
   note(message: string): void;
 }
@@ -61,6 +63,8 @@ export interface ContextSource {
   connectedPorts: Set<string>;
   /** Column type overrides per output port, filled by setTypes. */
   outputTypes: Map<string, Record<string, string>>;
+  /** Output schemas set by setSchema. */
+  outputSchemas: Map<string, RecordSchema>;
   out: FlinkStatements;
   notes: string[];
 }
@@ -92,6 +96,7 @@ export function makeContext(src: ContextSource): TranslateContext {
     table: (statement) => out.tables.push(statement),
     insert: (statement) => out.inserts.push(statement),
     setTypes: (types, port = 'out') => src.outputTypes.set(port, types),
+    setSchema: (schema, port = 'out') => src.outputSchemas.set(port, schema),
     note: (message) => src.notes.push(message),
   };
 }

@@ -3,6 +3,7 @@ import { validatePipeline } from '../validate/validate.js';
 import type { NodeKind } from '../catalog/index.js';
 import { makeContext, relationName, type FlinkStatements, type InputRelation } from './context.js';
 import { NotTranslatable } from './sql-text.js';
+import type { RecordSchema } from '../schema/record-schema.js';
 import { translations } from './kinds/index.js';
 
 /** Why a node could not be translated, or a note on how Flink's semantics differ from Eddy's. */
@@ -40,6 +41,7 @@ export function translateToFlinkSql(input: unknown): FlinkTranslation {
   const notes: FlinkIssue[] = [];
   const comments = new Map<string, string[]>();
   const types = new Map<string, Record<string, string>>();
+  const flinkSchemas = new Map<string, RecordSchema>();
   const failed = new Set<string>();
 
   for (const id of graph.order) {
@@ -51,7 +53,8 @@ export function translateToFlinkSql(input: unknown): FlinkTranslation {
       const port = edgeToPort(edge);
       const from = edgeFromPort(edge);
       const list = inputsByPort.get(port) ?? [];
-      list.push({ name: relationName(edge.from, from), schema: schemas[edge.from]?.[from] ?? { fields: {}, open: true },
+      const schema = flinkSchemas.get(`${edge.from}/${from}`) ?? schemas[edge.from]?.[from] ?? { fields: {}, open: true };
+      list.push({ name: relationName(edge.from, from), schema,
         types: types.get(`${edge.from}/${from}`) ?? {} });
       inputsByPort.set(port, list);
     }
@@ -61,8 +64,9 @@ export function translateToFlinkSql(input: unknown): FlinkTranslation {
     }
     const nodeNotes: string[] = [];
     const outputTypes = new Map<string, Record<string, string>>();
+    const outputSchemas = new Map<string, RecordSchema>();
     const connectedPorts = new Set((graph.outgoing.get(id) ?? []).map(edgeFromPort));
-    const ctx = makeContext({ doc, node, inputsByPort, outputs: schemas[id] ?? {}, connectedPorts, outputTypes, out, notes: nodeNotes });
+    const ctx = makeContext({ doc, node, inputsByPort, outputs: schemas[id] ?? {}, connectedPorts, outputTypes, outputSchemas, out, notes: nodeNotes });
     const mark = { tables: out.tables.length, views: out.views.length, inserts: out.inserts.length };
     try {
       (translations[node.kind as NodeKind] as (c: typeof ctx) => void)(ctx);
@@ -77,6 +81,7 @@ export function translateToFlinkSql(input: unknown): FlinkTranslation {
     }
     // Column types Flink changed (window bounds) follow the column by name unless the kind said otherwise.
     const inherited = Object.assign({}, ...[...inputsByPort.values()].flat().map((r) => r.types)) as Record<string, string>;
+    for (const [port, schema] of outputSchemas) flinkSchemas.set(`${id}/${port}`, schema);
     for (const [port, schema] of Object.entries(schemas[id] ?? {})) {
       const set = outputTypes.get(port);
       const kept = set ?? Object.fromEntries(Object.entries(inherited).filter(([c]) => c in schema.fields));

@@ -1,6 +1,6 @@
-import { columnType } from '../sql-text.js';
+import type { RecordSchema } from '../../schema/record-schema.js';
 import type { TranslateContext } from '../context.js';
-import { ident, selectList, sqlOf, TIME } from '../sql-text.js';
+import { columnsOf, columnType, ident, selectList, sqlOf, TIME } from '../sql-text.js';
 
 /** A condition as Flink must see it: NULL counts as false, as in Eddy. */
 const holds = (where: string) => `COALESCE(${sqlOf(where)}, FALSE)`;
@@ -24,13 +24,16 @@ export function map(ctx: TranslateContext<'map'>) {
 }
 
 export function union(ctx: TranslateContext<'union'>) {
-  const schema = ctx.outputSchema();
-  const columns = Object.keys(schema.fields);
-  const parts = ctx.inputs().map((r) => {
-    // A field missing on one input is NULL there, as Eddy's union leaves it absent.
-    const list = columns.map((c) => (c in r.schema.fields ? ident(c) : `CAST(NULL AS ${columnType(schema.fields[c])}) AS ${ident(c)}`));
+  // Flink's UNION ALL needs one column list: every input's columns, NULL where an input lacks one.
+  const fields: RecordSchema['fields'] = {};
+  const inputs = ctx.inputs();
+  for (const r of inputs) for (const c of columnsOf(r.schema, `An input of '${ctx.node.id}'`)) fields[c] ??= r.schema.fields[c];
+  const columns = Object.keys(fields);
+  const parts = inputs.map((r) => {
+    const list = columns.map((c) => (c in r.schema.fields ? ident(c) : `CAST(NULL AS ${r.types[c] ?? columnType(fields[c])}) AS ${ident(c)}`));
     return `SELECT ${[...list, TIME].join(', ')} FROM ${r.name}`;
   });
+  ctx.setSchema({ fields });
   ctx.view(parts.join('\nUNION ALL\n'));
 }
 

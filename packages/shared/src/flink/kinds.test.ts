@@ -1,0 +1,100 @@
+import { describe, expect, test } from 'vitest';
+import { translateToFlinkSql } from './translate.js';
+
+const doc = (nodes: unknown[], edges: [string, string, string?, string?][]) => ({
+  format: 'eddy/pipeline@1', name: 'Kinds',
+  nodes,
+  edges: edges.map(([from, to, fromPort, toPort]) => ({ from, to, ...(fromPort && { fromPort }), ...(toPort && { toPort }) })),
+});
+const src = (id: string, fields: [string, string][] = [['ts', 'number'], ['user', 'string'], ['amount', 'number'], ['ad', 'string']]) => ({
+  id, kind: 'source.file',
+  params: { path: `${id}.jsonl`, eventTime: { field: 'ts', maxOutOfOrderness: '0ms' }, fields: fields.map(([name, type]) => ({ name, type })) },
+});
+const log = (id: string) => ({ id, kind: 'sink.log', params: {} });
+/** The view a node defines, as text. */
+const viewOf = (sql: string, name: string) => {
+  const start = sql.indexOf(`CREATE TEMPORARY VIEW \`${name}\` AS\n`);
+  return start < 0 ? '' : sql.slice(start, sql.indexOf(';\n', start) + 1);
+};
+
+describe('Flink SQL per kind', () => {
+  test('route: first match excludes earlier routes, default takes what none matched', () => {
+    const { sql } = translateToFlinkSql(doc([src('s'),
+      { id: 'r', kind: 'route', params: { routes: [{ port: 'big', where: 'amount > 100' }, { port: 'mid', where: 'amount > 10' }] } },
+      log('a'), log('b'), log('c'),
+    ], [['s', 'r'], ['r', 'a', 'big'], ['r', 'b', 'mid'], ['r', 'c', 'default']]));
+    expect(viewOf(sql, 'r__mid')).toContain('WHERE COALESCE((`amount` > 10), FALSE) AND NOT COALESCE((`amount` > 100), FALSE);');
+    expect(viewOf(sql, 'r__default')).toContain('WHERE NOT (COALESCE((`amount` > 100), FALSE) OR COALESCE((`amount` > 10), FALSE));');
+  });
+
+  test('union pads a field one input lacks with a typed NULL', () => {
+    const { sql, ok } = translateToFlinkSql(doc([src('a'), src('b', [['ts', 'number'], ['user', 'string']]),
+      { id: 'u', kind: 'union', params: {} }, log('o'),
+    ], [['a', 'u'], ['b', 'u'], ['u', 'o']]));
+    expect(ok).toBe(true);
+    expect(viewOf(sql, 'u')).toContain('SELECT `ts`, `user`, CAST(NULL AS DOUBLE) AS `amount`, CAST(NULL AS STRING) AS `ad`, `eddy_time` FROM `b`');
+  });
+
+  test('lookup with inline rows becomes a CASE per column; drop filters misses', () => {
+    const { sql, ok } = translateToFlinkSql(doc([src('s'),
+      { id: 'l', kind: 'lookup', params: { keyField: 'ad', key: 'ad', fields: ['campaign'], onMiss: 'drop',
+        rows: [{ ad: 'a1', campaign: 'c1' }, { ad: "a'2", campaign: 'c2' }] } }, log('o'),
+    ], [['s', 'l'], ['l', 'o']]));
+    expect(ok).toBe(true);
+    expect(viewOf(sql, 'l')).toContain("CASE `ad` WHEN 'a1' THEN 'c1' WHEN 'a''2' THEN 'c2' ELSE NULL END AS `campaign`");
+    expect(viewOf(sql, 'l')).toContain("WHERE `ad` IN ('a1', 'a''2')");
+  });
+
+  test('score: a tree ensemble becomes nested CASE with the missing branch, under the logistic link', () => {
+    const { sql, ok } = translateToFlinkSql(doc([src('s'),
+      { id: 'm', kind: 'score', params: { features: [{ name: 'x', expr: 'amount' }], output: 'p', classOutput: 'buy', model: {
+        type: 'tree-ensemble', objective: 'binary:logistic', baseScore: 0.5,
+        trees: [{ nodes: [{ feature: 'x', threshold: 10, left: 1, right: 2, missing: 'right' }, { leaf: -1 }, { leaf: 2 }] }] } } },
+      log('o'),
+    ], [['s', 'm'], ['m', 'o']]));
+    expect(ok).toBe(true);
+    const tree = 'CASE WHEN `f_x` IS NULL THEN 2.0 WHEN `f_x` < 10.0 THEN -1.0 ELSE 2.0 END';
+    expect(viewOf(sql, 'm')).toContain(`1.0 / (1.0 + EXP(-(0.5 + ${tree}))) AS \`p\``);
+    expect(viewOf(sql, 'm__features')).toContain('CAST(`amount` AS DOUBLE) AS `f_x`');
+  });
+
+  test('postgres upsert: a JDBC table with the key as primary key', () => {
+    const { sql, ok } = translateToFlinkSql(doc([src('s'),
+      { id: 'pg', kind: 'sink.postgres', params: { url: 'postgres://eddy@db:5432/shop', table: 'totals', mode: 'upsert', key: ['user'] } },
+    ], [['s', 'pg']]));
+    expect(ok).toBe(true);
+    expect(sql).toContain("  PRIMARY KEY (`user`) NOT ENFORCED\n) WITH (\n  'connector' = 'jdbc',\n  'table-name' = 'totals',\n  'url' = 'jdbc:postgresql://db:5432/shop',\n  'username' = 'eddy'\n);");
+  });
+
+  test('map keep: a computed field replaces the input column of that name; a copied window bound keeps its Flink type', () => {
+    const { sql } = translateToFlinkSql(doc([src('s'),
+      { id: 'w', kind: 'window', params: { size: '10s', aggregates: [{ name: 'n', fn: 'count' }] } },
+      { id: 'm', kind: 'map', params: { keep: true, fields: [{ name: 'n', expr: 'n * 2' }, { name: 'start', expr: 'window_start' }] } },
+      log('o'),
+    ], [['s', 'w'], ['w', 'm'], ['m', 'o']]));
+    expect(viewOf(sql, 'm')).toContain('SELECT `window_start`, `window_end`, (`n` * 2) AS `n`, `window_start` AS `start`, `eddy_time`');
+    expect(sql).toContain('  `start` TIMESTAMP_LTZ(3)');
+  });
+
+  test('what Flink SQL cannot do is refused with the node and the reason, and nothing downstream is emitted', () => {
+    const r = translateToFlinkSql(doc([src('s'),
+      { id: 'w', kind: 'window', params: { size: '10s', aggregates: [{ name: 'n', fn: 'count' }] } },
+      { id: 'f', kind: 'filter', params: { where: 'n > 1' } },
+      log('late_log'), { id: 'hook', kind: 'sink.webhook', params: { url: 'http://localhost:9/x' } }, log('o'),
+    ], [['s', 'w'], ['w', 'f'], ['f', 'o'], ['w', 'late_log', 'late'], ['s', 'hook']]));
+    expect(r.ok).toBe(false);
+    expect(r.problems).toEqual([
+      { nodeId: 'w', message: expect.stringMatching(/late port is connected.*no side output/) },
+      { nodeId: 'hook', message: expect.stringMatching(/no built-in HTTP sink/) },
+    ]);
+    expect(r.sql).not.toMatch(/VIEW `f`|TABLE `o`|TABLE `hook`/);
+    expect(r.sql).toContain('CREATE TABLE `s`');
+  });
+
+  test('an invalid document gives its validation errors, not a script', () => {
+    const r = translateToFlinkSql(doc([src('s'), { id: 'f', kind: 'filter', params: { where: 'nope > 1' } }, log('o')], [['s', 'f'], ['f', 'o']]));
+    expect(r.ok).toBe(false);
+    expect(r.sql).toBe('');
+    expect(r.problems).toEqual([{ nodeId: 'f', message: expect.stringMatching(/params.where: Unknown field 'nope'/) }]);
+  });
+});
