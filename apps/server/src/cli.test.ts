@@ -83,7 +83,23 @@ describe('eddy CLI', () => {
     const c = capture();
     expect(await cli(['export', join(dir, 'p.json')], c.io)).toBe(0);
     expect(JSON.parse(c.out.join('\n')).settings.mode).toBe('native');
-    expect(await cli(['export', join(dir, 'p.json'), '--to', 'flink-sql'], capture().io)).toBe(2);
+    expect(await cli(['export', join(dir, 'p.json'), '--to', 'yaml'], capture().io)).toBe(2);
+  });
+
+  it('exports Flink SQL, or says which node cannot be translated and why (exit 1)', async () => {
+    const open = capture();
+    expect(await cli(['export', join(dir, 'p.json'), '--to', 'flink-sql'], open.io)).toBe(1);
+    expect(open.err[0]).toMatch(/^\[src\] not translatable: Source 'src' has an open schema/);
+    expect(open.out).toEqual([]);
+    const declared = pipeline('out/views.jsonl');
+    declared.nodes[0].params = { ...declared.nodes[0].params, fields: [{ name: 'ts', type: 'number' }, { name: 'country', type: 'string' }, { name: 'event_type', type: 'string' }] } as typeof declared.nodes[0]['params'];
+    writeFileSync(join(dir, 'declared.json'), JSON.stringify(declared));
+    const c = capture();
+    expect(await cli(['export', join(dir, 'declared.json'), '--to', 'flink-sql', '--out', join(dir, 'p.sql')], c.io)).toBe(0);
+    const sql = readFileSync(join(dir, 'p.sql'), 'utf8');
+    expect(sql).toContain("FROM TABLE(TUMBLE(TABLE `views`, DESCRIPTOR(`eddy_time`), INTERVAL '1' SECOND))");
+    expect(sql).toContain('INSERT INTO `out`\nSELECT `window_start`, `window_end`, `country`, `views` FROM `w`;');
+    expect(c.err.some((l) => l.startsWith('[w] note: window_start and window_end are TIMESTAMP_LTZ(3)'))).toBe(true);
   });
 
   it('works as the installed `eddy` command', () => {

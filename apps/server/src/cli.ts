@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CheckpointStore, createJob, LmdbEnvironment } from '@eddy/runtime';
-import { PipelineValidationError, validatePipeline, type NodeMetrics, type ValidationIssue } from '@eddy/shared';
+import { PipelineValidationError, translateToFlinkSql, validatePipeline, type NodeMetrics, type ValidationIssue } from '@eddy/shared';
 
 const USAGE = `Usage:
   eddy run <pipeline.json> [--mode native|microbatch] [--quiet]   run a pipeline headless
@@ -133,11 +133,7 @@ function validate(file: string, io: CliIO): number {
 
 function exportDocument(file: string, flags: Record<string, string | true>, io: CliIO): number {
   const to = flags.to ?? 'json';
-  if (to === 'flink-sql') {
-    io.err('eddy: Flink SQL export is not available yet (it arrives with the translator); use --to json');
-    return 2;
-  }
-  if (to !== 'json') throw new UsageError(`--to is json or flink-sql, not '${String(to)}'`);
+  if (to !== 'json' && to !== 'flink-sql') throw new UsageError(`--to is json or flink-sql, not '${String(to)}'`);
   const doc = readDocument(file, io);
   if (doc === undefined) return 2;
   const result = validatePipeline(doc);
@@ -145,7 +141,17 @@ function exportDocument(file: string, flags: Record<string, string | true>, io: 
     for (const e of result.errors) io.err(formatIssue(e));
     return 1;
   }
-  const text = JSON.stringify(result.document, null, 2);
+  let text = JSON.stringify(result.document, null, 2);
+  if (to === 'flink-sql') {
+    const flink = translateToFlinkSql(result.document);
+    if (!flink.ok) {
+      for (const p of flink.problems) io.err(`${p.nodeId ? `[${p.nodeId}] ` : ''}not translatable: ${p.message}`);
+      io.err(`eddy: ${file} cannot run on Flink SQL as it is (${flink.problems.length} node${flink.problems.length === 1 ? '' : 's'})`);
+      return 1;
+    }
+    for (const n of flink.notes) io.err(`[${n.nodeId}] note: ${n.message}`);
+    text = flink.sql.trimEnd();
+  }
   if (typeof flags.out === 'string') writeFileSync(flags.out, text + '\n');
   else io.out(text);
   return 0;

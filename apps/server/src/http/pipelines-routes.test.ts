@@ -55,7 +55,26 @@ describe('pipelines API', () => {
     expect((await s.api(`/api/pipelines/${again.body.id}`)).body.document).toEqual(exported.body);
     expect(exported.body).toEqual(body.document);
     expect((await s.api(`/api/pipelines/${body.id}/export?format=yaml`)).status).toBe(400);
-    expect((await s.api(`/api/pipelines/${body.id}/export?format=flink-sql`)).status).toBe(501);
+  });
+
+  it('exports Flink SQL, or 422 naming the node that cannot be translated', async () => {
+    const { body } = await s.api('/api/pipelines', { method: 'POST', json: viewsPerCountry() });
+    const res = await s.api(`/api/pipelines/${body.id}/export?format=flink-sql`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toMatch(/filename="?Views-per-country\.sql"?$/);
+    const sql = res.body as string;
+    expect(sql).toMatch(/CREATE TABLE `clicks` \([\s\S]*'connector' = 'datagen'/);
+    expect(sql).toContain('FROM TABLE(TUMBLE(');
+    const base = viewsPerCountry();
+    const hooked = { ...base, nodes: [...base.nodes, { id: 'hook', kind: 'sink.webhook', params: { url: 'http://127.0.0.1:9/x' } }],
+      edges: [...base.edges, { from: 'clicks', to: 'hook' }] };
+    const created = await s.api('/api/pipelines', { method: 'POST', json: hooked });
+    expect(created.status).toBe(201);
+    const refused = await s.api(`/api/pipelines/${created.body.id}/export?format=flink-sql`);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('not_translatable');
+    expect(refused.body.error.message).toMatch(/node 'hook': Flink has no built-in HTTP sink/);
+    expect(refused.body.error.details.problems).toEqual([{ nodeId: 'hook', message: expect.any(String) }]);
   });
 
   it('validates without saving', async () => {

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { validatePipeline, type PipelineDocument, type PipelineRecord, type ValidationIssue } from '@eddy/shared';
+import { translateToFlinkSql, validatePipeline, type PipelineDocument, type PipelineRecord, type ValidationIssue } from '@eddy/shared';
 import { HttpError } from './errors.js';
 import { summary, type PipelineStore, type StoredPipeline } from '../store/pipeline-store.js';
 import type { JobManager } from '../jobs/job-manager.js';
@@ -80,10 +80,19 @@ export function pipelineRoutes(store: PipelineStore, jobs: JobManager): Router {
   r.get('/pipelines/:id/export', (req, res) => {
     const p = find(req.params.id);
     const format = (req.query.format as string | undefined) ?? 'json';
-    if (format === 'flink-sql') throw new HttpError(501, 'not_implemented', 'Flink SQL export arrives with the translator');
-    if (format !== 'json') throw new HttpError(400, 'invalid_format', `Unknown export format '${format}': use json or flink-sql`);
-    const file = `${p.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'pipeline'}.json`;
-    res.attachment(file).type('application/json').send(JSON.stringify(p.document, null, 2));
+    if (format !== 'json' && format !== 'flink-sql') throw new HttpError(400, 'invalid_format', `Unknown export format '${format}': use json or flink-sql`);
+    const base = p.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'pipeline';
+    if (format === 'json') {
+      res.attachment(`${base}.json`).type('application/json').send(JSON.stringify(p.document, null, 2));
+      return;
+    }
+    const flink = translateToFlinkSql(p.document);
+    if (!flink.ok) {
+      const list = flink.problems.map((x) => `${x.nodeId ? `node '${x.nodeId}': ` : ''}${x.message}`).join('; ');
+      throw new HttpError(422, 'not_translatable', `This pipeline cannot run on Flink SQL as it is: ${list}`,
+        { problems: flink.problems, notes: flink.notes, sql: flink.sql });
+    }
+    res.attachment(`${base}.sql`).type('application/sql').send(flink.sql);
   });
 
   return r;
