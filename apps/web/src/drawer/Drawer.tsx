@@ -5,6 +5,7 @@ import { LiveRows } from './LiveRows';
 import { MetricsTable } from './MetricsTable';
 import { Problems } from './Problems';
 import { CodeView } from './CodeView';
+import { FlinkSqlView } from './FlinkSqlView';
 import { Checkpoints } from './Checkpoints';
 import { Dashboard } from './Dashboard';
 import { Preview } from './Preview';
@@ -12,7 +13,7 @@ import { Watermarks } from './Watermarks';
 import { StateBrowser } from './StateBrowser';
 import { DeadLetters } from './DeadLetters';
 
-/** The bottom drawer: live rows, charts, figures, edge preview, watermarks, state, checkpoints, dead letters, problems, code. */
+/** The bottom drawer: live rows, charts, figures, edge preview, watermarks, state, checkpoints, dead letters, problems, code, Flink SQL. */
 export function Drawer() {
   const tab = useUi((s) => s.tab);
   const problems = useEditor((s) => s.issues.length);
@@ -38,6 +39,7 @@ export function Drawer() {
         {tab === 'Dead letters' && <DeadLetters />}
         {tab === 'Problems' && <Problems />}
         {tab === 'Code' && <CodeView />}
+        {tab === 'Flink SQL' && <FlinkSqlView />}
       </div>
     </section>
   );

@@ -1,6 +1,7 @@
 // Monaco, bundled locally (no CDN): the core editor API, the JSON language, and their workers.
 import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/languages/features/json/register';
+import 'monaco-editor/languages/definitions/sql/register';
 // The editor API alone has no contributions: add the ones Eddy uses (completion, hover, find, folding, clipboard).
 import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
 import 'monaco-editor/editor/contrib/hover/browser/hoverContribution';

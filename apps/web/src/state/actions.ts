@@ -154,10 +154,16 @@ export async function importFile(file: File): Promise<void> {
 
 export function exportJson(): void {
   const doc: PipelineDocument = useEditor.getState().doc;
-  const blob = new Blob([JSON.stringify(doc, null, 2)], { type: 'application/json' });
+  download(JSON.stringify(doc, null, 2), 'application/json', `${fileBase(doc.name)}.json`);
+}
+
+export const fileBase = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'pipeline';
+
+/** Saves text as a file through the browser's download. */
+export function download(text: string, type: string, file: string): void {
   const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = `${doc.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'pipeline'}.json`;
+  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.download = file;
   document.body.appendChild(a);
   a.click();
   a.remove();
