@@ -8,7 +8,7 @@ import { FileSource } from '../sources/file-source.js';
 import { UnionOperator } from './union.js';
 import { RouteOperator } from './route.js';
 import { DedupeOperator } from './dedupe.js';
-import { LookupOperator } from './lookup.js';
+import { LookupOperator } from './lookup/lookup-operator.js';
 import { ScoreOperator } from './score/score-operator.js';
 import { IntervalJoinOperator } from './join/interval-join-operator.js';
 import { WindowJoinOperator } from './join/window-join-operator.js';

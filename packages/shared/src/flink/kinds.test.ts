@@ -98,3 +98,21 @@ describe('Flink SQL per kind', () => {
     expect(r.problems).toEqual([{ nodeId: 'f', message: expect.stringMatching(/params.where: Unknown field 'nope'/) }]);
   });
 });
+
+describe('Flink SQL for remote lookups', () => {
+  const enrich = (params: object) => translateToFlinkSql(doc([src('s'),
+    { id: 'l', kind: 'lookup', params: { keyField: 'user_id', key: 'user', fields: ['segment'], ...params } }, log('o'),
+  ], [['s', 'l'], ['l', 'o']]));
+
+  test('postgres: a JDBC dimension table and a processing-time lookup join, with its cache', () => {
+    const r = enrich({ store: 'postgres', url: 'postgres://eddy@db:5432/crm', table: 'users', cacheTtl: '1m' });
+    expect(r.problems).toEqual([]);
+    expect(r.sql).toContain("CREATE TABLE `l__table` (\n  `user_id` STRING,\n  `segment` STRING\n) WITH (\n  'connector' = 'jdbc',\n  'url' = 'jdbc:postgresql://db:5432/crm',\n  'table-name' = 'users',\n  'username' = 'eddy',\n  'lookup.cache' = 'PARTIAL'");
+    expect(viewOf(r.sql, 'l')).toContain('LEFT JOIN `l__table` FOR SYSTEM_TIME AS OF L.eddy_proc AS D\n  ON L.eddy_key = D.`user_id`');
+  });
+
+  test('redis has no Flink connector: refused with the way out', () => {
+    const r = enrich({ store: 'redis', url: 'redis://127.0.0.1:6379' });
+    expect(r.problems).toEqual([{ nodeId: 'l', message: expect.stringMatching(/no built-in Redis lookup connector/) }]);
+  });
+});

@@ -74,3 +74,15 @@ export function columnDefinitions(schema: RecordSchema, columns: string[], types
 export function withOptions(options: Record<string, string | number>): string {
   return `WITH (\n${Object.entries(options).map(([k, v]) => `  ${literal(k)} = ${literal(String(v))}`).join(',\n')}\n)`;
 }
+
+/** postgres://user:password@host:port/db → what Flink's JDBC connector wants; null when it is not such a URL. */
+export function postgresToJdbc(url: string): { url: string; username?: string; password?: string } | null {
+  try {
+    const u = new URL(url);
+    if (!/^postgres(ql)?:$/.test(u.protocol)) return null;
+    return { url: `jdbc:postgresql://${u.host}${u.pathname}`, username: decodeURIComponent(u.username) || undefined,
+      password: decodeURIComponent(u.password) || undefined };
+  } catch {
+    return null;
+  }
+}

@@ -1,5 +1,5 @@
 import type { TranslateContext } from '../context.js';
-import { ident, interval, literal, NotTranslatable, sqlOf, TIME } from '../sql-text.js';
+import { columnType, ident, interval, literal, NotTranslatable, postgresToJdbc, sqlOf, TIME, withOptions } from '../sql-text.js';
 import { windowTvf } from './windows.js';
 
 /** Left columns as they are, right ones renamed right_<name> where the left has the name (as Eddy's join). */
@@ -34,21 +34,49 @@ const MAX_INLINE_ROWS = 10_000;
 
 export function lookup(ctx: TranslateContext<'lookup'>) {
   const p = ctx.node.params;
-  if (!p.rows) {
+  if (p.store === 'redis') {
+    throw new NotTranslatable('Flink has no built-in Redis lookup connector: serve the table from a JDBC database (or add a Redis connector) and use a postgres lookup');
+  }
+  if (p.store === 'memory' && !p.rows) {
     throw new NotTranslatable(`The table is read from '${p.path}' at start: in Flink, put it in a lookup table (JDBC, HBase) and join with FOR SYSTEM_TIME AS OF`);
   }
-  if (p.rows.length > MAX_INLINE_ROWS) throw new NotTranslatable(`${p.rows.length} inline rows are too many to inline; use a Flink lookup table (JDBC)`);
+  if (p.rows && p.rows.length > MAX_INLINE_ROWS) throw new NotTranslatable(`${p.rows.length} inline rows are too many to inline; use a Flink lookup table (JDBC)`);
   if (p.onMiss === 'dead-letter') throw new NotTranslatable('onMiss dead-letter: Flink SQL has no dead-letter output; choose null or drop');
+  if (!p.rows) return jdbcLookup(ctx);
+  const rows = p.rows;
   // Inline rows become a CASE per column, keyed by the lookup key: a stateless map that keeps the time attribute.
   const key = sqlOf(p.key);
   const inputColumns = ctx.inputColumns();
-  const added = p.fields.length ? p.fields : [...new Set(p.rows.flatMap((r) => Object.keys(r)))].filter((c) => c !== p.keyField);
+  const added = p.fields.length ? p.fields : [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((c) => c !== p.keyField);
   const value = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'object' ? literal(JSON.stringify(v)) : literal(v as string | number | boolean));
   const cases = added.map((c) => {
-    const whens = p.rows!.map((row) => `WHEN ${value(row[p.keyField])} THEN ${value(row[c])}`).join(' ');
+    const whens = rows.map((row) => `WHEN ${value(row[p.keyField])} THEN ${value(row[c])}`).join(' ');
     return `CASE ${key} ${whens} ELSE NULL END AS ${ident(c)}`;
   });
   const kept = inputColumns.filter((c) => !added.includes(c)).map(ident);
-  const where = p.onMiss === 'drop' ? `\nWHERE ${key} IN (${p.rows.map((row) => value(row[p.keyField])).join(', ')})` : '';
+  const where = p.onMiss === 'drop' ? `\nWHERE ${key} IN (${rows.map((row) => value(row[p.keyField])).join(', ')})` : '';
   ctx.view(`SELECT ${[...kept, ...cases, TIME].join(', ')}\nFROM ${ctx.input().name}${where}`);
 }
+
+/** A postgres lookup: a JDBC dimension table joined at processing time (Flink's lookup join), with its cache. */
+function jdbcLookup(ctx: TranslateContext<'lookup'>) {
+  const p = ctx.node.params;
+  if (!p.fields.length) throw new NotTranslatable('Declare `fields`: Flink needs the columns of the dimension table');
+  const dim = ident(`${ctx.node.id}__table`);
+  const url = typeof p.url === 'string' ? postgresToJdbc(p.url) : null;
+  if (!url) ctx.note(`The URL is ${typeof p.url === 'string' ? 'not a postgres:// URL' : `the secret '${p.url?.secret}'`} in Eddy: fill in url, username and password`);
+  const options: Record<string, string> = {
+    connector: 'jdbc', url: url?.url ?? 'jdbc:postgresql://HOST:5432/DATABASE', 'table-name': p.table!,
+    ...(url?.username && { username: url.username }),
+  };
+  if (p.cacheTtl) Object.assign(options, { 'lookup.cache': 'PARTIAL', 'lookup.partial-cache.expire-after-write': p.cacheTtl, 'lookup.partial-cache.cache-missing-key': 'true' });
+  const outFields = ctx.outputSchema().fields;
+  const columns = [[p.keyField, 'STRING'], ...p.fields.filter((f) => f !== p.keyField).map((f) => [f, columnType(outFields[f])])];
+  ctx.note('The dimension table\'s column types are guessed (STRING where Eddy cannot tell): match them to the Postgres table');
+  ctx.table(`CREATE TABLE ${dim} (\n${columns.map(([c, t]) => `  ${ident(c)} ${t}`).join(',\n')}\n) ${withOptions(options)};`);
+  const kept = ctx.inputColumns().filter((c) => !p.fields.includes(c));
+  const list = [...kept.map((c) => `L.${ident(c)}`), ...p.fields.map((f) => `D.${ident(f)}`), `L.${TIME}`].join(', ');
+  const probe = `(SELECT *, PROCTIME() AS eddy_proc, CAST(${sqlOf(p.key)} AS STRING) AS eddy_key FROM ${ctx.input().name})`;
+  ctx.view(`SELECT ${list}\nFROM ${probe} AS L\n${p.onMiss === 'drop' ? 'JOIN' : 'LEFT JOIN'} ${dim} FOR SYSTEM_TIME AS OF L.eddy_proc AS D\n  ON L.eddy_key = D.${ident(p.keyField)}`);
+}
+

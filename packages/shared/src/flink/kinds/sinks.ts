@@ -1,6 +1,6 @@
 import type { NodeKind } from '../../catalog/index.js';
 import type { TranslateContext } from '../context.js';
-import { columnDefinitions, columnsOf, ident, NotTranslatable, withOptions } from '../sql-text.js';
+import { columnDefinitions, columnsOf, ident, NotTranslatable, postgresToJdbc, withOptions } from '../sql-text.js';
 
 /**
  * A sink: a table with its input's columns (not the time column) and an INSERT from every
@@ -36,23 +36,12 @@ export function sinkLive(ctx: TranslateContext<'sink.live'>) {
   sinkTable(ctx, { connector: 'print', 'print-identifier': ctx.node.id });
 }
 
-/** postgres://user:password@host:port/db → the JDBC URL and user the Flink JDBC connector wants. */
-function jdbcOf(url: string): { url: string; username?: string; password?: string } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new NotTranslatable(`'${url}' is not a URL`);
-  }
-  const jdbc = `jdbc:postgresql://${parsed.host}${parsed.pathname}`;
-  return { url: jdbc, username: decodeURIComponent(parsed.username) || undefined, password: decodeURIComponent(parsed.password) || undefined };
-}
-
 export function sinkPostgres(ctx: TranslateContext<'sink.postgres'>) {
   const p = ctx.node.params;
   const options: Record<string, string | number> = { connector: 'jdbc', 'table-name': p.table };
   if (typeof p.url === 'string') {
-    const jdbc = jdbcOf(p.url);
+    const jdbc = postgresToJdbc(p.url);
+    if (!jdbc) throw new NotTranslatable(`'${p.url}' is not a postgres:// URL`);
     options.url = jdbc.url;
     if (jdbc.username) options.username = jdbc.username;
     if (jdbc.password) ctx.note('The password is in the script: keep it out of version control');
