@@ -12,7 +12,7 @@ export const lookup = defineKind({
     'Enriches each record from a table keyed by `keyField` (a feature store, a dimension table): the value ' +
     'of `key` on the record finds the row, and the row\'s `fields` are added to the record. The `memory` ' +
     'store holds `rows` given here or read from a JSON-lines/CSV `path` when the pipeline starts; `redis` reads ' +
-    'the hash (or JSON string) at `keyPrefix` + key; `postgres` reads the row of `table` whose `keyField` equals ' +
+    'the hash (or JSON string) at `keyPrefix` + key (hash values that read as numbers, true, false or null become those); `postgres` reads the row of `table` whose `keyField` equals ' +
     'the key. Remote stores are asked once per batch for the keys not in the cache (`cacheTtl`). On a miss, ' +
     '`onMiss` decides: `null` adds the fields as NULL, `drop` drops the record, `dead-letter` sends it to the ' +
     'dead letters.',
