@@ -5,6 +5,7 @@ import { MapOperator } from './map.js';
 import { createWindowOperator } from './window/index.js';
 import { GeneratorSource } from '../sources/generator/generator-source.js';
 import { FileSource } from '../sources/file-source.js';
+import { NatsSource } from '../sources/nats-source.js';
 import { UnionOperator } from './union.js';
 import { RouteOperator } from './route.js';
 import { DedupeOperator } from './dedupe.js';
@@ -17,6 +18,7 @@ import { LogSinkOperator } from '../sinks/log-sink.js';
 import { FileSinkOperator } from '../sinks/file-sink.js';
 import { PostgresSinkOperator } from '../sinks/postgres-sink.js';
 import { WebhookSinkOperator } from '../sinks/webhook-sink.js';
+import { NatsSinkOperator } from '../sinks/nats-sink.js';
 
 type Node<K extends NodeKind> = PipelineNode & { kind: K; params: ParamsOf<K> };
 export type OperatorFactory<K extends NodeKind = NodeKind> = (node: Node<K>, ctx: OperatorContext) => Operator;
@@ -25,6 +27,7 @@ export type OperatorFactory<K extends NodeKind = NodeKind> = (node: Node<K>, ctx
 export const operatorFactories: { [K in NodeKind]: OperatorFactory<K> } = {
   'source.generator': (node, ctx) => new GeneratorSource(node.params, ctx.now),
   'source.file': (node, ctx) => new FileSource(node.params, ctx.baseDir),
+  'source.nats': (node) => new NatsSource(node.params, node.id),
   filter: (node, ctx) => new FilterOperator(node.params, ctx),
   map: (node, ctx) => new MapOperator(node.params, ctx),
   union: (_node, ctx) => new UnionOperator(ctx),
@@ -39,4 +42,5 @@ export const operatorFactories: { [K in NodeKind]: OperatorFactory<K> } = {
   'sink.file': (node, ctx) => new FileSinkOperator(node.params, ctx),
   'sink.postgres': (node, ctx) => new PostgresSinkOperator(node.params, ctx),
   'sink.webhook': (node, ctx) => new WebhookSinkOperator(node.params, ctx),
+  'sink.nats': (node, ctx) => new NatsSinkOperator(node.params, ctx),
 };

@@ -15,7 +15,8 @@ export function edgeTimeNotes(doc: PipelineDocument): (string | null)[] {
     seen.add(id);
     const node = byId.get(id);
     if (!node) return [];
-    if (node.kind === 'source.file' && !(node.params as { eventTime?: unknown }).eventTime) return [id];
+    // A generator stamps its scenario's time; other sources have event time only when they declare it.
+    if (node.kind.startsWith('source.') && node.kind !== 'source.generator' && !(node.params as { eventTime?: unknown }).eventTime) return [id];
     return doc.edges.filter((e) => e.to === id).flatMap((e) => untimedSources(e.from, seen));
   };
   return doc.edges.map((e) => {

@@ -6,6 +6,7 @@ import { window } from './windows.js';
 import { join, lookup } from './joins.js';
 import { score } from './score.js';
 import { sinkFile, sinkLive, sinkLog, sinkPostgres, sinkWebhook } from './sinks.js';
+import { sinkNats, sourceNats } from './nats.js';
 
 /** One translation per kind; it adds statements to the context or throws NotTranslatable with the reason. */
 export type KindTranslation<K extends NodeKind> = (ctx: TranslateContext<K>) => void;
@@ -13,6 +14,7 @@ export type KindTranslation<K extends NodeKind> = (ctx: TranslateContext<K>) => 
 export const translations = {
   'source.generator': sourceGenerator,
   'source.file': sourceFile,
+  'source.nats': sourceNats,
   filter,
   map,
   union,
@@ -27,4 +29,5 @@ export const translations = {
   'sink.file': sinkFile,
   'sink.postgres': sinkPostgres,
   'sink.webhook': sinkWebhook,
+  'sink.nats': sinkNats,
 } satisfies { [K in NodeKind]: KindTranslation<K> };
