@@ -11,6 +11,7 @@ import { runtimeRoutes } from './http/runtime-routes.js';
 import { templateRoutes } from './http/templates-routes.js';
 import { attachSockets } from './http/socket.js';
 import { prometheus } from './http/prometheus.js';
+import { ingestRoutes } from './http/ingest-routes.js';
 import { PipelineStore } from './store/pipeline-store.js';
 import { JobManager } from './jobs/job-manager.js';
 
@@ -42,6 +43,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
 
   const app = express();
   app.disable('x-powered-by');
+  app.use('/api/ingest', ingestRoutes(store, jobs));
   app.use('/api', express.json({ limit: '1mb', strict: false }));
   const catalog = buildCatalog(kinds);
   app.get('/api/health', (_req, res) => { res.json({ status: 'ok', version: VERSION }); });

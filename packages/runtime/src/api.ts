@@ -65,6 +65,11 @@ export interface JobHandle {
   rows(nodeId: string): Record<string, unknown>[];
   deadLetters(): DeadLetter[];
   /**
+   * Hands records to a source.http node; resolves once they are in the pipeline. Rejects
+   * with an IngestError (no such node, not an HTTP source, not running, too busy).
+   */
+  ingest(nodeId: string, records: Record<string, unknown>[]): Promise<void>;
+  /**
    * Keyed state of a stateful node for the state view: the number of keys and the entries
    * (all of them up to `limit`, or the one `key`, matched by prefix when `prefix` is set).
    * Undefined when there is no such node.

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createJob, LmdbEnvironment, planRestore, type JobHandle } from '@eddy/runtime';
+import { createJob, IngestError, LmdbEnvironment, planRestore, type JobHandle } from '@eddy/runtime';
 import {
   noCheckpoints, SOCKET_METRICS_INTERVAL_MS, type CheckpointInfo, type DeadLetter, type SamplePayload, type PipelineMetrics, type RestorePlan, type PipelineState, type PipelineStatus, type RowsPayload,
 } from '@eddy/shared';
@@ -198,6 +198,13 @@ export class JobManager extends EventEmitter<JobEvents> {
 
   allRows(id: string): RowsPayload[] {
     return [...(this.deployments.get(id)?.rows.values() ?? [])];
+  }
+
+  /** Records for a source.http node of a running pipeline; resolves once they are in the pipeline. */
+  ingest(id: string, nodeId: string, records: Record<string, unknown>[]): Promise<void> {
+    const d = this.deployments.get(id);
+    if (!d || d.job.state !== 'running') return Promise.reject(new IngestError('not_running', `Pipeline '${id}' is not running: deploy it first`));
+    return d.job.ingest(nodeId, records);
   }
 
   deadLetters(id: string): DeadLetter[] {

@@ -15,6 +15,7 @@ import { NodeMetricsRecorder } from '../metrics/node-metrics.js';
 import { DeadLetterList } from './dead-letters.js';
 import { LiveRows } from '../sinks/live-rows.js';
 import { ArraySource } from '../sources/array-source.js';
+import { HttpSource, IngestError } from '../sources/http-source.js';
 import { AckLog } from '../checkpoint/ack-log.js';
 import { CheckpointCoordinator, decodeNodeSnapshot, planRestore, type NodeSnapshot } from './checkpoint-coordinator.js';
 
@@ -229,6 +230,13 @@ class Job implements JobHandle {
 
   deadLetters(): DeadLetter[] {
     return this.deadLetterList.list();
+  }
+
+  ingest(nodeId: string, records: Record<string, unknown>[]): Promise<void> {
+    const n = this.nodes.find((x) => x.id === nodeId);
+    if (!n) return Promise.reject(new IngestError('not_found', `No node '${nodeId}' in this pipeline`));
+    if (!(n.operator instanceof HttpSource)) return Promise.reject(new IngestError('not_ingestible', `Node '${nodeId}' is a ${n.kind}, not a source.http`));
+    return n.operator.offer(records);
   }
 
   nodeState(nodeId: string, query: { key?: string; prefix?: string; limit?: number } = {}): NodeState | undefined {

@@ -6,6 +6,7 @@ import { createWindowOperator } from './window/index.js';
 import { GeneratorSource } from '../sources/generator/generator-source.js';
 import { FileSource } from '../sources/file-source.js';
 import { NatsSource } from '../sources/nats-source.js';
+import { HttpSource } from '../sources/http-source.js';
 import { UnionOperator } from './union.js';
 import { RouteOperator } from './route.js';
 import { DedupeOperator } from './dedupe.js';
@@ -28,6 +29,7 @@ export const operatorFactories: { [K in NodeKind]: OperatorFactory<K> } = {
   'source.generator': (node, ctx) => new GeneratorSource(node.params, ctx.now),
   'source.file': (node, ctx) => new FileSource(node.params, ctx.baseDir),
   'source.nats': (node) => new NatsSource(node.params, node.id),
+  'source.http': (node) => new HttpSource(node.params, node.id),
   filter: (node, ctx) => new FilterOperator(node.params, ctx),
   map: (node, ctx) => new MapOperator(node.params, ctx),
   union: (_node, ctx) => new UnionOperator(ctx),

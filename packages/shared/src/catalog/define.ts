@@ -105,6 +105,21 @@ export const eventTimeParams = () =>
 
 export type EventTimeParams = z.infer<ReturnType<typeof eventTimeParams>>;
 
+/** A source's declared record fields (type checking and completion downstream; without them the schema is open). */
+export const declaredFields = () =>
+  z.array(z.object({
+    name: fieldName(),
+    type: z.enum(['string', 'number', 'boolean', 'object', 'array', 'any']).default('string'),
+  }).strict()).optional().describe('Declared record fields; without them the schema is open');
+
+/** The output schema of a source with declared fields (the event-time field marked), or an open one. */
+export function declaredSchema(p: { fields?: { name: string; type: ValueType }[]; eventTime?: { field: string } }): RecordSchema {
+  if (!p.fields?.length) return { fields: {}, open: true };
+  const fields: RecordSchema['fields'] = {};
+  for (const f of p.fields) fields[f.name] = { type: f.type, timestamp: f.name === p.eventTime?.field || undefined };
+  return { fields };
+}
+
 /** Input schema of port `in`, or an open schema when it is not connected yet. */
 export const inputOf = (inputs: Record<string, RecordSchema>, port = 'in'): RecordSchema =>
   inputs[port] ?? { fields: {}, open: true };

@@ -1,14 +1,9 @@
 import { z } from 'zod';
-import { defineKind, eventTimeParams, fieldName, secretOr } from '../define.js';
-import type { FieldSchema } from '../../schema/record-schema.js';
+import { declaredFields, declaredSchema, defineKind, eventTimeParams, secretOr } from '../define.js';
 
 const url = () => secretOr(z.string().regex(/^(nats|tls|wss?):\/\//, 'A NATS URL, e.g. nats://127.0.0.1:4222'))
   .default('nats://127.0.0.1:4222').describe('Server URL, or { "secret": "NAME" }');
 const subject = z.string().min(1).max(255).regex(/^[^\s]+$/, 'A NATS subject has no spaces, e.g. orders.created or orders.>');
-const declaredField = z.object({
-  name: fieldName(),
-  type: z.enum(['string', 'number', 'boolean', 'object', 'array', 'any']).default('string'),
-}).strict();
 
 export const sourceNats = defineKind({
   kind: 'source.nats',
@@ -29,15 +24,10 @@ export const sourceNats = defineKind({
     startAt: z.enum(['first', 'new']).default('first').describe('Where to start without a checkpoint'),
     stopAtEnd: z.boolean().default(false).describe('Finish after the messages present at start (bounded)'),
     eventTime: eventTimeParams().optional().describe('Without it the source stamps ingestion time'),
-    fields: z.array(declaredField).optional().describe('Declared record fields; without them the schema is open'),
+    fields: declaredFields(),
   }).strict(),
   defaults: { url: 'nats://127.0.0.1:4222', stream: 'EVENTS', startAt: 'first', stopAtEnd: false },
-  outputSchema: ({ params }) => {
-    if (!params.fields?.length) return { out: { fields: {}, open: true } };
-    const fields: Record<string, FieldSchema> = {};
-    for (const f of params.fields) fields[f.name] = { type: f.type, timestamp: f.name === params.eventTime?.field || undefined };
-    return { out: { fields } };
-  },
+  outputSchema: ({ params }) => ({ out: declaredSchema(params) }),
   bounded: (p) => p.stopAtEnd,
   delivery: { source: 'replayable' },
 });

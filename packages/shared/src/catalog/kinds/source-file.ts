@@ -1,11 +1,6 @@
 import { z } from 'zod';
-import { defineKind, eventTimeParams, fieldName } from '../define.js';
-import type { FieldSchema, RecordSchema } from '../../schema/record-schema.js';
+import { declaredFields, declaredSchema, defineKind, eventTimeParams } from '../define.js';
 
-const declaredField = z.object({
-  name: fieldName(),
-  type: z.enum(['string', 'number', 'boolean', 'object', 'array', 'any']).default('string'),
-}).strict();
 
 export const sourceFile = defineKind({
   kind: 'source.file',
@@ -22,17 +17,11 @@ export const sourceFile = defineKind({
     format: z.enum(['jsonl', 'csv']).default('jsonl'),
     ratePerSec: z.number().min(0).default(0).describe('Records per second; 0 = as fast as possible'),
     eventTime: eventTimeParams().optional().describe('Without it the source stamps ingestion time'),
-    fields: z.array(declaredField).optional().describe('Declared record fields; without them the schema is open'),
+    fields: declaredFields(),
     delimiter: z.string().length(1).default(',').describe('CSV delimiter'),
   }).strict(),
   defaults: { path: 'events.jsonl', format: 'jsonl', ratePerSec: 0, delimiter: ',' },
-  outputSchema: ({ params }) => {
-    if (!params.fields?.length) return { out: { fields: {}, open: true } };
-    const fields: Record<string, FieldSchema> = {};
-    for (const f of params.fields) fields[f.name] = { type: f.type, timestamp: f.name === params.eventTime?.field || undefined };
-    const schema: RecordSchema = { fields };
-    return { out: schema };
-  },
+  outputSchema: ({ params }) => ({ out: declaredSchema(params) }),
   bounded: () => true,
   delivery: { source: 'replayable' },
 });

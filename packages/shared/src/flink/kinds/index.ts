@@ -1,6 +1,6 @@
 import type { NodeKind } from '../../catalog/index.js';
 import type { TranslateContext } from '../context.js';
-import { sourceFile, sourceGenerator } from './sources.js';
+import { sourceFile, sourceGenerator, sourceHttp } from './sources.js';
 import { dedupe, filter, map, route, union } from './transforms.js';
 import { window } from './windows.js';
 import { join, lookup } from './joins.js';
@@ -15,6 +15,7 @@ export const translations = {
   'source.generator': sourceGenerator,
   'source.file': sourceFile,
   'source.nats': sourceNats,
+  'source.http': sourceHttp,
   filter,
   map,
   union,

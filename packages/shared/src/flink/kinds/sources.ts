@@ -2,7 +2,7 @@ import type { NodeKind } from '../../catalog/index.js';
 import type { EventTimeParams } from '../../catalog/define.js';
 import type { RecordSchema } from '../../schema/record-schema.js';
 import type { TranslateContext } from '../context.js';
-import { columnDefinitions, columnsOf, ident, interval, TIME, withOptions } from '../sql-text.js';
+import { columnDefinitions, columnsOf, ident, interval, NotTranslatable, TIME, withOptions } from '../sql-text.js';
 
 /** The time column of a source table: event time from a field (epoch ms or ISO-8601), or processing time. */
 function timeColumn<K extends NodeKind>(ctx: TranslateContext<K>, schema: RecordSchema, eventTime: EventTimeParams | undefined): string[] {
@@ -55,4 +55,8 @@ export function sourceGenerator(ctx: TranslateContext<'source.generator'>) {
   ].join(',\n');
   if (timeField) ctx.note(`'${timeField}' is random under datagen; the time column is the generation time instead`);
   ctx.table(`CREATE TABLE ${ctx.relation()} (\n${body}\n) ${withOptions(options)};`);
+}
+
+export function sourceHttp(_ctx: TranslateContext<'source.http'>) {
+  throw new NotTranslatable('Flink has no HTTP source: have the senders write to Kafka (a Kafka table) instead');
 }
