@@ -7,6 +7,7 @@ import { GeneratorSource } from '../sources/generator/generator-source.js';
 import { FileSource } from '../sources/file-source.js';
 import { NatsSource } from '../sources/nats-source.js';
 import { HttpSource } from '../sources/http-source.js';
+import { RedisStreamSource } from '../sources/redis-source.js';
 import { UnionOperator } from './union.js';
 import { RouteOperator } from './route.js';
 import { DedupeOperator } from './dedupe.js';
@@ -20,6 +21,7 @@ import { FileSinkOperator } from '../sinks/file-sink.js';
 import { PostgresSinkOperator } from '../sinks/postgres-sink.js';
 import { WebhookSinkOperator } from '../sinks/webhook-sink.js';
 import { NatsSinkOperator } from '../sinks/nats-sink.js';
+import { RedisSinkOperator } from '../sinks/redis-sink.js';
 
 type Node<K extends NodeKind> = PipelineNode & { kind: K; params: ParamsOf<K> };
 export type OperatorFactory<K extends NodeKind = NodeKind> = (node: Node<K>, ctx: OperatorContext) => Operator;
@@ -30,6 +32,7 @@ export const operatorFactories: { [K in NodeKind]: OperatorFactory<K> } = {
   'source.file': (node, ctx) => new FileSource(node.params, ctx.baseDir),
   'source.nats': (node) => new NatsSource(node.params, node.id),
   'source.http': (node) => new HttpSource(node.params, node.id),
+  'source.redis': (node) => new RedisStreamSource(node.params, node.id),
   filter: (node, ctx) => new FilterOperator(node.params, ctx),
   map: (node, ctx) => new MapOperator(node.params, ctx),
   union: (_node, ctx) => new UnionOperator(ctx),
@@ -45,4 +48,5 @@ export const operatorFactories: { [K in NodeKind]: OperatorFactory<K> } = {
   'sink.postgres': (node, ctx) => new PostgresSinkOperator(node.params, ctx),
   'sink.webhook': (node, ctx) => new WebhookSinkOperator(node.params, ctx),
   'sink.nats': (node, ctx) => new NatsSinkOperator(node.params, ctx),
+  'sink.redis': (node, ctx) => new RedisSinkOperator(node.params, ctx),
 };

@@ -3,17 +3,14 @@ import type { ParamsOf } from '@eddy/shared';
 import type { Batch, Rec } from '../core/batch.js';
 import type { Operator, OperatorContext } from '../core/operator.js';
 import { resolveSecret } from '../core/secrets.js';
+import { recordTemplate } from './template.js';
 
 const encoder = new TextEncoder();
 /** JetStream publishes in flight at once per batch: acknowledgements overlap, memory stays bounded. */
 const IN_FLIGHT = 256;
 
-/** `alerts.{device_id}` → a function of the record (a missing or empty value becomes `_`, never an invalid subject). */
-export function subjectTemplate(template: string): (r: Rec) => string {
-  const parts = template.split(/\{([A-Za-z_][A-Za-z0-9_]*)\}/);
-  if (parts.length === 1) return () => template;
-  return (r) => parts.map((p, i) => (i % 2 === 0 ? p : String(r[p] ?? '_').replace(/[\s.*>]+/g, '_') || '_')).join('');
-}
+/** A subject of a template; a value is one token (no spaces, dots or wildcards). */
+export const subjectTemplate = (template: string) => recordTemplate(template, (v) => v.replace(/[\s.*>]+/g, '_'));
 
 /**
  * Publishes records as JSON messages. With JetStream each batch waits for the stream's

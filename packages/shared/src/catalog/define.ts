@@ -69,11 +69,19 @@ export interface KindDefinition<K extends string = string, P = unknown> {
    * when it commits with checkpoints (transactional) or writes idempotently. `why` says,
    * for the user, why a kind cannot.
    */
-  delivery?: { source?: 'replayable' | 'not-replayable'; sink?: 'transactional' | 'idempotent' | 'at-least-once' | 'view'; why?: string };
+  delivery?: Delivery | ((params: P) => Delivery);
   /** Params that hold secrets are referenced as { secret: NAME }, never inlined. */
 }
 
+export interface Delivery { source?: 'replayable' | 'not-replayable'; sink?: 'transactional' | 'idempotent' | 'at-least-once' | 'view'; why?: string }
+
 export type AnyKindDefinition = KindDefinition<string, any>;
+
+/** What a node contributes to delivery guarantees (a kind may decide by its params, e.g. a sink's mode). */
+export function deliveryOf(def: AnyKindDefinition | undefined, params: unknown): Delivery | undefined {
+  const d = def?.delivery;
+  return typeof d === 'function' ? d(params) : d;
+}
 
 export function defineKind<const K extends string, P>(def: KindDefinition<K, P>): KindDefinition<K, P> {
   return def;

@@ -1,5 +1,5 @@
 import type { PipelineDocument } from '../format/document.js';
-import { getKind } from '../catalog/index.js';
+import { deliveryOf, getKind } from '../catalog/index.js';
 import { formatPath, type ValidationIssue } from './issues.js';
 
 /**
@@ -12,7 +12,7 @@ export function checkDelivery(doc: PipelineDocument): ValidationIssue[] {
   const errors: ValidationIssue[] = [];
   doc.nodes.forEach((node, i) => {
     const def = getKind(node.kind);
-    const d = def?.delivery;
+    const d = deliveryOf(def, node.params);
     if (!def || !d) return;
     const weakSource = def.category === 'source' && d.source !== 'replayable';
     const weakSink = def.category === 'sink' && d.sink !== 'transactional' && d.sink !== 'idempotent' && d.sink !== 'view';
@@ -52,7 +52,7 @@ export function edgeGuarantees(doc: PipelineDocument): EdgeGuarantee[] {
     const node = byId.get(id);
     const def = node && getKind(node.kind);
     let g: EdgeGuarantee = { guarantee: setting, reason: null };
-    if (def?.category === 'source' && setting !== 'at-most-once' && def.delivery?.source !== 'replayable') {
+    if (def?.category === 'source' && setting !== 'at-most-once' && deliveryOf(def, node!.params)?.source !== 'replayable') {
       g = { guarantee: 'at-most-once', reason: `${node!.kind} '${id}' cannot replay: records not yet checkpointed are lost in a crash` };
     }
     if (!seen.has(id)) {
@@ -65,7 +65,7 @@ export function edgeGuarantees(doc: PipelineDocument): EdgeGuarantee[] {
   return doc.edges.map((e) => {
     let g = atNode(e.from, new Set());
     const target = byId.get(e.to);
-    const d = target && getKind(target.kind)?.delivery;
+    const d = target && deliveryOf(getKind(target.kind), target.params);
     if (d?.sink && (d.sink === 'at-least-once' || d.sink === 'view') && STRENGTH[g.guarantee] > STRENGTH['at-least-once']) {
       g = { guarantee: 'at-least-once', reason: `${target!.kind} '${target!.id}': ${d.why ?? 'no commit protocol'}` };
     }

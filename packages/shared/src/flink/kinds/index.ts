@@ -6,7 +6,7 @@ import { window } from './windows.js';
 import { join, lookup } from './joins.js';
 import { score } from './score.js';
 import { sinkFile, sinkLive, sinkLog, sinkPostgres, sinkWebhook } from './sinks.js';
-import { sinkNats, sourceNats } from './nats.js';
+import { sinkNats, sinkRedis, sourceNats, sourceRedis } from './brokers.js';
 
 /** One translation per kind; it adds statements to the context or throws NotTranslatable with the reason. */
 export type KindTranslation<K extends NodeKind> = (ctx: TranslateContext<K>) => void;
@@ -16,6 +16,7 @@ export const translations = {
   'source.file': sourceFile,
   'source.nats': sourceNats,
   'source.http': sourceHttp,
+  'source.redis': sourceRedis,
   filter,
   map,
   union,
@@ -31,4 +32,5 @@ export const translations = {
   'sink.postgres': sinkPostgres,
   'sink.webhook': sinkWebhook,
   'sink.nats': sinkNats,
+  'sink.redis': sinkRedis,
 } satisfies { [K in NodeKind]: KindTranslation<K> };

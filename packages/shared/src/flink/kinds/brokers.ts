@@ -10,3 +10,13 @@ export function sourceNats(_ctx: TranslateContext<'source.nats'>) {
 export function sinkNats(_ctx: TranslateContext<'sink.nats'>) {
   throw new NotTranslatable(WHY);
 }
+
+const REDIS = 'Flink has no built-in Redis connector: bridge the stream to Kafka (and use a Kafka table), or add a Redis connector';
+
+export function sourceRedis(_ctx: TranslateContext<'source.redis'>) {
+  throw new NotTranslatable(REDIS);
+}
+
+export function sinkRedis(_ctx: TranslateContext<'sink.redis'>) {
+  throw new NotTranslatable(REDIS);
+}
