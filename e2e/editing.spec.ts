@@ -161,7 +161,9 @@ test('auto-layout, copy/paste, multi-select, undo', async ({ page }) => {
 test('a stale save (another tab saved first) gets 409 and a clear choice', async ({ page, browser }) => {
   page.on('dialog', (d) => void d.dismiss());
   await page.goto('/');
-  await expect(page.getByTestId('pipeline-name')).not.toHaveValue('');
+  // The app opens the newest pipeline after it starts with an empty one: wait for it.
+  await expect(page.locator('.react-flow__node').first()).toBeVisible();
+  await expect(page.getByTestId('pipeline-name')).not.toHaveValue(/^(Untitled pipeline)?$/);
   const name = await page.getByTestId('pipeline-name').inputValue();
   const other = await browser.newPage();
   await other.goto('/');

@@ -51,7 +51,7 @@ test('import, validation errors on the node, fix, save, rename, list, open, dele
   const list = page.getByTestId('pipelines-list');
   await expect(list).toContainText('Expensive clicks');
   await expect(list).toContainText('Page views per country');
-  await list.getByText('Page views per country').click();
+  await list.getByText('Page views per country', { exact: true }).first().click();
   await expect(page.getByTestId('pipeline-name')).toHaveValue('Page views per country');
   await page.getByTestId('pipelines-menu').click();
   await page.getByTestId('pipelines-list').getByText('Expensive clicks').click();
