@@ -72,6 +72,7 @@ export function Inspector() {
       <p className="doc">{entry?.doc}</p>
       <div className="form-row"><span className="form-label">id</span><NodeIdInput id={node.id} /></div>
       {nodeErrors.map((e) => <div key={e.message} className="field-errors">{e.message}</div>)}
+      {node.kind === 'source.http' && <IngestHint nodeId={node.id} />}
       {entry ? (
         <ObjectFields key={node.id} schema={entry.paramsSchema as JsonSchema} value={node.params} path={[]} ctx={ctx}
           onChange={(params) => useEditor.getState().change((d) => setParams(d, node.id, params as Record<string, unknown>), `params:${node.id}`)} />
@@ -79,5 +80,19 @@ export function Inspector() {
         <div className="field-errors">Unknown kind '{node.kind}'</div>
       )}
     </aside>
+  );
+}
+
+/** Where a source.http node takes records (the pipeline needs an id: saved once). */
+function IngestHint({ nodeId }: { nodeId: string }) {
+  const pipelineId = useEditor((s) => s.pipelineId);
+  if (!pipelineId) return <p className="muted" data-testid="ingest-hint">Save the pipeline to get its ingest URL.</p>;
+  const url = `${window.location.origin}/api/ingest/${pipelineId}/${encodeURIComponent(nodeId)}`;
+  return (
+    <div className="ingest-hint" data-testid="ingest-hint">
+      <span className="form-label">POST records to</span>
+      <code>{url}</code>
+      <code className="muted">{`curl -H 'content-type: application/json' -d '[{"user":"u1"}]' ${url}`}</code>
+    </div>
   );
 }
