@@ -20,3 +20,13 @@ export function sourceRedis(_ctx: TranslateContext<'source.redis'>) {
 export function sinkRedis(_ctx: TranslateContext<'sink.redis'>) {
   throw new NotTranslatable(REDIS);
 }
+
+const MQTT = 'Flink has no built-in MQTT connector: bridge the topics to Kafka (and use a Kafka table), or add an MQTT connector';
+
+export function sourceMqtt(_ctx: TranslateContext<'source.mqtt'>) {
+  throw new NotTranslatable(MQTT);
+}
+
+export function sinkMqtt(_ctx: TranslateContext<'sink.mqtt'>) {
+  throw new NotTranslatable(MQTT);
+}

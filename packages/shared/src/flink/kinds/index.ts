@@ -6,7 +6,7 @@ import { window } from './windows.js';
 import { join, lookup } from './joins.js';
 import { score } from './score.js';
 import { sinkFile, sinkLive, sinkLog, sinkPostgres, sinkWebhook } from './sinks.js';
-import { sinkNats, sinkRedis, sourceNats, sourceRedis } from './brokers.js';
+import { sinkMqtt, sinkNats, sinkRedis, sourceMqtt, sourceNats, sourceRedis } from './brokers.js';
 
 /** One translation per kind; it adds statements to the context or throws NotTranslatable with the reason. */
 export type KindTranslation<K extends NodeKind> = (ctx: TranslateContext<K>) => void;
@@ -17,6 +17,7 @@ export const translations = {
   'source.nats': sourceNats,
   'source.http': sourceHttp,
   'source.redis': sourceRedis,
+  'source.mqtt': sourceMqtt,
   filter,
   map,
   union,
@@ -33,4 +34,5 @@ export const translations = {
   'sink.webhook': sinkWebhook,
   'sink.nats': sinkNats,
   'sink.redis': sinkRedis,
+  'sink.mqtt': sinkMqtt,
 } satisfies { [K in NodeKind]: KindTranslation<K> };
