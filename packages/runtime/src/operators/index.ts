@@ -9,6 +9,7 @@ import { NatsSource } from '../sources/nats-source.js';
 import { HttpSource } from '../sources/http-source.js';
 import { RedisStreamSource } from '../sources/redis-source.js';
 import { MqttSource } from '../sources/mqtt-source.js';
+import { KafkaSource } from '../sources/kafka-source.js';
 import { UnionOperator } from './union.js';
 import { RouteOperator } from './route.js';
 import { DedupeOperator } from './dedupe.js';
@@ -24,6 +25,7 @@ import { WebhookSinkOperator } from '../sinks/webhook-sink.js';
 import { NatsSinkOperator } from '../sinks/nats-sink.js';
 import { RedisSinkOperator } from '../sinks/redis-sink.js';
 import { MqttSinkOperator } from '../sinks/mqtt-sink.js';
+import { KafkaSinkOperator } from '../sinks/kafka-sink.js';
 
 type Node<K extends NodeKind> = PipelineNode & { kind: K; params: ParamsOf<K> };
 export type OperatorFactory<K extends NodeKind = NodeKind> = (node: Node<K>, ctx: OperatorContext) => Operator;
@@ -36,6 +38,7 @@ export const operatorFactories: { [K in NodeKind]: OperatorFactory<K> } = {
   'source.http': (node) => new HttpSource(node.params, node.id),
   'source.redis': (node) => new RedisStreamSource(node.params, node.id),
   'source.mqtt': (node) => new MqttSource(node.params, node.id),
+  'source.kafka': (node) => new KafkaSource(node.params, node.id),
   filter: (node, ctx) => new FilterOperator(node.params, ctx),
   map: (node, ctx) => new MapOperator(node.params, ctx),
   union: (_node, ctx) => new UnionOperator(ctx),
@@ -53,4 +56,5 @@ export const operatorFactories: { [K in NodeKind]: OperatorFactory<K> } = {
   'sink.nats': (node, ctx) => new NatsSinkOperator(node.params, ctx),
   'sink.redis': (node, ctx) => new RedisSinkOperator(node.params, ctx),
   'sink.mqtt': (node, ctx) => new MqttSinkOperator(node.params, ctx),
+  'sink.kafka': (node, ctx) => new KafkaSinkOperator(node.params, ctx),
 };

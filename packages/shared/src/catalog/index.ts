@@ -17,12 +17,13 @@ import { sinkNats, sourceNats } from './kinds/nats.js';
 import { sourceHttp } from './kinds/source-http.js';
 import { sinkRedis, sourceRedis } from './kinds/redis.js';
 import { sinkMqtt, sourceMqtt } from './kinds/mqtt.js';
+import { sinkKafka, sourceKafka } from './kinds/kafka.js';
 import type { AnyKindDefinition } from './define.js';
 
 /** Every node kind, one definition each. Adding a kind: one file in kinds/, one line here. */
 export const kinds = [
-  sourceGenerator, sourceFile, sourceHttp, sourceNats, sourceRedis, sourceMqtt, filter, map, union, route, dedupe, windowKind, join, lookup, score, sinkLive, sinkLog,
-  sinkFile, sinkPostgres, sinkWebhook, sinkNats, sinkRedis, sinkMqtt,
+  sourceGenerator, sourceFile, sourceHttp, sourceNats, sourceRedis, sourceMqtt, sourceKafka, filter, map, union, route, dedupe, windowKind, join, lookup, score, sinkLive, sinkLog,
+  sinkFile, sinkPostgres, sinkWebhook, sinkNats, sinkRedis, sinkMqtt, sinkKafka,
 ] as const;
 
 export type KindDef = (typeof kinds)[number];

@@ -1,11 +1,11 @@
 import type { NodeKind } from '../../catalog/index.js';
 import type { TranslateContext } from '../context.js';
-import { sourceFile, sourceGenerator, sourceHttp } from './sources.js';
+import { sourceFile, sourceGenerator, sourceHttp, sourceKafka } from './sources.js';
 import { dedupe, filter, map, route, union } from './transforms.js';
 import { window } from './windows.js';
 import { join, lookup } from './joins.js';
 import { score } from './score.js';
-import { sinkFile, sinkLive, sinkLog, sinkPostgres, sinkWebhook } from './sinks.js';
+import { sinkFile, sinkKafka, sinkLive, sinkLog, sinkPostgres, sinkWebhook } from './sinks.js';
 import { sinkMqtt, sinkNats, sinkRedis, sourceMqtt, sourceNats, sourceRedis } from './brokers.js';
 
 /** One translation per kind; it adds statements to the context or throws NotTranslatable with the reason. */
@@ -18,6 +18,7 @@ export const translations = {
   'source.http': sourceHttp,
   'source.redis': sourceRedis,
   'source.mqtt': sourceMqtt,
+  'source.kafka': sourceKafka,
   filter,
   map,
   union,
@@ -35,4 +36,5 @@ export const translations = {
   'sink.nats': sinkNats,
   'sink.redis': sinkRedis,
   'sink.mqtt': sinkMqtt,
+  'sink.kafka': sinkKafka,
 } satisfies { [K in NodeKind]: KindTranslation<K> };

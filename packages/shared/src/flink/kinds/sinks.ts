@@ -58,3 +58,14 @@ export function sinkPostgres(ctx: TranslateContext<'sink.postgres'>) {
 export function sinkWebhook(_ctx: TranslateContext<'sink.webhook'>) {
   throw new NotTranslatable('Flink has no built-in HTTP sink: write to Kafka and forward from there, or add an HTTP connector');
 }
+
+export function sinkKafka(ctx: TranslateContext<'sink.kafka'>) {
+  const p = ctx.node.params;
+  if (typeof p.brokers !== 'string') ctx.note(`The brokers are the secret '${p.brokers.secret}' in Eddy: fill in properties.bootstrap.servers`);
+  sinkTable(ctx, {
+    connector: 'kafka', topic: p.topic,
+    'properties.bootstrap.servers': typeof p.brokers === 'string' ? p.brokers : 'BROKERS',
+    format: 'json', 'sink.delivery-guarantee': 'at-least-once',
+    ...(p.key && { 'key.format': 'json', 'key.fields': p.key, 'value.fields-include': 'ALL' }),
+  });
+}

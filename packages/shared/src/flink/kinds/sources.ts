@@ -60,3 +60,16 @@ export function sourceGenerator(ctx: TranslateContext<'source.generator'>) {
 export function sourceHttp(_ctx: TranslateContext<'source.http'>) {
   throw new NotTranslatable('Flink has no HTTP source: have the senders write to Kafka (a Kafka table) instead');
 }
+
+export function sourceKafka(ctx: TranslateContext<'source.kafka'>) {
+  const p = ctx.node.params;
+  if (typeof p.brokers !== 'string') ctx.note(`The brokers are the secret '${p.brokers.secret}' in Eddy: fill in properties.bootstrap.servers`);
+  sourceTable(ctx, p.eventTime, {
+    connector: 'kafka', topic: p.topic,
+    'properties.bootstrap.servers': typeof p.brokers === 'string' ? p.brokers : 'BROKERS',
+    'properties.group.id': `eddy-${ctx.node.id}`,
+    'scan.startup.mode': p.startAt === 'earliest' ? 'earliest-offset' : 'latest-offset',
+    ...(p.stopAtEnd && { 'scan.bounded.mode': 'latest-offset' }),
+    format: 'json', 'json.ignore-parse-errors': 'true',
+  });
+}

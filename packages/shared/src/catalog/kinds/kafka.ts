@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { declaredFields, declaredSchema, defineKind, eventTimeParams, secretOr } from '../define.js';
+
+const brokers = () => secretOr(z.string().regex(/^[^\s,]+(,[^\s,]+)*$/, 'Brokers as host:port, comma-separated'))
+  .default('127.0.0.1:9092').describe('Bootstrap brokers, e.g. kafka1:9092,kafka2:9092, or { "secret": "NAME" }');
+const topic = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'A Kafka topic name: letters, digits, ., _ and -');
+
+export const sourceKafka = defineKind({
+  kind: 'source.kafka',
+  category: 'source',
+  title: 'Kafka',
+  doc:
+    'Reads JSON records from every partition of a Kafka `topic`. The offset of the last record handed on per ' +
+    'partition is the checkpoint offset (kept in Eddy\'s checkpoint, as Flink\'s Kafka source does, not committed ' +
+    'to the group), so a restart resumes exactly there: replayable, exactly-once with a committing sink. Without ' +
+    'a checkpoint it starts at the earliest or latest offset (`startAt`); `stopAtEnd` finishes at the offsets ' +
+    'present at start. Records that are not JSON objects are dead letters.',
+  inputs: [],
+  outputs: [{ name: 'out' }],
+  params: z.object({
+    brokers: brokers(),
+    topic,
+    startAt: z.enum(['earliest', 'latest']).default('earliest').describe('Where to start without a checkpoint'),
+    stopAtEnd: z.boolean().default(false).describe('Finish at the end offsets present at start (bounded)'),
+    eventTime: eventTimeParams().optional().describe('Without it the source stamps ingestion time'),
+    fields: declaredFields(),
+  }).strict(),
+  defaults: { brokers: '127.0.0.1:9092', topic: 'events', startAt: 'earliest', stopAtEnd: false },
+  outputSchema: ({ params }) => ({ out: declaredSchema(params) }),
+  bounded: (p) => p.stopAtEnd,
+  delivery: { source: 'replayable' },
+});
+
+export const sinkKafka = defineKind({
+  kind: 'sink.kafka',
+  category: 'sink',
+  title: 'Kafka',
+  doc:
+    'Writes records as JSON to a Kafka `topic` with an idempotent producer, acks from all in-sync replicas, one ' +
+    'send per batch (a slow cluster slows the pipeline). `key` (a field) sets the message key, so a key\'s records ' +
+    'stay in order on one partition. At-least-once: after a restart, replayed records are written again.',
+  inputs: [{ name: 'in', multiple: true }],
+  outputs: [],
+  params: z.object({
+    brokers: brokers(),
+    topic,
+    key: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional().describe('Field whose value is the message key'),
+  }).strict(),
+  defaults: { brokers: '127.0.0.1:9092', topic: 'eddy-out' },
+  outputSchema: () => ({}),
+  fields: (p) => (p.key ? [{ path: ['key'], field: p.key, port: 'in' }] : []),
+  delivery: { sink: 'at-least-once', why: 'records are written as they come, not in a transaction committed with the checkpoint: after a restart, replayed records are written again' },
+});
