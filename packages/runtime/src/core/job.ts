@@ -41,7 +41,6 @@ class Job implements JobHandle {
   private readonly wallClock: () => number;
   private stopping: Promise<void> | null = null;
   private runs: Promise<void>[] = [];
-  private startedAt: number | null = null;
   readonly restorePlan: RestorePlan;
   private readonly coordinator: CheckpointCoordinator | null = null;
   private savepointOnStop = false;
@@ -127,7 +126,6 @@ class Job implements JobHandle {
   async start(): Promise<void> {
     if (this.state !== 'created') throw new Error(`A job starts once; this one is ${this.state}`);
     this.state = 'running';
-    this.startedAt = this.wallClock();
     try {
       await this.coordinator?.init();
       if (this.ackLog && this.options.resumeFromAcks) {

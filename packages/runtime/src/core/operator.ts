@@ -1,4 +1,4 @@
-import type { PipelineDocument, PipelineNode, RecordSchema } from '@eddy/shared';
+import { parseDuration, type EventTimeParams, type PipelineDocument, type PipelineNode, type RecordSchema } from '@eddy/shared';
 import type { Batch, Rec } from './batch.js';
 import type { KeyedStateBackend } from '../state/keyed-state.js';
 
@@ -88,6 +88,15 @@ export interface SourceOutput {
 }
 
 export const isSourceOperator = (op: Operator): op is SourceOperator => (op as SourceOperator).isSource === true;
+
+/** A source's event-time settings from its `eventTime` param (undefined: ingestion time). */
+export function sourceEventTime(et: EventTimeParams | undefined): SourceOperator['eventTime'] {
+  return et && {
+    field: et.field,
+    maxOutOfOrdernessMs: parseDuration(et.maxOutOfOrderness),
+    idleTimeoutMs: et.idleTimeout ? parseDuration(et.idleTimeout) : undefined,
+  };
+}
 
 /** Sources and operators processBatch never see: sources get no input. */
 export const noInput = (): never => {

@@ -35,7 +35,7 @@ export class FileSinkOperator implements Operator {
   private sealed: (SealedPart & { checkpointId: number })[] = [];
   private partSeq = 0;
 
-  constructor(private readonly params: ParamsOf<'sink.file'>, private readonly ctx: OperatorContext) {
+  constructor(private readonly params: ParamsOf<'sink.file'>, ctx: OperatorContext) {
     this.path = resolve(ctx.baseDir, params.path);
     this.partsDir = join(dirname(this.path), `.${basename(this.path)}.parts`);
     this.exactlyOnce = ctx.document.settings.guarantee === 'exactly-once';

@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseDuration, type ParamsOf } from '@eddy/shared';
+import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../core/batch.js';
-import type { SourceOperator, SourceOutput } from '../core/operator.js';
+import { noInput, sourceEventTime, type SourceOperator, type SourceOutput } from '../core/operator.js';
 import { isPromise, sleep, yieldToEventLoop } from '../core/async.js';
 import { CsvParser } from './csv.js';
 
@@ -18,17 +18,10 @@ export class FileSource implements SourceOperator {
   offset = 0;
 
   constructor(private readonly params: ParamsOf<'source.file'>, private readonly baseDir: string) {
-    const et = params.eventTime;
-    this.eventTime = et && {
-      field: et.field,
-      maxOutOfOrdernessMs: parseDuration(et.maxOutOfOrderness),
-      idleTimeoutMs: et.idleTimeout ? parseDuration(et.idleTimeout) : undefined,
-    };
+    this.eventTime = sourceEventTime(params.eventTime);
   }
 
-  processBatch(): never {
-    throw new Error('A source has no input');
-  }
+  readonly processBatch = noInput;
 
   async run(out: SourceOutput, signal: AbortSignal): Promise<void> {
     const path = resolve(this.baseDir, this.params.path);

@@ -1,6 +1,6 @@
-import { parseDuration, type ParamsOf } from '@eddy/shared';
+import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../core/batch.js';
-import type { SourceOperator, SourceOutput } from '../core/operator.js';
+import { noInput, sourceEventTime, type SourceOperator, type SourceOutput } from '../core/operator.js';
 import { isPromise } from '../core/async.js';
 
 /** Why records could not be taken: the server turns the code into an HTTP status. */
@@ -27,17 +27,10 @@ export class HttpSource implements SourceOperator {
   private running = false;
 
   constructor(private readonly params: ParamsOf<'source.http'>, private readonly nodeId: string) {
-    const et = params.eventTime;
-    this.eventTime = et && {
-      field: et.field,
-      maxOutOfOrdernessMs: parseDuration(et.maxOutOfOrderness),
-      idleTimeoutMs: et.idleTimeout ? parseDuration(et.idleTimeout) : undefined,
-    };
+    this.eventTime = sourceEventTime(params.eventTime);
   }
 
-  processBatch(): never {
-    throw new Error('A source has no input');
-  }
+  readonly processBatch = noInput;
 
   offer(records: Rec[]): Promise<void> {
     if (!this.running) return Promise.reject(new IngestError('not_running', `source.http '${this.nodeId}' is not running`));

@@ -1,7 +1,7 @@
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { parseDuration, type ParamsOf } from '@eddy/shared';
+import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../core/batch.js';
-import type { SourceOperator, SourceOutput } from '../core/operator.js';
+import { noInput, sourceEventTime, type SourceOperator, type SourceOutput } from '../core/operator.js';
 import { isPromise } from '../core/async.js';
 import { resolveSecret } from '../core/secrets.js';
 
@@ -27,17 +27,10 @@ export class KafkaSource implements SourceOperator {
 
   constructor(private readonly params: ParamsOf<'source.kafka'>, private readonly nodeId: string) {
     this.bounded = params.stopAtEnd;
-    const et = params.eventTime;
-    this.eventTime = et && {
-      field: et.field,
-      maxOutOfOrdernessMs: parseDuration(et.maxOutOfOrderness),
-      idleTimeoutMs: et.idleTimeout ? parseDuration(et.idleTimeout) : undefined,
-    };
+    this.eventTime = sourceEventTime(params.eventTime);
   }
 
-  processBatch(): never {
-    throw new Error('A source has no input');
-  }
+  readonly processBatch = noInput;
 
   checkpointPosition(): unknown {
     return { ...this.offsets };

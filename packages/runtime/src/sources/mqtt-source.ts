@@ -1,7 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import { parseDuration, type ParamsOf } from '@eddy/shared';
+import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../core/batch.js';
-import type { OperatorContext, SourceOperator, SourceOutput } from '../core/operator.js';
+import { noInput, sourceEventTime, type OperatorContext, type SourceOperator, type SourceOutput } from '../core/operator.js';
 import { isPromise } from '../core/async.js';
 import { resolveSecret } from '../core/secrets.js';
 
@@ -26,17 +26,10 @@ export class MqttSource implements SourceOperator {
 
   constructor(private readonly params: ParamsOf<'source.mqtt'>, private readonly nodeId: string) {
     this.bounded = params.limit > 0;
-    const et = params.eventTime;
-    this.eventTime = et && {
-      field: et.field,
-      maxOutOfOrdernessMs: parseDuration(et.maxOutOfOrderness),
-      idleTimeoutMs: et.idleTimeout ? parseDuration(et.idleTimeout) : undefined,
-    };
+    this.eventTime = sourceEventTime(params.eventTime);
   }
 
-  processBatch(): never {
-    throw new Error('A source has no input');
-  }
+  readonly processBatch = noInput;
 
   async open(ctx: OperatorContext): Promise<void> {
     const url = resolveSecret(this.params.url, 'url');
