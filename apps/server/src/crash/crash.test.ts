@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJob } from '@eddy/runtime';
 import pg from 'pg';
+import { connect } from 'nats';
 import { ServerProcess, freePort, seeded } from './server-process.js';
 
 const EVENTS = 24_000;
@@ -19,12 +20,17 @@ function writeInput(dir: string): void {
 }
 
 const PG_URL = process.env.EDDY_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const NATS_URL = process.env.EDDY_TEST_NATS ?? 'nats://127.0.0.1:4222';
 
-const crashPipeline = (guarantee: string, ratePerSec: number, sink: object = { kind: 'sink.file', params: { path: 'out/rows.jsonl' } }, stateless = false) => ({
+type SourceOf = (ratePerSec: number) => object;
+const fileSource: SourceOf = (ratePerSec) => ({ kind: 'source.file', params: { path: 'in/events.jsonl', ratePerSec, eventTime: { field: 'ts', maxOutOfOrderness: '1s' } } });
+
+const crashPipeline = (guarantee: string, ratePerSec: number, sink: object = { kind: 'sink.file', params: { path: 'out/rows.jsonl' } }, stateless = false,
+  sourceOf: SourceOf = fileSource) => ({
   format: 'eddy/pipeline@1', name: `crash ${guarantee}`,
   settings: { guarantee, checkpointIntervalMs: 150, retainedCheckpoints: 2 },
   nodes: [
-    { id: 'src', kind: 'source.file', params: { path: 'in/events.jsonl', ratePerSec, eventTime: { field: 'ts', maxOutOfOrderness: '1s' } } },
+    { id: 'src', ...sourceOf(ratePerSec) },
     stateless
       ? { id: 'w', kind: 'filter', params: { where: 'amount >= 10' } }
       : { id: 'w', kind: 'window', params: { type: 'tumbling', size: '1s', keyBy: ['user'], aggregates: [{ name: 'n', fn: 'count' }, { name: 'total', fn: 'sum', field: 'amount' }] } },
@@ -48,12 +54,12 @@ const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Bo
 const counts = (xs: string[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
 
 /** Deploys, kills the server -9 `kills` times at seeded moments, restarts it each time, waits for the end. */
-async function crashRun(guarantee: string, kills: number, seed: number, sink?: object, stateless = false) {
+async function crashRun(guarantee: string, kills: number, seed: number, sink?: object, stateless = false, sourceOf: SourceOf = fileSource) {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-crash-'));
   writeInput(dir);
   const server = new ServerProcess(dir, await freePort());
   running.push(server);
-  const doc = crashPipeline(guarantee, 6000, sink, stateless);
+  const doc = crashPipeline(guarantee, 6000, sink, stateless, sourceOf);
   await server.start();
   const created = await server.api('/api/pipelines', doc);
   expect(created.status).toBe(201);
@@ -78,7 +84,7 @@ async function crashRun(guarantee: string, kills: number, seed: number, sink?: o
     await new Promise((r) => setTimeout(r, 100));
   }
   await server.kill();
-  return { got: sink ? [] : lines(join(dir, 'out/rows.jsonl')), want: await expectedRows(dir, crashPipeline(guarantee, 0, undefined, stateless)), checkpointsSeen, resumedFromCheckpoint };
+  return { got: sink ? [] : lines(join(dir, 'out/rows.jsonl')), want: await expectedRows(dir, crashPipeline(guarantee, 0, undefined, stateless, sourceOf)), checkpointsSeen, resumedFromCheckpoint };
 }
 
 const running: ServerProcess[] = [];
@@ -130,6 +136,33 @@ describe('crash with sink.postgres (the real Postgres on this machine)', () => {
     } finally {
       await client.query(`DROP TABLE IF EXISTS ${table}`);
       await client.end();
+    }
+  });
+});
+
+describe('crash with a NATS JetStream source (the real NATS server on this machine)', () => {
+  it('exactly-once: the stream sequence in the checkpoint resumes it with no row missing or twice (6 kills)', async () => {
+    const stream = `EDDY_CRASH_${process.pid}`;
+    const nc = await connect({ servers: NATS_URL });
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.add({ name: stream, subjects: [`eddy.crash.${process.pid}`] });
+    try {
+      // The same events as the file scenarios, published once.
+      const dir = mkdtempSync(join(tmpdir(), 'eddy-nats-input-'));
+      writeInput(dir);
+      const events = lines(join(dir, 'in/events.jsonl'));
+      const js = nc.jetstream();
+      for (let i = 0; i < events.length; i += 500) await Promise.all(events.slice(i, i + 500).map((e) => js.publish(`eddy.crash.${process.pid}`, e)));
+      const natsSource: SourceOf = (ratePerSec) => ({ kind: 'source.nats', params: { url: NATS_URL, stream, stopAtEnd: true, ratePerSec,
+        eventTime: { field: 'ts', maxOutOfOrderness: '1s' } } });
+      const { got, want, resumedFromCheckpoint } = await crashRun('exactly-once', 6, 404, undefined, false, natsSource);
+      expect(want.length).toBeGreaterThan(500);
+      expect(resumedFromCheckpoint).toBeGreaterThanOrEqual(3);
+      expect(got.length).toBe(want.length);
+      expect(counts(got)).toEqual(counts(want));
+    } finally {
+      await jsm.streams.delete(stream).catch(() => undefined);
+      await nc.close();
     }
   });
 });

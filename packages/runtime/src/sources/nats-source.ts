@@ -2,7 +2,7 @@ import { connect, DeliverPolicy, type NatsConnection } from 'nats';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../core/batch.js';
 import { noInput, sourceEventTime, type SourceOperator, type SourceOutput } from '../core/operator.js';
-import { isPromise } from '../core/async.js';
+import { isPromise, sleep } from '../core/async.js';
 import { resolveSecret } from '../core/secrets.js';
 
 /** Messages fetched per request: one push into the graph each. */
@@ -56,9 +56,18 @@ export class NatsSource implements SourceOperator {
       const consumer = await nc.jetstream().consumers.get(this.params.stream, {
         ...(this.params.subject && { filterSubjects: this.params.subject }), ...start,
       });
+      const rate = this.params.ratePerSec;
+      const batchSize = rate > 0 ? Math.max(1, Math.min(FETCH_BATCH, Math.floor(rate / 20))) : FETCH_BATCH;
+      const startedAt = performance.now();
+      let read = 0;
       while (!signal.aborted) {
         if (this.params.stopAtEnd && this.sequence >= endSeq) return;
-        const messages = await consumer.fetch({ max_messages: FETCH_BATCH, expires: FETCH_WAIT_MS });
+        // Throttled: wait until the messages read so far are due at `rate` per second.
+        if (rate > 0) {
+          const due = (read / rate) * 1000 - (performance.now() - startedAt);
+          if (due > 0) await sleep(due, signal);
+        }
+        const messages = await consumer.fetch({ max_messages: batchSize, expires: FETCH_WAIT_MS });
         const records: Rec[] = [];
         let last = this.sequence;
         let pending = -1;
@@ -66,6 +75,7 @@ export class NatsSource implements SourceOperator {
           if (this.params.stopAtEnd && m.seq > endSeq) break;
           last = m.seq;
           pending = m.info.pending;
+          read++;
           const record = parseMessage(m.data);
           if (record) records.push(record);
           else out.deadLetter(m.string(), `source.nats '${this.nodeId}': message ${m.seq} on ${m.subject} is not a JSON object`);
