@@ -31,7 +31,7 @@ export class MqttSinkOperator implements Operator {
     const { qos, retain } = this.params;
     const { records } = batch;
     for (let i = 0; i < records.length; i += IN_FLIGHT) {
-      await Promise.all(records.slice(i, i + IN_FLIGHT).map((r) => this.client!.publishAsync(this.topicOf(r), JSON.stringify(r), { qos, retain })));
+      await Promise.all(records.slice(i, i + IN_FLIGHT).map((r) => this.client!.publishAsync(this.topicOf(r), JSON.stringify(r), { qos: qos as 0 | 1, retain })));
     }
   }
 

@@ -45,7 +45,7 @@ export class MqttSource implements SourceOperator {
       this.queue.push({ topic: packet.topic, payload: packet.payload as Buffer, ack: () => done() });
       this.wake?.();
     };
-    const granted = await this.client.subscribeAsync(this.params.topic, { qos: this.params.qos });
+    const granted = await this.client.subscribeAsync(this.params.topic, { qos: this.params.qos as 0 | 1 });
     if (granted.some((g) => g.qos === 128)) throw new Error(`source.mqtt '${this.nodeId}': the broker refused the subscription to '${this.params.topic}'`);
   }
 

@@ -3,7 +3,7 @@ import { declaredFields, declaredSchema, defineKind, eventTimeParams, secretOr }
 
 const url = () => secretOr(z.string().regex(/^(mqtts?|wss?):\/\//, 'An MQTT URL, e.g. mqtt://127.0.0.1:1883'))
   .default('mqtt://127.0.0.1:1883').describe('Broker URL, or { "secret": "NAME" }');
-const qos = z.union([z.literal(0), z.literal(1)]).default(1).describe('0: at most once; 1: at least once');
+const qos = z.number().int().min(0).max(1).default(1).describe('0: at most once; 1: at least once');
 
 export const sourceMqtt = defineKind({
   kind: 'source.mqtt',
