@@ -111,6 +111,12 @@ export const eventTimeParams = () =>
     idleTimeout: duration().optional().describe('After this long without records the source stops holding back the watermark'),
   }).strict();
 
+/** The `{field}` placeholders of a sink's key or topic template: each must exist in the input (validated like keyBy). */
+export const TEMPLATE_FIELD = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+export function templateFields(template: string, param: string): FieldRef[] {
+  return [...template.matchAll(TEMPLATE_FIELD)].map((m) => ({ path: [param], field: m[1], port: 'in' }));
+}
+
 export type EventTimeParams = z.infer<ReturnType<typeof eventTimeParams>>;
 
 /** A source's declared record fields (type checking and completion downstream; without them the schema is open). */

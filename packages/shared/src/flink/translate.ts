@@ -39,7 +39,6 @@ export function translateToFlinkSql(input: unknown): FlinkTranslation {
   const out: FlinkStatements = { tables: [], views: [], inserts: [] };
   const problems: FlinkIssue[] = [];
   const notes: FlinkIssue[] = [];
-  const comments = new Map<string, string[]>();
   const types = new Map<string, Record<string, string>>();
   const flinkSchemas = new Map<string, RecordSchema>();
   const failed = new Set<string>();
@@ -88,7 +87,6 @@ export function translateToFlinkSql(input: unknown): FlinkTranslation {
       types.set(`${id}/${port}`, kept);
     }
     for (const message of nodeNotes) notes.push({ nodeId: id, message });
-    if (nodeNotes.length) comments.set(id, nodeNotes);
   }
   return { ok: problems.length === 0, sql: render(doc, out, problems, notes), problems, notes };
 }

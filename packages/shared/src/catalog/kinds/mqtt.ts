@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { declaredFields, declaredSchema, defineKind, eventTimeParams, secretOr } from '../define.js';
+import { declaredFields, declaredSchema, defineKind, templateFields, eventTimeParams, secretOr } from '../define.js';
 
 const url = () => secretOr(z.string().regex(/^(mqtts?|wss?):\/\//, 'An MQTT URL, e.g. mqtt://127.0.0.1:1883'))
   .default('mqtt://127.0.0.1:1883').describe('Broker URL, or { "secret": "NAME" }');
@@ -53,6 +53,6 @@ export const sinkMqtt = defineKind({
   }).strict(),
   defaults: { url: 'mqtt://127.0.0.1:1883', topic: 'eddy/out', qos: 1, retain: false },
   outputSchema: () => ({}),
-  fields: (p) => [...p.topic.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => ({ path: ['topic'], field: m[1], port: 'in' })),
+  fields: (p) => templateFields(p.topic, 'topic'),
   delivery: { sink: 'at-least-once', why: 'a published message cannot be taken back: after a restart, replayed records are published again' },
 });

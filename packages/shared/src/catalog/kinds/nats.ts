@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { declaredFields, declaredSchema, defineKind, eventTimeParams, secretOr } from '../define.js';
+import { declaredFields, declaredSchema, defineKind, templateFields, eventTimeParams, secretOr } from '../define.js';
 
 const url = () => secretOr(z.string().regex(/^(nats|tls|wss?):\/\//, 'A NATS URL, e.g. nats://127.0.0.1:4222'))
   .default('nats://127.0.0.1:4222').describe('Server URL, or { "secret": "NAME" }');
@@ -52,6 +52,6 @@ export const sinkNats = defineKind({
   }).strict(),
   defaults: { url: 'nats://127.0.0.1:4222', subject: 'eddy.out', jetstream: true },
   outputSchema: () => ({}),
-  fields: (p) => [...p.subject.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => ({ path: ['subject'], field: m[1], port: 'in' })),
+  fields: (p) => templateFields(p.subject, 'subject'),
   delivery: { sink: 'at-least-once', why: 'a published message cannot be taken back: after a restart, replayed records are published again (consumers should dedupe)' },
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { declaredFields, declaredSchema, defineKind, duration, eventTimeParams, secretOr } from '../define.js';
+import { declaredFields, declaredSchema, defineKind, templateFields, duration, eventTimeParams, secretOr } from '../define.js';
 
 const url = () => secretOr(z.string().regex(/^rediss?:\/\//, 'A Redis URL, e.g. redis://127.0.0.1:6379'))
   .default('redis://127.0.0.1:6379').describe('Server URL, or { "secret": "NAME" }');
@@ -55,7 +55,7 @@ export const sinkRedis = defineKind({
   }).strict(),
   defaults: { url: 'redis://127.0.0.1:6379', mode: 'hash', key: 'eddy:{id}' },
   outputSchema: () => ({}),
-  fields: (p) => [...p.key.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => ({ path: ['key'], field: m[1], port: 'in' })),
+  fields: (p) => templateFields(p.key, 'key'),
   delivery: (p) => (p.mode === 'hash'
     ? { sink: 'idempotent' }
     : { sink: 'at-least-once', why: `an ${p.mode === 'stream' ? 'appended entry' : 'published message'} cannot be taken back: after a restart, replayed records are written again (use mode hash for idempotent writes)` }),

@@ -1,4 +1,5 @@
 import { keyFieldName, type WindowAggregate } from '../../catalog/kinds/window.js';
+import { parseDuration } from '../../format/duration.js';
 import type { TranslateContext } from '../context.js';
 import { ident, interval, NotTranslatable, TIME } from '../sql-text.js';
 
@@ -37,7 +38,7 @@ export function window(ctx: TranslateContext<'window'>) {
   if (ctx.isConnected('late')) {
     throw new NotTranslatable('Its late port is connected: Flink SQL drops late records and has no side output for them');
   }
-  if (p.allowedLateness !== '0ms' && p.allowedLateness !== '0s') {
+  if (parseDuration(p.allowedLateness) > 0) {
     ctx.note(`allowedLateness ${p.allowedLateness}: Flink's window TVFs fire once at the watermark and drop later records`);
   }
   if (p.aggregates.some((a) => a.fn in PERCENTILES)) ctx.note('p50/p95/p99: Eddy takes the nearest rank; Flink\'s PERCENTILE interpolates');
