@@ -21,8 +21,8 @@ export interface JobOptions {
   tap?(nodeId: string, port: string, records: Record<string, unknown>[]): void;
   /** Replaces a source node's input with these records, in order (tests, the harness). */
   inputs?: Record<string, Record<string, unknown>[]>;
-  /** With `inputs`: records handed on per push (1 = strictly one by one). */
-  inputChunkSize?: number;
+  /** With `inputs`: records handed on per push (1 = strictly one by one); a list is cycled (random batch boundaries in tests). */
+  inputChunkSize?: number | number[];
   /** Where checkpoints go; without it the job takes none (tests, `eddy run` by default). */
   checkpoints?: CheckpointStore;
   /** Start from this checkpoint: nodes with the same id and kind get their state and offsets back. */

@@ -5,7 +5,9 @@ import {
 } from '@eddy/shared';
 import type { JobHandle, JobOptions, JobOutcome, JobState, NodeState } from '../api.js';
 import { Mailbox } from './async.js';
-import { NodeRuntime } from './node-runtime.js';
+import { NodeRuntime, type NodeRuntimeEnv } from './node-runtime.js';
+import { ReconvergeQueue } from './reconverge.js';
+import { watermarkCaps } from './watermark-caps.js';
 import { SourceDriver } from './source-driver.js';
 import { isSourceOperator, type OperatorContext } from './operator.js';
 import { operatorFactories } from '../operators/index.js';
@@ -64,6 +66,10 @@ class Job implements JobHandle {
     }
     if (options.checkpoints && this.document.settings.guarantee === 'at-most-once') this.ackLog = new AckLog(options.checkpoints.dir);
     const byId = new Map<string, NodeRuntime>();
+    const env: NodeRuntimeEnv = {
+      clock: this.clock, wallClock: this.wallClock, tap: options.tap, reconverge: new ReconvergeQueue(),
+      runTask: (task) => { Promise.resolve(this.mailbox.run(task)).catch((err) => this.fail(err)); },
+    };
     for (const id of result.graph.order) {
       const node = this.document.nodes[result.graph.indexOf.get(id)!];
       const inputSchemas: Record<string, RecordSchema> = {};
@@ -82,6 +88,8 @@ class Job implements JobHandle {
       const ctx: OperatorContext = {
         node, pipelineId: options.pipelineId ?? this.document.name, document: this.document, inputSchemas, baseDir: options.baseDir, state, restored: snapshot?.operator,
         emit: (batch, port = 'out') => runtime.collect(batch, port),
+        output: (record, time, wm, port = 'out') => runtime.output(record, time, wm, port),
+        get timers() { return runtime.timers; },
         deadLetter: (record, reason) => { metrics.errors++; this.deadLetterList.add(id, record, reason, this.wallClock()); },
         countLate: (n) => { metrics.lateRecords += n; },
         currentWatermark: () => runtime.currentWatermark(),
@@ -96,13 +104,15 @@ class Job implements JobHandle {
       if (replacement && isSourceOperator(operator)) {
         operator = new ArraySource(replacement, operator.eventTime, options.inputChunkSize ?? 1);
       }
-      runtime = new NodeRuntime(id, node.kind, operator, metrics, this.clock, options.tap);
+      runtime = new NodeRuntime(id, node.kind, operator, metrics, env);
+      runtime.order = this.nodes.length;
       if (state.settle) runtime.afterCall = () => state.settle!();
       this.contexts.set(id, ctx);
       byId.set(id, runtime);
       this.nodes.push(runtime);
     }
     for (const e of this.document.edges) byId.get(e.from)!.connect(edgeFromPort(e), byId.get(e.to)!, edgeToPort(e));
+    for (const [id, caps] of watermarkCaps(this.document, result.graph.order)) byId.get(id)!.setWatermarkCaps(caps.map((ids) => ids.map((s) => byId.get(s)!)));
     const driverOf = new Map<string, SourceDriver>();
     for (const runtime of this.nodes) {
       const snapshot = restored.get(runtime.id);
@@ -184,6 +194,7 @@ class Job implements JobHandle {
         if (!error) this.finalCheckpoint = await this.coordinator.trigger(this.savepointOnStop ? 'savepoint' : 'checkpoint');
       }
       let closeError: Error | undefined;
+      for (const n of this.nodes) n.dispose();
       for (const n of this.nodes) {
         try {
           await n.operator.close?.();

@@ -6,7 +6,7 @@ import type { Operator } from './operator.js';
 /** A node that records the watermarks its operator sees. */
 function node(id: string, seen: number[] = []) {
   const op: Operator = { processBatch: () => undefined, onWatermark: (wm) => { seen.push(wm); } };
-  return new NodeRuntime(id, 'union', op, new NodeMetricsRecorder(false), () => 0);
+  return new NodeRuntime(id, 'union', op, new NodeMetricsRecorder(false), { clock: () => 0 });
 }
 
 describe('NodeRuntime watermarks', () => {

@@ -1,18 +1,34 @@
-import type { Batch } from './batch.js';
+import type { Batch, Rec } from './batch.js';
 import { NO_WATERMARK } from './batch.js';
 import type { Operator } from './operator.js';
 import { allDone, andThen, isPromise, type MaybePromise } from './async.js';
 import type { NodeMetricsRecorder } from '../metrics/node-metrics.js';
+import { TimerServiceImpl, type TimerSnapshot } from './timer-service.js';
+import { capWatermarks, orderByWatermark, ReconvergeQueue, type BufferedInput, type Drainable } from './reconverge.js';
 
-export interface WatermarkSnapshot { inputs: number[]; idle: boolean[]; watermark: number }
+export interface WatermarkSnapshot { inputs: number[]; idle: boolean[]; watermark: number; timers?: TimerSnapshot }
 
 interface Target { node: NodeRuntime; inputIndex: number; port: string }
 
+export interface NodeRuntimeEnv {
+  /** Monotonic ms. */
+  clock: () => number;
+  /** Epoch ms (processing-time timers). */
+  wallClock?: () => number;
+  tap?: (nodeId: string, port: string, records: Batch['records']) => void;
+  /** Shared by the job's nodes: multi-input nodes drain in topological order at each task's end. */
+  reconverge?: ReconvergeQueue;
+  /** Runs a task in the job's mailbox (processing-time timers); failures fail the job. */
+  runTask?: (task: () => MaybePromise) => void;
+}
+
 /**
  * One operator instance in the job's DAG: it counts, hands batches to its operator,
- * forwards what the operator emitted, and tracks the minimum watermark over its inputs.
+ * forwards what the operator emitted, tracks the minimum watermark over its inputs, and
+ * owns the operator's timer service. Output fired by a watermark is emitted before that
+ * watermark is forwarded (Flink's order), so downstream judges it against the previous one.
  */
-export class NodeRuntime {
+export class NodeRuntime implements Drainable {
   private readonly outputs = new Map<string, Target[]>();
   /** Latest watermark of each incoming edge. */
   private inputWms: number[] = [];
@@ -21,6 +37,19 @@ export class NodeRuntime {
   private idle = false;
   private watermark = NO_WATERMARK;
   private emitted: [string, Batch][] = [];
+  /** The batch `output` appends to (the last one emitted, while it is the node's own). */
+  private open: Batch | null = null;
+  private openPort = '';
+  /** arrivedAt of the batch being processed (end-to-end latency of what it produces). */
+  private arrivedAt: number | null = null;
+  /** Multi-input nodes: what arrived during this task, handed on by watermark order. */
+  private buffered: BufferedInput[] = [];
+  /** Per input: the sources upstream of this node but not of that input, whose watermark bounds its records. */
+  private caps: NodeRuntime[][] = [];
+  readonly timers: TimerServiceImpl;
+  order = 0;
+  private readonly reconverge: ReconvergeQueue;
+  private alarm: NodeJS.Timeout | null = null;
   /** Runs after each operator call, when the operator holds no state values (an on-disk backend writes back then). */
   afterCall: (() => void) | null = null;
 
@@ -29,9 +58,18 @@ export class NodeRuntime {
     readonly kind: string,
     readonly operator: Operator,
     readonly metrics: NodeMetricsRecorder,
-    private readonly clock: () => number,
-    private readonly tap?: (nodeId: string, port: string, records: Batch['records']) => void,
-  ) {}
+    private readonly env: NodeRuntimeEnv,
+  ) {
+    this.reconverge = env.reconverge ?? new ReconvergeQueue();
+    this.timers = new TimerServiceImpl(
+      (timer) => {
+        if (!operator.onTimer) throw new Error(`${kind} '${id}' registered a timer but has no onTimer`);
+        operator.onTimer(timer);
+      },
+      (at) => this.armAlarm(at),
+      env.wallClock,
+    );
+  }
 
   /** Declares an edge into this node; returns its input index. */
   addInput(): number {
@@ -47,45 +85,110 @@ export class NodeRuntime {
     this.outputs.set(fromPort, list);
   }
 
+  /** Sources whose watermark bounds the records of each input (see Job: sources not upstream of that input). */
+  setWatermarkCaps(caps: NodeRuntime[][]): void {
+    this.caps = caps;
+  }
+
+  /** The watermark in force for the operator: the inputs' minimum, or a record's own when it is ahead (per-record time). */
   currentWatermark(): number {
+    return this.timers.currentWatermark();
+  }
+
+  /** The watermark this node has forwarded (the minimum over its inputs). */
+  forwardedWatermark(): number {
     return this.watermark;
   }
 
-  /** Watermarks per input and the node's own: kept in checkpoints so lateness after a restore is decided as before it. */
+  get isIdle(): boolean {
+    return this.idle;
+  }
+
+  /** Watermarks per input, the node's own and its timers: kept in checkpoints so time after a restore goes on as before. */
   snapshotWatermarks(): WatermarkSnapshot {
-    return { inputs: [...this.inputWms], idle: [...this.inputIdle], watermark: this.watermark };
+    return { inputs: [...this.inputWms], idle: [...this.inputIdle], watermark: this.watermark, timers: this.timers.snapshot() };
   }
 
   restoreWatermarks(s: WatermarkSnapshot): void {
-    if (s.inputs.length !== this.inputWms.length) return; // edges changed: start from no watermark
-    this.inputWms = [...s.inputs];
-    this.inputIdle = [...s.idle];
-    this.watermark = s.watermark;
-    if (s.watermark > -Infinity) this.metrics.watermark = s.watermark;
+    if (s.inputs.length === this.inputWms.length) {
+      this.inputWms = [...s.inputs];
+      this.inputIdle = [...s.idle];
+      this.watermark = s.watermark;
+      if (s.watermark > -Infinity) this.metrics.watermark = s.watermark;
+    }
+    // Timers belong to the operator's state: restored with it even when edges changed.
+    this.timers.restore(s.timers, this.watermark);
   }
 
-  /** Called by the operator context. */
+  /** Called by the operator context: a whole batch. */
   collect(batch: Batch, port: string): void {
-    if (batch.records.length) this.emitted.push([port, batch]);
+    if (!batch.records.length) return;
+    this.emitted.push([port, batch]);
+    this.open = null;
+  }
+
+  /** Called by the operator context: one record, appended to the node's current output batch (order kept). */
+  output(record: Rec, time: number, wm: number, port: string): void {
+    let b = this.open;
+    if (!b || this.openPort !== port) {
+      b = this.open = { records: [], times: [], wms: [], arrivedAt: this.arrivedAt ?? this.env.clock() };
+      this.openPort = port;
+      this.emitted.push([port, b]);
+    }
+    b.records.push(record);
+    b.times.push(time);
+    b.wms.push(wm);
   }
 
   /** A batch arrives on one input edge. */
   receive(batch: Batch, inputIndex: number, port: string): MaybePromise {
     const n = batch.records.length;
     if (n === 0) return;
-    const now = this.clock();
+    const now = this.env.clock();
     this.metrics.onInput(n, now - batch.arrivedAt, now);
-    if (this.inputWms.length > 1) batch = this.withEffectiveWatermarks(batch, inputIndex);
+    if (this.inputWms.length > 1) {
+      this.buffered.push({ batch: capWatermarks(batch, this.capOf(inputIndex)), port });
+      this.reconverge.mark(this);
+      return;
+    }
+    return this.process(batch, port);
+  }
+
+  private process(batch: Batch, port: string): MaybePromise {
+    this.arrivedAt = batch.arrivedAt;
     const result = this.operator.processBatch(batch, port);
-    if (isPromise(result)) return result.then(() => { this.afterCall?.(); return this.flush(); });
+    if (isPromise(result)) return result.then(() => { this.arrivedAt = null; this.afterCall?.(); return this.flush(); });
+    this.arrivedAt = null;
     this.afterCall?.();
     return this.flush();
+  }
+
+  /** Hands the buffered input to the operator, ordered by record watermark. */
+  drain(): MaybePromise {
+    if (!this.buffered.length) return;
+    const runs = orderByWatermark(this.buffered);
+    this.buffered = [];
+    let chain: MaybePromise = undefined;
+    for (const run of runs) chain = andThen(chain, () => this.process(run.batch, run.port));
+    return chain;
+  }
+
+  /** The lowest watermark among the sources that bound this input's records (Infinity: none). */
+  private capOf(inputIndex: number): number {
+    let cap = Infinity;
+    for (const s of this.caps[inputIndex] ?? []) if (!s.idle && s.watermark < cap) cap = s.watermark;
+    return cap;
   }
 
   /** A source hands its own batch downstream. */
   emitFromSource(batch: Batch): MaybePromise {
     this.collect(batch, 'out');
     return this.flush();
+  }
+
+  /** The end of a mailbox task that moved records: every buffered multi-input node drains. */
+  drainGraph(): MaybePromise {
+    return this.reconverge.drainAll();
   }
 
   /** A watermark arrives on one input edge (inputIndex -1: this node is a source). */
@@ -124,12 +227,17 @@ export class NodeRuntime {
     return min === Infinity ? NO_WATERMARK : min;
   }
 
+  /** Buffered records first, then the timers the watermark passes, their output, and only then the watermark downstream. */
   private advanceTo(wm: number): MaybePromise {
     if (wm <= this.watermark) return;
-    this.watermark = wm;
-    this.metrics.watermark = wm;
-    const fired = this.operator.onWatermark?.(wm);
-    return andThen(andThen(fired, () => { this.afterCall?.(); return this.flush(); }), () => this.forwardWatermark(wm));
+    return andThen(this.drain(), () => {
+      if (wm <= this.watermark) return;
+      this.watermark = wm;
+      this.metrics.watermark = wm;
+      this.timers.advance(wm);
+      const fired = this.operator.onWatermark?.(wm);
+      return andThen(andThen(fired, () => { this.afterCall?.(); return this.flush(); }), () => this.forwardWatermark(wm));
+    });
   }
 
   private forwardWatermark(wm: number): MaybePromise {
@@ -141,14 +249,15 @@ export class NodeRuntime {
   }
 
   private flush(): MaybePromise {
+    this.open = null;
     if (this.emitted.length === 0) return;
     const emitted = this.emitted;
     this.emitted = [];
-    const now = this.clock();
+    const now = this.env.clock();
     const results: MaybePromise[] = [];
     for (const [port, batch] of emitted) {
       this.metrics.onOutput(batch.records.length, now);
-      this.tap?.(this.id, port, batch.records);
+      this.env.tap?.(this.id, port, batch.records);
       const targets = this.outputs.get(port);
       if (!targets) continue;
       for (const t of targets) results.push(t.node.receive(batch, t.inputIndex, t.port));
@@ -156,19 +265,29 @@ export class NodeRuntime {
     const done = allDone(results);
     if (!isPromise(done) || this.inputWms.length === 0) return done; // a source's wait is timed by its driver
     this.metrics.blockedFrom(now);
-    return done.finally(() => this.metrics.unblocked(this.clock()));
+    return done.finally(() => this.metrics.unblocked(this.env.clock()));
   }
 
-  /**
-   * With several inputs, a record's watermark is bounded by the other inputs' watermarks
-   * (the operator's watermark is the minimum over all of them).
-   */
-  private withEffectiveWatermarks(batch: Batch, inputIndex: number): Batch {
-    let others = Infinity;
-    for (let i = 0; i < this.inputWms.length; i++) {
-      if (i !== inputIndex && !this.inputIdle[i]) others = Math.min(others, this.inputWms[i]);
-    }
-    const wms = batch.wms.map((w) => Math.min(w, others));
-    return { ...batch, wms };
+  /** Processing-time timers: one wall-clock alarm for the earliest, run as a mailbox task. */
+  private armAlarm(at: number | null): void {
+    if (this.alarm) clearTimeout(this.alarm);
+    this.alarm = null;
+    if (at === null || !this.env.runTask) return;
+    const now = (this.env.wallClock ?? Date.now)();
+    this.alarm = setTimeout(() => {
+      this.alarm = null;
+      this.env.runTask!(() => {
+        this.timers.onAlarm();
+        this.afterCall?.();
+        return andThen(this.flush(), () => this.drainGraph());
+      });
+    }, Math.max(0, at - now));
+    this.alarm.unref?.();
+  }
+
+  /** Stops the wall-clock alarm (the job is closing). */
+  dispose(): void {
+    if (this.alarm) clearTimeout(this.alarm);
+    this.alarm = null;
   }
 }

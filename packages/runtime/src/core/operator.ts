@@ -1,6 +1,7 @@
 import { parseDuration, type EventTimeParams, type PipelineDocument, type PipelineNode, type RecordSchema } from '@eddy/shared';
 import type { Batch, Rec } from './batch.js';
 import type { KeyedStateBackend } from '../state/keyed-state.js';
+import type { FiredTimer, TimerService } from './timer-service.js';
 
 /** A checkpoint barrier (Chandy–Lamport, as Flink's asynchronous barrier snapshots). */
 export interface CheckpointBarrier { id: number; timestamp: number }
@@ -21,10 +22,20 @@ export interface OperatorContext {
   /** This operator's own snapshot from the checkpoint the job restores from (set before open). */
   readonly restored: unknown;
   emit(batch: Batch, port?: string): void;
+  /**
+   * Emits one record, appended to the operator's current output batch, so what an operator
+   * emits from processBatch and from onTimer stays in order. `wm` is the watermark the record
+   * carries: a record's own for output caused by a record, `FiredTimer.outputWatermark` for
+   * output caused by a timer.
+   */
+  output(record: Rec, time: number, wm: number, port?: string): void;
+  /** Event- and processing-time timers (checkpointed); onTimer receives them. */
+  readonly timers: TimerService;
   /** A bad record leaves the stream with a reason; the pipeline keeps running. */
   deadLetter(record: unknown, reason: string): void;
   /** Counts records that arrived after their window fired (metrics). */
   countLate(n: number): void;
+  /** The watermark in force (a record's own while `timers.atRecord` has moved time to it). */
   currentWatermark(): number;
   /** Monotonic milliseconds (for latency). */
   clock(): number;
@@ -44,9 +55,10 @@ export interface OperatorContext {
 export interface Operator {
   open?(ctx: OperatorContext): void | Promise<void>;
   processBatch(batch: Batch, port: string): void | Promise<void>;
-  /** Called when the minimum watermark over all inputs advances. */
+  /** Called when the minimum watermark over all inputs advances, after the timers it passed fired. */
   onWatermark?(watermark: number): void | Promise<void>;
-  onTimer?(time: number): void | Promise<void>;
+  /** A timer registered with `ctx.timers` is due (event time: in time order, before the watermark goes on). */
+  onTimer?(timer: FiredTimer): void;
   /**
    * The barrier reached this operator: return what it keeps outside keyed state (a sink's
    * pending part, say). Keyed state is snapshot by the job. Pre-commit work happens here.

@@ -107,7 +107,7 @@ export class SourceDriver implements SourceOutput {
     }
     if (signal.aborted) return;
     await this.flush();
-    await this.mailbox.run(() => this.node.receiveWatermark(END_OF_TIME, -1));
+    await this.mailbox.run(() => andThen(this.node.receiveWatermark(END_OF_TIME, -1), () => this.node.drainGraph()));
   }
 
   push(records: Rec[], createdAt?: number): MaybePromise {
@@ -212,7 +212,8 @@ export class SourceDriver implements SourceOutput {
       this.delivered = upTo;
       let chain: MaybePromise = wasIdle ? this.node.receiveIdle(false, -1) : undefined;
       for (const batch of batches) chain = andThen(chain, () => this.node.emitFromSource(batch));
-      return andThen(chain, () => this.node.receiveWatermark(wm, -1));
+      chain = andThen(chain, () => this.node.receiveWatermark(wm, -1));
+      return andThen(chain, () => this.node.drainGraph());
     });
     if (!isPromise(delivered)) return;
     // The source waits: on the graph (a slow operator or sink) or behind another source's batch.
@@ -227,7 +228,7 @@ export class SourceDriver implements SourceOutput {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
       this.idle = true;
-      Promise.resolve().then(() => this.mailbox.run(() => this.node.receiveIdle(true, -1))).catch(this.onFailure);
+      Promise.resolve().then(() => this.mailbox.run(() => andThen(this.node.receiveIdle(true, -1), () => this.node.drainGraph()))).catch(this.onFailure);
     }, timeout);
   }
 }

@@ -11,8 +11,12 @@ export class ArraySource implements SourceOperator {
   constructor(
     private readonly records: Rec[],
     readonly eventTime: SourceOperator['eventTime'],
-    private readonly chunkSize = 1,
-  ) {}
+    chunkSize: number | number[] = 1,
+  ) {
+    this.chunks = Array.isArray(chunkSize) ? chunkSize.map((n) => Math.max(1, n)) : [Math.max(1, chunkSize)];
+  }
+
+  private readonly chunks: number[];
 
   processBatch(): never {
     throw new Error('A source has no input');
@@ -20,8 +24,8 @@ export class ArraySource implements SourceOperator {
 
   async run(out: SourceOutput, signal: AbortSignal): Promise<void> {
     let sinceYield = 0;
-    while (this.position < this.records.length && !signal.aborted) {
-      const chunk = this.records.slice(this.position, this.position + this.chunkSize);
+    for (let c = 0; this.position < this.records.length && !signal.aborted; c++) {
+      const chunk = this.records.slice(this.position, this.position + this.chunks[c % this.chunks.length]);
       this.position += chunk.length;
       const pushed = out.push(chunk);
       if (isPromise(pushed)) await pushed;

@@ -1,82 +1,88 @@
 import { parseDuration, type ParamsOf } from '@eddy/shared';
-import { uniformBatch, type Batch, type Rec } from '../../core/batch.js';
+import type { Batch, Rec } from '../../core/batch.js';
 import type { Operator, OperatorContext } from '../../core/operator.js';
+import type { FiredTimer } from '../../core/timer-service.js';
 import type { KeyedMap } from '../../state/keyed-state.js';
 import { accumulate, AggregateTypeError, checkValue, initAccumulator } from './aggregates.js';
 import { WindowShape } from './window-shape.js';
 
-interface WindowState { start: number; end: number; key: unknown[]; accs: unknown[] }
+/** `dirty`: changed since its last row (emit: updates). */
+interface WindowState { start: number; end: number; key: unknown[]; accs: unknown[]; dirty?: boolean }
 
 const mod = (a: number, b: number) => ((a % b) + b) % b;
+/** Timer namespaces: the firing at the window's end (updates) and the clean-up once lateness has passed. */
+const FIRE = 'fire';
+const CLEAN = 'clean';
 
 /**
- * Tumbling and sliding event-time windows, aligned to epoch 0, covering [start, end).
- * A window fires when the watermark reaches end - 1 + allowedLateness; a record all of
- * whose windows have fired goes to the `late` port.
+ * Tumbling and sliding event-time windows, aligned to epoch 0, covering [start, end), on
+ * the node's timer service (one timer per key and window, as Flink's WindowOperator).
+ * emit final: one row at end − 1 + allowedLateness. emit updates: a row at end − 1 and
+ * another for each allowed late record, the state cleared at end − 1 + allowedLateness.
+ * A record all of whose windows are cleaned up goes to the `late` port.
  */
 export class AlignedWindowOperator implements Operator {
   private readonly size: number;
   private readonly slide: number;
   private readonly lateness: number;
+  private readonly updates: boolean;
   private readonly shape: WindowShape;
   private windows!: KeyedMap<WindowState>;
-  /** Pending window ends, ascending, and the state keys under each. */
-  private ends: number[] = [];
-  private readonly byEnd = new Map<number, string[]>();
   private readonly scratch: unknown[] = [];
 
   constructor(params: ParamsOf<'window'>, private readonly ctx: OperatorContext) {
     this.size = parseDuration(params.size!);
     this.slide = params.type === 'sliding' ? parseDuration(params.slide!) : this.size;
     this.lateness = parseDuration(params.allowedLateness);
+    // With no lateness the two policies are the same: one row at end − 1.
+    this.updates = params.emit === 'updates' && this.lateness > 0;
     this.shape = new WindowShape(params, ctx);
   }
 
   open(ctx: OperatorContext): void {
     this.windows = ctx.state.map<WindowState>('windows');
-    for (const [stateKey, w] of this.windows.entries()) this.index(w.end, stateKey);
   }
 
   processBatch(batch: Batch): void {
     const { records, times, wms } = batch;
-    const opWm = this.ctx.currentWatermark();
+    const timers = this.ctx.timers;
     const late: number[] = [];
     for (let i = 0; i < records.length; i++) {
       const ts = times[i];
-      const wm = wms[i] > opWm ? wms[i] : opWm;
+      const wm = timers.atRecord(wms[i]);
       const r = records[i];
       let keyString: string | undefined;
       let refused = false;
       for (let start = ts - mod(ts, this.slide); start > ts - this.size; start -= this.slide) {
         const end = start + this.size;
-        if (end - 1 + this.lateness <= wm) continue; // this window has fired
+        if (end - 1 + this.lateness <= wm) continue; // cleaned up: too late for this window
         keyString ??= this.shape.key.stringOf(r);
-        if (!this.add(start, end, keyString, r, ts)) { refused = true; break; }
+        if (!this.add(start, end, keyString, r, ts, wm)) { refused = true; break; }
       }
       if (keyString === undefined && !refused) late.push(i);
     }
     this.shape.emitLate(batch, late);
   }
 
-  onWatermark(wm: number): void {
-    const fired: Rec[] = [];
-    const firedTimes: number[] = [];
-    while (this.ends.length && this.ends[0] - 1 + this.lateness <= wm) {
-      const end = this.ends.shift()!;
-      for (const stateKey of this.byEnd.get(end)!) {
-        const w = this.windows.get(stateKey);
-        if (!w) continue;
-        this.windows.delete(stateKey);
-        fired.push(this.shape.row(w.key, w.start, w.end, w.accs));
-        firedTimes.push(w.end - 1);
-      }
-      this.byEnd.delete(end);
+  onTimer(t: FiredTimer): void {
+    const w = this.windows.get(t.key);
+    if (!w) return;
+    if (t.namespace === FIRE) {
+      if (w.dirty) this.fire(w, t.outputWatermark);
+      return;
     }
-    if (fired.length) this.ctx.emit(uniformBatch(fired, firedTimes, wm, this.ctx.clock()));
+    if (!this.updates || w.dirty) this.fire(w, t.outputWatermark);
+    this.windows.delete(t.key);
+  }
+
+  /** A row for the window, carrying `wm`: the watermark downstream has when it leaves. */
+  private fire(w: WindowState, wm: number): void {
+    w.dirty = false;
+    this.ctx.output(this.shape.row(w.key, w.start, w.end, w.accs), w.end - 1, wm);
   }
 
   /** Adds a record to one window; false when an aggregate refused its value (dead letter). */
-  private add(start: number, end: number, keyString: string, r: Rec, ts: number): boolean {
+  private add(start: number, end: number, keyString: string, r: Rec, ts: number, wm: number): boolean {
     const stateKey = `${end}|${keyString}`;
     let w = this.windows.get(stateKey);
     const fresh = !w;
@@ -92,23 +98,16 @@ export class AlignedWindowOperator implements Operator {
       return false;
     }
     for (let j = 0; j < aggs.length; j++) w.accs[j] = accumulate(aggs[j].fn, w.accs[j], values[j], ts);
+    if (this.updates) {
+      w.dirty = true;
+      // Past its end already: an allowed late record fires the window at once, with the update.
+      if (end - 1 <= wm) this.fire(w, wm);
+      else if (fresh) this.ctx.timers.registerEventTimer(end - 1, stateKey, FIRE);
+    }
     if (fresh) {
       this.windows.set(stateKey, w);
-      this.index(end, stateKey);
+      this.ctx.timers.registerEventTimer(end - 1 + this.lateness, stateKey, CLEAN);
     }
     return true;
   }
-
-  private index(end: number, stateKey: string): void {
-    let keys = this.byEnd.get(end);
-    if (!keys) {
-      this.byEnd.set(end, (keys = []));
-      // Ends mostly arrive in order: search from the back.
-      let i = this.ends.length;
-      while (i > 0 && this.ends[i - 1] > end) i--;
-      this.ends.splice(i, 0, end);
-    }
-    keys.push(stateKey);
-  }
-
 }

@@ -27,7 +27,9 @@ export const windowKind = defineKind({
   doc:
     'Groups records by `keyBy` into event-time windows and aggregates each: tumbling (`size`), sliding ' +
     '(`size`, `slide`) or session (`gap`). Windows are aligned to epoch 0 and cover [start, end). A window fires ' +
-    'when the watermark passes its end plus `allowedLateness`; later records go to the `late` port. Rows carry ' +
+    'when the watermark passes its end plus `allowedLateness` (`emit: final`), or at its end and again for each ' +
+    'allowed late record (`emit: updates`, as Flink; rows carry the window and key, so an upsert sink keeps the latest); ' +
+    'later records go to the `late` port. Rows carry ' +
     '`window_start`, `window_end` (epoch ms), the key fields and one field per aggregate.',
   inputs: [{ name: 'in' }],
   outputs: [{ name: 'out' }, { name: 'late', doc: 'Records that arrived after their window fired' }],
@@ -38,7 +40,9 @@ export const windowKind = defineKind({
     gap: duration().optional().describe('Inactivity that closes a session'),
     keyBy: z.array(fieldName()).default([]).describe('Fields to group by'),
     aggregates: z.array(aggregate).min(1, 'Add at least one aggregate'),
-    allowedLateness: duration().default('0ms'),
+    allowedLateness: duration().default('0ms').describe('How long after its end a window still takes late records'),
+    emit: z.enum(['final', 'updates']).default('final')
+      .describe('final: one row per window once allowedLateness has passed; updates: a row when the watermark passes the end, and an updated one for each late record (as Flink)'),
   }).strict().superRefine((p, ctx) => {
     if (p.type !== 'session' && !p.size) ctx.addIssue({ code: 'custom', path: ['size'], message: `A ${p.type} window needs a size` });
     if (p.type === 'sliding' && !p.slide) ctx.addIssue({ code: 'custom', path: ['slide'], message: 'A sliding window needs a slide' });
@@ -50,7 +54,7 @@ export const windowKind = defineKind({
       seen.add(a.name);
     });
   }),
-  defaults: { type: 'tumbling', size: '10s', keyBy: [], aggregates: [{ name: 'count', fn: 'count' }], allowedLateness: '0ms' },
+  defaults: { type: 'tumbling', size: '10s', keyBy: [], aggregates: [{ name: 'count', fn: 'count' }], allowedLateness: '0ms', emit: 'final' },
   outputSchema: ({ params, inputs }) => {
     const input = inputOf(inputs);
     const fields: Record<string, FieldSchema> = {
