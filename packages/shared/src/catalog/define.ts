@@ -106,7 +106,7 @@ export const duration = () =>
 
 export const eventTimeParams = () =>
   z.object({
-    field: fieldName().describe('Field with the event time: epoch milliseconds or an ISO-8601 string'),
+    field: fieldName().describe('Field with the event time: epoch milliseconds or an ISO-8601 string (UTC unless it has an offset)'),
     maxOutOfOrderness: duration().default('0ms').describe('How late a record may arrive behind the newest one'),
     idleTimeout: duration().optional().describe('After this long without records the source stops holding back the watermark'),
   }).strict();

@@ -25,18 +25,44 @@ function hasField(e: Expr): boolean {
   }
 }
 
-/** SQL comparison: numbers with numbers, strings with strings, booleans with booleans. */
+/** SQL comparison: numbers with numbers, strings with strings (by code point), booleans with booleans. */
 function compareValues(op: string, a: unknown, b: unknown): number {
   const ta = typeof a;
   if (ta !== typeof b || (ta !== 'number' && ta !== 'string' && ta !== 'boolean')) mismatch(op, a, b);
-  return a === b ? 0 : (a as number) < (b as number) ? -1 : 1;
+  if (a === b) return 0;
+  if (ta === 'string') return compareCodePoints(a as string, b as string);
+  return (a as number) < (b as number) ? -1 : 1;
 }
 
+/**
+ * Orders strings by Unicode code point (as SQL on UTF-8 / UTF-32 text), not by UTF-16 code
+ * unit: at the first differing unit, surrogates (U+10000 and up) sort after U+E000–U+FFFF.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x += x >= 0xe000 ? -0x800 : 0x2000;
+      y += y >= 0xe000 ? -0x800 : 0x2000;
+    }
+    return x < y ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
+/** A LIKE pattern as a regular expression over code points: `%` any text, `_` one code point. */
 export function likeToRegExp(pattern: string): RegExp {
   let re = '';
   for (const ch of pattern) re += ch === '%' ? '[\\s\\S]*' : ch === '_' ? '[\\s\\S]' : ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return new RegExp(`^${re}$`);
+  return new RegExp(`^${re}$`, 'u');
 }
+
+/** SQL three-valued AND. */
+const and3 = (a: boolean | null, b: boolean | null): boolean | null => (a === false || b === false ? false : a === null || b === null ? null : true);
+const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Compiles a (checked) AST to nested closures: no eval, constants folded, fields resolved once. */
 export function compileAst(e: Expr): Fn {
@@ -134,15 +160,17 @@ function compileNode(e: Expr): Fn {
       return e.negated ? (r) => !isNull(f(r)) : (r) => isNull(f(r));
     }
     case 'between': {
+      // x BETWEEN a AND b is x >= a AND x <= b, in three-valued logic: 10 BETWEEN NULL AND 5 is FALSE.
       const f = compileAst(e.operand);
       const lo = compileAst(e.low);
       const hi = compileAst(e.high);
       const negated = e.negated;
       return (r) => {
         const v = f(r); const a = lo(r); const b = hi(r);
-        if (isNull(v) || isNull(a) || isNull(b)) return null;
-        const inside = compareValues('BETWEEN', v, a) >= 0 && compareValues('BETWEEN', v, b) <= 0;
-        return negated ? !inside : inside;
+        const ge = isNull(v) || isNull(a) ? null : compareValues('BETWEEN', v, a) >= 0;
+        const le = isNull(v) || isNull(b) ? null : compareValues('BETWEEN', v, b) <= 0;
+        const inside = and3(ge, le);
+        return inside === null ? null : negated ? !inside : inside;
       };
     }
     case 'like': {
@@ -199,10 +227,15 @@ function compileNode(e: Expr): Fn {
       const f = compileAst(e.operand);
       if (e.type === 'STRING') return (r) => { const v = f(r); return isNull(v) ? null : typeof v === 'object' ? JSON.stringify(v) : String(v); };
       if (e.type === 'NUMBER') {
+        // Text: a decimal number, surrounding whitespace ignored (as Flink); anything else ('0x10', '', 'abc') is NULL.
         return (r) => {
           const v = f(r);
-          if (isNull(v) || v === '') return null;
-          const n = typeof v === 'boolean' ? Number(v) : Number(v);
+          if (isNull(v)) return null;
+          if (typeof v === 'boolean') return Number(v);
+          if (typeof v === 'number') return v;
+          const t = String(v).trim();
+          if (!NUMERIC_TEXT.test(t)) return null;
+          const n = Number(t);
           return Number.isFinite(n) ? n : null;
         };
       }

@@ -32,6 +32,49 @@ const str = (fn: string, v: unknown): string => {
 };
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
+const codePointLength = (s: string): number => {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) { const d = s.charCodeAt(i + 1); if (d >= 0xdc00 && d <= 0xdfff) { n--; i++; } }
+  }
+  return n;
+};
+
+/**
+ * Flink's SUBSTRING on code points: start > 0 is 1-based, start < 0 counts from the end
+ * (-3 = the last three), start 0 is as 1; beyond either end, or a negative length, gives ''.
+ */
+export function substring(s: string, start: number, length: number): string {
+  const cps = Array.from(s);
+  const pos = Math.trunc(start);
+  const len = length === Infinity ? Infinity : Math.trunc(length);
+  if (len < 0) return '';
+  const from = pos > 0 ? pos - 1 : pos < 0 ? cps.length + pos : 0;
+  if (from < 0 || from >= cps.length) return '';
+  return cps.slice(from, len === Infinity ? undefined : from + len).join('');
+}
+
+/**
+ * ROUND half away from zero on the number's shortest decimal form (the digits JavaScript
+ * prints), not its binary value: 1.005 is 1.005, so ROUND(1.005, 2) = 1.01, as Flink
+ * (BigDecimal.valueOf, HALF_UP) and PostgreSQL's numeric round.
+ */
+export function roundHalfUp(x: number, digits: number): number | null {
+  if (!Number.isFinite(x)) return null;
+  const d = Math.trunc(digits);
+  if (x === 0) return 0;
+  const [mantissa, e] = Math.abs(x).toExponential().split('e');
+  const ds = mantissa.replace('.', '');
+  const keep = Number(e) + 1 + d; // digits of ds before the rounding position
+  if (keep >= ds.length) return x;
+  if (keep < 0) return 0;
+  const kept = BigInt(ds.slice(0, keep) || '0') + (ds[keep] >= '5' ? 1n : 0n);
+  if (kept === 0n) return 0;
+  const v = Number(`${kept}e${-d}`);
+  return finite(x < 0 ? -v : v);
+}
+
 const math = (name: string, doc: string, f: (x: number) => number, sqlName = name): FunctionDef => ({
   name, signature: `${name}(x)`, doc, minArgs: 1, maxArgs: 1, type: need('number', 'number'), nullPropagating: true,
   impl: (a) => finite(f(num(name, a[0]))), sql: (a) => `${sqlName}(${a[0]})`,
@@ -67,21 +110,35 @@ export const FUNCTIONS: FunctionDef[] = [
   },
   {
     name: 'TRIM', signature: 'TRIM(s)', doc: 'Text without leading and trailing spaces', minArgs: 1, maxArgs: 1,
-    type: need('string', 'string'), nullPropagating: true, impl: (a) => str('TRIM', a[0]).trim(), sql: (a) => `TRIM(${a[0]})`,
+    type: need('string', 'string'), nullPropagating: true, impl: (a) => str('TRIM', a[0]).replace(/^ +| +$/g, ''),
+    sql: (a) => `TRIM(${a[0]})`,
   },
   {
-    name: 'LENGTH', signature: 'LENGTH(s)', doc: 'Number of characters', minArgs: 1, maxArgs: 1, type: need('string', 'number'),
-    nullPropagating: true, impl: (a) => [...str('LENGTH', a[0])].length, sql: (a) => `CHAR_LENGTH(${a[0]})`,
+    name: 'LTRIM', signature: 'LTRIM(s)', doc: 'Text without leading spaces', minArgs: 1, maxArgs: 1,
+    type: need('string', 'string'), nullPropagating: true, impl: (a) => str('LTRIM', a[0]).replace(/^ +/, ''),
+    sql: (a) => `TRIM(LEADING ' ' FROM ${a[0]})`,
   },
   {
-    name: 'SUBSTRING', signature: 'SUBSTRING(s, start[, length])', doc: 'Part of a text; start is 1-based', minArgs: 2, maxArgs: 3,
+    name: 'RTRIM', signature: 'RTRIM(s)', doc: 'Text without trailing spaces', minArgs: 1, maxArgs: 1,
+    type: need('string', 'string'), nullPropagating: true, impl: (a) => str('RTRIM', a[0]).replace(/ +$/, ''),
+    sql: (a) => `TRIM(TRAILING ' ' FROM ${a[0]})`,
+  },
+  {
+    name: 'LENGTH', signature: 'LENGTH(s)', doc: 'Number of characters (code points)', minArgs: 1, maxArgs: 1, type: need('string', 'number'),
+    nullPropagating: true, impl: (a) => codePointLength(str('LENGTH', a[0])), sql: (a) => `CHAR_LENGTH(${a[0]})`,
+  },
+  {
+    name: 'CHAR_LENGTH', signature: 'CHAR_LENGTH(s)', doc: 'Number of characters (code points)', minArgs: 1, maxArgs: 1,
+    type: need('string', 'number'), nullPropagating: true, impl: (a) => codePointLength(str('CHAR_LENGTH', a[0])),
+    sql: (a) => `CHAR_LENGTH(${a[0]})`,
+  },
+  {
+    name: 'SUBSTRING', signature: 'SUBSTRING(s, start[, length])',
+    doc: 'Part of a text, in code points; start is 1-based, a negative start counts from the end, 0 is as 1',
+    minArgs: 2, maxArgs: 3,
     type: (args) => (ok(args[0], 'string') ? need('number', 'string')(args.slice(1)) : 'argument 1 must be a string'),
     nullPropagating: true,
-    impl: (a) => {
-      const s = str('SUBSTRING', a[0]);
-      const from = Math.max(0, num('SUBSTRING', a[1]) - 1);
-      return a.length > 2 ? s.substr(from, Math.max(0, num('SUBSTRING', a[2]))) : s.slice(from);
-    },
+    impl: (a) => substring(str('SUBSTRING', a[0]), num('SUBSTRING', a[1]), a.length > 2 ? num('SUBSTRING', a[2]) : Infinity),
     sql: (a) => `SUBSTRING(${a[0]} FROM ${a[1]}${a[2] ? ` FOR ${a[2]}` : ''})`,
   },
   {
@@ -91,13 +148,9 @@ export const FUNCTIONS: FunctionDef[] = [
     sql: (a) => `CONCAT(${a.map((x) => `CAST(${x} AS STRING)`).join(', ')})`,
   },
   {
-    name: 'ROUND', signature: 'ROUND(x[, digits])', doc: 'Rounded half away from zero to `digits` decimals (default 0)',
+    name: 'ROUND', signature: 'ROUND(x[, digits])', doc: 'Rounded half away from zero to `digits` decimals (default 0), on the decimal value: ROUND(1.005, 2) = 1.01',
     minArgs: 1, maxArgs: 2, type: need('number', 'number'), nullPropagating: true,
-    impl: (a) => {
-      const x = num('ROUND', a[0]);
-      const f = 10 ** (a.length > 1 ? num('ROUND', a[1]) : 0);
-      return finite((Math.sign(x) * Math.round(Math.abs(x) * f + Number.EPSILON * f)) / f);
-    },
+    impl: (a) => roundHalfUp(num('ROUND', a[0]), a.length > 1 ? num('ROUND', a[1]) : 0),
     sql: (a) => `ROUND(${a.join(', ')})`,
   },
   math('ABS', 'Absolute value', Math.abs),

@@ -23,8 +23,8 @@ describe('Flink SQL per kind', () => {
       { id: 'r', kind: 'route', params: { routes: [{ port: 'big', where: 'amount > 100' }, { port: 'mid', where: 'amount > 10' }] } },
       log('a'), log('b'), log('c'),
     ], [['s', 'r'], ['r', 'a', 'big'], ['r', 'b', 'mid'], ['r', 'c', 'default']]));
-    expect(viewOf(sql, 'r__mid')).toContain('WHERE COALESCE((`amount` > 10), FALSE) AND NOT COALESCE((`amount` > 100), FALSE);');
-    expect(viewOf(sql, 'r__default')).toContain('WHERE NOT (COALESCE((`amount` > 100), FALSE) OR COALESCE((`amount` > 10), FALSE));');
+    expect(viewOf(sql, 'r__mid')).toContain('WHERE COALESCE((`amount` > 10E0), FALSE) AND NOT COALESCE((`amount` > 100E0), FALSE);');
+    expect(viewOf(sql, 'r__default')).toContain('WHERE NOT (COALESCE((`amount` > 100E0), FALSE) OR COALESCE((`amount` > 10E0), FALSE));');
   });
 
   test('union pads a field one input lacks with a typed NULL', () => {
@@ -72,7 +72,7 @@ describe('Flink SQL per kind', () => {
       { id: 'm', kind: 'map', params: { keep: true, fields: [{ name: 'n', expr: 'n * 2' }, { name: 'start', expr: 'window_start' }] } },
       log('o'),
     ], [['s', 'w'], ['w', 'm'], ['m', 'o']]));
-    expect(viewOf(sql, 'm')).toContain('SELECT `window_start`, `window_end`, (`n` * 2) AS `n`, `window_start` AS `start`, `eddy_time`');
+    expect(viewOf(sql, 'm')).toContain('SELECT `window_start`, `window_end`, (`n` * 2E0) AS `n`, `window_start` AS `start`, `eddy_time`');
     expect(sql).toContain('  `start` TIMESTAMP_LTZ(3)');
   });
 

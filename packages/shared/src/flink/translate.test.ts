@@ -76,7 +76,7 @@ CREATE TABLE \`out\` (
 
 CREATE TEMPORARY VIEW \`big\` AS
 SELECT * FROM \`orders\`
-WHERE COALESCE((\`amount\` > 100), FALSE);
+WHERE COALESCE((\`amount\` > 100E0), FALSE);
 
 CREATE TEMPORARY VIEW \`per_user\` AS
 SELECT window_start, window_end, \`user\`, COUNT(*) AS \`n\`, SUM(\`amount\`) AS \`total\`, window_time AS \`eddy_time\`

@@ -3,22 +3,48 @@ import { resolve } from 'node:path';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
 import { keyString } from '../keys.js';
-import { CsvParser } from '../../sources/csv.js';
+import { parseCsvText } from '../../sources/csv.js';
 
+/**
+ * The table by keyString of its key column. A CSV cell has no type, so a CSV key also
+ * finds the number or boolean it spells: cell '42' matches the record keys '42' and 42
+ * (and '42.0' matches 42), 'true' matches true. JSON rows keep their types: 1 and '1' differ.
+ */
 export async function loadMemoryTable(params: ParamsOf<'lookup'>, baseDir: string): Promise<Map<string, Rec>> {
+  const csv = !params.rows && params.path!.endsWith('.csv');
   const rows = params.rows ?? (await readRows(resolve(baseDir, params.path!)));
   const table = new Map<string, Rec>();
-  for (const row of rows) table.set(keyString(row[params.keyField]), row);
+  for (const row of rows) {
+    const k = row[params.keyField];
+    table.set(keyString(k), row);
+    if (csv && typeof k === 'string') {
+      const typed = cellValue(k);
+      if (typed !== undefined && !table.has(keyString(typed))) table.set(keyString(typed), row);
+    }
+  }
   return table;
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The number or boolean a CSV cell spells, if any. */
+function cellValue(cell: string): number | boolean | undefined {
+  const t = cell.trim();
+  if (NUMBER.test(t)) return Number(t);
+  if (t === 'true' || t === 'false') return t === 'true';
+  return undefined;
 }
 
 async function readRows(path: string): Promise<Rec[]> {
   const text = await readFile(path, 'utf8');
-  const lines = text.split('\n').filter((l) => l.trim());
   if (path.endsWith('.csv')) {
-    const csv = new CsvParser(',', undefined);
-    return lines.map((l) => csv.parse(l)).filter((r): r is Rec => r !== null);
+    try {
+      return parseCsvText(text);
+    } catch (err) {
+      throw new Error(`lookup table ${path}: ${(err as Error).message}`);
+    }
   }
+  const lines = text.split('\n').filter((l) => l.trim());
   return lines.map((l, i) => {
     try {
       return JSON.parse(l) as Rec;

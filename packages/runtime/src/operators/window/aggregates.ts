@@ -3,7 +3,8 @@ import type { Rec } from '../../core/batch.js';
 
 /**
  * Accumulators are plain JSON-able values so window state snapshots as-is. SQL semantics:
- * NULL values are skipped by everything but count; an empty aggregate is NULL.
+ * NULL values are skipped by every aggregate; `count` with a field is COUNT(field) (the
+ * non-NULL values), without one COUNT(*) (the rows); an empty aggregate is NULL (count: 0).
  */
 export interface AggregateSpec {
   name: string;
@@ -54,9 +55,9 @@ export function checkValue(fn: AggregateFn, acc: Accumulator, v: unknown): void 
 
 /** Adds one value to an accumulator; returns the new accumulator. `ts` orders first/last by event time. */
 export function accumulate(fn: AggregateFn, acc: Accumulator, v: unknown, ts: number): Accumulator {
-  if (fn === 'count') return (acc as number) + 1;
   if (v === null || v === undefined) return acc;
   switch (fn) {
+    case 'count': return (acc as number) + 1;
     case 'sum': return (acc === null ? 0 : (acc as number)) + num(fn, v);
     case 'avg': { const a = acc as [number, number]; a[0] += num(fn, v); a[1]++; return a; }
     case 'min': return acc === null || compare(v, acc) < 0 ? v : acc;

@@ -21,7 +21,7 @@ export const lookup = defineKind({
   params: z.object({
     store: z.enum(['memory', 'redis', 'postgres']).default('memory').describe('Where the table lives'),
     rows: z.array(z.record(z.string(), z.unknown())).optional().describe('memory: the table, inline'),
-    path: z.string().optional().describe('memory: the table as a JSON-lines or CSV file (instead of rows)'),
+    path: z.string().optional().describe('memory: the table as a JSON-lines or CSV file (instead of rows); a CSV key cell such as 42 matches the record key 42 or \'42\''),
     url: secretOr(z.string().min(1)).optional()
       .describe('redis or postgres: connection URL, e.g. redis://127.0.0.1:6379, or { "secret": "NAME" }'),
     keyPrefix: z.string().max(200).default('').describe('redis: prefix of the keys, e.g. features:user:'),

@@ -10,7 +10,7 @@ export type AggregateFn = (typeof AGGREGATE_FNS)[number];
 const aggregate = z.object({
   name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'A field name: letters, digits and _'),
   fn: z.enum(AGGREGATE_FNS),
-  field: fieldName().optional().describe('Input field (not needed for count)'),
+  field: fieldName().optional().describe('Input field; count with a field counts its non-NULL values, without one the rows'),
 }).strict();
 
 export type WindowAggregate = z.infer<typeof aggregate>;
@@ -30,7 +30,8 @@ export const windowKind = defineKind({
     'when the watermark passes its end plus `allowedLateness` (`emit: final`), or at its end and again for each ' +
     'allowed late record (`emit: updates`, as Flink; rows carry the window and key, so an upsert sink keeps the latest); ' +
     'later records go to the `late` port. Rows carry ' +
-    '`window_start`, `window_end` (epoch ms), the key fields and one field per aggregate.',
+    '`window_start`, `window_end` (epoch ms), the key fields and one field per aggregate. As in SQL, aggregates ' +
+    'skip NULL values: `count` with a `field` is COUNT(field), the non-NULL values; without one, COUNT(*), the rows.',
   inputs: [{ name: 'in' }],
   outputs: [{ name: 'out' }, { name: 'late', doc: 'Records that arrived after their window fired' }],
   params: z.object({
