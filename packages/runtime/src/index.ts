@@ -5,7 +5,7 @@ export type { Batch, Rec } from './core/batch.js';
 export type { Operator, OperatorContext, SourceOperator } from './core/operator.js';
 export { operatorFactories } from './operators/index.js';
 export { CheckpointStore, type LoadedCheckpoint } from './checkpoint/checkpoint-store.js';
-export { planRestore } from './core/checkpoint-coordinator.js';
+export { checkpointNodesOf, planRestore } from './core/checkpoint-coordinator.js';
 export { MemoryStateBackend, type KeyedStateBackend } from './state/keyed-state.js';
 export { LmdbEnvironment } from './state/lmdb-state.js';
 export { IngestError } from './sources/http-source.js';

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createJob, IngestError, LmdbEnvironment, planRestore, type JobHandle } from '@eddy/runtime';
+import { checkpointNodesOf, createJob, IngestError, LmdbEnvironment, planRestore, type JobHandle } from '@eddy/runtime';
 import {
   noCheckpoints, SOCKET_METRICS_INTERVAL_MS, type CheckpointInfo, type DeadLetter, type SamplePayload, type PipelineMetrics, type RestorePlan, type PipelineState, type PipelineStatus, type RowsPayload,
 } from '@eddy/shared';
@@ -127,8 +127,8 @@ export class JobManager extends EventEmitter<JobEvents> {
    */
   redeployPlan(p: StoredPipeline): RestorePlan {
     const running = this.deployments.get(p.id)!.job.document;
-    const nodes = Object.fromEntries(running.nodes.map((n) => [n.id, { kind: n.kind, bytes: 0 }]));
-    return { ...planRestore({ id: 0, kind: 'savepoint', nodes }, p.document), checkpointId: null };
+    // The savepoint will carry the running nodes' fingerprints: a changed one is reset.
+    return { ...planRestore({ id: 0, kind: 'savepoint', nodes: checkpointNodesOf(running) }, p.document), checkpointId: null };
   }
 
   /** Sample records on an edge (`<node>:<port>`) of a running deployment while someone watches. */

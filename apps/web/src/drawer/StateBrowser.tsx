@@ -3,14 +3,14 @@ import { api } from '../api/client';
 import { useEditor } from '../state/editor-store';
 import { useLive } from '../state/live-store';
 
-const STATEFUL = new Set(['window', 'join', 'dedupe']);
-
 interface NodeStateView { nodeId: string; keys: number; bytes: number; entries: [string, string, unknown][] }
 
 /** The state browser: pick a stateful node, search its keys, see a key's value. */
 export function StateBrowser() {
   const pipelineId = useEditor((s) => s.pipelineId);
-  const stateful = useEditor((s) => s.doc.nodes.filter((n) => STATEFUL.has(n.kind)).map((n) => n.id).join(','));
+  // Stateful kinds say so in the catalog.
+  const stateful = useEditor((s) => s.doc.nodes.filter((n) => s.kinds[n.kind]?.stateful).map((n) => n.id).join(','));
+  const statefulKinds = useEditor((s) => Object.values(s.kinds).filter((k) => k.stateful).map((k) => k.kind).join(', '));
   const running = useLive((s) => s.status?.state === 'running');
   const [node, setNode] = useState('');
   const [search, setSearch] = useState('');
@@ -35,7 +35,7 @@ export function StateBrowser() {
     const t = setInterval(load, 2000);
     return () => { stop = true; clearInterval(t); };
   }, [pipelineId, current, search, running]);
-  if (!nodes.length) return <p className="muted">This pipeline has no stateful node (window, join, dedupe).</p>;
+  if (!nodes.length) return <p className="muted">This pipeline has no stateful node ({statefulKinds}).</p>;
   return (
     <div className="state-browser" data-testid="state-browser">
       <div className="drawer-toolbar">

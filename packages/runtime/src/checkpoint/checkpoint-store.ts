@@ -3,8 +3,8 @@ import { open, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promis
 import { join } from 'node:path';
 import type { CheckpointInfo } from '@eddy/shared';
 
-/** One node's part of a checkpoint, serialized (v8 structured clone) by the coordinator. */
-export interface NodeSnapshotFile { nodeId: string; kind: string; data: Buffer }
+/** One node's part of a checkpoint, serialized (v8 structured clone) by the coordinator; `fingerprint`: what its state means. */
+export interface NodeSnapshotFile { nodeId: string; kind: string; fingerprint?: string; data: Buffer }
 
 interface Metadata extends CheckpointInfo {
   format: 'eddy/checkpoint@1';
@@ -42,7 +42,7 @@ export class CheckpointStore {
       const file = `node-${i}.bin`;
       await writeDurably(join(tmp, file), p.data);
       files.push({ nodeId: p.nodeId, file, bytes: p.data.length, sha256: sha256(p.data) });
-      nodes[p.nodeId] = { kind: p.kind, bytes: p.data.length };
+      nodes[p.nodeId] = { kind: p.kind, bytes: p.data.length, ...(p.fingerprint !== undefined && { fingerprint: p.fingerprint }) };
       sizeBytes += p.data.length;
     }
     const full: CheckpointInfo = { ...info, durationMs: Math.round((performance.now() - startedAt) * 100) / 100, sizeBytes, nodes };

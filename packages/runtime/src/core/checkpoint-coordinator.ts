@@ -1,5 +1,5 @@
 import { deserialize, serialize } from 'node:v8';
-import type { CheckpointInfo, CheckpointMetrics, PipelineDocument, RestorePlan } from '@eddy/shared';
+import { fingerprintChanges, getKind, stateFingerprintOf, type CheckpointInfo, type CheckpointMetrics, type PipelineDocument, type RestorePlan } from '@eddy/shared';
 import type { CheckpointStore, LoadedCheckpoint, NodeSnapshotFile } from '../checkpoint/checkpoint-store.js';
 import type { KeyedStateBackend } from '../state/keyed-state.js';
 import type { NodeRuntime, WatermarkSnapshot } from './node-runtime.js';
@@ -15,7 +15,8 @@ export interface NodeSnapshot {
   source?: SourceSnapshot;
 }
 
-export interface Participant { id: string; kind: string; runtime: NodeRuntime; state: KeyedStateBackend; driver?: SourceDriver }
+/** A node a checkpoint visits; `fingerprint`: what its state means (stored with it, compared on restore). */
+export interface Participant { id: string; kind: string; fingerprint?: string; runtime: NodeRuntime; state: KeyedStateBackend; driver?: SourceDriver }
 
 export const decodeNodeSnapshot = (data: Buffer): NodeSnapshot => deserialize(data) as NodeSnapshot;
 
@@ -85,7 +86,7 @@ export class CheckpointCoordinator {
         const snapshot: NodeSnapshot = {
           watermarks: p.runtime.snapshotWatermarks(), state: p.state.exportState(), operator, source: p.driver?.snapshot(),
         };
-        parts.push({ nodeId: p.id, kind: p.kind, data: serialize(snapshot) });
+        parts.push({ nodeId: p.id, kind: p.kind, fingerprint: p.fingerprint, data: serialize(snapshot) });
       }
     });
     let info: CheckpointInfo;
@@ -106,6 +107,37 @@ export class CheckpointCoordinator {
   }
 }
 
+/** The checkpoint entry of each node of a document (no snapshot sizes): what the plan of a savepoint not yet taken compares with. */
+export function checkpointNodesOf(document: PipelineDocument): CheckpointInfo['nodes'] {
+  return Object.fromEntries(document.nodes.map((n) => {
+    const fingerprint = stateFingerprintOf(getKind(n.kind), n.params);
+    return [n.id, { kind: n.kind, bytes: 0, ...(fingerprint !== undefined && { fingerprint }) }];
+  }));
+}
+
+/** What a node restores, in the plan's words, and what it does without it. */
+function restoredThing(kind: string): [what: string, without: string] {
+  const def = getKind(kind);
+  if (def?.category === 'source') return ['what its offsets refer to', 'starts without offsets'];
+  if (def?.stateful) return ['what its state means', 'starts empty'];
+  return ['what its pending commits refer to', 'starts without them'];
+}
+
+/**
+ * Whether a node whose id and kind are unchanged may load its state: only when the
+ * fingerprint of what that state means is the one stored with the checkpoint. A checkpoint
+ * without one (written before fingerprints) cannot prove it, so the node starts empty: a
+ * window of another size or key, or an offset into another file, would corrupt results.
+ */
+function fingerprintVerdict(stored: CheckpointInfo['nodes'][string], node: PipelineDocument['nodes'][number]): string | null {
+  const current = stateFingerprintOf(getKind(node.kind), node.params);
+  if (current === undefined || stored.fingerprint === current) return null;
+  const [what, without] = restoredThing(node.kind);
+  if (stored.fingerprint === undefined) return `checkpoint has no state fingerprint (written by an older version), so ${what} cannot be checked: ${without}`;
+  const changes = fingerprintChanges(stored.fingerprint, current);
+  return `${what} changed (${changes.length ? changes.join('; ') : 'its fingerprint'}): ${without}`;
+}
+
 /** Which nodes keep, reset or drop their state when `document` starts from `checkpoint`. */
 export function planRestore(checkpoint: Pick<CheckpointInfo, 'id' | 'kind' | 'nodes'> | null, document: PipelineDocument): RestorePlan {
   if (!checkpoint) {
@@ -116,6 +148,8 @@ export function planRestore(checkpoint: Pick<CheckpointInfo, 'id' | 'kind' | 'no
     const old = checkpoint.nodes[n.id];
     if (!old) return { nodeId: n.id, kind: n.kind, action: 'reset', reason: 'new node: starts empty' };
     if (old.kind !== n.kind) return { nodeId: n.id, kind: n.kind, action: 'reset', reason: `kind changed from ${old.kind}: starts empty` };
+    const changed = fingerprintVerdict(old, n);
+    if (changed) return { nodeId: n.id, kind: n.kind, action: 'reset', reason: changed };
     return { nodeId: n.id, kind: n.kind, action: 'kept', reason: `state and offsets from ${checkpoint.id ? `${checkpoint.kind} ${checkpoint.id}` : 'the savepoint taken when redeploying'}` };
   });
   for (const [nodeId, old] of Object.entries(checkpoint.nodes)) {

@@ -19,7 +19,7 @@ import { LiveRows } from '../sinks/live-rows.js';
 import { ArraySource } from '../sources/array-source.js';
 import { HttpSource, IngestError } from '../sources/http-source.js';
 import { AckLog } from '../checkpoint/ack-log.js';
-import { CheckpointCoordinator, decodeNodeSnapshot, planRestore, type NodeSnapshot } from './checkpoint-coordinator.js';
+import { CheckpointCoordinator, checkpointNodesOf, decodeNodeSnapshot, planRestore, type NodeSnapshot } from './checkpoint-coordinator.js';
 
 /** Validates a document and builds a job; throws PipelineValidationError on bad input. */
 export function createJob(document: unknown, options: JobOptions): JobHandle {
@@ -127,7 +127,10 @@ class Job implements JobHandle {
       this.drivers.push(driver);
     }
     if (options.checkpoints) {
-      const participants = this.nodes.map((n) => ({ id: n.id, kind: n.kind, runtime: n, state: this.states.get(n.id)!, driver: driverOf.get(n.id) }));
+      const fingerprints = checkpointNodesOf(this.document);
+      const participants = this.nodes.map((n) => ({
+        id: n.id, kind: n.kind, fingerprint: fingerprints[n.id].fingerprint, runtime: n, state: this.states.get(n.id)!, driver: driverOf.get(n.id),
+      }));
       this.coordinator = new CheckpointCoordinator(participants, options.checkpoints, this.mailbox, this.wallClock,
         (err) => this.fail(err), (line) => (options.log ?? console.error)(line));
     }

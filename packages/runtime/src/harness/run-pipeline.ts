@@ -1,4 +1,4 @@
-import type { DeadLetter, ExecutionMode, PipelineMetrics } from '@eddy/shared';
+import { getKind, type DeadLetter, type ExecutionMode, type PipelineMetrics } from '@eddy/shared';
 import type { Rec } from '../core/batch.js';
 import { createJob } from '../core/job.js';
 import type { JobOptions } from '../api.js';
@@ -59,7 +59,7 @@ export async function runPipeline(
   const outcome = await job.done;
   if (outcome.state === 'failed') throw outcome.error;
   for (const node of job.document.nodes) {
-    if (!node.kind.startsWith('sink.')) continue;
+    if (getKind(node.kind)?.category !== 'sink') continue;
     sinks[node.id] = (into.get(node.id) ?? []).flatMap((k) => outputs[k] ?? []);
   }
   return { outputs, sinks, deadLetters: job.deadLetters(), metrics: job.metrics(), state: outcome.state, logs };

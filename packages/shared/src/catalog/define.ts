@@ -45,9 +45,48 @@ export interface SchemaContext<P> {
   typeOf(expression: string, port?: string): ValueType;
 }
 
-export interface KindDefinition<K extends string = string, P = unknown> {
+/**
+ * How a kind treats event time:
+ * - `assigns`: a source; it gives each record its event time and emits watermarks (from
+ *   its data when it has event time, see `stampsEventTime`, else the ingestion time).
+ * - `uses`: its result depends on event time: it fires or forgets on watermarks and has
+ *   late records (window, join, dedupe).
+ * - `passes`: neither assigns nor depends on it; records keep their time and watermarks
+ *   flow on unchanged (a sink ends them).
+ */
+export type EventTimeTrait = 'assigns' | 'uses' | 'passes';
+
+/**
+ * What a node's checkpointed state means, as plain JSON: the params that define how its
+ * keyed state, source offsets or pending commits are to be read, by name and canonical
+ * (durations in one unit). A restore keeps a node's state only when its fingerprint in
+ * the checkpoint equals the current one; otherwise the node starts empty, and the plan
+ * names the entries that changed. Values never hold secrets (URLs lose their credentials).
+ */
+export type StateFingerprint = Record<string, string | number | boolean | null | readonly string[]>;
+
+/**
+ * Traits of a kind's state. `stateful`: it keeps keyed state (the state browser shows it,
+ * checkpoints hold it); such a kind must say what that state means (`stateFingerprint`).
+ * A kind that restores anything else from a checkpoint (a source's offset, a sink's
+ * pending commits) gives a fingerprint too, of what that offset or commit refers to.
+ */
+export type StateTraits<P> =
+  | { stateful: true; stateFingerprint(params: P): StateFingerprint }
+  | { stateful: false; stateFingerprint?(params: P): StateFingerprint };
+
+export type KindDefinition<K extends string = string, P = unknown> = KindBase<K, P> & StateTraits<P>;
+
+interface KindBase<K extends string, P> {
   kind: K;
   category: Category;
+  /** How the kind treats event time (required: a new kind must say). */
+  eventTime: EventTimeTrait;
+  /**
+   * For `assigns` kinds: true when the records get event time from the data, false when
+   * they get ingestion time. Default: the `eventTime` param is set.
+   */
+  stampsEventTime?(params: P): boolean;
   title: string;
   /** Markdown; the first sentence is the palette tooltip. */
   doc: string;
@@ -85,6 +124,12 @@ export function deliveryOf(def: AnyKindDefinition | undefined, params: unknown):
 
 export function defineKind<const K extends string, P>(def: KindDefinition<K, P>): KindDefinition<K, P> {
   return def;
+}
+
+/** For a source: whether its records carry event time from the data (false: ingestion time). */
+export function hasEventTime(def: AnyKindDefinition, params: unknown): boolean {
+  if (def.eventTime !== 'assigns') return false;
+  return def.stampsEventTime ? def.stampsEventTime(params) : (params as { eventTime?: unknown } | null)?.eventTime !== undefined;
 }
 
 export function outputPorts<P>(def: KindDefinition<string, P>, params: P): PortSpec[] {

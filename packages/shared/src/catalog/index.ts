@@ -20,7 +20,14 @@ import { sinkMqtt, sourceMqtt } from './kinds/mqtt.js';
 import { sinkKafka, sourceKafka } from './kinds/kafka.js';
 import type { AnyKindDefinition } from './define.js';
 
-/** Every node kind, one definition each. Adding a kind: one file in kinds/, one line here. */
+/**
+ * Every node kind, one definition each. Adding a kind: its file in kinds/ (with its traits:
+ * category, eventTime, stateful and, when it restores anything, stateFingerprint) and a line
+ * here; its operator factory in packages/runtime/src/operators/index.ts (operatorFactories);
+ * its Flink translation, or the reason there is none, in packages/shared/src/flink/kinds/index.ts;
+ * its tests; and docs/nodes.md regenerated (`npm run docs`). Compilation fails until the
+ * runtime and Flink registries have it; the palette and inspector read it from the catalog.
+ */
 export const kinds = [
   sourceGenerator, sourceFile, sourceHttp, sourceNats, sourceRedis, sourceMqtt, sourceKafka, filter, map, union, route, dedupe, windowKind, join, lookup, score, sinkLive, sinkLog,
   sinkFile, sinkPostgres, sinkWebhook, sinkNats, sinkRedis, sinkMqtt, sinkKafka,
@@ -46,6 +53,7 @@ export function isNodeKind(kind: string): kind is NodeKind {
 export * from './define.js';
 export * from './scenarios.js';
 export * from './serialize.js';
+export * from './fingerprint.js';
 export { renderNodeReference, type JsonSchema } from './reference.js';
 export { joinedSchema } from './kinds/join.js';
 export { modelSchema, type ModelParams } from './kinds/score.js';

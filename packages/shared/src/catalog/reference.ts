@@ -1,6 +1,23 @@
 import { CATEGORY_TITLES, type AnyKindDefinition, type Category } from './define.js';
 import { catalogEntry } from './serialize.js';
 
+const EVENT_TIME: Record<AnyKindDefinition['eventTime'], string> = {
+  assigns: 'assigns it (a source)',
+  uses: 'uses it (fires on watermarks, has late records)',
+  passes: 'passes it on',
+};
+
+/** Event time, keyed state, and which params a restore compares before it keeps the node's state. */
+function traitsLine(def: AnyKindDefinition): string {
+  const parsed = def.params.safeParse(def.defaults);
+  const kept = def.stateFingerprint && parsed.success ? Object.keys(def.stateFingerprint(parsed.data)) : [];
+  const what = def.category === 'source' ? 'its offsets' : def.stateful ? 'its state' : 'its pending commits';
+  return [
+    `Event time: ${EVENT_TIME[def.eventTime]}. Keyed state: ${def.stateful ? 'yes' : 'no'}.`,
+    kept.length ? ` A restore keeps ${what} only while ${kept.map((k) => `\`${k}\``).join(', ')} are unchanged.` : '',
+  ].join('');
+}
+
 /** The subset of JSON Schema the catalog's params produce (zod → JSON Schema), for forms and docs. */
 export interface JsonSchema {
   type?: string | string[];
@@ -52,6 +69,7 @@ export function renderNodeReference(kinds: readonly AnyKindDefinition[]): string
       out.push(`### ${def.title} — \`${def.kind}\``, '', def.doc, '');
       const ports = (list: { name: string; doc?: string }[]) => list.map((p) => `\`${p.name}\`${p.doc ? ` (${p.doc})` : ''}`).join(', ') || '—';
       out.push(`Inputs: ${ports(entry.inputs)}. Outputs: ${ports(entry.outputs)}.`, '');
+      out.push(traitsLine(def), '');
       const props = Object.entries(schema.properties ?? {});
       if (props.length) {
         out.push('| param | type | default | description |', '|---|---|---|---|');

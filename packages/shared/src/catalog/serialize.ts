@@ -1,10 +1,14 @@
 import { z } from 'zod';
-import { CATEGORY_TITLES, outputPorts, type AnyKindDefinition, type Category, type PortSpec } from './define.js';
+import { CATEGORY_TITLES, outputPorts, type AnyKindDefinition, type Category, type EventTimeTrait, type PortSpec } from './define.js';
 
 /** A kind as served by GET /api/catalog: plain JSON, params as JSON Schema. */
 export interface CatalogEntry {
   kind: string;
   category: Category;
+  /** Keeps keyed state (checkpoints hold it, the state browser shows it). */
+  stateful: boolean;
+  /** How it treats event time (see EventTimeTrait). */
+  eventTime: EventTimeTrait;
   title: string;
   doc: string;
   inputs: PortSpec[];
@@ -23,6 +27,8 @@ export function catalogEntry(def: AnyKindDefinition): CatalogEntry {
   return {
     kind: def.kind,
     category: def.category,
+    stateful: def.stateful,
+    eventTime: def.eventTime,
     title: def.title,
     doc: def.doc,
     inputs: [...def.inputs],

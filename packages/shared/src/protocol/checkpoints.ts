@@ -8,9 +8,16 @@ export interface CheckpointInfo {
   /** From barrier to durable on disk. */
   durationMs: number;
   sizeBytes: number;
-  /** Per node: kind and snapshot size in bytes. */
-  nodes: Record<string, { kind: string; bytes: number }>;
+  /**
+   * Per node: kind, snapshot size in bytes and, for kinds that restore state or offsets,
+   * the fingerprint of what that state means (canonical JSON of the params that define it,
+   * see the kind's stateFingerprint). A restore keeps a node only when it is unchanged.
+   * Checkpoints written before fingerprints existed have none.
+   */
+  nodes: Record<string, CheckpointNode>;
 }
+
+export interface CheckpointNode { kind: string; bytes: number; fingerprint?: string }
 
 /** What a deploy from a checkpoint does with each node's state. */
 export type RestoreAction = 'kept' | 'reset' | 'dropped';
@@ -19,7 +26,11 @@ export interface RestorePlan {
   /** The checkpoint or savepoint restored from; null = a fresh start. */
   checkpointId: number | null;
   checkpointKind: CheckpointInfo['kind'] | null;
-  /** kept: same id and kind, state and offsets restored; reset: new (or kind changed), starts empty; dropped: no longer in the document. */
+  /**
+   * kept: same id, kind and state fingerprint: state and offsets restored; reset: new, kind
+   * changed or what its state means changed (the reason names it): starts empty; dropped: no
+   * longer in the document.
+   */
   nodes: { nodeId: string; kind: string; action: RestoreAction; reason: string }[];
 }
 

@@ -1,7 +1,5 @@
 import type { PipelineDocument } from '../format/document.js';
-
-/** Kinds whose result depends on event time. */
-const TIMED = new Set(['window', 'join', 'dedupe']);
+import { getKind, hasEventTime } from '../catalog/index.js';
 
 /**
  * Notes for edges into time-based operators (by edge index; null = nothing to say): an input
@@ -15,13 +13,14 @@ export function edgeTimeNotes(doc: PipelineDocument): (string | null)[] {
     seen.add(id);
     const node = byId.get(id);
     if (!node) return [];
-    // A generator stamps its scenario's time; other sources have event time only when they declare it.
-    if (node.kind.startsWith('source.') && node.kind !== 'source.generator' && !(node.params as { eventTime?: unknown }).eventTime) return [id];
+    // A source has event time when it stamps it from the data (a generator always does, others when they declare it).
+    const def = getKind(node.kind);
+    if (def?.eventTime === 'assigns' && !hasEventTime(def, node.params)) return [id];
     return doc.edges.filter((e) => e.to === id).flatMap((e) => untimedSources(e.from, seen));
   };
   return doc.edges.map((e) => {
     const target = byId.get(e.to);
-    if (!target || !TIMED.has(target.kind)) return null;
+    if (!target || getKind(target.kind)?.eventTime !== 'uses') return null;
     const untimed = untimedSources(e.from);
     return untimed.length
       ? `No event time on this input: source '${untimed.join("', '")}' declares no eventTime, so ${target.kind} '${target.id}' uses ingestion time`

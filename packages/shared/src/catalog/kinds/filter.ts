@@ -4,6 +4,8 @@ import { defineKind, expression, inputOf } from '../define.js';
 export const filter = defineKind({
   kind: 'filter',
   category: 'transform',
+  eventTime: 'passes',
+  stateful: false,
   title: 'Filter',
   doc: "Keeps the records for which `where` is true (NULL counts as false), e.g. `event_type = 'page_view'`.",
   inputs: [{ name: 'in' }],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineKind, duration, expression, inputOf } from '../define.js';
+import { canonicalDuration } from '../fingerprint.js';
 import type { FieldSchema, RecordSchema } from '../../schema/record-schema.js';
 
 /** Right fields whose name the left side already has are renamed `right_<name>`. */
@@ -12,6 +13,8 @@ export function joinedSchema(left: RecordSchema, right: RecordSchema): RecordSch
 export const join = defineKind({
   kind: 'join',
   category: 'join',
+  eventTime: 'uses',
+  stateful: true,
   title: 'Join',
   doc:
     'Joins two streams on keys in event time. An interval join (`within`) pairs a left and a right record of ' +
@@ -36,4 +39,12 @@ export const join = defineKind({
     { path: ['leftKey'], source: p.leftKey, port: 'left' },
     { path: ['rightKey'], source: p.rightKey, port: 'right' },
   ],
+  // Buffered records (interval join) or panes (window join) per key. The keys define what
+  // a state key means; the window size what a pane is; within how long records are kept
+  // (a larger one would miss matches among records already dropped); the type whether
+  // unmatched left records were being tracked for their NULL row.
+  stateFingerprint: (p) => ({
+    type: p.type, leftKey: p.leftKey, rightKey: p.rightKey,
+    ...(p.within ? { within: canonicalDuration(p.within) } : { window: canonicalDuration(p.window) }),
+  }),
 });

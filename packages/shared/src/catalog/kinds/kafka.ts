@@ -8,6 +8,8 @@ const topic = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'A Kafka topic name: l
 export const sourceKafka = defineKind({
   kind: 'source.kafka',
   category: 'source',
+  eventTime: 'assigns',
+  stateful: false,
   title: 'Kafka',
   doc:
     'Reads JSON records from every partition of a Kafka `topic`. The offset of the last record handed on per ' +
@@ -29,11 +31,15 @@ export const sourceKafka = defineKind({
   outputSchema: ({ params }) => ({ out: declaredSchema(params) }),
   bounded: (p) => p.stopAtEnd,
   delivery: { source: 'replayable' },
+  // Offsets per partition of this topic on this cluster (a broker list holds no credentials).
+  stateFingerprint: (p) => ({ brokers: typeof p.brokers === 'string' ? p.brokers : `secret ${p.brokers.secret}`, topic: p.topic }),
 });
 
 export const sinkKafka = defineKind({
   kind: 'sink.kafka',
   category: 'sink',
+  eventTime: 'passes',
+  stateful: false,
   title: 'Kafka',
   doc:
     'Writes records as JSON to a Kafka `topic` with an idempotent producer, acks from all in-sync replicas, one ' +

@@ -7,6 +7,8 @@ const fieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'A field name: le
 export const lookup = defineKind({
   kind: 'lookup',
   category: 'join',
+  eventTime: 'passes',
+  stateful: false,
   title: 'Lookup',
   doc:
     'Enriches each record from a table keyed by `keyField` (a feature store, a dimension table): the value ' +

@@ -5,6 +5,8 @@ import type { FieldSchema } from '../../schema/record-schema.js';
 export const map = defineKind({
   kind: 'map',
   category: 'transform',
+  eventTime: 'passes',
+  stateful: false,
   title: 'Map',
   doc:
     'Computes fields from expressions, e.g. `gross = amount * 1.19`. With `keep` the other input fields pass ' +

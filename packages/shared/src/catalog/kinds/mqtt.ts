@@ -8,6 +8,8 @@ const qos = z.number().int().min(0).max(1).default(1).describe('0: at most once;
 export const sourceMqtt = defineKind({
   kind: 'source.mqtt',
   category: 'source',
+  eventTime: 'assigns',
+  stateful: false,
   title: 'MQTT',
   doc:
     'Subscribes to an MQTT `topic` (wildcards + and # allowed) and reads each message as a JSON object; the topic ' +
@@ -38,6 +40,8 @@ export const sourceMqtt = defineKind({
 export const sinkMqtt = defineKind({
   kind: 'sink.mqtt',
   category: 'sink',
+  eventTime: 'passes',
+  stateful: false,
   title: 'MQTT',
   doc:
     'Publishes each record as a JSON message on `topic` (a template: `{field}` takes the record\'s value, e.g. ' +

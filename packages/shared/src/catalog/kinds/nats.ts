@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { endpoint } from '../fingerprint.js';
 import { declaredFields, declaredSchema, defineKind, templateFields, eventTimeParams, secretOr } from '../define.js';
 
 const url = () => secretOr(z.string().regex(/^(nats|tls|wss?):\/\//, 'A NATS URL, e.g. nats://127.0.0.1:4222'))
@@ -8,6 +9,8 @@ const subject = z.string().min(1).max(255).regex(/^[^\s]+$/, 'A NATS subject has
 export const sourceNats = defineKind({
   kind: 'source.nats',
   category: 'source',
+  eventTime: 'assigns',
+  stateful: false,
   title: 'NATS JetStream',
   doc:
     'Reads JSON messages from a JetStream `stream` (optionally only `subject`), in stream order. The stream ' +
@@ -31,11 +34,15 @@ export const sourceNats = defineKind({
   outputSchema: ({ params }) => ({ out: declaredSchema(params) }),
   bounded: (p) => p.stopAtEnd,
   delivery: { source: 'replayable' },
+  // The offset is a sequence in this stream on this server, counted over this subject's messages.
+  stateFingerprint: (p) => ({ url: endpoint(p.url), stream: p.stream, subject: p.subject ?? null }),
 });
 
 export const sinkNats = defineKind({
   kind: 'sink.nats',
   category: 'sink',
+  eventTime: 'passes',
+  stateful: false,
   title: 'NATS',
   doc:
     'Publishes each record as a JSON message on `subject` (a template: `{field}` is replaced by the record\'s ' +

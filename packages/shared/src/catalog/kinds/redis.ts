@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { endpoint } from '../fingerprint.js';
 import { declaredFields, declaredSchema, defineKind, templateFields, duration, eventTimeParams, secretOr } from '../define.js';
 
 const url = () => secretOr(z.string().regex(/^rediss?:\/\//, 'A Redis URL, e.g. redis://127.0.0.1:6379'))
@@ -8,6 +9,8 @@ const keyName = z.string().min(1).max(512);
 export const sourceRedis = defineKind({
   kind: 'source.redis',
   category: 'source',
+  eventTime: 'assigns',
+  stateful: false,
   title: 'Redis stream',
   doc:
     'Reads the entries of a Redis stream (`XREAD`) in order. The ID of the last entry handed on is the checkpoint ' +
@@ -32,11 +35,15 @@ export const sourceRedis = defineKind({
   outputSchema: ({ params }) => ({ out: declaredSchema(params) }),
   bounded: (p) => p.stopAtEnd,
   delivery: { source: 'replayable' },
+  // The offset is an entry id of this stream on this server; how entries are parsed does not move it.
+  stateFingerprint: (p) => ({ url: endpoint(p.url), stream: p.stream }),
 });
 
 export const sinkRedis = defineKind({
   kind: 'sink.redis',
   category: 'sink',
+  eventTime: 'passes',
+  stateful: false,
   title: 'Redis',
   doc:
     'Writes records to Redis, one pipeline of commands per batch. `mode: hash` sets the record\'s fields on the ' +

@@ -7,6 +7,8 @@ const portName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'A port name: lett
 export const route = defineKind({
   kind: 'route',
   category: 'transform',
+  eventTime: 'passes',
+  stateful: false,
   title: 'Route',
   doc:
     'Sends each record to the output port of the first route whose condition holds (or of every such route ' +

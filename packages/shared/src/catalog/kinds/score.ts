@@ -26,6 +26,8 @@ export type ModelParams = z.infer<typeof modelSchema>;
 export const score = defineKind({
   kind: 'score',
   category: 'ml',
+  eventTime: 'passes',
+  stateful: false,
   title: 'Score',
   doc:
     'Scores each record with a model: `features` are expressions over the record, the model is a `linear` or ' +

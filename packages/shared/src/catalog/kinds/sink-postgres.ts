@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { endpoint } from '../fingerprint.js';
 import { defineKind, fieldName, secretOr } from '../define.js';
 
 const identifier = () =>
@@ -7,6 +8,8 @@ const identifier = () =>
 export const sinkPostgres = defineKind({
   kind: 'sink.postgres',
   category: 'sink',
+  eventTime: 'passes',
+  stateful: false,
   title: 'Postgres',
   doc: 'Writes records into a Postgres table, one column per input field (created when missing). ' +
     '`append` inserts; `upsert` inserts or updates by `key`. With exactly-once, the records between two ' +
@@ -25,5 +28,7 @@ export const sinkPostgres = defineKind({
   outputSchema: () => ({}),
   fields: (p) => p.key.map((field, i) => ({ path: ['key', i], field, port: 'in' })),
   delivery: { sink: 'transactional' },
+  // The checkpoint holds epochs of rows not yet known to be in this table on this server.
+  stateFingerprint: (p) => ({ url: endpoint(p.url), table: p.table }),
 });
 

@@ -4,6 +4,8 @@ import { defineKind, duration, secretOr } from '../define.js';
 export const sinkWebhook = defineKind({
   kind: 'sink.webhook',
   category: 'sink',
+  eventTime: 'passes',
+  stateful: false,
   title: 'Webhook',
   doc: 'POSTs records as a JSON array to an HTTP endpoint, at most `batchSize` per request, waiting for each ' +
     'answer — a slow endpoint slows the pipeline down to its pace (backpressure) instead of queueing in memory. ' +

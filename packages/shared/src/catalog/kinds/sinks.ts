@@ -6,6 +6,8 @@ const noOutputs = () => ({});
 export const sinkLive = defineKind({
   kind: 'sink.live',
   category: 'sink',
+  eventTime: 'passes',
+  stateful: false,
   title: 'Live table',
   doc: 'Keeps the latest rows for the dashboard: shown live in the bottom panel and served at /api/pipelines/:id/nodes/:nodeId/rows.',
   inputs: [{ name: 'in', multiple: true }],
@@ -19,6 +21,8 @@ export const sinkLive = defineKind({
 export const sinkLog = defineKind({
   kind: 'sink.log',
   category: 'sink',
+  eventTime: 'passes',
+  stateful: false,
   title: 'Log',
   doc: 'Writes each record as one JSON line to the log (standard output on the command line, the server log when deployed).',
   inputs: [{ name: 'in', multiple: true }],
@@ -32,6 +36,8 @@ export const sinkLog = defineKind({
 export const sinkFile = defineKind({
   kind: 'sink.file',
   category: 'sink',
+  eventTime: 'passes',
+  stateful: false,
   title: 'File',
   doc: 'Writes records to a JSON-lines or CSV file (relative paths resolve like the file source). With ' +
     'exactly-once, records go to a pending part file that is appended to the file only when the checkpoint ' +
@@ -45,4 +51,7 @@ export const sinkFile = defineKind({
   defaults: { path: 'out.jsonl', format: 'jsonl' },
   outputSchema: noOutputs,
   delivery: { sink: 'transactional' },
+  // The checkpoint holds the committed length of this file and its sealed parts: restored
+  // into another path it would truncate that file at the old length.
+  stateFingerprint: (p) => ({ path: p.path, format: p.format }),
 });

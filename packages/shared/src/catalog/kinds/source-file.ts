@@ -5,6 +5,8 @@ import { declaredFields, declaredSchema, defineKind, eventTimeParams } from '../
 export const sourceFile = defineKind({
   kind: 'source.file',
   category: 'source',
+  eventTime: 'assigns',
+  stateful: false,
   title: 'File',
   doc:
     'Reads records from a JSON-lines or CSV file. A relative path resolves against the pipeline file (command line) ' +
@@ -26,4 +28,6 @@ export const sourceFile = defineKind({
   outputSchema: ({ params }) => ({ out: declaredSchema(params) }),
   bounded: () => true,
   delivery: { source: 'replayable' },
+  // The offset is a byte position in this file read in this format; rate and event-time settings do not move it.
+  stateFingerprint: (p) => ({ path: p.path, format: p.format }),
 });

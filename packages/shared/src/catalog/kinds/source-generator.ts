@@ -5,6 +5,8 @@ import { SCENARIOS, SCENARIO_SCHEMAS } from '../scenarios.js';
 export const sourceGenerator = defineKind({
   kind: 'source.generator',
   category: 'source',
+  eventTime: 'assigns',
+  stateful: false,
   title: 'Generator',
   doc:
     'Generates realistic events for a scenario (clickstream, ad-events, nexmark, iot), deterministic for a given seed. ' +
@@ -28,4 +30,7 @@ export const sourceGenerator = defineKind({
   outputSchema: ({ params }) => ({ out: SCENARIO_SCHEMAS[params.scenario] }),
   bounded: (p) => p.limit > 0,
   delivery: { source: 'replayable' },
+  stampsEventTime: () => true,
+  // The offset is an index into the sequence that scenario, seed and keys determine.
+  stateFingerprint: (p) => ({ scenario: p.scenario, seed: p.seed, keys: p.keys }),
 });

@@ -5,6 +5,8 @@ import { declaredFields, declaredSchema, defineKind, eventTimeParams } from '../
 export const sourceHttp = defineKind({
   kind: 'source.http',
   category: 'source',
+  eventTime: 'assigns',
+  stateful: false,
   title: 'HTTP ingest',
   doc:
     'Records POSTed as JSON (one object or an array of objects) to `/api/ingest/<pipelineId>/<nodeId>` while the ' +

@@ -4,6 +4,8 @@ import { defineKind, inputOf } from '../define.js';
 export const union = defineKind({
   kind: 'union',
   category: 'transform',
+  eventTime: 'passes',
+  stateful: false,
   title: 'Union',
   doc:
     'Merges several streams into one. Its watermark is the minimum of its inputs\' (an idle input with an ' +

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineKind, duration, fieldName, inputOf, type FieldRef } from '../define.js';
+import { canonicalDuration } from '../fingerprint.js';
 import { lookupField, type FieldSchema } from '../../schema/record-schema.js';
 
 export const AGGREGATE_FNS = [
@@ -23,6 +24,8 @@ const NUMERIC_FNS: ReadonlySet<AggregateFn> = new Set(['sum', 'avg', 'p50', 'p95
 export const windowKind = defineKind({
   kind: 'window',
   category: 'window',
+  eventTime: 'uses',
+  stateful: true,
   title: 'Window',
   doc:
     'Groups records by `keyBy` into event-time windows and aggregates each: tumbling (`size`), sliding ' +
@@ -75,4 +78,18 @@ export const windowKind = defineKind({
     p.aggregates.forEach((a, i) => { if (a.field) refs.push({ path: ['aggregates', i, 'field'], field: a.field, port: 'in' }); });
     return refs;
   },
+  // The state is one accumulator per aggregate (by position) per window and key. What that
+  // means: the window shape (a 10 s window is not two 5 s ones), the key, and each
+  // aggregate's function and field in order — not its output name, which is applied when
+  // a window fires, so renaming keeps the state. allowedLateness is in too: windows fire
+  // and are forgotten at end + lateness, so with a larger one a late record would open a
+  // fresh window of a key already fired and emit a second, partial row for it.
+  stateFingerprint: (p) => ({
+    type: p.type,
+    ...(p.type === 'session' ? { gap: canonicalDuration(p.gap) } : { size: canonicalDuration(p.size) }),
+    ...(p.type === 'sliding' ? { slide: canonicalDuration(p.slide) } : {}),
+    keyBy: p.keyBy,
+    aggregates: p.aggregates.map((a) => (a.field ? `${a.fn}(${a.field})` : a.fn)),
+    allowedLateness: canonicalDuration(p.allowedLateness),
+  }),
 });
