@@ -83,7 +83,7 @@ export const windowKind = defineKind({
   // aggregate's function and field in order — not its output name, which is applied when
   // a window fires, so renaming keeps the state. allowedLateness is in too: windows fire
   // and are forgotten at end + lateness, so with a larger one a late record would open a
-  // fresh window of a key already fired and emit a second, partial row for it.
+  // fresh window of a key already fired and emit a second, partial row for it. emit too.
   stateFingerprint: (p) => ({
     type: p.type,
     ...(p.type === 'session' ? { gap: canonicalDuration(p.gap) } : { size: canonicalDuration(p.size) }),
@@ -91,5 +91,7 @@ export const windowKind = defineKind({
     keyBy: p.keyBy,
     aggregates: p.aggregates.map((a) => (a.field ? `${a.fn}(${a.field})` : a.fn)),
     allowedLateness: canonicalDuration(p.allowedLateness),
+    // final and updates keep different timers (one clean-up vs. a firing and a clean-up) in the checkpoint.
+    emit: p.emit,
   }),
 });
