@@ -20,8 +20,10 @@ export const join = defineKind({
     'Joins two streams on keys in event time. An interval join (`within`) pairs a left and a right record of ' +
     'the same key whose times differ by at most `within`; a window join (`window`) pairs those in the same ' +
     'tumbling window. `left` keeps unmatched left records with NULL right fields, emitted once no match can come ' +
-    'any more. Right fields whose name the left has are renamed `right_<name>`. State is dropped as the ' +
-    'watermark passes; records behind it are counted as late and dropped.',
+    'any more. Right fields whose name the left has are renamed `right_<name>`. Interval join: a record is ' +
+    'late (counted, dropped) when ts + within ≤ watermark; a buffered record stays until no on-time partner can ' +
+    'match it, until the watermark reaches ts + 2 × within. Window join: a pane fires at end − 1; later records ' +
+    'are late. Rows fired by the watermark are emitted before it goes on.',
   inputs: [{ name: 'left' }, { name: 'right' }],
   outputs: [{ name: 'out' }],
   params: z.object({
