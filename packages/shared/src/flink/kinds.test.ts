@@ -91,6 +91,16 @@ describe('Flink SQL per kind', () => {
     expect(r.sql).toContain('CREATE TABLE `s`');
   });
 
+  test('a window with allowedLateness is refused: Flink SQL would give other rows in either emit mode', () => {
+    for (const emit of ['final', 'updates']) {
+      const r = translateToFlinkSql(doc([src('s'),
+        { id: 'w', kind: 'window', params: { size: '10s', allowedLateness: '5s', emit, aggregates: [{ name: 'n', fn: 'count' }] } }, log('o'),
+      ], [['s', 'w'], ['w', 'o']]));
+      expect(r.ok).toBe(false);
+      expect(r.problems).toEqual([{ nodeId: 'w', message: expect.stringMatching(new RegExp(`allowedLateness 5s \\(emit ${emit}\\).*use 0ms`)) }]);
+    }
+  });
+
   test('an invalid document gives its validation errors, not a script', () => {
     const r = translateToFlinkSql(doc([src('s'), { id: 'f', kind: 'filter', params: { where: 'nope > 1' } }, log('o')], [['s', 'f'], ['f', 'o']]));
     expect(r.ok).toBe(false);

@@ -39,7 +39,8 @@ export function window(ctx: TranslateContext<'window'>) {
     throw new NotTranslatable('Its late port is connected: Flink SQL drops late records and has no side output for them');
   }
   if (parseDuration(p.allowedLateness) > 0) {
-    ctx.note(`allowedLateness ${p.allowedLateness}: Flink's window TVFs fire once at the watermark and drop later records`);
+    // Translating it anyway would give other rows than Eddy (emit final fires later; emit updates re-fires).
+    throw new NotTranslatable(`allowedLateness ${p.allowedLateness} (emit ${p.emit}): Flink SQL's window TVFs fire once at the watermark and drop later records, so Flink would give other rows; use 0ms to run it on Flink`);
   }
   if (p.aggregates.some((a) => a.fn in PERCENTILES)) ctx.note('p50/p95/p99: Eddy takes the nearest rank; Flink\'s PERCENTILE interpolates');
   if (p.aggregates.some((a) => a.fn === 'first' || a.fn === 'last')) ctx.note('first/last: Eddy orders by event time; Flink\'s FIRST_VALUE/LAST_VALUE by arrival');
