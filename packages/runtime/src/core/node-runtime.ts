@@ -95,15 +95,6 @@ export class NodeRuntime implements Drainable {
     return this.timers.currentWatermark();
   }
 
-  /** The watermark this node has forwarded (the minimum over its inputs). */
-  forwardedWatermark(): number {
-    return this.watermark;
-  }
-
-  get isIdle(): boolean {
-    return this.idle;
-  }
-
   /** Watermarks per input, the node's own and its timers: kept in checkpoints so time after a restore goes on as before. */
   snapshotWatermarks(): WatermarkSnapshot {
     return { inputs: [...this.inputWms], idle: [...this.inputIdle], watermark: this.watermark, timers: this.timers.snapshot() };

@@ -165,11 +165,6 @@ export class TimerServiceImpl implements TimerService {
     return this.watermark;
   }
 
-  /** The earliest pending event timer's time (Infinity: none). */
-  nextEventTime(): number {
-    return this.event.peek()?.time ?? Infinity;
-  }
-
   atRecord(wm: number): number {
     if (wm > this.watermark) this.advance(wm);
     return this.watermark;

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileExpression, type RecordSchema } from '@eddy/shared';
-import { FIELDS, genExpr, genRecord, rng, type Ty } from './oracle-gen.js';
+import { FIELDS, genExpr, genRecord, rng, type Ty } from '../test-utils/oracle-gen.js';
 
 /**
  * Oracle: random well-typed expressions over records with NULLs, evaluated by Eddy's

@@ -4,17 +4,7 @@
 export type Ty = 'num' | 'str' | 'bool';
 export interface Gen { eddy: string; pg: string }
 
-/** mulberry32: a small seeded PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seeded as rng } from './reference.js';
 
 export const FIELDS = { a: 'num', b: 'num', s: 'str', t: 'str', p: 'bool' } as const;
 const NUM_LITS = ['0', '1', '2', '3', '0.5', '1.5', '2.25', '10', '1.005', '2.675', '5.015', '0.1', '0.2'];
