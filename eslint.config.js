@@ -13,8 +13,10 @@ const restrict = (patterns, paths = []) => ({
 });
 
 const nodeVm = [{ group: ['node:vm', 'vm'], message: 'Never run user text as code: parse and compile expressions to closures.' }];
-const http = { group: ['express', 'socket.io', 'node:http', 'http', 'node:https', 'https', '@eddy/server', '**/apps/server/**'],
-  message: 'The runtime knows nothing of HTTP or sockets.' };
+// Module names as exact paths (a pattern 'http' would also forbid the connectors/http folder).
+const httpMessage = 'The runtime knows nothing of HTTP or sockets.';
+const httpModules = ['express', 'socket.io', 'node:http', 'http', 'node:https', 'https'].map((name) => ({ name, message: httpMessage }));
+const http = { group: ['express/*', 'socket.io/*', '@eddy/server', '**/apps/server/**'], message: httpMessage };
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'test-results/**', 'playwright-report/**', '.test-out/**', 'data/**'] },
@@ -34,7 +36,7 @@ export default tseslint.config(
   {
     files: ['packages/runtime/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
-    rules: restrict([...nodeVm, http]),
+    rules: restrict([...nodeVm, http], httpModules),
   },
   {
     // Runtime tests may stand up a local HTTP endpoint for a connector (e.g. a slow webhook).

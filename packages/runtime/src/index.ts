@@ -8,4 +8,4 @@ export { CheckpointStore, type LoadedCheckpoint } from './checkpoint/checkpoint-
 export { checkpointNodesOf, planRestore } from './core/checkpoint-coordinator.js';
 export { MemoryStateBackend, type KeyedStateBackend } from './state/keyed-state.js';
 export { LmdbEnvironment } from './state/lmdb-state.js';
-export { IngestError } from './sources/http-source.js';
+export { IngestError } from './connectors/http/source.js';

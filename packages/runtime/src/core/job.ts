@@ -15,9 +15,9 @@ import { MemoryStateBackend, type KeyedStateBackend } from '../state/keyed-state
 import { withTtl } from '../state/ttl.js';
 import { NodeMetricsRecorder } from '../metrics/node-metrics.js';
 import { DeadLetterList } from './dead-letters.js';
-import { LiveRows } from '../sinks/live-rows.js';
-import { ArraySource } from '../sources/array-source.js';
-import { HttpSource, IngestError } from '../sources/http-source.js';
+import { LiveRows } from './live-rows.js';
+import { ArraySource } from './array-source.js';
+import { HttpSource, IngestError } from '../connectors/http/source.js';
 import { AckLog } from '../checkpoint/ack-log.js';
 import { CheckpointCoordinator, checkpointNodesOf, decodeNodeSnapshot, planRestore, type NodeSnapshot } from './checkpoint-coordinator.js';
 

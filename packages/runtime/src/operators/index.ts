@@ -3,13 +3,13 @@ import type { Operator, OperatorContext } from '../core/operator.js';
 import { FilterOperator } from './filter.js';
 import { MapOperator } from './map.js';
 import { createWindowOperator } from './window/index.js';
-import { GeneratorSource } from '../sources/generator/generator-source.js';
-import { FileSource } from '../sources/file-source.js';
-import { NatsSource } from '../sources/nats-source.js';
-import { HttpSource } from '../sources/http-source.js';
-import { RedisStreamSource } from '../sources/redis-source.js';
-import { MqttSource } from '../sources/mqtt-source.js';
-import { KafkaSource } from '../sources/kafka-source.js';
+import { GeneratorSource } from '../connectors/generator/source.js';
+import { FileSource } from '../connectors/file/source.js';
+import { NatsSource } from '../connectors/nats/source.js';
+import { HttpSource } from '../connectors/http/source.js';
+import { RedisStreamSource } from '../connectors/redis/source.js';
+import { MqttSource } from '../connectors/mqtt/source.js';
+import { KafkaSource } from '../connectors/kafka/source.js';
 import { UnionOperator } from './union.js';
 import { RouteOperator } from './route.js';
 import { DedupeOperator } from './dedupe.js';
@@ -17,15 +17,24 @@ import { LookupOperator } from './lookup/lookup-operator.js';
 import { ScoreOperator } from './score/score-operator.js';
 import { IntervalJoinOperator } from './join/interval-join-operator.js';
 import { WindowJoinOperator } from './join/window-join-operator.js';
-import { LiveSinkOperator } from '../sinks/live-sink.js';
-import { LogSinkOperator } from '../sinks/log-sink.js';
-import { FileSinkOperator } from '../sinks/file-sink.js';
-import { PostgresSinkOperator } from '../sinks/postgres-sink.js';
-import { WebhookSinkOperator } from '../sinks/webhook-sink.js';
-import { NatsSinkOperator } from '../sinks/nats-sink.js';
-import { RedisSinkOperator } from '../sinks/redis-sink.js';
-import { MqttSinkOperator } from '../sinks/mqtt-sink.js';
-import { KafkaSinkOperator } from '../sinks/kafka-sink.js';
+import { LiveSinkOperator } from '../connectors/live/sink.js';
+import { LogSinkOperator } from '../connectors/log/sink.js';
+import { FileSinkOperator } from '../connectors/file/sink.js';
+import { PostgresSinkOperator } from '../connectors/postgres/sink.js';
+import { WebhookSinkOperator } from '../connectors/webhook/sink.js';
+import { NatsSinkOperator } from '../connectors/nats/sink.js';
+import { RedisSinkOperator } from '../connectors/redis/sink.js';
+import { MqttSinkOperator } from '../connectors/mqtt/sink.js';
+import { KafkaSinkOperator } from '../connectors/kafka/sink.js';
+import { loadMemoryTable } from '../connectors/file/lookup.js';
+import { RedisLookupStore } from '../connectors/redis/lookup.js';
+import { PostgresLookupStore } from '../connectors/postgres/lookup.js';
+import type { LookupStores } from '../connectors/common/lookup-store.js';
+
+const lookupStores: LookupStores = {
+  memory: loadMemoryTable,
+  remote: { redis: (params, nodeId) => new RedisLookupStore(params, nodeId), postgres: (params, nodeId) => new PostgresLookupStore(params, nodeId) },
+};
 
 type Node<K extends NodeKind> = PipelineNode & { kind: K; params: ParamsOf<K> };
 export type OperatorFactory<K extends NodeKind = NodeKind> = (node: Node<K>, ctx: OperatorContext) => Operator;
@@ -46,7 +55,7 @@ export const operatorFactories: { [K in NodeKind]: OperatorFactory<K> } = {
   dedupe: (node, ctx) => new DedupeOperator(node.params, ctx),
   window: (node, ctx) => createWindowOperator(node.params, ctx),
   join: (node, ctx) => (node.params.within ? new IntervalJoinOperator(node.params, ctx) : new WindowJoinOperator(node.params, ctx)),
-  lookup: (node, ctx) => new LookupOperator(node.params, ctx),
+  lookup: (node, ctx) => new LookupOperator(node.params, ctx, lookupStores),
   score: (node, ctx) => new ScoreOperator(node.params, ctx),
   'sink.live': (node, ctx) => new LiveSinkOperator(node.params, ctx),
   'sink.log': (node, ctx) => new LogSinkOperator(node.params, ctx),
