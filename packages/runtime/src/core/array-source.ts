@@ -1,26 +1,20 @@
 import type { Rec } from './batch.js';
-import type { SourceOperator, SourceOutput } from './operator.js';
+import type { SourceConnector, SourceEventTime, SourceOutput } from './source.js';
 import { isPromise, yieldToEventLoop } from './async.js';
 
 /** Replays given records (tests, the harness): bounded, with the replaced source's event time. */
-export class ArraySource implements SourceOperator {
-  readonly isSource = true;
-  readonly bounded = true;
+export class ArraySource implements SourceConnector {
   position = 0;
 
   constructor(
     private readonly records: Rec[],
-    readonly eventTime: SourceOperator['eventTime'],
+    readonly eventTime: SourceEventTime | undefined,
     chunkSize: number | number[] = 1,
   ) {
     this.chunks = Array.isArray(chunkSize) ? chunkSize.map((n) => Math.max(1, n)) : [Math.max(1, chunkSize)];
   }
 
   private readonly chunks: number[];
-
-  processBatch(): never {
-    throw new Error('A source has no input');
-  }
 
   async run(out: SourceOutput, signal: AbortSignal): Promise<void> {
     let sinceYield = 0;

@@ -21,8 +21,8 @@ export class DedupeOperator implements Operator {
     this.within = parseDuration(params.within);
   }
 
-  open(ctx: OperatorContext): void {
-    this.seen = ctx.state.map<number>('seen');
+  open(): void {
+    this.seen = this.ctx.state.map<number>('seen');
   }
 
   processBatch(batch: Batch): void {

@@ -35,13 +35,14 @@ export class FileSinkOperator implements Operator {
   private sealed: (SealedPart & { checkpointId: number })[] = [];
   private partSeq = 0;
 
-  constructor(private readonly params: ParamsOf<'sink.file'>, ctx: OperatorContext) {
+  constructor(private readonly params: ParamsOf<'sink.file'>, private readonly ctx: OperatorContext) {
     this.path = resolve(ctx.baseDir, params.path);
     this.partsDir = join(dirname(this.path), `.${basename(this.path)}.parts`);
     this.exactlyOnce = ctx.document.settings.guarantee === 'exactly-once';
   }
 
-  async open(ctx: OperatorContext): Promise<void> {
+  async open(): Promise<void> {
+    const { ctx } = this;
     mkdirSync(dirname(this.path), { recursive: true });
     const restored = ctx.restored as FileSinkSnapshot | undefined;
     this.columns = restored?.columns ?? null;

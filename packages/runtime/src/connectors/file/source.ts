@@ -2,25 +2,21 @@ import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
-import { noInput, sourceEventTime, type SourceOperator, type SourceOutput } from '../../core/operator.js';
+import { sourceEventTime, type SourceConnector, type SourceEventTime, type SourceOutput } from '../../core/source.js';
 import { isPromise, sleep, yieldToEventLoop } from '../../core/async.js';
 import { readCsvFile } from './csv.js';
 
 const CHUNK_BYTES = 64 * 1024;
 
 /** Reads JSON lines or CSV; the byte offset of the next unread record is its checkpoint offset. */
-export class FileSource implements SourceOperator {
-  readonly isSource = true;
-  readonly bounded = true;
-  readonly eventTime: SourceOperator['eventTime'];
+export class FileSource implements SourceConnector {
+  readonly eventTime: SourceEventTime | undefined;
   /** Byte offset just past the last record handed on. */
   offset = 0;
 
   constructor(private readonly params: ParamsOf<'source.file'>, private readonly baseDir: string) {
     this.eventTime = sourceEventTime(params.eventTime);
   }
-
-  readonly processBatch = noInput;
 
   async run(out: SourceOutput, signal: AbortSignal): Promise<void> {
     const path = resolve(this.baseDir, this.params.path);

@@ -1,6 +1,6 @@
 import { parseDuration, SCENARIO_TIME_FIELD, type ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
-import type { SourceOperator, SourceOutput } from '../../core/operator.js';
+import type { SourceConnector, SourceEventTime, SourceOutput } from '../../core/source.js';
 import { isPromise, sleep, yieldToEventLoop } from '../../core/async.js';
 import { SeededRandom } from './random.js';
 import { SCENARIO_GENERATORS, type ScenarioGenerator } from './scenarios.js';
@@ -12,10 +12,8 @@ const YIELD_EVERY_MS = 8;
  * Generates scenario events. Record i depends only on (seed, i), and its event time is
  * startTime + i·timeScale·1000/rate minus a seeded jitter of at most `outOfOrderness`.
  */
-export class GeneratorSource implements SourceOperator {
-  readonly isSource = true;
-  readonly eventTime: SourceOperator['eventTime'];
-  readonly bounded: boolean;
+export class GeneratorSource implements SourceConnector {
+  readonly eventTime: SourceEventTime | undefined;
   /** Index of the next record: the source offset a checkpoint keeps. */
   position = 0;
   private startTime: number | undefined;
@@ -26,12 +24,7 @@ export class GeneratorSource implements SourceOperator {
   constructor(private readonly params: ParamsOf<'source.generator'>, private readonly wallClock: () => number) {
     this.jitterMs = parseDuration(params.outOfOrderness);
     this.eventTime = { field: SCENARIO_TIME_FIELD[params.scenario], maxOutOfOrdernessMs: this.jitterMs };
-    this.bounded = params.limit > 0;
     this.make = SCENARIO_GENERATORS[params.scenario];
-  }
-
-  processBatch(): never {
-    throw new Error('A source has no input');
   }
 
   /** Builds record `index` (pure: same seed and index, same record). */

@@ -1,27 +1,17 @@
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
-import { noInput, sourceEventTime, type SourceOperator, type SourceOutput } from '../../core/operator.js';
+import { IngestError, sourceEventTime, type Ingestible, type SourceConnector, type SourceEventTime, type SourceOutput } from '../../core/source.js';
 import { isPromise } from '../../core/async.js';
-
-/** Why records could not be taken: the server turns the code into an HTTP status. */
-export class IngestError extends Error {
-  constructor(readonly code: 'not_found' | 'not_ingestible' | 'not_running' | 'busy', message: string) {
-    super(message);
-    this.name = 'IngestError';
-  }
-}
 
 interface Pending { records: Rec[]; resolve(): void; reject(err: Error): void }
 
 /**
- * Records handed in from outside (the server's ingest route). Each offer resolves once its
+ * Records handed in from outside (the server's ingest route). Each ingest call resolves once its
  * records are in the pipeline, so a busy pipeline slows its senders; past
- * `maxQueuedRequests` waiting offers the source refuses more (busy).
+ * `maxQueuedRequests` waiting calls the source refuses more (busy).
  */
-export class HttpSource implements SourceOperator {
-  readonly isSource = true;
-  readonly bounded = false;
-  readonly eventTime: SourceOperator['eventTime'];
+export class HttpSource implements SourceConnector, Ingestible {
+  readonly eventTime: SourceEventTime | undefined;
   private readonly queue: Pending[] = [];
   private wake: (() => void) | null = null;
   private running = false;
@@ -30,9 +20,7 @@ export class HttpSource implements SourceOperator {
     this.eventTime = sourceEventTime(params.eventTime);
   }
 
-  readonly processBatch = noInput;
-
-  offer(records: Rec[]): Promise<void> {
+  ingest(records: Rec[]): Promise<void> {
     if (!this.running) return Promise.reject(new IngestError('not_running', `source.http '${this.nodeId}' is not running`));
     if (this.queue.length >= this.params.maxQueuedRequests) {
       return Promise.reject(new IngestError('busy', `source.http '${this.nodeId}' has ${this.queue.length} requests waiting: retry later`));

@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { translateToFlinkSql, validatePipeline } from '@eddy/shared';
-import { createJob } from '../../core/job.js';
+import { createJob } from '../../api.js';
 import { runPipeline } from '../../harness/run-pipeline.js';
 import type { Rec } from '../../core/batch.js';
 

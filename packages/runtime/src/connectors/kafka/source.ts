@@ -1,7 +1,7 @@
 import type { Consumer } from 'kafkajs';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
-import { noInput, sourceEventTime, type SourceOperator, type SourceOutput } from '../../core/operator.js';
+import { sourceEventTime, type SourceConnector, type SourceEventTime, type SourceOutput } from '../../core/source.js';
 import { isPromise } from '../../core/async.js';
 import { parseJsonObject } from '../common/json-object.js';
 import { kafkaClient } from './client.js';
@@ -11,19 +11,14 @@ import { kafkaClient } from './client.js';
  * is the checkpoint offset; the consumer group is this run's own and commits nothing, so
  * Eddy's checkpoint alone says where to resume (as Flink's KafkaSource).
  */
-export class KafkaSource implements SourceOperator {
-  readonly isSource = true;
-  readonly bounded: boolean;
-  readonly eventTime: SourceOperator['eventTime'];
+export class KafkaSource implements SourceConnector {
+  readonly eventTime: SourceEventTime | undefined;
   /** Partition → offset of the last record handed on. */
   offsets: Record<string, string> = {};
 
   constructor(private readonly params: ParamsOf<'source.kafka'>, private readonly nodeId: string) {
-    this.bounded = params.stopAtEnd;
     this.eventTime = sourceEventTime(params.eventTime);
   }
-
-  readonly processBatch = noInput;
 
   checkpointPosition(): unknown {
     return { ...this.offsets };

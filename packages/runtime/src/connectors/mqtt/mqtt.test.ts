@@ -1,7 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validatePipeline } from '@eddy/shared';
-import { createJob } from '../../core/job.js';
+import { createJob } from '../../api.js';
 import type { Rec } from '../../core/batch.js';
 
 // The real Mosquitto broker on this machine (no mocks).

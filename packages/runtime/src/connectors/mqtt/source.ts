@@ -1,7 +1,8 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
-import { noInput, sourceEventTime, type OperatorContext, type SourceOperator, type SourceOutput } from '../../core/operator.js';
+import { sourceEventTime, type SourceConnector, type SourceEventTime, type SourceOutput } from '../../core/source.js';
+import type { NodeContext } from '../../core/operator.js';
 import { isPromise } from '../../core/async.js';
 import { resolveSecret } from '../../core/secrets.js';
 import { parseJsonObject } from '../common/json-object.js';
@@ -16,27 +17,25 @@ interface Received { topic: string; payload: Buffer; ack: () => void }
  * in `run`. A QoS 1 message is acknowledged only once it is in the pipeline: while the
  * pipeline is busy, the broker's in-flight window holds the rest back (backpressure).
  */
-export class MqttSource implements SourceOperator {
-  readonly isSource = true;
-  readonly bounded: boolean;
-  readonly eventTime: SourceOperator['eventTime'];
+export class MqttSource implements SourceConnector {
+  readonly eventTime: SourceEventTime | undefined;
   private client: MqttClient | null = null;
   private readonly queue: Received[] = [];
   private wake: (() => void) | null = null;
   received = 0;
 
-  constructor(private readonly params: ParamsOf<'source.mqtt'>, private readonly nodeId: string) {
-    this.bounded = params.limit > 0;
+  private readonly nodeId: string;
+
+  constructor(private readonly params: ParamsOf<'source.mqtt'>, private readonly ctx: NodeContext) {
+    this.nodeId = ctx.node.id;
     this.eventTime = sourceEventTime(params.eventTime);
   }
 
-  readonly processBatch = noInput;
-
-  async open(ctx: OperatorContext): Promise<void> {
+  async open(): Promise<void> {
     const url = resolveSecret(this.params.url, 'url');
     try {
       this.client = await mqtt.connectAsync(url, {
-        clientId: `eddy-${ctx.pipelineId}-${this.nodeId}-${Math.random().toString(36).slice(2, 8)}`.slice(0, 64),
+        clientId: `eddy-${this.ctx.pipelineId}-${this.nodeId}-${Math.random().toString(36).slice(2, 8)}`.slice(0, 64),
         clean: true, reconnectPeriod: 1000, connectTimeout: 5000,
       });
     } catch (err) {

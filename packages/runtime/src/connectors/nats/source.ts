@@ -1,7 +1,7 @@
 import { connect, DeliverPolicy, type NatsConnection } from 'nats';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
-import { noInput, sourceEventTime, type SourceOperator, type SourceOutput } from '../../core/operator.js';
+import { sourceEventTime, type SourceConnector, type SourceEventTime, type SourceOutput } from '../../core/source.js';
 import { isPromise, sleep } from '../../core/async.js';
 import { resolveSecret } from '../../core/secrets.js';
 import { parseJsonObject } from '../common/json-object.js';
@@ -16,20 +16,15 @@ const FETCH_WAIT_MS = 1000;
  * checkpoint keeps the stream sequence of the last record handed on, as Flink's Kafka
  * source keeps offsets in its checkpoints rather than in the broker.
  */
-export class NatsSource implements SourceOperator {
-  readonly isSource = true;
-  readonly bounded: boolean;
-  readonly eventTime: SourceOperator['eventTime'];
+export class NatsSource implements SourceConnector {
+  readonly eventTime: SourceEventTime | undefined;
   /** Stream sequence of the last message handed on (0: none yet). */
   sequence = 0;
   private restored = false;
 
   constructor(private readonly params: ParamsOf<'source.nats'>, private readonly nodeId: string) {
-    this.bounded = params.stopAtEnd;
     this.eventTime = sourceEventTime(params.eventTime);
   }
-
-  readonly processBatch = noInput;
 
   checkpointPosition(): unknown {
     return this.sequence;

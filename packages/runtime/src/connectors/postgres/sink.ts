@@ -30,7 +30,8 @@ export class PostgresSinkOperator implements Operator {
     this.sinkId = `${ctx.pipelineId}/${ctx.node.id}`;
   }
 
-  async open(ctx: OperatorContext): Promise<void> {
+  async open(): Promise<void> {
+    const { ctx } = this;
     this.client = new pg.Client({ connectionString: resolveSecret(this.params.url, 'url') });
     this.client.on('error', () => undefined); // a dropped connection fails the next query instead of the process
     try {

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
-import { noInput, sourceEventTime, type SourceOperator, type SourceOutput } from '../../core/operator.js';
+import { sourceEventTime, type SourceConnector, type SourceEventTime, type SourceOutput } from '../../core/source.js';
 import { isPromise } from '../../core/async.js';
 import { resolveSecret } from '../../core/secrets.js';
 import { parseJsonObject } from '../common/json-object.js';
@@ -18,20 +18,15 @@ export function compareIds(a: string, b: string): number {
 }
 
 /** Reads a Redis stream with XREAD; the ID of the last entry handed on is the checkpoint offset. */
-export class RedisStreamSource implements SourceOperator {
-  readonly isSource = true;
-  readonly bounded: boolean;
-  readonly eventTime: SourceOperator['eventTime'];
+export class RedisStreamSource implements SourceConnector {
+  readonly eventTime: SourceEventTime | undefined;
   /** ID of the last entry handed on ('0-0': none yet). */
   lastId = '0-0';
   private restored = false;
 
   constructor(private readonly params: ParamsOf<'source.redis'>, private readonly nodeId: string) {
-    this.bounded = params.stopAtEnd;
     this.eventTime = sourceEventTime(params.eventTime);
   }
-
-  readonly processBatch = noInput;
 
   checkpointPosition(): unknown {
     return this.lastId;

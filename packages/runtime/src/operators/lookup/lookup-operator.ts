@@ -25,7 +25,8 @@ export class LookupOperator implements Operator {
     this.key = compileExpression(params.key, ctx.inputSchemas.in);
   }
 
-  async open(ctx: OperatorContext): Promise<void> {
+  async open(): Promise<void> {
+    const { ctx } = this;
     const p = this.params;
     if (p.store === 'memory') {
       this.table = await this.stores.memory(p, ctx.baseDir);
