@@ -1,5 +1,6 @@
 // Lint guards the architecture (DESIGN §1): web → shared; server → runtime → shared; the
 // runtime knows no HTTP; the server knows no operator internals. And no user text runs as code.
+import { readdirSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
 
 const noCodeFromText = {
@@ -12,9 +13,21 @@ const restrict = (patterns, paths = []) => ({
   'no-restricted-imports': ['error', { patterns, paths }],
 });
 
+// Connectors (runtime/src/connectors/<name>/) import core, checkpoint, state, time and
+// connectors/common, never another connector or an operator: the registry wires them together.
+const connectors = readdirSync(new URL('./packages/runtime/src/connectors/', import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory()).map((d) => d.name);
+const connectorOwnLane = (name) => ({
+  group: [...connectors.filter((other) => other !== name && other !== 'common').map((other) => `../${other}/**`),
+    '**/operators/**', '**/registry.js', ...(name === 'common' ? [] : ['**/connectors/**'])],
+  message: `connectors/${name} imports no other connector, no operator and not the registry (shared pieces go to connectors/common).`,
+});
+
 const nodeVm = [{ group: ['node:vm', 'vm'], message: 'Never run user text as code: parse and compile expressions to closures.' }];
-const http = { group: ['express', 'socket.io', 'node:http', 'http', 'node:https', 'https', '@eddy/server', '**/apps/server/**'],
-  message: 'The runtime knows nothing of HTTP or sockets.' };
+// Module names as exact paths (a pattern 'http' would also forbid the connectors/http folder).
+const httpMessage = 'The runtime knows nothing of HTTP or sockets.';
+const httpModules = ['express', 'socket.io', 'node:http', 'http', 'node:https', 'https'].map((name) => ({ name, message: httpMessage }));
+const http = { group: ['express/*', 'socket.io/*', '@eddy/server', '**/apps/server/**'], message: httpMessage };
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'test-results/**', 'playwright-report/**', '.test-out/**', 'data/**'] },
@@ -34,8 +47,21 @@ export default tseslint.config(
   {
     files: ['packages/runtime/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
-    rules: restrict([...nodeVm, http]),
+    rules: restrict([...nodeVm, http], httpModules),
   },
+  {
+    // The engine's core is given its operators and connectors (the registry): it imports none.
+    files: ['packages/runtime/src/core/**/*.ts', 'packages/runtime/src/checkpoint/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict([...nodeVm, http, { group: ['**/connectors/**', '**/operators/**', '**/registry.js'],
+      message: 'core and checkpoint import no connector, operator or registry: the job is given its factories (api.ts passes src/registry.ts).' }], httpModules),
+  },
+  // One block per connector folder (a later no-restricted-imports replaces an earlier one, so each repeats the runtime's rules).
+  ...connectors.map((name) => ({
+    files: [`packages/runtime/src/connectors/${name}/**/*.ts`],
+    ignores: ['**/*.test.ts'],
+    rules: restrict([...nodeVm, http, connectorOwnLane(name)], httpModules),
+  })),
   {
     // Runtime tests may stand up a local HTTP endpoint for a connector (e.g. a slow webhook).
     files: ['packages/runtime/src/**/*.test.ts'],

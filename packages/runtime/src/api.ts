@@ -1,6 +1,13 @@
 import type { CheckpointInfo, DeadLetter, NodeMetrics, PipelineDocument, PipelineMetrics, RestorePlan } from '@eddy/shared';
 import type { CheckpointStore, LoadedCheckpoint } from './checkpoint/checkpoint-store.js';
 import type { KeyedStateBackend } from './state/keyed-state.js';
+import { Job } from './core/job.js';
+import { registry } from './registry.js';
+
+/** Validates a document and builds a job; throws PipelineValidationError on bad input. */
+export function createJob(document: unknown, options: JobOptions): JobHandle {
+  return new Job(document, options, registry);
+}
 
 /** What the embedding program (server or CLI) gives a job. The runtime knows no HTTP. */
 export interface JobOptions {

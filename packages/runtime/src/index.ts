@@ -1,11 +1,12 @@
-export type { JobHandle, JobOptions, JobOutcome, JobState, NodeState } from './api.js';
-export { createJob } from './core/job.js';
+export { createJob, type JobHandle, type JobOptions, type JobOutcome, type JobState, type NodeState } from './api.js';
 export { runPipeline, type RunPipelineOptions, type RunPipelineResult } from './harness/run-pipeline.js';
 export type { Batch, Rec } from './core/batch.js';
-export type { Operator, OperatorContext, SourceOperator } from './core/operator.js';
-export { operatorFactories } from './operators/index.js';
+export type { NodeContext, NodeLifecycle, Operator, OperatorContext } from './core/operator.js';
+export type { SourceConnector, SourceOutput } from './core/source.js';
+export type { NodeFactories } from './core/node-factories.js';
+export { registry } from './registry.js';
 export { CheckpointStore, type LoadedCheckpoint } from './checkpoint/checkpoint-store.js';
 export { checkpointNodesOf, planRestore } from './core/checkpoint-coordinator.js';
 export { MemoryStateBackend, type KeyedStateBackend } from './state/keyed-state.js';
 export { LmdbEnvironment } from './state/lmdb-state.js';
-export { IngestError } from './sources/http-source.js';
+export { IngestError } from './core/source.js';

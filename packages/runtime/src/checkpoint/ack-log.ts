@@ -1,6 +1,6 @@
 import { readFile, rename, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SourceSnapshot } from '../core/source-driver.js';
+import type { SourceSnapshot } from './types.js';
 
 /**
  * At-most-once: each source's position is acknowledged on receipt, before its records enter

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckpointInfo, ExecutionMode } from '@eddy/shared';
-import { createJob } from '../core/job.js';
+import { createJob } from '../api.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { LmdbEnvironment } from '../state/lmdb-state.js';
 import type { JobOptions } from '../api.js';

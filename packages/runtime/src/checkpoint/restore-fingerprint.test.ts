@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckpointInfo } from '@eddy/shared';
-import { createJob } from '../core/job.js';
+import { createJob } from '../api.js';
 import { planRestore } from '../core/checkpoint-coordinator.js';
 import { CheckpointStore } from './checkpoint-store.js';
 

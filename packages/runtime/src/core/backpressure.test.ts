@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJob } from './job.js';
+import { createJob } from '../api.js';
 
 /** A deliberately slow endpoint: every request is answered 20 ms late. */
 let server: Server;

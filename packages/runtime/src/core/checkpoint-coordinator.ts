@@ -3,7 +3,9 @@ import { fingerprintChanges, getKind, stateFingerprintOf, type CheckpointInfo, t
 import type { CheckpointStore, LoadedCheckpoint, NodeSnapshotFile } from '../checkpoint/checkpoint-store.js';
 import type { KeyedStateBackend } from '../state/keyed-state.js';
 import type { NodeRuntime, WatermarkSnapshot } from './node-runtime.js';
-import type { SourceDriver, SourceSnapshot } from './source-driver.js';
+import type { SourceDriver } from './source-driver.js';
+import type { SourceSnapshot } from '../checkpoint/types.js';
+import type { NodeLifecycle } from './operator.js';
 import { allDone, type Mailbox } from './async.js';
 
 /** What a checkpoint keeps of one node. */
@@ -15,8 +17,11 @@ export interface NodeSnapshot {
   source?: SourceSnapshot;
 }
 
-/** A node a checkpoint visits; `fingerprint`: what its state means (stored with it, compared on restore). */
-export interface Participant { id: string; kind: string; fingerprint?: string; runtime: NodeRuntime; state: KeyedStateBackend; driver?: SourceDriver }
+/**
+ * A node a checkpoint visits: `code` is its operator or source (onCheckpoint, onCheckpointComplete);
+ * `fingerprint`: what its state means (stored with it, compared on restore).
+ */
+export interface Participant { id: string; kind: string; fingerprint?: string; code: NodeLifecycle; runtime: NodeRuntime; state: KeyedStateBackend; driver?: SourceDriver }
 
 export const decodeNodeSnapshot = (data: Buffer): NodeSnapshot => deserialize(data) as NodeSnapshot;
 
@@ -82,7 +87,7 @@ export class CheckpointCoordinator {
     const parts: NodeSnapshotFile[] = [];
     await this.mailbox.run(async () => {
       for (const p of this.participants) {
-        const operator = await p.runtime.operator.onCheckpoint?.(barrier);
+        const operator = await p.code.onCheckpoint?.(barrier);
         const snapshot: NodeSnapshot = {
           watermarks: p.runtime.snapshotWatermarks(), state: p.state.exportState(), operator, source: p.driver?.snapshot(),
         };
@@ -99,7 +104,7 @@ export class CheckpointCoordinator {
     }
     Object.assign(this.stats, { count: this.stats.count + 1, lastId: id, lastAt: barrier.timestamp, lastDurationMs: info.durationMs, lastSizeBytes: info.sizeBytes });
     try {
-      await this.mailbox.run(() => allDone(this.participants.map((p) => p.runtime.operator.onCheckpointComplete?.(id))));
+      await this.mailbox.run(() => allDone(this.participants.map((p) => p.code.onCheckpointComplete?.(id))));
     } catch (err) {
       this.onCommitFailure(err);
     }

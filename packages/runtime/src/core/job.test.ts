@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PipelineValidationError } from '@eddy/shared';
-import { createJob } from './job.js';
+import { createJob } from '../api.js';
 import { runPipeline } from '../harness/run-pipeline.js';
-import { GeneratorSource } from '../sources/generator/generator-source.js';
+import { GeneratorSource } from '../connectors/generator/source.js';
 import { paramsOf } from '../test-utils/params.js';
 
 const doc = (nodes: unknown[], edges: unknown[], settings: Record<string, unknown> = {}) =>

@@ -9,24 +9,24 @@ import { NodeRuntime, type NodeRuntimeEnv } from './node-runtime.js';
 import { ReconvergeQueue } from './reconverge.js';
 import { watermarkCaps } from './watermark-caps.js';
 import { SourceDriver } from './source-driver.js';
-import { isSourceOperator, type OperatorContext } from './operator.js';
-import { operatorFactories } from '../operators/index.js';
+import type { NodeLifecycle, Operator, OperatorContext } from './operator.js';
+import { IngestError, isIngestible, type SourceConnector } from './source.js';
+import type { NodeFactories } from './node-factories.js';
 import { MemoryStateBackend, type KeyedStateBackend } from '../state/keyed-state.js';
 import { withTtl } from '../state/ttl.js';
 import { NodeMetricsRecorder } from '../metrics/node-metrics.js';
 import { DeadLetterList } from './dead-letters.js';
-import { LiveRows } from '../sinks/live-rows.js';
-import { ArraySource } from '../sources/array-source.js';
-import { HttpSource, IngestError } from '../sources/http-source.js';
+import { LiveRows } from './live-rows.js';
+import { ArraySource } from './array-source.js';
 import { AckLog } from '../checkpoint/ack-log.js';
 import { CheckpointCoordinator, checkpointNodesOf, decodeNodeSnapshot, planRestore, type NodeSnapshot } from './checkpoint-coordinator.js';
 
-/** Validates a document and builds a job; throws PipelineValidationError on bad input. */
-export function createJob(document: unknown, options: JobOptions): JobHandle {
-  return new Job(document, options);
-}
-
-class Job implements JobHandle {
+/**
+ * A running pipeline, built from a document with the given factories (src/registry.ts in
+ * production): core itself knows no operator or connector. Throws PipelineValidationError
+ * on a bad document.
+ */
+export class Job implements JobHandle {
   readonly document: PipelineDocument;
   state: JobState = 'created';
   readonly done: Promise<JobOutcome>;
@@ -34,6 +34,9 @@ class Job implements JobHandle {
   private readonly nodes: NodeRuntime[] = [];
   private readonly states = new Map<string, KeyedStateBackend>();
   private readonly contexts = new Map<string, OperatorContext>();
+  /** Each node's operator or source: what open, checkpoints and close talk to. */
+  private readonly code = new Map<string, NodeLifecycle>();
+  private readonly sources = new Map<string, SourceConnector>();
   private readonly drivers: SourceDriver[] = [];
   private readonly mailbox = new Mailbox();
   private readonly abort = new AbortController();
@@ -49,7 +52,7 @@ class Job implements JobHandle {
   private finalCheckpoint: CheckpointInfo | null = null;
   private readonly ackLog: AckLog | null = null;
 
-  constructor(input: unknown, private readonly options: JobOptions) {
+  constructor(input: unknown, private readonly options: JobOptions, factories: NodeFactories) {
     const result = validatePipeline(input);
     if (!result.ok || !result.document || !result.graph || !result.schemas) throw new PipelineValidationError(result.errors);
     this.document = result.document;
@@ -98,11 +101,17 @@ class Job implements JobHandle {
         log: options.log ?? ((line) => process.stdout.write(line + '\n')),
         publishRows: (rows, total) => this.liveRows.publish(id, rows, total),
       };
-      const factory = operatorFactories[node.kind as keyof typeof operatorFactories];
-      let operator = factory(node as never, ctx);
-      const replacement = options.inputs?.[id];
-      if (replacement && isSourceOperator(operator)) {
-        operator = new ArraySource(replacement, operator.eventTime, options.inputChunkSize ?? 1);
+      // The catalog's category says which factory builds a kind (NodeFactories is split the same way).
+      let operator: Operator | null = null;
+      if (getKind(node.kind)?.category === 'source') {
+        let source = factories.sources[node.kind as keyof NodeFactories['sources']](node as never, ctx);
+        const replacement = options.inputs?.[id];
+        if (replacement) source = new ArraySource(replacement, source.eventTime, options.inputChunkSize ?? 1);
+        this.sources.set(id, source);
+        this.code.set(id, source);
+      } else {
+        operator = factories.operators[node.kind as keyof NodeFactories['operators']](node as never, ctx);
+        this.code.set(id, operator);
       }
       runtime = new NodeRuntime(id, node.kind, operator, metrics, env);
       runtime.order = this.nodes.length;
@@ -117,9 +126,10 @@ class Job implements JobHandle {
     for (const runtime of this.nodes) {
       const snapshot = restored.get(runtime.id);
       if (snapshot) runtime.restoreWatermarks(snapshot.watermarks);
-      if (!isSourceOperator(runtime.operator)) continue;
+      const source = this.sources.get(runtime.id);
+      if (!source) continue;
       const ackLog = this.ackLog;
-      const driver = new SourceDriver(runtime, runtime.operator, this.document.settings, this.mailbox, this.clock,
+      const driver = new SourceDriver(runtime, source, this.document.settings, this.mailbox, this.clock,
         this.wallClock, this.contexts.get(runtime.id)!.deadLetter, (err) => this.fail(err),
         ackLog ? (upTo) => ackLog.ack(runtime.id, upTo) : undefined);
       if (snapshot?.source) driver.restore(snapshot.source);
@@ -129,7 +139,7 @@ class Job implements JobHandle {
     if (options.checkpoints) {
       const fingerprints = checkpointNodesOf(this.document);
       const participants = this.nodes.map((n) => ({
-        id: n.id, kind: n.kind, fingerprint: fingerprints[n.id].fingerprint, runtime: n, state: this.states.get(n.id)!, driver: driverOf.get(n.id),
+        id: n.id, kind: n.kind, fingerprint: fingerprints[n.id].fingerprint, code: this.code.get(n.id)!, runtime: n, state: this.states.get(n.id)!, driver: driverOf.get(n.id),
       }));
       this.coordinator = new CheckpointCoordinator(participants, options.checkpoints, this.mailbox, this.wallClock,
         (err) => this.fail(err), (line) => (options.log ?? console.error)(line));
@@ -146,7 +156,7 @@ class Job implements JobHandle {
         const acks = await this.ackLog.read();
         for (const d of this.drivers) if (acks[d.nodeId]) d.restore(acks[d.nodeId]);
       } else await this.ackLog?.reset();
-      for (const n of this.nodes) await n.operator.open?.(this.contexts.get(n.id)!);
+      for (const n of this.nodes) await this.code.get(n.id)!.open?.();
     } catch (err) {
       await this.fail(err);
       return;
@@ -200,7 +210,7 @@ class Job implements JobHandle {
       for (const n of this.nodes) n.dispose();
       for (const n of this.nodes) {
         try {
-          await n.operator.close?.();
+          await this.code.get(n.id)!.close?.();
         } catch (err) {
           closeError ??= err as Error;
         }
@@ -247,8 +257,9 @@ class Job implements JobHandle {
   ingest(nodeId: string, records: Record<string, unknown>[]): Promise<void> {
     const n = this.nodes.find((x) => x.id === nodeId);
     if (!n) return Promise.reject(new IngestError('not_found', `No node '${nodeId}' in this pipeline`));
-    if (!(n.operator instanceof HttpSource)) return Promise.reject(new IngestError('not_ingestible', `Node '${nodeId}' is a ${n.kind}, not a source.http`));
-    return n.operator.offer(records);
+    const source = this.sources.get(nodeId);
+    if (!source || !isIngestible(source)) return Promise.reject(new IngestError('not_ingestible', `Node '${nodeId}' is a ${n.kind}, not a source.http`));
+    return source.ingest(records);
   }
 
   nodeState(nodeId: string, query: { key?: string; prefix?: string; limit?: number } = {}): NodeState | undefined {

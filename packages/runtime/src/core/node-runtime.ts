@@ -23,9 +23,9 @@ export interface NodeRuntimeEnv {
 }
 
 /**
- * One operator instance in the job's DAG: it counts, hands batches to its operator,
- * forwards what the operator emitted, tracks the minimum watermark over its inputs, and
- * owns the operator's timer service. Output fired by a watermark is emitted before that
+ * One node of the job's DAG: it counts, hands batches to its operator (a source node has
+ * none; its SourceDriver pushes through `emitFromSource`), forwards what the operator
+ * emitted, tracks the minimum watermark over its inputs, and owns the timer service. Output fired by a watermark is emitted before that
  * watermark is forwarded (Flink's order), so downstream judges it against the previous one.
  */
 export class NodeRuntime implements Drainable {
@@ -56,14 +56,15 @@ export class NodeRuntime implements Drainable {
   constructor(
     readonly id: string,
     readonly kind: string,
-    readonly operator: Operator,
+    /** null for a source node (it has no input). */
+    readonly operator: Operator | null,
     readonly metrics: NodeMetricsRecorder,
     private readonly env: NodeRuntimeEnv,
   ) {
     this.reconverge = env.reconverge ?? new ReconvergeQueue();
     this.timers = new TimerServiceImpl(
       (timer) => {
-        if (!operator.onTimer) throw new Error(`${kind} '${id}' registered a timer but has no onTimer`);
+        if (!operator?.onTimer) throw new Error(`${kind} '${id}' registered a timer but has no onTimer`);
         operator.onTimer(timer);
       },
       (at) => this.armAlarm(at),
@@ -147,6 +148,7 @@ export class NodeRuntime implements Drainable {
 
   private process(batch: Batch, port: string): MaybePromise {
     this.arrivedAt = batch.arrivedAt;
+    if (!this.operator) throw new Error(`${this.kind} '${this.id}' is a source: it takes no input`);
     const result = this.operator.processBatch(batch, port);
     if (isPromise(result)) return result.then(() => { this.arrivedAt = null; this.afterCall?.(); return this.flush(); });
     this.arrivedAt = null;
@@ -226,7 +228,7 @@ export class NodeRuntime implements Drainable {
       this.watermark = wm;
       this.metrics.watermark = wm;
       this.timers.advance(wm);
-      const fired = this.operator.onWatermark?.(wm);
+      const fired = this.operator?.onWatermark?.(wm);
       return andThen(andThen(fired, () => { this.afterCall?.(); return this.flush(); }), () => this.forwardWatermark(wm));
     });
   }

@@ -1,11 +1,10 @@
 import type { PipelineSettings } from '@eddy/shared';
 import { END_OF_TIME, type Batch, type Rec } from './batch.js';
-import type { SourceOperator, SourceOutput } from './operator.js';
+import type { SourceConnector, SourceOutput } from './source.js';
+import type { SourceSnapshot } from '../checkpoint/types.js';
 import type { NodeRuntime } from './node-runtime.js';
 import { andThen, isPromise, type Mailbox, type MaybePromise } from './async.js';
 import { makeTimestampExtractor, WatermarkTracker } from '../time/event-time.js';
-
-export interface SourceSnapshot { position: unknown; maxEventTime: number }
 
 /** Microbatch mode flushes early past this many records, so a fast source cannot grow a batch without bound. */
 const MAX_MICROBATCH = 65_536;
@@ -62,7 +61,7 @@ export class SourceDriver implements SourceOutput {
 
   constructor(
     private readonly node: NodeRuntime,
-    private readonly source: SourceOperator,
+    private readonly source: SourceConnector,
     private readonly settings: PipelineSettings,
     private readonly mailbox: Mailbox,
     private readonly clock: () => number,

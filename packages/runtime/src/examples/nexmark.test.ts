@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runPipeline } from '../harness/run-pipeline.js';
-import { GeneratorSource } from '../sources/generator/generator-source.js';
+import { GeneratorSource } from '../connectors/generator/source.js';
 import { paramsOf } from '../test-utils/params.js';
 
 /**

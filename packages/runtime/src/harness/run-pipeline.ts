@@ -1,6 +1,6 @@
 import { getKind, type DeadLetter, type ExecutionMode, type PipelineMetrics } from '@eddy/shared';
 import type { Rec } from '../core/batch.js';
-import { createJob } from '../core/job.js';
+import { createJob } from '../api.js';
 import type { JobOptions } from '../api.js';
 
 export interface RunPipelineOptions extends Partial<Omit<JobOptions, 'inputs'>> {

@@ -1,7 +1,7 @@
 import { compileExpression, ExpressionRuntimeError, parseDuration, type ParamsOf } from '@eddy/shared';
 import { selectBatch, type Batch, type Rec } from '../core/batch.js';
 import type { Operator, OperatorContext } from '../core/operator.js';
-import { keyString } from './keys.js';
+import { keyString } from '../core/keys.js';
 import type { KeyedMap } from '../state/keyed-state.js';
 import type { FiredTimer } from '../core/timer-service.js';
 
@@ -21,8 +21,8 @@ export class DedupeOperator implements Operator {
     this.within = parseDuration(params.within);
   }
 
-  open(ctx: OperatorContext): void {
-    this.seen = ctx.state.map<number>('seen');
+  open(): void {
+    this.seen = this.ctx.state.map<number>('seen');
   }
 
   processBatch(batch: Batch): void {

@@ -75,11 +75,12 @@ export type StateTraits<P> =
   | { stateful: true; stateFingerprint(params: P): StateFingerprint }
   | { stateful: false; stateFingerprint?(params: P): StateFingerprint };
 
-export type KindDefinition<K extends string = string, P = unknown> = KindBase<K, P> & StateTraits<P>;
+/** `C`: the kind's category as a literal type, so the runtime's registry can require a source factory for each source kind. */
+export type KindDefinition<K extends string = string, P = unknown, C extends Category = Category> = KindBase<K, P, C> & StateTraits<P>;
 
-interface KindBase<K extends string, P> {
+interface KindBase<K extends string, P, C extends Category> {
   kind: K;
-  category: Category;
+  category: C;
   /** How the kind treats event time (required: a new kind must say). */
   eventTime: EventTimeTrait;
   /**
@@ -122,7 +123,7 @@ export function deliveryOf(def: AnyKindDefinition | undefined, params: unknown):
   return typeof d === 'function' ? d(params) : d;
 }
 
-export function defineKind<const K extends string, P>(def: KindDefinition<K, P>): KindDefinition<K, P> {
+export function defineKind<const K extends string, P, C extends Category>(def: KindDefinition<K, P, C>): KindDefinition<K, P, C> {
   return def;
 }
 

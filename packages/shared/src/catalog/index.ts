@@ -23,7 +23,8 @@ import type { AnyKindDefinition } from './define.js';
 /**
  * Every node kind, one definition each. Adding a kind: its file in kinds/ (with its traits:
  * category, eventTime, stateful and, when it restores anything, stateFingerprint) and a line
- * here; its operator factory in packages/runtime/src/operators/index.ts (operatorFactories);
+ * here; its factory in packages/runtime/src/registry.ts (under `sources` when its category is
+ * 'source', else `operators`; the code in runtime/src/operators/ or runtime/src/connectors/<name>/);
  * its Flink translation, or the reason there is none, in packages/shared/src/flink/kinds/index.ts;
  * its tests; and docs/nodes.md regenerated (`npm run docs`). Compilation fails until the
  * runtime and Flink registries have it; the palette and inspector read it from the catalog.
@@ -35,6 +36,8 @@ export const kinds = [
 
 export type KindDef = (typeof kinds)[number];
 export type NodeKind = KindDef['kind'];
+/** The kinds whose category is `source` (they produce records and have no input). */
+export type SourceKind = Extract<KindDef, { category: 'source' }>['kind'];
 /** The params type of a kind, as parsed (defaults applied). */
 export type ParamsOf<K extends NodeKind> = z.output<Extract<KindDef, { kind: K }>['params']>;
 

@@ -28,8 +28,8 @@ export class IntervalJoinOperator implements Operator {
     this.leftJoin = params.type === 'left';
   }
 
-  open(ctx: OperatorContext): void {
-    this.buffers = ctx.state.map<KeyBuffers>('buffers');
+  open(): void {
+    this.buffers = this.ctx.state.map<KeyBuffers>('buffers');
   }
 
   processBatch(batch: Batch, port: string): void {

@@ -1,7 +1,7 @@
 import { compileExpression, ExpressionRuntimeError, type ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
 import type { OperatorContext } from '../../core/operator.js';
-import { keyString } from '../keys.js';
+import { keyString } from '../../core/keys.js';
 
 export type Side = 'left' | 'right';
 export const otherSide = (s: Side): Side => (s === 'left' ? 'right' : 'left');

@@ -25,8 +25,8 @@ export class WindowJoinOperator implements Operator {
     this.leftJoin = params.type === 'left';
   }
 
-  open(ctx: OperatorContext): void {
-    this.panes = ctx.state.map<Pane>('panes');
+  open(): void {
+    this.panes = this.ctx.state.map<Pane>('panes');
   }
 
   processBatch(batch: Batch, port: string): void {

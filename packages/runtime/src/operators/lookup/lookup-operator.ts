@@ -1,13 +1,9 @@
 import { compileExpression, ExpressionRuntimeError, parseDuration, type ParamsOf } from '@eddy/shared';
 import { selectBatch, type Batch, type Rec } from '../../core/batch.js';
 import type { Operator, OperatorContext } from '../../core/operator.js';
-import { keyString } from '../keys.js';
-import { loadMemoryTable } from './memory-table.js';
-import { LookupCache, type RemoteStore } from './remote-store.js';
-import { RedisLookupStore } from './redis-store.js';
-import { PostgresLookupStore } from './postgres-store.js';
-
-export { loadMemoryTable };
+import { keyString } from '../../core/keys.js';
+import type { LookupStores, RemoteStore } from '../../connectors/common/lookup-store.js';
+import { LookupCache } from './lookup-cache.js';
 
 /** What a record's key found: a row, no row (undefined), or a key that could not be computed (dead-lettered). */
 const FAILED = Symbol('failed');
@@ -25,19 +21,20 @@ export class LookupOperator implements Operator {
   private cache: LookupCache | null = null;
   private columns: string[] = [];
 
-  constructor(private readonly params: ParamsOf<'lookup'>, private readonly ctx: OperatorContext) {
+  constructor(private readonly params: ParamsOf<'lookup'>, private readonly ctx: OperatorContext, private readonly stores: LookupStores) {
     this.key = compileExpression(params.key, ctx.inputSchemas.in);
   }
 
-  async open(ctx: OperatorContext): Promise<void> {
+  async open(): Promise<void> {
+    const { ctx } = this;
     const p = this.params;
     if (p.store === 'memory') {
-      this.table = await loadMemoryTable(p, ctx.baseDir);
+      this.table = await this.stores.memory(p, ctx.baseDir);
       this.columns = p.fields.length ? p.fields : [...new Set([...this.table.values()].flatMap((r) => Object.keys(r)))].filter((c) => c !== p.keyField);
       return;
     }
     this.columns = p.fields;
-    this.remote = p.store === 'redis' ? new RedisLookupStore(p, ctx.node.id) : new PostgresLookupStore(p, ctx.node.id);
+    this.remote = this.stores.remote[p.store](p, ctx.node.id);
     this.cache = new LookupCache(p.cacheTtl ? parseDuration(p.cacheTtl) : 0);
     await this.remote.open();
   }

@@ -2,8 +2,8 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../harness/run-pipeline.js';
-import { parseHashValue } from './redis-store.js';
-import { LookupCache } from './remote-store.js';
+import { parseHashValue } from '../../connectors/redis/client.js';
+import { LookupCache } from './lookup-cache.js';
 
 // Real services on this machine: Redis and Postgres (no mocks).
 const PG = process.env.EDDY_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';

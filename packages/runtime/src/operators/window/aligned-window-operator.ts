@@ -39,8 +39,8 @@ export class AlignedWindowOperator implements Operator {
     this.shape = new WindowShape(params, ctx);
   }
 
-  open(ctx: OperatorContext): void {
-    this.windows = ctx.state.map<WindowState>('windows');
+  open(): void {
+    this.windows = this.ctx.state.map<WindowState>('windows');
   }
 
   processBatch(batch: Batch): void {

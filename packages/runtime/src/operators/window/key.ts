@@ -1,5 +1,5 @@
 import type { Rec } from '../../core/batch.js';
-import { keyString } from '../keys.js';
+import { keyString } from '../../core/keys.js';
 import { fieldReader } from './aggregates.js';
 
 /** Builds the key of a record from keyBy fields: its values (for output rows) and its string (for state). */

@@ -38,8 +38,8 @@ export class SessionWindowOperator implements Operator {
     this.shape = new WindowShape(params, ctx);
   }
 
-  open(ctx: OperatorContext): void {
-    this.sessions = ctx.state.map<KeySessions>('sessions');
+  open(): void {
+    this.sessions = this.ctx.state.map<KeySessions>('sessions');
   }
 
   processBatch(batch: Batch): void {

@@ -1,0 +1,57 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { translateToFlinkSql, validatePipeline } from '@eddy/shared';
+import { createJob } from '../../api.js';
+import { runPipeline } from '../../harness/run-pipeline.js';
+import type { Rec } from '../../core/batch.js';
+
+// No Kafka broker can run on this machine: the round trip runs only where KAFKA_BROKERS is set.
+const BROKERS = process.env.KAFKA_BROKERS;
+const topic = `eddy-test-${process.pid}`;
+
+const doc = (brokers: string, extra: object = {}) => ({
+  format: 'eddy/pipeline@1', name: 'kafka',
+  nodes: [
+    { id: 'src', kind: 'source.kafka', params: { brokers, topic, stopAtEnd: true, eventTime: { field: 'ts' },
+      fields: [{ name: 'ts', type: 'number' }, { name: 'user', type: 'string' }], ...extra } },
+    { id: 'out', kind: 'sink.kafka', params: { brokers, topic: `${topic}-out`, key: 'user' } },
+  ],
+  edges: [{ from: 'src', to: 'out' }],
+});
+
+describe('Kafka source and sink', () => {
+  it('an unreachable cluster fails the deployment with the reason (no hang)', async () => {
+    const job = createJob(doc('127.0.0.1:1'), { baseDir: process.cwd() });
+    await job.start().catch(() => undefined);
+    const outcome = await job.done;
+    expect(outcome.state).toBe('failed');
+    expect(outcome.error?.message).toMatch(/kafka '(src|out)'/);
+  }, 30_000);
+
+  it('a Kafka source feeds exactly-once; the Kafka sink is at-least-once and says why; both translate to Flink tables', () => {
+    const eo = validatePipeline({ ...doc('k:9092'), settings: { guarantee: 'exactly-once' } }).errors.map((e) => e.message);
+    expect(eo).toEqual([expect.stringMatching(/sink.kafka 'out' cannot give it: records are written as they come/)]);
+    const { sql, ok } = translateToFlinkSql(doc('k1:9092,k2:9092'));
+    expect(ok).toBe(true);
+    expect(sql).toContain("'connector' = 'kafka',\n  'topic' = '" + topic + "',\n  'properties.bootstrap.servers' = 'k1:9092,k2:9092'");
+    expect(sql).toContain("'scan.bounded.mode' = 'latest-offset'");
+    expect(sql).toContain("'key.fields' = 'user'");
+  });
+
+  it.skipIf(!BROKERS)('round trip through a real cluster: every record once, resumable by partition offsets', async () => {
+    const kafka = new Kafka({ brokers: BROKERS!.split(','), logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }, { topic: `${topic}-out`, numPartitions: 1 }] });
+    const producer = kafka.producer();
+    await producer.connect();
+    const records = Array.from({ length: 300 }, (_, i) => ({ ts: 1000 + i, user: `u${i % 7}` }));
+    await producer.send({ topic, messages: records.map((r) => ({ key: r.user, value: JSON.stringify(r) })) });
+    await producer.disconnect();
+    const r = await runPipeline(doc(BROKERS!));
+    const read = (r.outputs.src as Rec[]).map((x) => JSON.stringify(x)).sort();
+    expect(read).toEqual(records.map((x) => JSON.stringify(x)).sort());
+    await admin.deleteTopics({ topics: [topic, `${topic}-out`] });
+    await admin.disconnect();
+  }, 60_000);
+});

@@ -1,0 +1,96 @@
+import type { Consumer } from 'kafkajs';
+import type { ParamsOf } from '@eddy/shared';
+import type { Rec } from '../../core/batch.js';
+import { sourceEventTime, type SourceConnector, type SourceEventTime, type SourceOutput } from '../../core/source.js';
+import { isPromise } from '../../core/async.js';
+import { parseJsonObject } from '../common/json-object.js';
+import { kafkaClient } from './client.js';
+
+/**
+ * Reads every partition of a topic. The offset of the last record handed on per partition
+ * is the checkpoint offset; the consumer group is this run's own and commits nothing, so
+ * Eddy's checkpoint alone says where to resume (as Flink's KafkaSource).
+ */
+export class KafkaSource implements SourceConnector {
+  readonly eventTime: SourceEventTime | undefined;
+  /** Partition → offset of the last record handed on. */
+  offsets: Record<string, string> = {};
+
+  constructor(private readonly params: ParamsOf<'source.kafka'>, private readonly nodeId: string) {
+    this.eventTime = sourceEventTime(params.eventTime);
+  }
+
+  checkpointPosition(): unknown {
+    return { ...this.offsets };
+  }
+
+  restorePosition(position: unknown): void {
+    if (position && typeof position === 'object') {
+      this.offsets = Object.fromEntries(Object.entries(position as Record<string, unknown>).filter(([, v]) => typeof v === 'string' && /^\d+$/.test(v))) as Record<string, string>;
+    }
+  }
+
+  async run(out: SourceOutput, signal: AbortSignal): Promise<void> {
+    const { topic, startAt, stopAtEnd } = this.params;
+    const kafka = kafkaClient(this.params.brokers, this.nodeId);
+    const admin = kafka.admin();
+    let partitions: { partition: number; low: bigint; high: bigint }[];
+    try {
+      await admin.connect();
+      partitions = (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, low: BigInt(p.low), high: BigInt(p.high) }));
+    } catch (err) {
+      throw new Error(`source.kafka '${this.nodeId}': topic '${topic}': ${(err as Error).message}`);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    // Where each partition starts: after the checkpointed offset, else the earliest or latest.
+    const start = new Map(partitions.map((p) => {
+      const saved = this.offsets[p.partition];
+      return [p.partition, saved !== undefined ? BigInt(saved) + 1n : startAt === 'earliest' ? p.low : p.high];
+    }));
+    const end = new Map(partitions.map((p) => [p.partition, p.high]));
+    const atEnd = () => partitions.every((p) => (this.offsets[p.partition] !== undefined ? BigInt(this.offsets[p.partition]) + 1n : start.get(p.partition)!) >= end.get(p.partition)!);
+    if (stopAtEnd && atEnd()) return;
+
+    const consumer: Consumer = kafka.consumer({ groupId: `eddy-${this.nodeId}-${Date.now().toString(36)}` });
+    let finish!: () => void;
+    let fail!: (err: Error) => void;
+    const finished = new Promise<void>((resolve, reject) => { finish = resolve; fail = reject; });
+    const onAbort = () => finish();
+    signal.addEventListener('abort', onAbort);
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: startAt === 'earliest' });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          const records: Rec[] = [];
+          const stopAt = stopAtEnd ? end.get(batch.partition)! : null;
+          let last: string | undefined;
+          for (const m of batch.messages) {
+            if (stopAt !== null && BigInt(m.offset) >= stopAt) break;
+            last = m.offset;
+            const r = m.value ? parseJsonObject(m.value.toString('utf8')) : null;
+            if (r) records.push(r);
+            else out.deadLetter(m.value?.toString('utf8') ?? null, `source.kafka '${this.nodeId}': offset ${m.offset} of partition ${batch.partition} is not a JSON object`);
+          }
+          if (last === undefined) return;
+          this.offsets[batch.partition] = last;
+          try {
+            const pushed = records.length ? out.push(records) : undefined;
+            if (isPromise(pushed)) await pushed;
+          } catch (err) {
+            fail(err as Error);
+            return;
+          }
+          if (stopAtEnd && atEnd()) finish();
+        },
+      });
+      for (const [partition, offset] of start) consumer.seek({ topic, partition, offset: offset.toString() });
+      await finished;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      await consumer.disconnect().catch(() => undefined);
+    }
+  }
+}

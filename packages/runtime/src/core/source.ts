@@ -1,0 +1,63 @@
+import { parseDuration, type EventTimeParams } from '@eddy/shared';
+import type { Rec } from './batch.js';
+import type { NodeLifecycle } from './operator.js';
+
+/** A source's event time: the field it is read from and how far records may come out of order. */
+export interface SourceEventTime { field: string; maxOutOfOrdernessMs: number; idleTimeoutMs?: number }
+
+/**
+ * A node without inputs that produces records (a connector's source). It is not an
+ * Operator: nothing is handed to it. The SourceDriver adds event time, watermarks and
+ * batching to what it pushes.
+ */
+export interface SourceConnector extends NodeLifecycle {
+  /** Event time configuration; undefined = ingestion time. */
+  readonly eventTime: SourceEventTime | undefined;
+  /**
+   * Where the source would resume after the records it has pushed so far (a file's byte
+   * offset, a generator's index); undefined = the source cannot replay. Read by the driver
+   * at each push, so a checkpoint holds the offset of exactly the records delivered.
+   */
+  checkpointPosition?(): unknown;
+  /** Called before `run` when the job restores from a checkpoint. */
+  restorePosition?(position: unknown): void;
+  /** Runs until the input is exhausted (bounded) or `signal` aborts; awaits `out.push` for backpressure. */
+  run(out: SourceOutput, signal: AbortSignal): Promise<void>;
+}
+
+export interface SourceOutput {
+  /**
+   * Hands records to the graph; await the result before producing more. `createdAt`
+   * (monotonic ms) is when the first record was due, for a paced source: end-to-end
+   * latency then counts time spent waiting behind a slow pipeline too.
+   */
+  push(records: Rec[], createdAt?: number): void | Promise<void>;
+  /** A record that could not be parsed. */
+  deadLetter(raw: unknown, reason: string): void;
+}
+
+/** A source's event-time settings from its `eventTime` param (undefined: ingestion time). */
+export function sourceEventTime(et: EventTimeParams | undefined): SourceEventTime | undefined {
+  return et && {
+    field: et.field,
+    maxOutOfOrdernessMs: parseDuration(et.maxOutOfOrderness),
+    idleTimeoutMs: et.idleTimeout ? parseDuration(et.idleTimeout) : undefined,
+  };
+}
+
+/** Why records could not be taken: the server turns the code into an HTTP status. */
+export class IngestError extends Error {
+  constructor(readonly code: 'not_found' | 'not_ingestible' | 'not_running' | 'busy', message: string) {
+    super(message);
+    this.name = 'IngestError';
+  }
+}
+
+/** A source that takes records handed in from outside (JobHandle.ingest; the server's ingest route). */
+export interface Ingestible {
+  /** Resolves once the records are in the pipeline; rejects with an IngestError. */
+  ingest(records: Rec[]): Promise<void>;
+}
+
+export const isIngestible = (source: SourceConnector): source is SourceConnector & Ingestible =>
+  typeof (source as Partial<Ingestible>).ingest === 'function';
