@@ -1,10 +1,8 @@
 import express, { Router } from 'express';
-import { IngestError } from '@eddy/runtime';
-import { HttpError, notFound } from './errors.js';
+import { HttpError } from './errors.js';
+import { Invalid } from '../domain-errors.js';
 import type { PipelineStore } from '../store/pipeline-store.js';
 import type { JobManager } from '../jobs/job-manager.js';
-
-const STATUS: Record<IngestError['code'], number> = { not_found: 404, not_ingestible: 400, not_running: 409, busy: 503 };
 
 /** POST /api/ingest/:pipelineId/:nodeId — records for a source.http node (DESIGN §6). */
 export function ingestRoutes(store: PipelineStore, jobs: JobManager): Router {
@@ -14,22 +12,16 @@ export function ingestRoutes(store: PipelineStore, jobs: JobManager): Router {
 
   r.post('/:pipelineId/:nodeId', async (req, res) => {
     const { pipelineId, nodeId } = req.params;
-    if (!store.get(pipelineId)) throw notFound(`Pipeline '${pipelineId}'`);
+    store.require(pipelineId);
     if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'Send the records as application/json');
     const body: unknown = req.body;
     const records = Array.isArray(body) ? body : [body];
     const bad = records.findIndex((x) => x === null || typeof x !== 'object' || Array.isArray(x));
     if (bad >= 0) {
-      throw new HttpError(400, 'invalid_records', `Send a JSON object or an array of objects; ${Array.isArray(body) ? `element ${bad}` : 'the body'} is not an object`,
-        { index: Array.isArray(body) ? bad : null });
+      throw new Invalid(`Send a JSON object or an array of objects; ${Array.isArray(body) ? `element ${bad}` : 'the body'} is not an object`,
+        'invalid_records', { index: Array.isArray(body) ? bad : null });
     }
-    try {
-      await jobs.ingest(pipelineId, nodeId, records as Record<string, unknown>[]);
-    } catch (err) {
-      if (!(err instanceof IngestError)) throw err;
-      if (err.code === 'busy') res.set('Retry-After', '1');
-      throw new HttpError(STATUS[err.code], err.code, err.message);
-    }
+    await jobs.ingest(pipelineId, nodeId, records as Record<string, unknown>[]);
     res.status(202).json({ accepted: records.length });
   });
   return r;

@@ -3,11 +3,11 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkpointNodesOf, createJob, IngestError, LmdbEnvironment, planRestore, type JobHandle } from '@eddy/runtime';
 import {
-  noCheckpoints, SOCKET_METRICS_INTERVAL_MS, type CheckpointInfo, type DeadLetter, type SamplePayload, type PipelineMetrics, type RestorePlan, type PipelineState, type PipelineStatus, type RowsPayload,
+  noCheckpoints, PipelineValidationError, SOCKET_METRICS_INTERVAL_MS, type CheckpointInfo, type DeadLetter, type SamplePayload, type PipelineMetrics, type RestorePlan, type PipelineState, type PipelineStatus, type RowsPayload,
 } from '@eddy/shared';
 import type { PipelineStore, StoredPipeline } from '../store/pipeline-store.js';
 import { PipelineCheckpoints, type StartFrom } from './checkpoints.js';
-import { HttpError } from '../http/errors.js';
+import { InvalidPipeline, NotRunning } from '../domain-errors.js';
 import { SampleTap } from './samples.js';
 
 export interface JobEvents {
@@ -54,7 +54,7 @@ export class JobManager extends EventEmitter<JobEvents> {
   /**
    * Starts the stored document. A running deployment of it stops with a savepoint first, so
    * a redeploy keeps the state of unchanged nodes; `{ fresh: true }` starts from nothing.
-   * Throws PipelineValidationError.
+   * Throws InvalidPipeline.
    */
   async deploy(p: StoredPipeline, from: StartFrom = {}): Promise<PipelineStatus & { plan: RestorePlan }> {
     const running = this.deployments.get(p.id);
@@ -89,7 +89,7 @@ export class JobManager extends EventEmitter<JobEvents> {
       });
     } catch (err) {
       await env?.close();
-      throw err;
+      throw err instanceof PipelineValidationError ? new InvalidPipeline(err.errors) : err;
     }
     const status: PipelineStatus = { pipelineId: p.id, state: 'running', startedAt: Date.now(), endedAt: null, error: null, revision: p.revision };
     const deployment: Deployment = { job, samples, status, rows, plan: job.restorePlan };
@@ -112,7 +112,7 @@ export class JobManager extends EventEmitter<JobEvents> {
   /** Stops a running deployment with a savepoint, which the next deploy starts from. */
   async savepoint(id: string): Promise<CheckpointInfo> {
     const d = this.deployments.get(id);
-    if (!d || d.job.state !== 'running') throw new HttpError(409, 'not_running', `Pipeline '${id}' is not running: a savepoint needs a running deployment`);
+    if (!d || d.job.state !== 'running') throw new NotRunning(`Pipeline '${id}' is not running: a savepoint needs a running deployment`, 'not_running');
     const info = await d.job.savepoint();
     this.lastMetrics.set(id, d.job.metrics());
     // Recorded before anyone hears "stopped", so what they read next names the savepoint.
