@@ -48,16 +48,12 @@ export function pipelineRoutes(store: PipelineStore, jobs: JobManager): Router {
   r.put('/pipelines/:id', async (req, res) => {
     const p = find(req.params.id);
     const document = requireDocument(requireJsonBody(req));
-    const updated = await store.replace(p.id, document, expectedRevision(req));
+    const updated = await jobs.replace(p.id, document, expectedRevision(req));
     res.set('ETag', `"${updated.revision}"`).json(record(updated));
   });
 
   r.delete('/pipelines/:id', async (req, res) => {
-    const p = find(req.params.id);
-    await jobs.stop(p.id);
-    jobs.forget(p.id);
-    await store.delete(p.id);
-    await jobs.checkpoints.remove(p);
+    await jobs.delete(req.params.id);
     res.status(204).end();
   });
 

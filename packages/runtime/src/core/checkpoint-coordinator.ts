@@ -5,6 +5,7 @@ import type { KeyedStateBackend } from '../state/keyed-state.js';
 import type { NodeRuntime, WatermarkSnapshot } from './node-runtime.js';
 import type { SourceDriver, SourceSnapshot } from './source-driver.js';
 import { allDone, type Mailbox } from './async.js';
+import { nodeFailure } from './node-error.js';
 
 /** What a checkpoint keeps of one node. */
 export interface NodeSnapshot {
@@ -99,7 +100,8 @@ export class CheckpointCoordinator {
     }
     Object.assign(this.stats, { count: this.stats.count + 1, lastId: id, lastAt: barrier.timestamp, lastDurationMs: info.durationMs, lastSizeBytes: info.sizeBytes });
     try {
-      await this.mailbox.run(() => allDone(this.participants.map((p) => p.runtime.operator.onCheckpointComplete?.(id))));
+      await this.mailbox.run(() => allDone(this.participants.map((p) => Promise.resolve(p.runtime.operator.onCheckpointComplete?.(id))
+        .catch((err: unknown) => { throw nodeFailure(err, p.kind, p.id); }))));
     } catch (err) {
       this.onCommitFailure(err);
     }

@@ -6,6 +6,7 @@ import {
 import type { JobHandle, JobOptions, JobOutcome, JobState, NodeState } from '../api.js';
 import { Mailbox } from './async.js';
 import { NodeRuntime, type NodeRuntimeEnv } from './node-runtime.js';
+import { nodeFailure } from './node-error.js';
 import { ReconvergeQueue } from './reconverge.js';
 import { watermarkCaps } from './watermark-caps.js';
 import { SourceDriver } from './source-driver.js';
@@ -146,7 +147,7 @@ class Job implements JobHandle {
         const acks = await this.ackLog.read();
         for (const d of this.drivers) if (acks[d.nodeId]) d.restore(acks[d.nodeId]);
       } else await this.ackLog?.reset();
-      for (const n of this.nodes) await n.operator.open?.(this.contexts.get(n.id)!);
+      for (const n of this.nodes) await Promise.resolve(n.operator.open?.(this.contexts.get(n.id)!)).catch((err: unknown) => { throw nodeFailure(err, n.kind, n.id); });
     } catch (err) {
       await this.fail(err);
       return;
