@@ -1,14 +1,16 @@
 import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointNodesOf, createJob, IngestError, LmdbEnvironment, planRestore, type JobHandle, type JobOutcome } from '@eddy/runtime';
+import { checkpointNodesOf, IngestError, planRestore, type JobHandle, type JobOutcome } from '@eddy/runtime';
 import {
-  noCheckpoints, PipelineValidationError, SOCKET_METRICS_INTERVAL_MS, type CheckpointInfo, type DeadLetter, type SamplePayload, type PipelineDocument, type PipelineMetrics, type RestorePlan, type PipelineState, type PipelineStatus, type RowsPayload,
+  noCheckpoints, SOCKET_METRICS_INTERVAL_MS, type CheckpointInfo, type DeadLetter, type SamplePayload, type PipelineDocument, type PipelineMetrics,
+  type RestorePlan, type PipelineState, type PipelineStatus, type RowsPayload,
 } from '@eddy/shared';
 import type { PipelineStore, StoredPipeline } from '../store/pipeline-store.js';
 import { PipelineCheckpoints, type StartFrom } from './checkpoints.js';
-import { InvalidPipeline, NotRunning } from '../domain-errors.js';
-import { SampleTap } from './samples.js';
+import { NotRunning } from '../domain-errors.js';
+import { buildJob } from './job-factory.js';
+import type { SampleTap } from './samples.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { Restarts, type RestartTicket } from './restarts.js';
 
@@ -103,31 +105,9 @@ export class JobManager extends EventEmitter<JobEvents> {
     }
     const restore = await this.checkpoints.resolve(p, from);
     const firstCheckpointId = await this.checkpoints.nextId(p);
-    const rows = new Map<string, RowsPayload>();
-    const env = this.stateMode === 'disk' ? new LmdbEnvironment(join(this.dataDir, 'state', `${p.id}-${++this.runs}`)) : null;
-    const samples = new SampleTap(p.id, (payload) => this.emit('sample', payload));
-    let job: JobHandle;
-    try {
-      job = createJob(p.document, {
-        tap: samples.tap,
-        baseDir: this.dataDir,
-        pipelineId: p.id,
-        checkpoints: this.checkpoints.storeFor(p),
-        restore,
-        resumeFromAcks: 'resume' in from,
-        stateBackend: env ? (nodeId) => env.backend(nodeId) : undefined,
-        onRows: (nodeId, latest, total) => {
-          const payload = { pipelineId: p.id, nodeId, rows: latest, total };
-          rows.set(nodeId, payload);
-          this.emit('rows', payload);
-        },
-        onDeadLetter: (deadLetter) => this.emit('deadLetter', { pipelineId: p.id, deadLetter }),
-        log: (line) => console.log(`[${p.id}] ${line}`),
-      });
-    } catch (err) {
-      await env?.close();
-      throw err instanceof PipelineValidationError ? new InvalidPipeline(err.errors) : err;
-    }
+    const stateDir = this.stateMode === 'disk' ? join(this.dataDir, 'state', `${p.id}-${++this.runs}`) : null;
+    const { job, env, samples, rows } = await buildJob(p, this, { baseDir: this.dataDir, stateDir, restore, resumeFromAcks: 'resume' in from,
+      checkpoints: this.checkpoints.storeFor(p) });
     const status: PipelineStatus = {
       pipelineId: p.id, state: 'running', startedAt: Date.now(), endedAt: null, error: null, revision: p.revision, restart: this.restarts.status(p.id),
     };
