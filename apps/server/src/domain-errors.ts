@@ -5,7 +5,7 @@ import type { ValidationIssue } from '@eddy/shared';
  * went wrong in general (http/errors.ts maps it to a status in one table); `code` is the
  * specific reason a client can switch on; `details` is structured context.
  */
-export type DomainErrorKind = 'not_found' | 'invalid' | 'stale_revision' | 'not_running' | 'already_running' | 'busy' | 'not_translatable';
+export type DomainErrorKind = 'not_found' | 'invalid' | 'too_large' | 'stale_revision' | 'not_running' | 'already_running' | 'busy' | 'not_translatable';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -34,6 +34,11 @@ export class InvalidPipeline extends Invalid {
     const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';
     super(`Invalid pipeline: ${first.join('; ')}${more}`, 'invalid_pipeline', { errors });
   }
+}
+
+/** More than the server takes at once, whatever else is going on (a batch larger than the ingest queue). */
+export class TooLarge extends DomainError {
+  readonly kind = 'too_large';
 }
 
 export class StaleRevision extends DomainError {

@@ -14,6 +14,7 @@ export class HttpError extends Error {
 export const STATUS_OF: Record<DomainErrorKind, number> = {
   not_found: 404,
   invalid: 400,
+  too_large: 413,
   stale_revision: 409,
   not_running: 409,
   already_running: 409,
