@@ -103,6 +103,20 @@ describe('restart strategy: a failed job restarts from its latest checkpoint', (
     await expectEveryRowOnce(table);
   });
 
+  it('one sink\'s outage does not double another exactly-once sink of the same job', async () => {
+    const a = pipeline({ strategy: 'fixed-delay', attempts: 5, delay: '200ms' });
+    const b = pipeline({});
+    const doc = { ...a.doc, nodes: [...a.doc.nodes, { ...b.doc.nodes[1], id: 'other' }], edges: [...a.doc.edges, { from: 'src', to: 'other' }] };
+    const id = (await s.api('/api/pipelines', { method: 'POST', json: doc })).body.id as string;
+    expect((await s.api(`/api/pipelines/${id}/deploy`, { method: 'POST' })).status).toBe(200);
+    await eventually(async () => (await rowCount(a.table)) >= 2000, 'rows in the first table');
+    expect(await cut(a.app)).toBeGreaterThan(0);
+    await eventually(async () => (await s.api(`/api/pipelines/${id}/status`)).body.state === 'finished', 'the job to finish', 60_000);
+    expect((await s.api(`/api/pipelines/${id}/status`)).body.restart.attempt).toBe(1);
+    await expectEveryRowOnce(a.table);
+    await expectEveryRowOnce(b.table);
+  });
+
   it('after its attempts the pipeline fails for good, with the attempt count and the error', async () => {
     const { doc } = pipeline({ strategy: 'fixed-delay', attempts: 2, delay: '50ms' });
     doc.nodes[1].params.url = 'postgres://postgres@127.0.0.1:1/nowhere'; // nothing listens there
