@@ -5,7 +5,7 @@ import type { ValidationIssue } from '@eddy/shared';
  * went wrong in general (http/errors.ts maps it to a status in one table); `code` is the
  * specific reason a client can switch on; `details` is structured context.
  */
-export type DomainErrorKind = 'not_found' | 'invalid' | 'too_large' | 'stale_revision' | 'not_running' | 'already_running' | 'busy' | 'not_translatable';
+export type DomainErrorKind = 'not_found' | 'invalid' | 'too_large' | 'stale_revision' | 'not_running' | 'busy' | 'not_translatable';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -51,10 +51,6 @@ export class StaleRevision extends DomainError {
 
 export class NotRunning extends DomainError {
   readonly kind = 'not_running';
-}
-
-export class AlreadyRunning extends DomainError {
-  readonly kind = 'already_running';
 }
 
 /** Too much at once: try again after `retryAfterSeconds`. */

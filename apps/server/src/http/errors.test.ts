@@ -41,7 +41,7 @@ describe('domain errors: jobs and store throw them, with no HTTP in them', () =>
 
 describe('http/errors.ts maps each kind to one status, as { error: { code, message, details } }', () => {
   it('covers every kind of the table', () => {
-    expect(STATUS_OF).toEqual({ not_found: 404, invalid: 400, too_large: 413, stale_revision: 409, not_running: 409, already_running: 409, not_translatable: 422, busy: 503 });
+    expect(STATUS_OF).toEqual({ not_found: 404, invalid: 400, too_large: 413, stale_revision: 409, not_running: 409, not_translatable: 422, busy: 503 });
   });
 
   it('answers each domain error with its status and code', async () => {

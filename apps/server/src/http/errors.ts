@@ -17,7 +17,6 @@ export const STATUS_OF: Record<DomainErrorKind, number> = {
   too_large: 413,
   stale_revision: 409,
   not_running: 409,
-  already_running: 409,
   not_translatable: 422,
   busy: 503,
 };
