@@ -74,6 +74,14 @@ export default tseslint.config(
         message: 'The server uses only the runtime\'s public API (import from @eddy/runtime).' }]),
   },
   {
+    // jobs/* and store/* throw domain errors; only http/ knows statuses (http/errors.ts maps them).
+    files: ['apps/server/src/jobs/**/*.ts', 'apps/server/src/store/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict([...nodeVm,
+      { group: ['@eddy/runtime/*', '**/packages/runtime/**'], message: 'The server uses only the runtime\'s public API (import from @eddy/runtime).' },
+      { group: ['express', 'socket.io', 'node:http', '**/http/*'], message: 'jobs and store know no HTTP: throw a domain error (domain-errors.ts).' }]),
+  },
+  {
     files: ['apps/web/src/**/*.ts', 'apps/web/src/**/*.tsx'],
     rules: restrict([...nodeVm,
       { group: ['@eddy/runtime', '@eddy/runtime/*', '@eddy/server', '@eddy/server/*', '**/packages/runtime/**', '**/apps/server/**', 'node:*'],

@@ -1,20 +1,15 @@
 import { Router, type Request } from 'express';
-import { translateToFlinkSql, validatePipeline, type PipelineDocument, type PipelineRecord, type ValidationIssue } from '@eddy/shared';
+import { translateToFlinkSql, validatePipeline, type PipelineDocument, type PipelineRecord } from '@eddy/shared';
 import { HttpError } from './errors.js';
+import { Invalid, InvalidPipeline, NotTranslatable } from '../domain-errors.js';
 import { summary, type PipelineStore, type StoredPipeline } from '../store/pipeline-store.js';
 import type { JobManager } from '../jobs/job-manager.js';
 
-/** Validates a body as a pipeline document or throws 400 with every error. */
+/** Validates a body as a pipeline document or throws InvalidPipeline with every error. */
 export function requireDocument(input: unknown): PipelineDocument {
   const result = validatePipeline(input);
   if (result.ok && result.document) return result.document;
-  throw invalidPipeline(result.errors);
-}
-
-export function invalidPipeline(errors: ValidationIssue[]): HttpError {
-  const first = errors.slice(0, 3).map((e) => `${e.nodeId ? `node '${e.nodeId}' ` : ''}${e.path ? `at ${e.path}` : ''}: ${e.message}`);
-  const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';
-  return new HttpError(400, 'invalid_pipeline', `Invalid pipeline: ${first.join('; ')}${more}`, { errors });
+  throw new InvalidPipeline(result.errors);
 }
 
 export function requireJsonBody(req: Request): unknown {
@@ -27,7 +22,7 @@ function expectedRevision(req: Request): number | undefined {
   const raw = (req.query.revision as string | undefined) ?? req.get('if-match')?.replace(/"/g, '');
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new HttpError(400, 'invalid_revision', `Revision must be a positive integer, got '${raw}'`);
+  if (!Number.isInteger(n) || n < 1) throw new Invalid(`Revision must be a positive integer, got '${raw}'`, 'invalid_revision');
   return n;
 }
 
@@ -53,22 +48,12 @@ export function pipelineRoutes(store: PipelineStore, jobs: JobManager): Router {
   r.put('/pipelines/:id', async (req, res) => {
     const p = find(req.params.id);
     const document = requireDocument(requireJsonBody(req));
-    const expected = expectedRevision(req);
-    if (expected !== undefined && expected !== p.revision) {
-      throw new HttpError(409, 'stale_revision',
-        `Pipeline '${p.id}' was saved by someone else (revision ${p.revision}, you edited ${expected}); reload or overwrite`,
-        { currentRevision: p.revision, yourRevision: expected });
-    }
-    const updated = await store.replace(p.id, document);
+    const updated = await jobs.replace(p.id, document, expectedRevision(req));
     res.set('ETag', `"${updated.revision}"`).json(record(updated));
   });
 
   r.delete('/pipelines/:id', async (req, res) => {
-    const p = find(req.params.id);
-    await jobs.stop(p.id);
-    jobs.forget(p.id);
-    await store.delete(p.id);
-    await jobs.checkpoints.remove(p);
+    await jobs.delete(req.params.id);
     res.status(204).end();
   });
 
@@ -80,7 +65,7 @@ export function pipelineRoutes(store: PipelineStore, jobs: JobManager): Router {
   r.get('/pipelines/:id/export', (req, res) => {
     const p = find(req.params.id);
     const format = (req.query.format as string | undefined) ?? 'json';
-    if (format !== 'json' && format !== 'flink-sql') throw new HttpError(400, 'invalid_format', `Unknown export format '${format}': use json or flink-sql`);
+    if (format !== 'json' && format !== 'flink-sql') throw new Invalid(`Unknown export format '${format}': use json or flink-sql`, 'invalid_format');
     const base = p.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'pipeline';
     if (format === 'json') {
       res.attachment(`${base}.json`).type('application/json').send(JSON.stringify(p.document, null, 2));
@@ -89,7 +74,7 @@ export function pipelineRoutes(store: PipelineStore, jobs: JobManager): Router {
     const flink = translateToFlinkSql(p.document);
     if (!flink.ok) {
       const list = flink.problems.map((x) => `${x.nodeId ? `node '${x.nodeId}': ` : ''}${x.message}`).join('; ');
-      throw new HttpError(422, 'not_translatable', `This pipeline cannot run on Flink SQL as it is: ${list}`,
+      throw new NotTranslatable(`This pipeline cannot run on Flink SQL as it is: ${list}`, 'not_translatable',
         { problems: flink.problems, notes: flink.notes, sql: flink.sql });
     }
     res.attachment(`${base}.sql`).type('application/sql').send(flink.sql);

@@ -1,7 +1,5 @@
 import { Router } from 'express';
-import { PipelineValidationError } from '@eddy/shared';
-import { HttpError, notFound } from './errors.js';
-import { invalidPipeline } from './pipelines-routes.js';
+import { Invalid, NotFound, NotRunning } from '../domain-errors.js';
 import type { PipelineStore, StoredPipeline } from '../store/pipeline-store.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { StartFrom } from '../jobs/checkpoints.js';
@@ -12,26 +10,19 @@ export function runtimeRoutes(store: PipelineStore, jobs: JobManager): Router {
   const find = (id: string): StoredPipeline => store.require(id);
   const findNode = (p: StoredPipeline, nodeId: string) => {
     const node = p.document.nodes.find((n) => n.id === nodeId);
-    if (!node) throw notFound(`Node '${nodeId}' in pipeline '${p.id}'`);
+    if (!node) throw new NotFound(`Node '${nodeId}' in pipeline '${p.id}'`);
     return node;
   };
 
-  const deploy = async (p: StoredPipeline, from: StartFrom) => {
-    try {
-      return await jobs.deploy(p, from);
-    } catch (err) {
-      if (err instanceof PipelineValidationError) throw invalidPipeline(err.errors);
-      throw err;
-    }
-  };
+  const deploy = (p: StoredPipeline, from: StartFrom) => jobs.deploy(p, from);
 
   // Body (optional): { "fresh": true } ignores a pending savepoint and a running deployment's state.
   r.post('/pipelines/:id/deploy', async (req, res) => {
     const p = find(req.params.id);
     const body: unknown = req.body ?? {};
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'invalid_body', 'The deploy body is optional; when present it must be an object like { "fresh": true }');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Invalid('The deploy body is optional; when present it must be an object like { "fresh": true }', 'invalid_body');
     const fresh = (body as { fresh?: unknown }).fresh;
-    if (fresh !== undefined && typeof fresh !== 'boolean') throw new HttpError(400, 'invalid_body', "'fresh' must be true or false", { path: 'fresh' });
+    if (fresh !== undefined && typeof fresh !== 'boolean') throw new Invalid("'fresh' must be true or false", 'invalid_body', { path: 'fresh' });
     res.json(await deploy(p, fresh ? { fresh: true } : {}));
   });
 
@@ -50,7 +41,7 @@ export function runtimeRoutes(store: PipelineStore, jobs: JobManager): Router {
     const p = find(req.params.id);
     const id = (req.body as { checkpointId?: unknown } | undefined)?.checkpointId;
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 1) {
-      throw new HttpError(400, 'invalid_body', "Send { \"checkpointId\": <id> } with the id of a listed checkpoint", { path: 'checkpointId' });
+      throw new Invalid('Send { "checkpointId": <id> } with the id of a listed checkpoint', 'invalid_body', { path: 'checkpointId' });
     }
     res.json(await deploy(p, { checkpointId: id }));
   });
@@ -77,7 +68,7 @@ export function runtimeRoutes(store: PipelineStore, jobs: JobManager): Router {
   r.get('/pipelines/:id/nodes/:nodeId/rows', (req, res) => {
     const p = find(req.params.id);
     const node = findNode(p, req.params.nodeId);
-    if (node.kind !== 'sink.live') throw new HttpError(400, 'not_a_live_sink', `Node '${node.id}' is a ${node.kind}; rows are kept by sink.live nodes`);
+    if (node.kind !== 'sink.live') throw new Invalid(`Node '${node.id}' is a ${node.kind}; rows are kept by sink.live nodes`, 'not_a_live_sink');
     const { rows, total } = jobs.rows(p.id, node.id);
     res.json({ rows, total });
   });
@@ -86,10 +77,10 @@ export function runtimeRoutes(store: PipelineStore, jobs: JobManager): Router {
     const p = find(req.params.id);
     const node = findNode(p, req.params.nodeId);
     const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new HttpError(400, 'invalid_limit', 'limit must be a positive integer');
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new Invalid('limit must be a positive integer', 'invalid_limit');
     const key = typeof req.query.key === 'string' ? req.query.key : undefined;
     const state = jobs.nodeState(p.id, node.id, { key, limit });
-    if (!state) throw new HttpError(409, 'not_running', `Pipeline '${p.id}' is not running; state lives in a running deployment`);
+    if (!state) throw new NotRunning(`Pipeline '${p.id}' is not running; state lives in a running deployment`, 'not_running');
     res.json(state);
   });
 

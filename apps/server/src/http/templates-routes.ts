@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Router } from 'express';
 import { getTemplate, TEMPLATES } from '@eddy/shared';
-import { notFound } from './errors.js';
+import { NotFound } from '../domain-errors.js';
 import { summary, type PipelineStore } from '../store/pipeline-store.js';
 import type { JobManager } from '../jobs/job-manager.js';
 
@@ -14,7 +14,7 @@ export function templateRoutes(store: PipelineStore, jobs: JobManager, dataDir: 
   });
   r.post('/templates/:id', async (req, res) => {
     const t = getTemplate(req.params.id);
-    if (!t) throw notFound(`Template '${req.params.id}'`);
+    if (!t) throw new NotFound(`Template '${req.params.id}'`);
     for (const [path, text] of Object.entries(t.files?.() ?? {})) {
       const full = join(dataDir, path);
       if (existsSync(full)) continue; // never overwrite a user's file

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { CheckpointStore, planRestore, type LoadedCheckpoint } from '@eddy/runtime';
 import type { CheckpointInfo, RestorePlan } from '@eddy/shared';
-import { HttpError } from '../http/errors.js';
+import { Invalid } from '../domain-errors.js';
 import type { StoredPipeline } from '../store/pipeline-store.js';
 
 /** Where a deploy starts: a server restart resumes; a user deploy takes a pending savepoint or starts fresh. */
@@ -19,13 +19,13 @@ export class PipelineCheckpoints {
     return this.storeFor(p).list();
   }
 
-  /** The checkpoint a deploy restores (null: fresh). A named one that is not intact is a 400. */
+  /** The checkpoint a deploy restores (null: fresh). A named one that is not intact is Invalid. */
   async resolve(p: StoredPipeline, from: StartFrom): Promise<LoadedCheckpoint | null> {
     const store = this.storeFor(p);
     if ('fresh' in from) return null;
     if ('checkpointId' in from) {
       const loaded = await store.load({ id: from.checkpointId });
-      if (!loaded) throw new HttpError(400, 'unknown_checkpoint', `Pipeline '${p.id}' has no intact checkpoint ${from.checkpointId}`);
+      if (!loaded) throw new Invalid(`Pipeline '${p.id}' has no intact checkpoint ${from.checkpointId}`, 'unknown_checkpoint', { checkpointId: from.checkpointId });
       return loaded;
     }
     if ('resume' in from && p.run) {

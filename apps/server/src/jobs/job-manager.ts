@@ -1,14 +1,18 @@
 import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointNodesOf, createJob, IngestError, LmdbEnvironment, planRestore, type JobHandle } from '@eddy/runtime';
+import { checkpointNodesOf, IngestError, planRestore, type JobHandle, type JobOutcome } from '@eddy/runtime';
 import {
-  noCheckpoints, SOCKET_METRICS_INTERVAL_MS, type CheckpointInfo, type DeadLetter, type SamplePayload, type PipelineMetrics, type RestorePlan, type PipelineState, type PipelineStatus, type RowsPayload,
+  noCheckpoints, SOCKET_METRICS_INTERVAL_MS, type CheckpointInfo, type DeadLetter, type SamplePayload, type PipelineDocument, type PipelineMetrics,
+  type RestorePlan, type PipelineState, type PipelineStatus, type RowsPayload,
 } from '@eddy/shared';
 import type { PipelineStore, StoredPipeline } from '../store/pipeline-store.js';
 import { PipelineCheckpoints, type StartFrom } from './checkpoints.js';
-import { HttpError } from '../http/errors.js';
-import { SampleTap } from './samples.js';
+import { NotRunning } from '../domain-errors.js';
+import { buildJob } from './job-factory.js';
+import type { SampleTap } from './samples.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { Restarts, type RestartTicket } from './restarts.js';
 
 export interface JobEvents {
   sample: [SamplePayload];
@@ -24,7 +28,11 @@ interface Deployment {
   plan: RestorePlan;
   status: PipelineStatus;
   rows: Map<string, RowsPayload>;
+  /** The pipeline as deployed: a restart runs this document, not a later edit. */
+  pipeline: StoredPipeline;
 }
+
+export type DeployResult = PipelineStatus & { plan: RestorePlan };
 
 /**
  * Runs deployed pipelines through the runtime's public API and keeps the latest status,
@@ -36,6 +44,9 @@ export class JobManager extends EventEmitter<JobEvents> {
   private readonly lastMetrics = new Map<string, PipelineMetrics>();
   private readonly ticker: NodeJS.Timeout;
   private runs = 0;
+  private closing = false;
+  private readonly lifecycle = new KeyedQueue();
+  private readonly restarts = new Restarts();
 
   readonly checkpoints: PipelineCheckpoints;
 
@@ -52,47 +63,55 @@ export class JobManager extends EventEmitter<JobEvents> {
   }
 
   /**
-   * Starts the stored document. A running deployment of it stops with a savepoint first, so
-   * a redeploy keeps the state of unchanged nodes; `{ fresh: true }` starts from nothing.
-   * Throws PipelineValidationError.
+   * Starts the stored document (lifecycle calls on one pipeline run one at a time). Running
+   * the same revision already, it answers with that job (idempotent: eight parallel deploys
+   * start one job). A running older revision stops with a savepoint first, so a redeploy keeps
+   * the state of unchanged nodes; after a failure the deploy resumes from the latest
+   * checkpoint; `{ fresh: true }` starts from nothing. Throws NotFound, InvalidPipeline.
    */
-  async deploy(p: StoredPipeline, from: StartFrom = {}): Promise<PipelineStatus & { plan: RestorePlan }> {
+  deploy(target: Pick<StoredPipeline, 'id'>, from: StartFrom = {}): Promise<DeployResult> {
+    return this.lifecycle.run(target.id, () => {
+      const p = this.store.require(target.id);
+      this.restarts.cancel(p.id);
+      return this.start(p, from);
+    });
+  }
+
+  /** Replaces the stored document (a running job keeps its own until redeployed). */
+  replace(id: string, document: PipelineDocument, expectedRevision?: number): Promise<StoredPipeline> {
+    return this.lifecycle.run(id, () => this.store.replace(id, document, expectedRevision));
+  }
+
+  /** Stops the pipeline's job and deletes it with its checkpoints: final, a lifecycle call queued after it finds nothing. */
+  delete(id: string): Promise<void> {
+    return this.lifecycle.run(id, async () => {
+      const p = this.store.require(id);
+      this.restarts.cancel(id);
+      await this.stopNow(id);
+      this.forget(id);
+      await this.store.delete(id);
+      await this.checkpoints.remove(p);
+    });
+  }
+
+  private async start(p: StoredPipeline, from: StartFrom): Promise<DeployResult> {
     const running = this.deployments.get(p.id);
     if (running?.job.state === 'running' && !('fresh' in from) && !('checkpointId' in from)) {
-      await this.savepoint(p.id);
+      if (running.pipeline.revision === p.revision) return { ...this.status(p.id), plan: running.plan };
+      await this.savepointNow(p.id);
       p = this.store.require(p.id);
     } else {
-      await this.stop(p.id, { keepDeployed: true });
+      await this.stopNow(p.id, { keepDeployed: true });
     }
     const restore = await this.checkpoints.resolve(p, from);
     const firstCheckpointId = await this.checkpoints.nextId(p);
-    const rows = new Map<string, RowsPayload>();
-    const env = this.stateMode === 'disk' ? new LmdbEnvironment(join(this.dataDir, 'state', `${p.id}-${++this.runs}`)) : null;
-    const samples = new SampleTap(p.id, (payload) => this.emit('sample', payload));
-    let job: JobHandle;
-    try {
-      job = createJob(p.document, {
-        tap: samples.tap,
-        baseDir: this.dataDir,
-        pipelineId: p.id,
-        checkpoints: this.checkpoints.storeFor(p),
-        restore,
-        resumeFromAcks: 'resume' in from,
-        stateBackend: env ? (nodeId) => env.backend(nodeId) : undefined,
-        onRows: (nodeId, latest, total) => {
-          const payload = { pipelineId: p.id, nodeId, rows: latest, total };
-          rows.set(nodeId, payload);
-          this.emit('rows', payload);
-        },
-        onDeadLetter: (deadLetter) => this.emit('deadLetter', { pipelineId: p.id, deadLetter }),
-        log: (line) => console.log(`[${p.id}] ${line}`),
-      });
-    } catch (err) {
-      await env?.close();
-      throw err;
-    }
-    const status: PipelineStatus = { pipelineId: p.id, state: 'running', startedAt: Date.now(), endedAt: null, error: null, revision: p.revision };
-    const deployment: Deployment = { job, samples, status, rows, plan: job.restorePlan };
+    const stateDir = this.stateMode === 'disk' ? join(this.dataDir, 'state', `${p.id}-${++this.runs}`) : null;
+    const { job, env, samples, rows } = await buildJob(p, this, { baseDir: this.dataDir, stateDir, restore, resumeFromAcks: 'resume' in from,
+      checkpoints: this.checkpoints.storeFor(p) });
+    const status: PipelineStatus = {
+      pipelineId: p.id, state: 'running', startedAt: Date.now(), endedAt: null, error: null, revision: p.revision, restart: this.restarts.status(p.id),
+    };
+    const deployment: Deployment = { job, samples, status, rows, plan: job.restorePlan, pipeline: p };
     this.deployments.set(p.id, deployment);
     // Recorded before the job can write a checkpoint: a crash from here on resumes this run.
     await this.store.setRunMeta(p.id, { deployed: true, run: { from: restore?.info.id ?? null, firstCheckpointId }, resumeFrom: null });
@@ -101,18 +120,80 @@ export class JobManager extends EventEmitter<JobEvents> {
     void job.done.then(async (outcome) => {
       samples.close();
       await env?.close();
-      if (this.deployments.get(p.id) !== deployment) return;
-      this.lastMetrics.set(p.id, job.metrics());
-      this.setStatus({ ...status, state: outcome.state, endedAt: Date.now(), error: outcome.error?.message ?? null });
-      if (outcome.state !== 'stopped') await this.store.setDeployed(p.id, false);
-    });
+      await this.lifecycle.run(p.id, () => this.ended(deployment, outcome));
+    }).catch((err: unknown) => console.error(`[eddy] pipeline ${p.id}: ${(err as Error).message}`));
     return { ...this.status(p.id), plan: job.restorePlan };
   }
 
-  /** Stops a running deployment with a savepoint, which the next deploy starts from. */
-  async savepoint(id: string): Promise<CheckpointInfo> {
+  /** A job ended: finished or stopped, or failed — then the restart strategy decides. */
+  private async ended(d: Deployment, outcome: JobOutcome): Promise<void> {
+    const id = d.pipeline.id;
+    if (this.deployments.get(id) !== d) return; // superseded by a later deploy, or deleted
+    this.lastMetrics.set(id, d.job.metrics());
+    const now = Date.now();
+    if (outcome.state !== 'failed') {
+      if (d.status.state === 'running') this.setStatus({ ...d.status, state: outcome.state, endedAt: now });
+      if (outcome.state === 'finished') {
+        this.restarts.cancel(id);
+        await this.store.setDeployed(id, false);
+      }
+      return;
+    }
+    const error = outcome.error?.message ?? 'The job failed';
+    const { ticket, delayMs } = this.restarts.onFailure(id, d.pipeline.document.settings.restart, now - (d.status.startedAt ?? now), error, now);
+    // Whatever comes next, a deploy resumes from the latest checkpoint (not from scratch).
+    const latest = await this.latestCheckpointId(id);
+    if (delayMs === null) {
+      await this.store.setRunMeta(id, { deployed: false, resumeFrom: latest });
+      this.setStatus({ ...d.status, state: 'failed', endedAt: now, error, restart: this.restarts.status(id) });
+      this.restarts.cancel(id);
+      console.error(`[eddy] pipeline ${id} failed${ticket.attempt ? ` after ${ticket.attempt} restarts` : ''}: ${error}`);
+      return;
+    }
+    await this.store.setRunMeta(id, { resumeFrom: latest });
+    this.setStatus({ ...d.status, state: 'restarting', endedAt: now, error, restart: this.restarts.status(id) });
+    console.error(`[eddy] pipeline ${id} failed: ${error}; restart ${ticket.attempt} in ${delayMs} ms from its latest checkpoint`);
+    ticket.timer = setTimeout(() => {
+      ticket.timer = null;
+      this.lifecycle.run(id, () => this.restart(d, ticket))
+        .catch((err: unknown) => console.error(`[eddy] pipeline ${id}: restart failed: ${(err as Error).message}`));
+    }, delayMs);
+    ticket.timer.unref();
+  }
+
+  /** The restart a ticket scheduled, unless a user call came first: the same document, from the latest checkpoint. */
+  private async restart(d: Deployment, ticket: RestartTicket): Promise<void> {
+    const id = d.pipeline.id;
+    const stored = this.store.get(id);
+    if (!stored || this.closing || !this.restarts.isCurrent(id, ticket) || this.deployments.get(id) !== d) return;
+    try {
+      await this.start({ ...stored, name: d.pipeline.name, revision: d.pipeline.revision, document: d.pipeline.document }, { resume: true });
+    } catch (err) {
+      // The job cannot even be built (e.g. its checkpoint is unreadable): that is final.
+      this.restarts.cancel(id);
+      await this.store.setRunMeta(id, { deployed: false });
+      this.setStatus({ ...d.status, state: 'failed', endedAt: Date.now(), error: (err as Error).message, restart: null });
+    }
+  }
+
+  private async latestCheckpointId(id: string): Promise<number | null> {
+    const p = this.store.get(id);
+    if (!p) return null;
+    const loaded = await this.checkpoints.resolve(p, { resume: true }).catch(() => null);
+    return loaded?.info.id ?? p.resumeFrom ?? null;
+  }
+
+  /** Stops a running deployment with a savepoint, which the next deploy starts from. Throws NotRunning. */
+  savepoint(id: string): Promise<CheckpointInfo> {
+    return this.lifecycle.run(id, () => {
+      this.store.require(id);
+      return this.savepointNow(id);
+    });
+  }
+
+  private async savepointNow(id: string): Promise<CheckpointInfo> {
     const d = this.deployments.get(id);
-    if (!d || d.job.state !== 'running') throw new HttpError(409, 'not_running', `Pipeline '${id}' is not running: a savepoint needs a running deployment`);
+    if (!d || d.job.state !== 'running') throw new NotRunning(`Pipeline '${id}' is not running: a savepoint needs a running deployment`, 'not_running');
     const info = await d.job.savepoint();
     this.lastMetrics.set(id, d.job.metrics());
     // Recorded before anyone hears "stopped", so what they read next names the savepoint.
@@ -144,24 +225,38 @@ export class JobManager extends EventEmitter<JobEvents> {
     return this.deployments.get(id)?.plan;
   }
 
-  /** Stops a deployment. With keepDeployed the store still says "deployed" (server shutdown, redeploy). */
-  async stop(id: string, opts: { keepDeployed?: boolean } = {}): Promise<PipelineStatus> {
+  /** Stops the pipeline's job, or the restart it waits for. */
+  stop(id: string): Promise<PipelineStatus> {
+    return this.lifecycle.run(id, () => {
+      this.store.require(id);
+      this.restarts.cancel(id);
+      return this.stopNow(id);
+    });
+  }
+
+  /** With keepDeployed the store still says "deployed" (server shutdown, redeploy). */
+  private async stopNow(id: string, opts: { keepDeployed?: boolean } = {}): Promise<PipelineStatus> {
     const d = this.deployments.get(id);
     if (d && d.job.state === 'running') {
       await d.job.stop();
       this.lastMetrics.set(id, d.job.metrics());
       this.setStatus({ ...d.status, state: 'stopped', endedAt: Date.now() });
+    } else if (d && this.status(id).state === 'restarting') {
+      this.setStatus({ ...this.status(id), state: 'stopped', endedAt: Date.now() });
     }
     if (!opts.keepDeployed) await this.store.setDeployed(id, false);
     return this.status(id);
   }
 
+  /** Server shutdown: running jobs stop (still "deployed", so the next start resumes them), restarts are dropped. */
   async stopAll(): Promise<void> {
-    await Promise.all([...this.deployments.keys()].map((id) => this.stop(id, { keepDeployed: true })));
+    this.closing = true;
+    this.restarts.cancelAll();
+    await Promise.all([...this.deployments.keys()].map((id) => this.lifecycle.run(id, () => this.stopNow(id, { keepDeployed: true }))));
     clearInterval(this.ticker);
   }
 
-  forget(id: string): void {
+  private forget(id: string): void {
     this.deployments.delete(id);
     this.lastStatus.delete(id);
     this.lastMetrics.delete(id);

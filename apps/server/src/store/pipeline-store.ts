@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PipelineDocument, PipelineSummary } from '@eddy/shared';
-import { notFound } from '../http/errors.js';
+import { NotFound, StaleRevision } from '../domain-errors.js';
 
 export interface StoredPipeline {
   id: string;
@@ -69,10 +69,10 @@ export class PipelineStore {
     return ID_RE.test(id) ? this.cache.get(id) : undefined;
   }
 
-  /** The pipeline, or a 404 error naming it. */
+  /** The pipeline, or NotFound naming it. */
   require(id: string): StoredPipeline {
     const p = this.get(id);
-    if (!p) throw notFound(`Pipeline '${id}'`);
+    if (!p) throw new NotFound(`Pipeline '${id}'`);
     return p;
   }
 
@@ -83,8 +83,10 @@ export class PipelineStore {
     return p;
   }
 
-  async replace(id: string, document: PipelineDocument): Promise<StoredPipeline> {
-    const old = this.cache.get(id)!;
+  /** A new revision of the document; `expectedRevision` (the one the client last read) refuses a stale write. */
+  async replace(id: string, document: PipelineDocument, expectedRevision?: number): Promise<StoredPipeline> {
+    const old = this.require(id);
+    if (expectedRevision !== undefined && expectedRevision !== old.revision) throw new StaleRevision(id, old.revision, expectedRevision);
     const p = { ...old, name: document.name, document, revision: old.revision + 1, updatedAt: new Date().toISOString() };
     await this.save(p);
     return p;

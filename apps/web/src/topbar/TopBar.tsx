@@ -34,8 +34,8 @@ export function TopBar() {
       <button onClick={() => void save()} data-testid="save">Save</button>
       {state === 'running' && <button onClick={() => void deploy()} data-testid="redeploy" title="Deploy the edited pipeline: unchanged nodes keep their state">Redeploy</button>}
       {state === 'running' && <button onClick={() => void savepoint()} data-testid="savepoint" title="Stop with a savepoint; the next deploy resumes from it">Savepoint</button>}
-      {state === 'running'
-        ? <button className="danger" onClick={() => void stop()} data-testid="stop">Stop</button>
+      {state === 'running' || state === 'restarting'
+        ? <button className="danger" onClick={() => void stop()} data-testid="stop" title={state === 'restarting' ? 'Cancel the restart' : undefined}>Stop</button>
         : <button className="primary" onClick={() => void deploy()} data-testid="deploy" title={problems ? `${problems} problems` : 'Deploy'}>Deploy</button>}
       <span className={`badge state-${state}`} data-testid="status-badge" title={error ?? undefined}>{state}</span>
     </header>

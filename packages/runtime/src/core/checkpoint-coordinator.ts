@@ -7,6 +7,7 @@ import type { SourceDriver } from './source-driver.js';
 import type { SourceSnapshot } from '../checkpoint/types.js';
 import type { NodeLifecycle } from './operator.js';
 import { allDone, type Mailbox } from './async.js';
+import { nodeFailure } from './node-error.js';
 
 /** What a checkpoint keeps of one node. */
 export interface NodeSnapshot {
@@ -104,7 +105,8 @@ export class CheckpointCoordinator {
     }
     Object.assign(this.stats, { count: this.stats.count + 1, lastId: id, lastAt: barrier.timestamp, lastDurationMs: info.durationMs, lastSizeBytes: info.sizeBytes });
     try {
-      await this.mailbox.run(() => allDone(this.participants.map((p) => p.code.onCheckpointComplete?.(id))));
+      await this.mailbox.run(() => allDone(this.participants.map((p) => Promise.resolve(p.code.onCheckpointComplete?.(id))
+        .catch((err: unknown) => { throw nodeFailure(err, p.kind, p.id); }))));
     } catch (err) {
       this.onCommitFailure(err);
     }

@@ -6,6 +6,7 @@ import {
 import type { JobHandle, JobOptions, JobOutcome, JobState, NodeState } from '../api.js';
 import { Mailbox } from './async.js';
 import { NodeRuntime, type NodeRuntimeEnv } from './node-runtime.js';
+import { nodeFailure } from './node-error.js';
 import { ReconvergeQueue } from './reconverge.js';
 import { watermarkCaps } from './watermark-caps.js';
 import { SourceDriver } from './source-driver.js';
@@ -156,7 +157,7 @@ export class Job implements JobHandle {
         const acks = await this.ackLog.read();
         for (const d of this.drivers) if (acks[d.nodeId]) d.restore(acks[d.nodeId]);
       } else await this.ackLog?.reset();
-      for (const n of this.nodes) await this.code.get(n.id)!.open?.();
+      for (const n of this.nodes) await Promise.resolve(this.code.get(n.id)!.open?.()).catch((err: unknown) => { throw nodeFailure(err, n.kind, n.id); });
     } catch (err) {
       await this.fail(err);
       return;

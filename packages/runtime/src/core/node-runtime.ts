@@ -1,4 +1,5 @@
 import type { Batch, Rec } from './batch.js';
+import { nodeFailure } from './node-error.js';
 import { NO_WATERMARK } from './batch.js';
 import type { Operator } from './operator.js';
 import { allDone, andThen, isPromise, type MaybePromise } from './async.js';
@@ -149,8 +150,16 @@ export class NodeRuntime implements Drainable {
   private process(batch: Batch, port: string): MaybePromise {
     this.arrivedAt = batch.arrivedAt;
     if (!this.operator) throw new Error(`${this.kind} '${this.id}' is a source: it takes no input`);
-    const result = this.operator.processBatch(batch, port);
-    if (isPromise(result)) return result.then(() => { this.arrivedAt = null; this.afterCall?.(); return this.flush(); });
+    let result: MaybePromise;
+    try {
+      result = this.operator.processBatch(batch, port);
+    } catch (err) {
+      throw nodeFailure(err, this.kind, this.id);
+    }
+    if (isPromise(result)) {
+      return result.then(() => { this.arrivedAt = null; this.afterCall?.(); return this.flush(); },
+        (err: unknown) => { throw nodeFailure(err, this.kind, this.id); });
+    }
     this.arrivedAt = null;
     this.afterCall?.();
     return this.flush();

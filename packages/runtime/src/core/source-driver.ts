@@ -1,4 +1,5 @@
 import type { PipelineSettings } from '@eddy/shared';
+import { nodeFailure } from './node-error.js';
 import { END_OF_TIME, type Batch, type Rec } from './batch.js';
 import type { SourceConnector, SourceOutput } from './source.js';
 import type { SourceSnapshot } from '../checkpoint/types.js';
@@ -99,6 +100,8 @@ export class SourceDriver implements SourceOutput {
     this.armIdleTimer();
     try {
       await this.source.run(this, signal);
+    } catch (err) {
+      throw nodeFailure(err, this.node.kind, this.node.id);
     } finally {
       if (this.flushTimer) clearTimeout(this.flushTimer);
       if (this.idleTimer) clearTimeout(this.idleTimer);

@@ -5,6 +5,7 @@ import { makeContext, relationName, type FlinkStatements, type InputRelation } f
 import { NotTranslatable } from './sql-text.js';
 import type { RecordSchema } from '../schema/record-schema.js';
 import { translations } from './kinds/index.js';
+import { restartStatements } from './restart.js';
 
 /** Why a node could not be translated, or a note on how Flink's semantics differ from Eddy's. */
 export interface FlinkIssue { nodeId?: string; message: string }
@@ -102,6 +103,7 @@ function render(doc: PipelineDocument, out: FlinkStatements, problems: FlinkIssu
   const interval = doc.settings.checkpointIntervalMs;
   parts.push(`SET 'execution.checkpointing.interval' = '${interval}ms';`);
   parts.push(`SET 'execution.checkpointing.mode' = '${doc.settings.guarantee === 'exactly-once' ? 'EXACTLY_ONCE' : 'AT_LEAST_ONCE'}';`);
+  parts.push(...restartStatements(doc.settings.restart));
   parts.push(...out.tables, ...out.views);
   if (out.inserts.length) parts.push(`EXECUTE STATEMENT SET\nBEGIN\n${out.inserts.join('\n')}\nEND;`);
   return `${parts.join('\n\n')}\n`;

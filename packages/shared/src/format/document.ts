@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isDuration } from './duration.js';
+import { restartSchema } from './restart.js';
 
 /** The current document format. Older versions are migrated on load (see migrate.ts). */
 export const PIPELINE_FORMAT = 'eddy/pipeline@1' as const;
@@ -20,6 +21,7 @@ export const settingsSchema = z
       .describe('Drop a key of keyed state that was not read or written for this long (processing time)'),
     retainedCheckpoints: z.number().int().min(1).max(100).default(3)
       .describe('Completed checkpoints kept on disk (savepoints are kept until deleted with the pipeline)'),
+    restart: restartSchema,
   })
   .strict();
 

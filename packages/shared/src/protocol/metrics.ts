@@ -33,16 +33,30 @@ export interface PipelineMetrics {
   checkpoints: CheckpointMetrics;
 }
 
-export type PipelineState = 'running' | 'stopped' | 'finished' | 'failed';
+/** `restarting`: the job failed and waits to restart from its latest checkpoint (settings.restart). */
+export type PipelineState = 'running' | 'restarting' | 'stopped' | 'finished' | 'failed';
 
 export interface PipelineStatus {
   pipelineId: string;
   state: PipelineState;
   startedAt: number | null;
   endedAt: number | null;
-  /** Set when state is 'failed'. */
+  /** Set when state is 'failed' or 'restarting': what failed, naming the node. */
   error: string | null;
   revision: number | null;
+  /** Restarts since the last deploy by the user (absent or null: none). */
+  restart?: RestartStatus | null;
+}
+
+export interface RestartStatus {
+  /** Restarts so far (the one waiting, while restarting). */
+  attempt: number;
+  /** Restarts allowed before failing for good (null: no limit). */
+  maxAttempts: number | null;
+  /** Wall-clock ms of the next restart while restarting, else null. */
+  nextAttemptAt: number | null;
+  /** The error of the last failure, naming the node. */
+  lastError: string;
 }
 
 export interface DeadLetter {

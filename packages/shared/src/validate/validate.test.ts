@@ -37,7 +37,8 @@ describe('validatePipeline', () => {
     const result = validatePipeline(valid());
     expect(result.errors).toEqual([]);
     expect(result.ok).toBe(true);
-    expect(result.document!.settings).toEqual({ mode: 'native', batchIntervalMs: 200, guarantee: 'at-least-once', checkpointIntervalMs: 5000, retainedCheckpoints: 3 });
+    expect(result.document!.settings).toEqual({ mode: 'native', batchIntervalMs: 200, guarantee: 'at-least-once', checkpointIntervalMs: 5000, retainedCheckpoints: 3,
+      restart: { strategy: 'exponential-backoff', initialDelay: '1s', maxDelay: '1m', multiplier: 1.5, resetAfter: '1h' } });
     expect(result.document!.nodes[0].params).toMatchObject({ limit: 0, seed: 42 });
     expect(Object.keys(result.schemas!.per_country.out.fields)).toEqual(['window_start', 'window_end', 'country', 'views']);
     expect(result.schemas!.views.out.fields.price.type).toBe('number');

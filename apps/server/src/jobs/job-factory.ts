@@ -1,0 +1,54 @@
+import type { EventEmitter } from 'node:events';
+import { createJob, LmdbEnvironment, type CheckpointStore, type JobHandle, type LoadedCheckpoint } from '@eddy/runtime';
+import { PipelineValidationError, type RowsPayload } from '@eddy/shared';
+import { InvalidPipeline } from '../domain-errors.js';
+import { SampleTap } from './samples.js';
+import type { JobEvents } from './job-manager.js';
+import type { StoredPipeline } from '../store/pipeline-store.js';
+
+export interface BuiltJob {
+  job: JobHandle;
+  /** The on-disk state of this run (null: state on the heap); closed when the job ends. */
+  env: LmdbEnvironment | null;
+  samples: SampleTap;
+  /** The latest rows of each sink.live node. */
+  rows: Map<string, RowsPayload>;
+}
+
+export interface BuildOptions {
+  baseDir: string;
+  stateDir: string | null;
+  restore: LoadedCheckpoint | null;
+  resumeFromAcks: boolean;
+  checkpoints: CheckpointStore;
+}
+
+/** A job of the stored document, wired to the manager's events. Throws InvalidPipeline. */
+export async function buildJob(p: StoredPipeline, events: EventEmitter<JobEvents>, o: BuildOptions): Promise<BuiltJob> {
+  const rows = new Map<string, RowsPayload>();
+  const env = o.stateDir ? new LmdbEnvironment(o.stateDir) : null;
+  const samples = new SampleTap(p.id, (payload) => events.emit('sample', payload));
+  try {
+    const job = createJob(p.document, {
+      tap: samples.tap,
+      baseDir: o.baseDir,
+      pipelineId: p.id,
+      checkpoints: o.checkpoints,
+      restore: o.restore,
+      resumeFromAcks: o.resumeFromAcks,
+      stateBackend: env ? (nodeId) => env.backend(nodeId) : undefined,
+      onRows: (nodeId, latest, total) => {
+        const payload = { pipelineId: p.id, nodeId, rows: latest, total };
+        rows.set(nodeId, payload);
+        events.emit('rows', payload);
+      },
+      onDeadLetter: (deadLetter) => events.emit('deadLetter', { pipelineId: p.id, deadLetter }),
+      log: (line) => console.log(`[${p.id}] ${line}`),
+    });
+    return { job, env, samples, rows };
+  } catch (err) {
+    samples.close();
+    await env?.close();
+    throw err instanceof PipelineValidationError ? new InvalidPipeline(err.errors) : err;
+  }
+}
