@@ -1,5 +1,6 @@
 import { ExpressionRuntimeError, jsType, type Expr } from './ast.js';
 import { FUNCTION_MAP } from './functions.js';
+import { likeMatcher, type LikeMatcher } from './like.js';
 
 export type CompiledExpression = (record: Record<string, unknown>) => unknown;
 type Fn = CompiledExpression;
@@ -51,13 +52,6 @@ export function compareCodePoints(a: string, b: string): number {
     return x < y ? -1 : 1;
   }
   return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
-
-/** A LIKE pattern as a regular expression over code points: `%` any text, `_` one code point. */
-export function likeToRegExp(pattern: string): RegExp {
-  let re = '';
-  for (const ch of pattern) re += ch === '%' ? '[\\s\\S]*' : ch === '_' ? '[\\s\\S]' : ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return new RegExp(`^${re}$`, 'u');
 }
 
 /** SQL three-valued AND. */
@@ -176,15 +170,20 @@ function compileNode(e: Expr): Fn {
     case 'like': {
       const f = compileAst(e.operand);
       const negated = e.negated;
-      const fixed = e.pattern.kind === 'literal' && typeof e.pattern.value === 'string' ? likeToRegExp(e.pattern.value) : null;
+      const literal = e.pattern.kind === 'literal' && typeof e.pattern.value === 'string' ? e.pattern.value : null;
+      const fixed = literal === null ? null : likeMatcher(literal);
       const p = compileAst(e.pattern);
+      // A pattern from the data: the last one's matcher is kept (rows often repeat it).
+      let lastPattern: string | null = null;
+      let lastMatcher: LikeMatcher | null = null;
       return (r) => {
         const v = f(r);
-        const pat = fixed ?? p(r);
+        const pat = literal ?? p(r);
         if (isNull(v) || isNull(pat)) return null;
-        if (typeof v !== 'string' || (typeof pat !== 'string' && !(pat instanceof RegExp))) mismatch('LIKE', v, pat);
-        const re = pat instanceof RegExp ? pat : likeToRegExp(pat as string);
-        return re.test(v) !== negated;
+        if (typeof v !== 'string' || typeof pat !== 'string') mismatch('LIKE', v, pat);
+        if (fixed) return fixed(v) !== negated;
+        if (pat !== lastPattern) { lastPattern = pat; lastMatcher = likeMatcher(pat); }
+        return lastMatcher!(v) !== negated;
       };
     }
     case 'case': {
