@@ -139,7 +139,9 @@ export function outputPorts<P>(def: KindDefinition<string, P>, params: P): PortS
 // --- param building blocks shared by the kinds --------------------------------------------
 
 /** An expression string; the inspector edits it in Monaco, the validator type-checks it. */
-export const expression = () => z.string().min(1, 'An expression is required').meta({ 'x-eddy': 'expression' });
+export const MAX_EXPRESSION_LENGTH = 10_000;
+export const expression = () => z.string().min(1, 'An expression is required')
+  .max(MAX_EXPRESSION_LENGTH, `An expression has at most ${MAX_EXPRESSION_LENGTH} characters`).meta({ 'x-eddy': 'expression' });
 
 /** A field of the input records (a dotted path for nested fields). */
 export const fieldName = () =>
