@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RecordSchema, ValueType } from '../schema/record-schema.js';
-import { isDuration } from '../format/duration.js';
+import { durationProblem, MAX_DURATION_MS } from '../format/duration.js';
 
 export type Category = 'source' | 'transform' | 'window' | 'join' | 'ml' | 'sink';
 
@@ -148,8 +148,12 @@ export const fieldName = () =>
   z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'A field name, e.g. country or cart.total')
     .meta({ 'x-eddy': 'field' });
 
-export const duration = () =>
-  z.string().refine((v) => isDuration(v), 'A duration such as 500ms, 10s, 5m, 4h or 1d').meta({ 'x-eddy': 'duration' });
+/** A duration param, refused outside [min, max] ms with the limit in the message (default: 0 to 365d). */
+export const duration = (bounds: { min?: number; max?: number } = {}) =>
+  z.string().superRefine((v, ctx) => {
+    const problem = durationProblem(v, bounds.min ?? 0, bounds.max ?? MAX_DURATION_MS);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }).meta({ 'x-eddy': 'duration' });
 
 export const eventTimeParams = () =>
   z.object({

@@ -17,7 +17,7 @@ export const map = defineKind({
     fields: z.array(z.object({
       name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'A field name: letters, digits and _'),
       expr: expression(),
-    }).strict()).min(1, 'Add at least one field'),
+    }).strict()).min(1, 'Add at least one field').max(500),
     keep: z.boolean().default(false).describe('Keep the input fields as well'),
   }).strict(),
   defaults: { fields: [{ name: 'value', expr: '1' }], keep: false },
