@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RecordSchema, ValueType } from '../schema/record-schema.js';
 import { durationProblem, MAX_DURATION_MS } from '../format/duration.js';
+import { isReservedName, reservedNameMessage } from '../format/reserved-names.js';
 
 export type Category = 'source' | 'transform' | 'window' | 'join' | 'ml' | 'sink';
 
@@ -145,8 +146,14 @@ export const expression = () => z.string().min(1, 'An expression is required')
 
 /** A field of the input records (a dotted path for nested fields). */
 export const fieldName = () =>
-  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'A field name, e.g. country or cart.total')
+  z.string().max(256).regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'A field name, e.g. country or cart.total')
+    .refine((f) => !f.split('.').some(isReservedName), { error: (i) => reservedNameMessage(String(i.input)) })
     .meta({ 'x-eddy': 'field' });
+
+/** A name a node gives: an output field, an aggregate, a port. Letters, digits and _, not a reserved name. */
+export const outputName = (what = 'A field name') =>
+  z.string().max(128).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, `${what}: letters, digits and _`)
+    .refine((n) => !isReservedName(n), { error: (i) => reservedNameMessage(String(i.input)) });
 
 /** A duration param, refused outside [min, max] ms with the limit in the message (default: 0 to 365d). */
 export const duration = (bounds: { min?: number; max?: number } = {}) =>

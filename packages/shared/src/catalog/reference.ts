@@ -62,7 +62,9 @@ export function renderNodeReference(kinds: readonly AnyKindDefinition[]): string
     'durations are strings such as `500ms`, `10s`, `5m`, `4h`, `1d`, at most `365d` (window sizes,',
     'slides and gaps, dedupe spans and TTLs are longer than `0ms`); expressions use the',
     '[expression language](expressions.md) (at most 10 000 characters, 256 levels deep). A value',
-    'outside its limits is a validation error that names the limit.',
+    'outside its limits is a validation error that names the limit. Names a pipeline defines',
+    '(node ids, output fields, aggregates, route ports, field params) cannot be `__proto__`,',
+    '`constructor` or `prototype`; a record field of such a name in the data passes through as any other.',
     '',
   ];
   for (const category of Object.keys(CATEGORY_TITLES) as Category[]) {

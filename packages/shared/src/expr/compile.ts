@@ -80,14 +80,16 @@ function compileNode(e: Expr): Fn {
     }
     case 'field': {
       const path = e.path;
-      if (path.length === 1) {
+      // A name every object inherits (constructor, toString, __proto__) is read only when the
+      // record has it as its own field (JSON data may); otherwise it is missing, i.e. NULL.
+      if (path.length === 1 && !(path[0] in Object.prototype)) {
         const name = path[0];
         return (r) => { const v = r[name]; return v === undefined ? null : v; };
       }
       return (r) => {
         let v: unknown = r;
         for (let i = 0; i < path.length; i++) {
-          if (v === null || typeof v !== 'object') return null;
+          if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, path[i])) return null;
           v = (v as Record<string, unknown>)[path[i]];
         }
         return v === undefined ? null : v;

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { durationProblem } from './duration.js';
+import { isReservedName, reservedNameMessage } from './reserved-names.js';
 
 /** The current document format. Older versions are migrated on load (see migrate.ts). */
 export const PIPELINE_FORMAT = 'eddy/pipeline@1' as const;
 
 export const nodeIdSchema = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'Node ids start with a letter or _ and use letters, digits, _ or - (at most 64)');
+  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'Node ids start with a letter or _ and use letters, digits, _ or - (at most 64)')
+  .refine((id) => !isReservedName(id), { error: (i) => reservedNameMessage(String(i.input)) });
 
 export const settingsSchema = z
   .object({

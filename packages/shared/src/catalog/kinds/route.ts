@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineKind, expression, inputOf, type PortSpec } from '../define.js';
+import { defineKind, expression, inputOf, outputName, type PortSpec } from '../define.js';
 
-const portName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'A port name: letters, digits and _')
+const portName = outputName('A port name')
   .refine((p) => p !== 'default' && p !== 'in', 'default and in are reserved port names');
 
 export const route = defineKind({

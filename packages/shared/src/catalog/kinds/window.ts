@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineKind, duration, fieldName, inputOf, type FieldRef } from '../define.js';
+import { defineKind, duration, fieldName, inputOf, outputName, type FieldRef } from '../define.js';
 import { formatDuration, parseDuration } from '../../format/duration.js';
 import { canonicalDuration } from '../fingerprint.js';
 import { lookupField, type FieldSchema } from '../../schema/record-schema.js';
@@ -10,7 +10,7 @@ export const AGGREGATE_FNS = [
 export type AggregateFn = (typeof AGGREGATE_FNS)[number];
 
 const aggregate = z.object({
-  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'A field name: letters, digits and _'),
+  name: outputName(),
   fn: z.enum(AGGREGATE_FNS),
   field: fieldName().optional().describe('Input field; count with a field counts its non-NULL values, without one the rows'),
 }).strict();
