@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, viewsPerCountry, type TestServer } from '../test-utils/harness.js';
+import { eventually, startServer, viewsPerCountry, type TestServer } from '../test-utils/harness.js';
 
 let s: TestServer;
 beforeAll(async () => { s = await startServer(); });
@@ -58,5 +58,33 @@ describe('absurd params', () => {
     doc.nodes[0].params = { ...doc.nodes[0].params, startTime: 'NaN' };
     const res = await s.api('/api/validate', { method: 'POST', json: doc });
     expect(res.body.errors).toEqual([expect.objectContaining({ nodeId: 'clicks', path: 'nodes[0].params.startTime' })]);
+  });
+});
+
+describe('an ingested record nested 5000 deep', () => {
+  it('is a dead letter with the reason; the pipeline and the server keep going', async () => {
+    const doc = {
+      format: 'eddy/pipeline@1', name: 'Deep ingest',
+      nodes: [{ id: 'in', kind: 'source.http', params: {} }, { id: 'live', kind: 'sink.live', params: {} }],
+      edges: [{ from: 'in', to: 'live' }],
+    };
+    const id = (await s.api('/api/pipelines', { method: 'POST', json: doc })).body.id as string;
+    expect((await s.api(`/api/pipelines/${id}/deploy`, { method: 'POST', json: {} })).status).toBe(200);
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const post = (body: string) => s.api(`/api/ingest/${id}/in`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    expect((await post(deep)).status).toBe(202);
+    expect((await post('{"user":"ok"}')).status).toBe(202);
+    const rows = await eventually(async () => {
+      const r = (await s.api(`/api/pipelines/${id}/nodes/live/rows`)).body.rows as { user: string }[];
+      return r?.length === 1 && r;
+    }, 'the shallow record');
+    expect(rows).toEqual([expect.objectContaining({ user: 'ok' })]);
+    const dead = await eventually(async () => {
+      const d = (await s.api(`/api/pipelines/${id}/dead-letters`)).body.deadLetters as { reason: string }[];
+      return d?.length === 1 && d;
+    }, 'the dead letter');
+    expect(dead[0]).toMatchObject({ nodeId: 'in', reason: 'The record nests deeper than 64 levels' });
+    expect((await s.api('/api/health')).status).toBe(200);
+    await s.api(`/api/pipelines/${id}/stop`, { method: 'POST', json: {} });
   });
 });

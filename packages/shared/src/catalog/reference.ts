@@ -66,6 +66,10 @@ export function renderNodeReference(kinds: readonly AnyKindDefinition[]): string
     '(node ids, output fields, aggregates, route ports, field params) cannot be `__proto__`,',
     '`constructor` or `prototype`; a record field of such a name in the data passes through as any other.',
     '',
+    'Every source takes records nested at most 64 levels deep (objects and arrays; the record',
+    'itself is level 1): a deeper record is a dead letter of the source ("The record nests deeper',
+    'than 64 levels", the record cut at that depth) and never enters the pipeline.',
+    '',
   ];
   for (const category of Object.keys(CATEGORY_TITLES) as Category[]) {
     const inCategory = kinds.filter((k) => k.category === category);
