@@ -2,6 +2,7 @@ export * from './schema/record-schema.js';
 export * from './format/document.js';
 export * from './format/duration.js';
 export * from './format/restart.js';
+export { parseIsoTimestamp } from './format/iso-timestamp.js';
 export * from './format/migrate.js';
 export * from './catalog/index.js';
 export * from './validate/issues.js';

@@ -6,6 +6,7 @@ import type { SourceSnapshot } from '../checkpoint/types.js';
 import type { NodeRuntime } from './node-runtime.js';
 import { andThen, isPromise, type Mailbox, type MaybePromise } from './async.js';
 import { makeTimestampExtractor, WatermarkTracker } from '../time/event-time.js';
+import { withoutDeepRecords } from './record-depth.js';
 
 /** Microbatch mode flushes early past this many records, so a fast source cannot grow a batch without bound. */
 const MAX_MICROBATCH = 65_536;
@@ -112,9 +113,11 @@ export class SourceDriver implements SourceOutput {
     await this.mailbox.run(() => andThen(this.node.receiveWatermark(END_OF_TIME, -1), () => this.node.drainGraph()));
   }
 
-  push(records: Rec[], createdAt?: number): MaybePromise {
+  push(input: Rec[], createdAt?: number): MaybePromise {
+    if (input.length === 0) return;
+    // Before anything walks a record recursively (socket.io's encoder, sinks): too deep is a dead letter.
+    const records = withoutDeepRecords(input, this.onDeadLetter);
     const n = records.length;
-    if (n === 0) return;
     this.armIdleTimer();
     const arrivedAt = createdAt ?? this.clock();
     const times = new Array<number>(n);

@@ -9,7 +9,7 @@ export { seeded as rng } from './reference.js';
 export const FIELDS = { a: 'num', b: 'num', s: 'str', t: 'str', p: 'bool' } as const;
 const NUM_LITS = ['0', '1', '2', '3', '0.5', '1.5', '2.25', '10', '1.005', '2.675', '5.015', '0.1', '0.2'];
 const STR_LITS = ["'a'", "'ab'", "' x '", "'é😀'", "'B'", "''", "'ab c'"];
-const LIKE_PATS = ["'a%'", "'_b%'", "'%😀%'", "'_'", "'%'", "'a_'", "'%c'"];
+const LIKE_PATS = ["'a%'", "'_b%'", "'%😀%'", "'_'", "'%'", "'a_'", "'%c'", "'%%a%%'", "'%_%_'", "'%a%b%'", "'_%_'", "'%x%'", "''"];
 
 export function genExpr(r: () => number, ty: Ty, depth: number): Gen {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RecordSchema, ValueType } from '../schema/record-schema.js';
-import { isDuration } from '../format/duration.js';
+import { durationProblem, MAX_DURATION_MS } from '../format/duration.js';
+import { isReservedName, reservedNameMessage } from '../format/reserved-names.js';
 
 export type Category = 'source' | 'transform' | 'window' | 'join' | 'ml' | 'sink';
 
@@ -140,15 +141,27 @@ export function outputPorts<P>(def: KindDefinition<string, P>, params: P): PortS
 // --- param building blocks shared by the kinds --------------------------------------------
 
 /** An expression string; the inspector edits it in Monaco, the validator type-checks it. */
-export const expression = () => z.string().min(1, 'An expression is required').meta({ 'x-eddy': 'expression' });
+export const MAX_EXPRESSION_LENGTH = 10_000;
+export const expression = () => z.string().min(1, 'An expression is required')
+  .max(MAX_EXPRESSION_LENGTH, `An expression has at most ${MAX_EXPRESSION_LENGTH} characters`).meta({ 'x-eddy': 'expression' });
 
 /** A field of the input records (a dotted path for nested fields). */
 export const fieldName = () =>
-  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'A field name, e.g. country or cart.total')
+  z.string().max(256).regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'A field name, e.g. country or cart.total')
+    .refine((f) => !f.split('.').some(isReservedName), { error: (i) => reservedNameMessage(String(i.input)) })
     .meta({ 'x-eddy': 'field' });
 
-export const duration = () =>
-  z.string().refine((v) => isDuration(v), 'A duration such as 500ms, 10s, 5m, 4h or 1d').meta({ 'x-eddy': 'duration' });
+/** A name a node gives: an output field, an aggregate, a port. Letters, digits and _, not a reserved name. */
+export const outputName = (what = 'A field name') =>
+  z.string().max(128).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, `${what}: letters, digits and _`)
+    .refine((n) => !isReservedName(n), { error: (i) => reservedNameMessage(String(i.input)) });
+
+/** A duration param, refused outside [min, max] ms with the limit in the message (default: 0 to 365d). */
+export const duration = (bounds: { min?: number; max?: number } = {}) =>
+  z.string().superRefine((v, ctx) => {
+    const problem = durationProblem(v, bounds.min ?? 0, bounds.max ?? MAX_DURATION_MS);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }).meta({ 'x-eddy': 'duration' });
 
 export const eventTimeParams = () =>
   z.object({

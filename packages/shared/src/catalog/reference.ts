@@ -44,7 +44,11 @@ function typeText(s: JsonSchema): string {
   if (s.anyOf) return s.anyOf.map(typeText).join(' \\| ');
   if (s.type === 'array' && s.items) return `list of ${s.items.properties ? `{ ${Object.keys(s.items.properties).join(', ')} }` : typeText(s.items)}`;
   if (s.type === 'object' && s.properties) return `{ ${Object.keys(s.properties).join(', ')} }`;
-  return Array.isArray(s.type) ? s.type.join(' \\| ') : s.type ?? 'any';
+  const base = Array.isArray(s.type) ? s.type.join(' \\| ') : s.type ?? 'any';
+  const range = (n: number) => (Math.abs(n) >= 1e15 ? undefined : n.toLocaleString('en-US'));
+  const lo = s.minimum === undefined ? undefined : range(s.minimum);
+  const hi = s.maximum === undefined ? undefined : range(s.maximum);
+  return lo !== undefined && hi !== undefined ? `${base} (${lo}–${hi})` : hi !== undefined ? `${base} (≤ ${hi})` : lo !== undefined ? `${base} (≥ ${lo})` : base;
 }
 
 /** The node reference (docs/nodes.md), rendered from the catalog so it cannot drift from the code. */
@@ -55,8 +59,16 @@ export function renderNodeReference(kinds: readonly AnyKindDefinition[]): string
     '<!-- Generated from packages/shared/src/catalog by `npm run docs`. Do not edit by hand. -->',
     '',
     'Every node kind, grouped as in the palette. Params marked *required* have no default;',
-    'durations are strings such as `500ms`, `10s`, `5m`; expressions use the',
-    '[expression language](expressions.md).',
+    'durations are strings such as `500ms`, `10s`, `5m`, `4h`, `1d`, at most `365d` (window sizes,',
+    'slides and gaps, dedupe spans and TTLs are longer than `0ms`); expressions use the',
+    '[expression language](expressions.md) (at most 10 000 characters, 256 levels deep). A value',
+    'outside its limits is a validation error that names the limit. Names a pipeline defines',
+    '(node ids, output fields, aggregates, route ports, field params) cannot be `__proto__`,',
+    '`constructor` or `prototype`; a record field of such a name in the data passes through as any other.',
+    '',
+    'Every source takes records nested at most 64 levels deep (objects and arrays; the record',
+    'itself is level 1): a deeper record is a dead letter of the source ("The record nests deeper',
+    'than 64 levels", the record cut at that depth) and never enters the pipeline.',
     '',
   ];
   for (const category of Object.keys(CATEGORY_TITLES) as Category[]) {

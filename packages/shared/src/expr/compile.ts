@@ -1,5 +1,6 @@
 import { ExpressionRuntimeError, jsType, type Expr } from './ast.js';
 import { FUNCTION_MAP } from './functions.js';
+import { likeMatcher, type LikeMatcher } from './like.js';
 
 export type CompiledExpression = (record: Record<string, unknown>) => unknown;
 type Fn = CompiledExpression;
@@ -53,13 +54,6 @@ export function compareCodePoints(a: string, b: string): number {
   return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
-/** A LIKE pattern as a regular expression over code points: `%` any text, `_` one code point. */
-export function likeToRegExp(pattern: string): RegExp {
-  let re = '';
-  for (const ch of pattern) re += ch === '%' ? '[\\s\\S]*' : ch === '_' ? '[\\s\\S]' : ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return new RegExp(`^${re}$`, 'u');
-}
-
 /** SQL three-valued AND. */
 const and3 = (a: boolean | null, b: boolean | null): boolean | null => (a === false || b === false ? false : a === null || b === null ? null : true);
 const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -86,14 +80,16 @@ function compileNode(e: Expr): Fn {
     }
     case 'field': {
       const path = e.path;
-      if (path.length === 1) {
+      // A name every object inherits (constructor, toString, __proto__) is read only when the
+      // record has it as its own field (JSON data may); otherwise it is missing, i.e. NULL.
+      if (path.length === 1 && !(path[0] in Object.prototype)) {
         const name = path[0];
         return (r) => { const v = r[name]; return v === undefined ? null : v; };
       }
       return (r) => {
         let v: unknown = r;
         for (let i = 0; i < path.length; i++) {
-          if (v === null || typeof v !== 'object') return null;
+          if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, path[i])) return null;
           v = (v as Record<string, unknown>)[path[i]];
         }
         return v === undefined ? null : v;
@@ -176,15 +172,20 @@ function compileNode(e: Expr): Fn {
     case 'like': {
       const f = compileAst(e.operand);
       const negated = e.negated;
-      const fixed = e.pattern.kind === 'literal' && typeof e.pattern.value === 'string' ? likeToRegExp(e.pattern.value) : null;
+      const literal = e.pattern.kind === 'literal' && typeof e.pattern.value === 'string' ? e.pattern.value : null;
+      const fixed = literal === null ? null : likeMatcher(literal);
       const p = compileAst(e.pattern);
+      // A pattern from the data: the last one's matcher is kept (rows often repeat it).
+      let lastPattern: string | null = null;
+      let lastMatcher: LikeMatcher | null = null;
       return (r) => {
         const v = f(r);
-        const pat = fixed ?? p(r);
+        const pat = literal ?? p(r);
         if (isNull(v) || isNull(pat)) return null;
-        if (typeof v !== 'string' || (typeof pat !== 'string' && !(pat instanceof RegExp))) mismatch('LIKE', v, pat);
-        const re = pat instanceof RegExp ? pat : likeToRegExp(pat as string);
-        return re.test(v) !== negated;
+        if (typeof v !== 'string' || typeof pat !== 'string') mismatch('LIKE', v, pat);
+        if (fixed) return fixed(v) !== negated;
+        if (pat !== lastPattern) { lastPattern = pat; lastMatcher = likeMatcher(pat); }
+        return lastMatcher!(v) !== negated;
       };
     }
     case 'case': {

@@ -1,5 +1,6 @@
 import type { ValueType } from '../schema/record-schema.js';
 import { ExpressionRuntimeError, jsType } from './ast.js';
+import { parseIsoTimestamp } from '../format/iso-timestamp.js';
 
 /** One table of functions: arity, type rule, implementation, SQL — used by checker, compiler, SQL export and docs. */
 export interface FunctionDef {
@@ -174,9 +175,10 @@ export const FUNCTIONS: FunctionDef[] = [
     sql: (a) => `LEAST(${a.join(', ')})`,
   },
   {
-    name: 'TO_TIMESTAMP', signature: 'TO_TIMESTAMP(s)', doc: 'Epoch ms of an ISO-8601 text (NULL when it does not parse)',
+    name: 'TO_TIMESTAMP', signature: 'TO_TIMESTAMP(s)', doc: 'Epoch ms of an ISO-8601 text, UTC unless it has an offset (NULL when it is not ISO-8601)',
     minArgs: 1, maxArgs: 1, type: need('string', 'number'), nullPropagating: true,
-    impl: (a) => finite(Date.parse(str('TO_TIMESTAMP', a[0]))),
+    // The strict parser event time uses: no Date.parse (engine-specific formats, the machine's zone).
+    impl: (a) => parseIsoTimestamp(str('TO_TIMESTAMP', a[0])),
     sql: (a) => `UNIX_TIMESTAMP(${a[0]}, 'yyyy-MM-dd''T''HH:mm:ss') * 1000`,
   },
   datePart('YEAR', 'Year', (d) => d.getUTCFullYear(), 'YEAR'),

@@ -7,7 +7,7 @@ import { FUNCTIONS } from './functions.js';
 import { KEYWORDS } from './lexer.js';
 
 export { ExpressionError, ExpressionRuntimeError, type Expr, type ExprError, type CastType } from './ast.js';
-export { parseExpression } from './parser.js';
+export { parseExpression, MAX_EXPRESSION_DEPTH } from './parser.js';
 export { expressionToSql } from './sql.js';
 export type { CompiledExpression } from './compile.js';
 

@@ -11,6 +11,10 @@ const KEYWORD_SET = new Set<string>(KEYWORDS);
 
 const OPERATORS = ['<=', '>=', '<>', '!=', '==', '||', '=', '<', '>', '+', '-', '*', '/', '%', '(', ')', ',', '.'];
 
+// Sticky (matched at lastIndex): no copy of the rest of the source per token.
+const NUMBER = /(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/y;
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
+
 export class LexError extends Error {
   constructor(readonly error: ExprError) {
     super(error.message);
@@ -26,7 +30,8 @@ export function tokenize(src: string): Token[] {
     if (/\s/.test(c)) { i++; continue; }
     const start = i;
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
-      const m = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(src.slice(i))!;
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(src)!;
       i += m[0].length;
       if (/[A-Za-z_]/.test(src[i] ?? '')) throw new LexError({ message: `Invalid number '${src.slice(start, i + 1)}'`, start, end: i + 1 });
       tokens.push({ type: 'number', text: m[0], value: Number(m[0]), start, end: i });
@@ -57,7 +62,8 @@ export function tokenize(src: string): Token[] {
       continue;
     }
     if (/[A-Za-z_]/.test(c)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i))!;
+      WORD.lastIndex = i;
+      const m = WORD.exec(src)!;
       i += m[0].length;
       const upper = m[0].toUpperCase();
       tokens.push(KEYWORD_SET.has(upper)

@@ -7,12 +7,31 @@ class ParseError extends Error {
   }
 }
 
+/**
+ * How deep an expression may nest (parentheses, function calls, CASE, chained operators,
+ * repeated NOT or -): far beyond hand-written expressions, well below the stack the parser,
+ * checker and compiler need.
+ */
+export const MAX_EXPRESSION_DEPTH = 256;
+const tooDeep = `The expression nests deeper than ${MAX_EXPRESSION_DEPTH} levels; split it (e.g. into several map fields) or use IN (…) for long lists`;
+
 const describe = (t: Token) => (t.type === 'eof' ? 'the end' : `'${t.text}'`);
 
 /** Recursive descent with SQL precedence: OR < AND < NOT < predicates < || < + - < * / % < unary -. */
 class Parser {
   private pos = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[]) {}
+
+  /** Runs one level of recursion, refusing past MAX_EXPRESSION_DEPTH before the stack runs out. */
+  private nested<T>(f: () => T): T {
+    if (++this.depth > MAX_EXPRESSION_DEPTH) this.fail(tooDeep, this.peek());
+    try {
+      return f();
+    } finally {
+      this.depth--;
+    }
+  }
 
   parse(): Expr {
     const e = this.or();
@@ -40,6 +59,10 @@ class Parser {
   }
 
   private or(): Expr {
+    return this.nested(() => this.orChain());
+  }
+
+  private orChain(): Expr {
     let left = this.and();
     while (this.isKeyword('OR')) {
       this.next();
@@ -62,7 +85,7 @@ class Parser {
   private not(): Expr {
     if (this.isKeyword('NOT')) {
       const t = this.next();
-      const operand = this.not();
+      const operand = this.nested(() => this.not());
       return { kind: 'unary', op: 'NOT', operand, start: t.start, end: operand.end };
     }
     return this.predicate();
@@ -141,7 +164,7 @@ class Parser {
   private unary(): Expr {
     if (this.isOp('-')) {
       const t = this.next();
-      const operand = this.unary();
+      const operand = this.nested(() => this.unary());
       return { kind: 'unary', op: '-', operand, start: t.start, end: operand.end };
     }
     if (this.isOp('+')) this.next();
@@ -227,10 +250,38 @@ class Parser {
   }
 }
 
+/** Depth of an AST, without recursion (a chain `a + a + … + a` is as deep as it is long). */
+export function astDepth(root: Expr): number {
+  let max = 0;
+  const stack: [Expr, number][] = [[root, 1]];
+  while (stack.length) {
+    const [e, d] = stack.pop()!;
+    if (d > max) max = d;
+    for (const child of children(e)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+function children(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'literal': case 'field': return [];
+    case 'unary': case 'isNull': case 'cast': return [e.operand];
+    case 'binary': case 'logical': case 'compare': return [e.left, e.right];
+    case 'in': return [e.operand, ...e.list];
+    case 'between': return [e.operand, e.low, e.high];
+    case 'like': return [e.operand, e.pattern];
+    case 'case': return [...(e.operand ? [e.operand] : []), ...e.whens.flatMap((w) => [w.when, w.then]), ...(e.otherwise ? [e.otherwise] : [])];
+    case 'call': return e.args;
+  }
+}
+
 export function parseExpression(source: string): { ok: true; ast: Expr } | { ok: false; errors: ExprError[] } {
   try {
     if (!source.trim()) return { ok: false, errors: [{ message: 'The expression is empty', start: 0, end: source.length }] };
-    return { ok: true, ast: new Parser(tokenize(source)).parse() };
+    const ast = new Parser(tokenize(source)).parse();
+    // The parser's own depth misses left-deep chains, which it builds in a loop.
+    if (astDepth(ast) > MAX_EXPRESSION_DEPTH) return { ok: false, errors: [{ message: tooDeep, start: 0, end: source.length }] };
+    return { ok: true, ast };
   } catch (err) {
     if (err instanceof LexError || err instanceof ParseError) return { ok: false, errors: [err.error] };
     throw err;

@@ -31,7 +31,10 @@ export function expressionToSql(e: Expr): string {
     case 'literal': return typeof e.value === 'number' ? doubleLiteral(e.value) : literal(e.value);
     case 'field': return e.path.map(ident).join('.');
     case 'unary': return e.op === 'NOT' ? `(NOT ${s(e.operand)})` : `(-${s(e.operand)})`;
-    case 'binary': return `(${s(e.left)} ${e.op} ${s(e.right)})`;
+    // Eddy's x / 0 and x % 0 are NULL; Flink's DOUBLE division gives Infinity or NaN (and MOD fails): divide by NULL instead.
+    case 'binary': return (e.op === '/' || e.op === '%') && !(e.right.kind === 'literal' && typeof e.right.value === 'number' && e.right.value !== 0)
+      ? `(${s(e.left)} ${e.op} NULLIF(${s(e.right)}, 0E0))`
+      : `(${s(e.left)} ${e.op} ${s(e.right)})`;
     case 'logical': return `(${s(e.left)} ${e.op} ${s(e.right)})`;
     case 'compare': return `(${s(e.left)} ${e.op} ${s(e.right)})`;
     case 'in': return `(${s(e.operand)}${e.negated ? ' NOT' : ''} IN (${e.list.map(s).join(', ')}))`;

@@ -47,6 +47,8 @@ describe('Flink SQL translation', () => {
     expect(r.ok).toBe(true);
     expect(r.sql.split('\n').filter((l) => !l.startsWith('--')).join('\n').trim()).toBe(`SET 'execution.checkpointing.interval' = '10000ms';
 
+SET 'table.local-time-zone' = 'UTC';
+
 SET 'execution.checkpointing.mode' = 'EXACTLY_ONCE';
 
 CREATE TABLE \`orders\` (

@@ -102,6 +102,8 @@ function render(doc: PipelineDocument, out: FlinkStatements, problems: FlinkIssu
   if (notes.length) parts.push(comment(`How Flink differs here:\n${notes.map((n) => `  [${n.nodeId ?? '-'}] ${n.message}`).join('\n')}`));
   const interval = doc.settings.checkpointIntervalMs;
   parts.push(`SET 'execution.checkpointing.interval' = '${interval}ms';`);
+  // Eddy reads times without an offset, and takes date parts, in UTC: so must Flink (TO_TIMESTAMP_LTZ, EXTRACT, UNIX_TIMESTAMP).
+  parts.push(`SET 'table.local-time-zone' = 'UTC';`);
   parts.push(`SET 'execution.checkpointing.mode' = '${doc.settings.guarantee === 'exactly-once' ? 'EXACTLY_ONCE' : 'AT_LEAST_ONCE'}';`);
   parts.push(...restartStatements(doc.settings.restart));
   parts.push(...out.tables, ...out.views);

@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import { isDuration } from './duration.js';
+import { durationProblem } from './duration.js';
 import { restartSchema } from './restart.js';
+import { isReservedName, reservedNameMessage } from './reserved-names.js';
 
 /** The current document format. Older versions are migrated on load (see migrate.ts). */
 export const PIPELINE_FORMAT = 'eddy/pipeline@1' as const;
 
 export const nodeIdSchema = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'Node ids start with a letter or _ and use letters, digits, _ or - (at most 64)');
+  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'Node ids start with a letter or _ and use letters, digits, _ or - (at most 64)')
+  .refine((id) => !isReservedName(id), { error: (i) => reservedNameMessage(String(i.input)) });
 
 export const settingsSchema = z
   .object({
@@ -15,9 +17,12 @@ export const settingsSchema = z
       .describe('native: each record flows as it arrives; microbatch: sources collect for batchIntervalMs'),
     batchIntervalMs: z.number().int().min(1).max(60_000).default(200),
     guarantee: z.enum(['at-most-once', 'at-least-once', 'exactly-once']).default('at-least-once'),
-    checkpointIntervalMs: z.number().int().min(100).default(5000)
+    checkpointIntervalMs: z.number().int().min(100).max(86_400_000).default(5000)
       .describe('How often a checkpoint records source offsets and operator state'),
-    stateTtl: z.string().refine((v) => isDuration(v), 'A duration such as 30m or 1d').optional()
+    stateTtl: z.string().superRefine((v, ctx) => {
+      const problem = durationProblem(v, 1);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }).optional()
       .describe('Drop a key of keyed state that was not read or written for this long (processing time)'),
     retainedCheckpoints: z.number().int().min(1).max(100).default(3)
       .describe('Completed checkpoints kept on disk (savepoints are kept until deleted with the pipeline)'),

@@ -34,7 +34,7 @@ export function inferSchemas(doc: PipelineDocument, graph: GraphInfo): { schemas
       if (!checked.ok) {
         for (const e of checked.errors) {
           errors.push({
-            code: /^Unknown field/.test(e.message) ? 'unknown_field' : /^(Expected|Unexpected|Unterminated)/.test(e.message) ? 'expression_syntax' : 'expression_type',
+            code: /^Unknown field/.test(e.message) ? 'unknown_field' : /^(Expected|Unexpected|Unterminated|The expression nests)/.test(e.message) ? 'expression_syntax' : 'expression_type',
             nodeId: id, path: at(ref.path), message: e.message, range: { start: e.start, end: e.end },
           });
         }

@@ -6,6 +6,7 @@ import { formatPath, type ValidationIssue } from './issues.js';
 import { checkGraph, type GraphInfo } from './graph.js';
 import { inferSchemas, type NodeSchemas } from './infer.js';
 import { checkDelivery } from './delivery.js';
+import { issueMessage } from './zod-messages.js';
 
 export interface ValidationResult {
   ok: boolean;
@@ -17,11 +18,7 @@ export interface ValidationResult {
   graph?: GraphInfo;
 }
 
-/** zod's words for a missing value are "expected string, received undefined"; say it plainly. */
-const plain = (i: z.core.$ZodIssue) =>
-  i.code === 'invalid_type' && /received undefined$/.test(i.message) && i.path.length
-    ? `'${String(i.path[i.path.length - 1])}' is required (${i.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`
-    : i.message;
+const plain = issueMessage;
 
 const zodIssues = (error: z.ZodError, prefix: PropertyKey[], nodeId?: string): ValidationIssue[] =>
   error.issues.map((i) => ({

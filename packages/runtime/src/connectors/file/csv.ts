@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { parse, type CsvError, type Options } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import type { Rec } from '../../core/batch.js';
+import { setField } from '../../core/set-field.js';
 
 type DeclaredField = { name: string; type: string };
 
@@ -34,7 +35,7 @@ export class CsvRecords {
     if (cells.length === 1 && this.header.length > 1 && !cells[0].trim()) return null;
     if (cells.length !== this.header.length) throw new Error(`expected ${this.header.length} cells, got ${cells.length}`);
     const r: Rec = {};
-    for (let i = 0; i < cells.length; i++) r[this.header[i]] = this.convert(this.header[i], cells[i]);
+    for (let i = 0; i < cells.length; i++) setField(r, this.header[i], this.convert(this.header[i], cells[i]));
     return r;
   }
 

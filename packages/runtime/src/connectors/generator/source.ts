@@ -1,4 +1,4 @@
-import { parseDuration, SCENARIO_TIME_FIELD, type ParamsOf } from '@eddy/shared';
+import { parseDuration, parseIsoTimestamp, SCENARIO_TIME_FIELD, type ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
 import type { SourceConnector, SourceEventTime, SourceOutput } from '../../core/source.js';
 import { isPromise, sleep, yieldToEventLoop } from '../../core/async.js';
@@ -84,7 +84,7 @@ export class GeneratorSource implements SourceConnector {
 function resolveStartTime(value: number | string | undefined, now: number): number {
   if (value === undefined) return now;
   if (typeof value === 'number') return value;
-  const t = Date.parse(value);
-  if (!Number.isFinite(t)) throw new Error(`startTime '${value}' is not an ISO-8601 time`);
+  const t = parseIsoTimestamp(value); // as validation: strict ISO-8601, UTC without an offset
+  if (t === null) throw new Error(`startTime '${value}' is not an ISO-8601 time`);
   return t;
 }

@@ -1,5 +1,6 @@
 import { compileExpression, ExpressionRuntimeError, type ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
+import { setField } from '../../core/set-field.js';
 import type { OperatorContext } from '../../core/operator.js';
 import { keyString } from '../../core/keys.js';
 
@@ -38,9 +39,9 @@ export class JoinShape {
   joined(l: Rec, r: Rec | null): Rec {
     const out: Rec = { ...l };
     if (r) {
-      for (const name in r) out[this.leftFields.has(name) || name in l ? `right_${name}` : name] = r[name];
+      for (const name in r) setField(out, this.leftFields.has(name) || Object.hasOwn(l, name) ? `right_${name}` : name, r[name]);
     } else {
-      for (const name of this.rightFields) out[this.leftFields.has(name) || name in l ? `right_${name}` : name] = null;
+      for (const name of this.rightFields) setField(out, this.leftFields.has(name) || Object.hasOwn(l, name) ? `right_${name}` : name, null);
     }
     return out;
   }

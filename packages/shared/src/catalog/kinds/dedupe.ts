@@ -16,7 +16,7 @@ export const dedupe = defineKind({
   outputs: [{ name: 'out' }],
   params: z.object({
     key: expression().describe('What makes two records the same, e.g. event_id or CONCAT(user_id, page_id)'),
-    within: duration().describe('How long after the first record repeats are dropped'),
+    within: duration({ min: 1 }).describe('How long after the first record repeats are dropped'),
   }).strict(),
   defaults: { key: 'event_id', within: '10m' },
   outputSchema: ({ inputs }) => ({ out: inputOf(inputs) }),

@@ -31,7 +31,7 @@ export const join = defineKind({
     leftKey: expression().describe('Key on the left record, e.g. id'),
     rightKey: expression().describe('Key on the right record, e.g. seller'),
     within: duration().optional().describe('Interval join: the largest time difference'),
-    window: duration().optional().describe('Window join: the tumbling window size'),
+    window: duration({ min: 1 }).optional().describe('Window join: the tumbling window size'),
   }).strict().superRefine((p, ctx) => {
     if (!p.within === !p.window) ctx.addIssue({ code: 'custom', path: ['within'], message: 'Give either within (interval join) or window (window join)' });
   }),

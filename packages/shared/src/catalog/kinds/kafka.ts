@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { declaredFields, declaredSchema, defineKind, eventTimeParams, secretOr } from '../define.js';
+import { declaredFields, declaredSchema, defineKind, eventTimeParams, outputName, secretOr } from '../define.js';
 
 const brokers = () => secretOr(z.string().regex(/^[^\s,]+(,[^\s,]+)*$/, 'Brokers as host:port, comma-separated'))
   .default('127.0.0.1:9092').describe('Bootstrap brokers, e.g. kafka1:9092,kafka2:9092, or { "secret": "NAME" }');
@@ -50,7 +50,7 @@ export const sinkKafka = defineKind({
   params: z.object({
     brokers: brokers(),
     topic,
-    key: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional().describe('Field whose value is the message key'),
+    key: outputName().optional().describe('Field whose value is the message key'),
   }).strict(),
   defaults: { brokers: '127.0.0.1:9092', topic: 'eddy-out' },
   outputSchema: () => ({}),

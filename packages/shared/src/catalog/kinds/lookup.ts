@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineKind, duration, expression, inputOf, secretOr } from '../define.js';
+import { defineKind, duration, expression, inputOf, outputName, secretOr } from '../define.js';
 import type { FieldSchema, ValueType } from '../../schema/record-schema.js';
 
-const fieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'A field name: letters, digits and _');
+const fieldName = outputName();
 
 export const lookup = defineKind({
   kind: 'lookup',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineKind, expression, inputOf } from '../define.js';
+import { defineKind, expression, inputOf, outputName } from '../define.js';
 import type { FieldSchema } from '../../schema/record-schema.js';
 
 export const map = defineKind({
@@ -15,9 +15,9 @@ export const map = defineKind({
   outputs: [{ name: 'out' }],
   params: z.object({
     fields: z.array(z.object({
-      name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'A field name: letters, digits and _'),
+      name: outputName(),
       expr: expression(),
-    }).strict()).min(1, 'Add at least one field'),
+    }).strict()).min(1, 'Add at least one field').max(500),
     keep: z.boolean().default(false).describe('Keep the input fields as well'),
   }).strict(),
   defaults: { fields: [{ name: 'value', expr: '1' }], keep: false },

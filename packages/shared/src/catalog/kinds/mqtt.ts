@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { declaredFields, declaredSchema, defineKind, templateFields, eventTimeParams, secretOr } from '../define.js';
+import { declaredFields, declaredSchema, defineKind, templateFields, eventTimeParams, outputName, secretOr } from '../define.js';
 
 const url = () => secretOr(z.string().regex(/^(mqtts?|wss?):\/\//, 'An MQTT URL, e.g. mqtt://127.0.0.1:1883'))
   .default('mqtt://127.0.0.1:1883').describe('Broker URL, or { "secret": "NAME" }');
@@ -22,7 +22,7 @@ export const sourceMqtt = defineKind({
     url: url(),
     topic: z.string().min(1).max(1024).describe('Topic filter, e.g. sensors/+/temperature'),
     qos,
-    topicField: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional().describe('Add the message topic to each record as this field'),
+    topicField: outputName().optional().describe('Add the message topic to each record as this field'),
     limit: z.number().int().min(0).default(0).describe('Stop after this many messages; 0 = unbounded'),
     eventTime: eventTimeParams().optional().describe('Without it the source stamps ingestion time'),
     fields: declaredFields(),

@@ -26,7 +26,7 @@ export const sourceNats = defineKind({
     subject: subject.optional().describe('Only messages on this subject (wildcards * and > allowed)'),
     startAt: z.enum(['first', 'new']).default('first').describe('Where to start without a checkpoint'),
     stopAtEnd: z.boolean().default(false).describe('Finish after the messages present at start (bounded)'),
-    ratePerSec: z.number().min(0).default(0).describe('Read at most this many messages per second (a backfill that spares the pipeline); 0 = as fast as possible'),
+    ratePerSec: z.number().min(0).max(10_000_000).default(0).describe('Read at most this many messages per second (a backfill that spares the pipeline); 0 = as fast as possible'),
     eventTime: eventTimeParams().optional().describe('Without it the source stamps ingestion time'),
     fields: declaredFields(),
   }).strict(),

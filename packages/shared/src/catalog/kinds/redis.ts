@@ -57,7 +57,7 @@ export const sinkRedis = defineKind({
     url: url(),
     mode: z.enum(['hash', 'stream', 'publish']).default('hash'),
     key: keyName.describe('Key, stream or channel; {field} takes the record\'s value, e.g. user:{user_id}'),
-    ttl: duration().optional().describe('hash: expire the key this long after its last write'),
+    ttl: duration({ min: 1 }).optional().describe('hash: expire the key this long after its last write'),
     maxLen: z.number().int().min(1).optional().describe('stream: keep about this many entries'),
   }).strict(),
   defaults: { url: 'redis://127.0.0.1:6379', mode: 'hash', key: 'eddy:{id}' },

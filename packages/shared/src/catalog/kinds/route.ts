@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineKind, expression, inputOf, type PortSpec } from '../define.js';
+import { defineKind, expression, inputOf, outputName, type PortSpec } from '../define.js';
 
-const portName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'A port name: letters, digits and _')
+const portName = outputName('A port name')
   .refine((p) => p !== 'default' && p !== 'in', 'default and in are reserved port names');
 
 export const route = defineKind({
@@ -16,7 +16,7 @@ export const route = defineKind({
   inputs: [{ name: 'in' }],
   outputs: (p: { routes: { port: string }[] }): PortSpec[] => [...p.routes.map((r) => ({ name: r.port })), { name: 'default' }],
   params: z.object({
-    routes: z.array(z.object({ port: portName, where: expression() }).strict()).min(1, 'Add at least one route')
+    routes: z.array(z.object({ port: portName, where: expression() }).strict()).min(1, 'Add at least one route').max(100)
       .refine((rs) => new Set(rs.map((r) => r.port)).size === rs.length, 'Each route needs its own port name'),
     match: z.enum(['first', 'all']).default('first').describe('first: the first matching route only; all: every matching route'),
   }).strict(),

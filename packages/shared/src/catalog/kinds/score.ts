@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineKind, expression, inputOf } from '../define.js';
+import { defineKind, expression, inputOf, outputName } from '../define.js';
 import type { FieldSchema } from '../../schema/record-schema.js';
 
-const name = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'A name: letters, digits and _');
+const name = outputName('A name');
 
 /** A decision tree in XGBoost's JSON spirit: split nodes point at children by index, leaves hold a value. */
 const treeNode = z.union([

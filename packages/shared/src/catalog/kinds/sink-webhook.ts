@@ -15,7 +15,7 @@ export const sinkWebhook = defineKind({
   params: z.object({
     url: secretOr(z.string().regex(/^https?:\/\//, 'An http:// or https:// URL')).describe('Endpoint, e.g. http://localhost:3000/events'),
     batchSize: z.number().int().min(1).max(10_000).default(100).describe('Records per request'),
-    timeout: duration().default('10s').describe('Per request'),
+    timeout: duration({ min: 1, max: 600_000 }).default('10s').describe('Per request'),
     retries: z.number().int().min(0).max(20).default(3).describe('Retries of a failed request before its records go to dead letters'),
   }).strict(),
   defaults: { url: 'http://127.0.0.1:3000/events', batchSize: 100, timeout: '10s', retries: 3 },

@@ -19,7 +19,7 @@ export const sourceFile = defineKind({
   params: z.object({
     path: z.string().min(1).describe('File path, e.g. events.jsonl'),
     format: z.enum(['jsonl', 'csv']).default('jsonl'),
-    ratePerSec: z.number().min(0).default(0).describe('Records per second; 0 = as fast as possible'),
+    ratePerSec: z.number().min(0).max(10_000_000).default(0).describe('Records per second; 0 = as fast as possible'),
     eventTime: eventTimeParams().optional().describe('Without it the source stamps ingestion time'),
     fields: declaredFields(),
     delimiter: z.string().length(1).default(',').describe('CSV delimiter'),

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { defineKind, duration } from '../define.js';
+import { parseIsoTimestamp } from '../../format/iso-timestamp.js';
 import { SCENARIOS, SCENARIO_SCHEMAS } from '../scenarios.js';
+
+/** The range of a JavaScript Date: ±100 000 000 days around 1970. */
+const MAX_TIME = 8.64e15;
 
 export const sourceGenerator = defineKind({
   kind: 'source.generator',
@@ -23,7 +27,9 @@ export const sourceGenerator = defineKind({
     keys: z.number().int().min(1).max(10_000_000).default(1000).describe('Distinct users (devices, bidders)'),
     timeScale: z.number().min(0.001).max(100_000).default(1)
       .describe('Event time runs this many times faster than the wall clock (60: an hour of events in a minute)'),
-    startTime: z.union([z.number(), z.string()]).optional()
+    startTime: z.union([z.number().min(-MAX_TIME).max(MAX_TIME), z.string()]).optional()
+      .refine((v) => typeof v !== 'string' || parseIsoTimestamp(v) !== null,
+        'startTime is epoch ms or an ISO-8601 time such as 2024-03-01T00:00:00Z')
       .describe('Event time of the first event (epoch ms or ISO-8601); default: the moment the pipeline starts'),
   }).strict(),
   defaults: { scenario: 'clickstream', ratePerSec: 100, limit: 0, seed: 42, outOfOrderness: '0ms', keys: 1000, timeScale: 1 },

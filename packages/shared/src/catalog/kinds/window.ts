@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineKind, duration, fieldName, inputOf, type FieldRef } from '../define.js';
+import { defineKind, duration, fieldName, inputOf, outputName, type FieldRef } from '../define.js';
+import { formatDuration, parseDuration } from '../../format/duration.js';
 import { canonicalDuration } from '../fingerprint.js';
 import { lookupField, type FieldSchema } from '../../schema/record-schema.js';
 
@@ -9,7 +10,7 @@ export const AGGREGATE_FNS = [
 export type AggregateFn = (typeof AGGREGATE_FNS)[number];
 
 const aggregate = z.object({
-  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'A field name: letters, digits and _'),
+  name: outputName(),
   fn: z.enum(AGGREGATE_FNS),
   field: fieldName().optional().describe('Input field; count with a field counts its non-NULL values, without one the rows'),
 }).strict();
@@ -19,7 +20,16 @@ export type WindowAggregate = z.infer<typeof aggregate>;
 /** Output field name of a key path: `cart.country` → `cart_country`. */
 export const keyFieldName = (path: string): string => path.replace(/\./g, '_');
 
+/**
+ * A sliding window puts each record into size / slide windows: with size 10m and slide 1ms
+ * that is 600 000 accumulators per record, which freezes the engine. At most this many.
+ */
+export const MAX_WINDOWS_PER_RECORD = 1000;
+
 const NUMERIC_FNS: ReadonlySet<AggregateFn> = new Set(['sum', 'avg', 'p50', 'p95', 'p99']);
+
+/** A duration's ms, or 0 when it is not one (its own check reports that). */
+const safeDuration = (d: string): number => { try { return parseDuration(d); } catch { return 0; } };
 
 export const windowKind = defineKind({
   kind: 'window',
@@ -39,11 +49,11 @@ export const windowKind = defineKind({
   outputs: [{ name: 'out' }, { name: 'late', doc: 'Records that arrived after their window fired' }],
   params: z.object({
     type: z.enum(['tumbling', 'sliding', 'session']).default('tumbling'),
-    size: duration().optional().describe('Window length (tumbling, sliding)'),
-    slide: duration().optional().describe('How far a sliding window advances'),
-    gap: duration().optional().describe('Inactivity that closes a session'),
-    keyBy: z.array(fieldName()).default([]).describe('Fields to group by'),
-    aggregates: z.array(aggregate).min(1, 'Add at least one aggregate'),
+    size: duration({ min: 1 }).optional().describe('Window length (tumbling, sliding)'),
+    slide: duration({ min: 1 }).optional().describe(`How far a sliding window advances; at least size / ${MAX_WINDOWS_PER_RECORD} (a record is in at most ${MAX_WINDOWS_PER_RECORD} windows)`),
+    gap: duration({ min: 1 }).optional().describe('Inactivity that closes a session'),
+    keyBy: z.array(fieldName()).max(20).default([]).describe('Fields to group by'),
+    aggregates: z.array(aggregate).min(1, 'Add at least one aggregate').max(100),
     allowedLateness: duration().default('0ms').describe('How long after its end a window still takes late records'),
     emit: z.enum(['final', 'updates']).default('final')
       .describe('final: one row per window once allowedLateness has passed; updates: a row when the watermark passes the end, and an updated one for each late record (as Flink)'),
@@ -51,6 +61,15 @@ export const windowKind = defineKind({
     if (p.type !== 'session' && !p.size) ctx.addIssue({ code: 'custom', path: ['size'], message: `A ${p.type} window needs a size` });
     if (p.type === 'sliding' && !p.slide) ctx.addIssue({ code: 'custom', path: ['slide'], message: 'A sliding window needs a slide' });
     if (p.type === 'session' && !p.gap) ctx.addIssue({ code: 'custom', path: ['gap'], message: 'A session window needs a gap' });
+    if (p.type === 'sliding' && p.size && p.slide) {
+      const size = safeDuration(p.size);
+      const slide = safeDuration(p.slide);
+      if (size > 0 && slide > 0 && Math.ceil(size / slide) > MAX_WINDOWS_PER_RECORD) {
+        ctx.addIssue({ code: 'custom', path: ['slide'], message:
+          `A sliding window of size ${p.size} and slide ${p.slide} puts each record into ${Math.ceil(size / slide).toLocaleString('en-US')} windows; ` +
+          `at most ${MAX_WINDOWS_PER_RECORD} are allowed: make the slide at least ${formatDuration(Math.ceil(size / MAX_WINDOWS_PER_RECORD))}` });
+      }
+    }
     const seen = new Set<string>(['window_start', 'window_end', ...p.keyBy.map(keyFieldName)]);
     p.aggregates.forEach((a, i) => {
       if (a.fn !== 'count' && !a.field) ctx.addIssue({ code: 'custom', path: ['aggregates', i, 'field'], message: `${a.fn} needs a field` });
