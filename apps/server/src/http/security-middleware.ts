@@ -45,7 +45,8 @@ export const stateChangeCheck: RequestHandler = (req, res, next) => {
   }
   const type = req.headers['content-type'];
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if ((type !== undefined || hasBody) && !req.is('application/json')) {
+  const json = type !== undefined && type.split(';')[0].trim().toLowerCase() === 'application/json';
+  if ((type !== undefined || hasBody) && !json) {
     res.status(415).json(body('unsupported_media_type',
       `Requests that change something take an application/json body or none, not '${type ?? 'a body without Content-Type'}'`));
     return;

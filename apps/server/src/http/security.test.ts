@@ -95,6 +95,7 @@ describe('state-changing requests: same origin, JSON or no body', () => {
     const deploy = await raw(s.url, 'POST', `/api/pipelines/${id}/deploy`, { host, origin: `http://${host}`, 'content-type': 'application/json; charset=utf-8' }, '{}');
     expect(deploy.status).toBe(200);
     expect(await state()).toBe('running');
+    expect((await raw(s.url, 'POST', `/api/pipelines/${id}/stop`, { host, 'content-type': 'application/json' })).status).toBe(200);
     expect((await raw(s.url, 'POST', `/api/pipelines/${id}/stop`, { host })).status).toBe(200);
     expect(await state()).toBe('stopped');
   });
