@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { collectDefaultMetrics, Counter, Gauge, Registry, Summary } from 'prom-client';
+import type { Registry, Summary } from 'prom-client';
 import type { LatencySummary, NodeMetrics, PipelineMetrics, PipelineState } from '@eddy/shared';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { PipelineStore } from '../store/pipeline-store.js';
@@ -13,48 +13,61 @@ interface Scrape { pipelines: { id: string; state: PipelineState; metrics: Pipel
 const STATES: PipelineState[] = ['running', 'stopped', 'finished', 'failed'];
 const QUANTILES = [[0.5, 'p50'], [0.95, 'p95'], [0.99, 'p99'], [0.999, 'p999']] as const;
 
-/**
- * A summary whose quantiles the runtime already computed (an HDR histogram over the last
- * 5–10 s), with `_sum` and `_count` over the whole run, as Prometheus' client summaries are.
- */
-class RuntimeSummary extends Summary<'pipeline' | 'node' | 'quantile'> {
-  constructor(private readonly metricName: string, private readonly helpText: string, registry: Registry,
-    private readonly read: () => [Labels, LatencySummary][]) {
-    super({ name: metricName, help: helpText, labelNames: ['pipeline', 'node'], registers: [registry] });
-  }
-
-  override async get() {
-    const values = this.read().flatMap(([labels, l]) => [
-      ...QUANTILES.map(([quantile, key]) => ({ labels: { ...labels, quantile }, value: l.count ? l[key] / 1000 : Number.NaN })),
-      { metricName: `${this.metricName}_sum`, labels, value: l.totalMs / 1000 },
-      { metricName: `${this.metricName}_count`, labels, value: l.totalCount },
-    ]);
-    // The shape prom-client's own Summary returns (its typings also ask for fields the registry never reads).
-    return { name: this.metricName, help: this.helpText, type: 'summary', values, aggregator: 'sum' } as unknown as Awaited<ReturnType<Summary['get']>>;
-  }
-}
-
 /** GET /metrics: every pipeline's figures by Prometheus' conventions (base units, `_total` counters) plus the process's defaults. */
 export function prometheus(store: PipelineStore, jobs: JobManager): RequestHandler {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  // prom-client loads on the first scrape: it costs a start a few hundred ms that most runs never use.
+  let registry: Promise<Registry> | undefined;
+  let scrape: Scrape = { pipelines: [] };
+  return async (_req, res) => {
+    registry ??= import('prom-client').then((client) => eddyRegistry(client, () => scrape));
+    const r = await registry;
+    // Collectors run synchronously at the start of metrics(), so concurrent scrapes do not mix.
+    scrape = { pipelines: store.list().map((p) => ({ id: p.id, state: jobs.state(p.id), metrics: jobs.latestMetrics(p.id) })) };
+    const text = await r.metrics();
+    res.type(r.contentType).send(text);
+  };
+}
+
+/** A Registry with the process's default metrics and Eddy's, read from the current scrape. */
+function eddyRegistry(client: typeof import('prom-client'), current: () => Scrape): Registry {
+  /**
+   * A summary whose quantiles the runtime already computed (an HDR histogram over the last
+   * 5–10 s), with `_sum` and `_count` over the whole run, as Prometheus' client summaries are.
+   */
+  const RuntimeSummary = class extends client.Summary<'pipeline' | 'node' | 'quantile'> {
+    constructor(private readonly metricName: string, private readonly helpText: string, register: Registry,
+      private readonly read: () => [Labels, LatencySummary][]) {
+      super({ name: metricName, help: helpText, labelNames: ['pipeline', 'node'], registers: [register] });
+    }
+
+    override async get() {
+      const values = this.read().flatMap(([labels, l]) => [
+        ...QUANTILES.map(([quantile, key]) => ({ labels: { ...labels, quantile }, value: l.count ? l[key] / 1000 : Number.NaN })),
+        { metricName: `${this.metricName}_sum`, labels, value: l.totalMs / 1000 },
+        { metricName: `${this.metricName}_count`, labels, value: l.totalCount },
+      ]);
+      // The shape prom-client's own Summary returns (its typings also ask for fields the registry never reads).
+      return { name: this.metricName, help: this.helpText, type: 'summary', values, aggregator: 'sum' } as unknown as Awaited<ReturnType<Summary['get']>>;
+    }
+  };
+
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
   // Gauges misnamed `_total` (prometheus/client_js#283, flagged by promtool); the per-type
   // nodejs_active_handles / _requests / _resources gauges carry the same figures.
   for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
-  let scrape: Scrape = { pipelines: [] };
-
-  const nodes = (): [Labels, NodeMetrics][] => scrape.pipelines.flatMap(({ id, metrics }) =>
+  const nodes = (): [Labels, NodeMetrics][] => current().pipelines.flatMap(({ id, metrics }) =>
     Object.entries(metrics?.nodes ?? {}).map(([node, n]): [Labels, NodeMetrics] => [{ pipeline: id, node }, n]));
   const perNode = (value: (n: NodeMetrics) => number | null) => (): Sample[] =>
     nodes().flatMap(([labels, n]) => { const v = value(n); return v === null ? [] : [[labels, v] as Sample]; });
   const perPipeline = (value: (m: PipelineMetrics) => number | null) => (): Sample[] =>
-    scrape.pipelines.flatMap(({ id, metrics }) => { const v = metrics ? value(metrics) : null; return v === null ? [] : [[{ pipeline: id }, v] as Sample]; });
+    current().pipelines.flatMap(({ id, metrics }) => { const v = metrics ? value(metrics) : null; return v === null ? [] : [[{ pipeline: id }, v] as Sample]; });
 
-  const counter = (name: string, help: string, labelNames: string[], samples: () => Sample[]) => new Counter({
+  const counter = (name: string, help: string, labelNames: string[], samples: () => Sample[]) => new client.Counter({
     name, help, labelNames, registers: [registry],
     collect() { this.reset(); for (const [labels, v] of samples()) this.inc(labels, v); },
   });
-  const gauge = (name: string, help: string, labelNames: string[], samples: () => Sample[]) => new Gauge({
+  const gauge = (name: string, help: string, labelNames: string[], samples: () => Sample[]) => new client.Gauge({
     name, help, labelNames, registers: [registry],
     collect() { this.reset(); for (const [labels, v] of samples()) this.set(labels, v); },
   });
@@ -74,7 +87,7 @@ export function prometheus(store: PipelineStore, jobs: JobManager): RequestHandl
   gauge('eddy_node_backpressure_ratio', 'Share of the last second a node\'s output waited on downstream (0..1).', node, perNode((n) => n.backpressure));
 
   gauge('eddy_pipeline_state', 'A pipeline\'s state: 1 for the current one.', ['pipeline', 'state'],
-    () => scrape.pipelines.flatMap(({ id, state }) => STATES.map((s): Sample => [{ pipeline: id, state: s }, s === state ? 1 : 0])));
+    () => current().pipelines.flatMap(({ id, state }) => STATES.map((s): Sample => [{ pipeline: id, state: s }, s === state ? 1 : 0])));
   counter('eddy_pipeline_dead_letters_total', 'Records set aside with a reason in this run.', ['pipeline'], perPipeline((m) => m.deadLetters));
   counter('eddy_pipeline_checkpoints_total', 'Checkpoints completed in this run.', ['pipeline'], perPipeline((m) => m.checkpoints.count));
   counter('eddy_pipeline_checkpoints_failed_total', 'Checkpoints that failed in this run.', ['pipeline'], perPipeline((m) => m.checkpoints.failed));
@@ -82,10 +95,5 @@ export function prometheus(store: PipelineStore, jobs: JobManager): RequestHandl
   gauge('eddy_pipeline_last_checkpoint_duration_seconds', 'How long the latest checkpoint took.', ['pipeline'], perPipeline((m) => ms(m.checkpoints.lastDurationMs)));
   gauge('eddy_pipeline_last_checkpoint_size_bytes', 'Size of the latest checkpoint.', ['pipeline'], perPipeline((m) => m.checkpoints.lastSizeBytes));
 
-  return async (_req, res) => {
-    // Collectors run synchronously at the start of registry.metrics(), so concurrent scrapes do not mix.
-    scrape = { pipelines: store.list().map((p) => ({ id: p.id, state: jobs.state(p.id), metrics: jobs.latestMetrics(p.id) })) };
-    const text = await registry.metrics();
-    res.type(registry.contentType).send(text);
-  };
+  return registry;
 }
