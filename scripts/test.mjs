@@ -6,19 +6,23 @@ import { join } from 'node:path';
 import { build, ensureInstalled, root, run } from './setup.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
+// The /metrics test lints a live exposition with promtool (Debian's prometheus package).
+const PROMTOOL = '/usr/bin/promtool';
 
-function ensureChromium() {
-  if (existsSync(CHROMIUM)) return;
-  console.error('• Installing Chromium from Debian (apt-get install chromium)…');
+let aptUpdated = false;
+function aptInstall(pkg) {
+  console.error(`• Installing ${pkg} from Debian (apt-get install ${pkg})…`);
   const asRoot = process.getuid?.() === 0;
   const apt = (...args) => (asRoot ? ['apt-get', args] : ['sudo', ['apt-get', ...args]]);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run(...apt('update'), { allowFailure: true, env });
-  run(...apt('install', '-y', '--no-install-recommends', 'chromium'), { env });
+  if (!aptUpdated) run(...apt('update'), { allowFailure: true, env });
+  aptUpdated = true;
+  run(...apt('install', '-y', '--no-install-recommends', pkg), { env });
 }
 
 ensureInstalled();
-ensureChromium();
+if (!existsSync(CHROMIUM)) aptInstall('chromium');
+if (!existsSync(PROMTOOL)) aptInstall('prometheus');
 build();
 
 const out = join(root, '.test-out');

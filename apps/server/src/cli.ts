@@ -10,7 +10,7 @@ const USAGE = `Usage:
       [--checkpoints <dir>]      take checkpoints there and resume from the newest one (--fresh: ignore it)
   eddy validate <pipeline.json>                                  check a pipeline, print its errors
   eddy export <pipeline.json> [--to json|flink-sql] [--out file] export a pipeline
-  eddy serve                                                     start the server (HOST, PORT, EDDY_DATA)
+  eddy serve [--token <secret>|generate]                         start the server (HOST, PORT, EDDY_DATA, EDDY_TOKEN)
   eddy --help`;
 
 export interface CliIO {
@@ -168,7 +168,12 @@ export async function cli(argv: string[], io: CliIO = processIO): Promise<number
     }
     if (command === 'serve') {
       const { main } = await import('./main.js');
-      await main();
+      try {
+        await main(argv.slice(argv.indexOf('serve') + 1));
+      } catch (err) {
+        io.err(`Eddy could not start: ${(err as Error).message}`);
+        return 1;
+      }
       return -1; // keeps running
     }
     if (!['run', 'validate', 'export'].includes(command)) throw new UsageError(`Unknown command '${command}'`);

@@ -12,6 +12,8 @@ import { templateRoutes } from './http/templates-routes.js';
 import { attachSockets } from './http/socket.js';
 import { prometheus } from './http/prometheus.js';
 import { ingestRoutes } from './http/ingest-routes.js';
+import { hostCheck, requireToken, securityHeaders, sessionRoutes, stateChangeCheck, tokenFromQuery } from './http/security-middleware.js';
+import { accessPolicy } from './http/security.js';
 import { PipelineStore } from './store/pipeline-store.js';
 import { JobManager } from './jobs/job-manager.js';
 
@@ -25,6 +27,10 @@ export interface ServerOptions {
   state?: 'disk' | 'memory';
   /** The built web app; default apps/web/dist. */
   webDir?: string;
+  /** Required by every API call, /metrics and the socket when set; listening beyond loopback needs one. */
+  token?: string;
+  /** Names the Host header may carry besides loopback and the bound host (EDDY_ALLOWED_HOSTS). */
+  allowedHosts?: string[];
 }
 
 export interface RunningServer {
@@ -36,6 +42,9 @@ export interface RunningServer {
 const defaultWebDir = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export async function createServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  // Throws before anything starts when the server would be exposed without a token.
+  const policy = accessPolicy({ host, token: options.token, allowedHosts: options.allowedHosts });
   const store = new PipelineStore(options.dataDir);
   await store.load();
   if (store.list().length === 0) await store.create(demoPipeline());
@@ -43,15 +52,20 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders, hostCheck(policy), stateChangeCheck);
+  // Open without the token: liveness probes, and the designer's token dialog.
+  app.get('/api/health', (_req, res) => { res.json({ status: 'ok', version: VERSION }); });
+  app.use('/api', sessionRoutes(policy));
+  app.use(['/api', '/metrics'], requireToken(policy));
   app.use('/api/ingest', ingestRoutes(store, jobs));
   app.use('/api', express.json({ limit: '1mb', strict: false }));
   const catalog = buildCatalog(kinds);
-  app.get('/api/health', (_req, res) => { res.json({ status: 'ok', version: VERSION }); });
   app.get('/api/catalog', (_req, res) => { res.json(catalog); });
   app.use('/api', pipelineRoutes(store, jobs), runtimeRoutes(store, jobs), templateRoutes(store, jobs, options.dataDir));
   app.use('/api', apiNotFound);
   app.get('/metrics', prometheus(store, jobs));
 
+  app.use(tokenFromQuery(policy));
   const webDir = options.webDir ?? defaultWebDir;
   if (existsSync(join(webDir, 'index.html'))) {
     app.use(express.static(webDir, { index: false, maxAge: '1h' }));
@@ -64,12 +78,13 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   app.use(errorHandler);
 
   const httpServer = createHttpServer(app);
-  const io = attachSockets(httpServer, store, jobs);
+  const io = attachSockets(httpServer, store, jobs, policy);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(options.port ?? 8090, options.host ?? '127.0.0.1', resolve);
+    httpServer.listen(options.port ?? 8090, host, resolve);
   });
   const { port } = httpServer.address() as AddressInfo;
+  policy.setPort(port);
 
   // Pipelines that were running when the server stopped run again.
   for (const p of store.list().filter((x) => x.deployed)) {
@@ -81,7 +96,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   }
 
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     close: async () => {
       await jobs.stopAll();

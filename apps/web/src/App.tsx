@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
-import { api } from './api/client';
+import { api, ApiError } from './api/client';
 import { newPipeline, openPipeline, save } from './state/actions';
 import { copySelection, paste } from './canvas/clipboard';
 import { autoLayout } from './canvas/layout';
@@ -13,6 +13,7 @@ import { Inspector } from './inspector/Inspector';
 import { Drawer } from './drawer/Drawer';
 import { PlanDialog } from './drawer/PlanDialog';
 import { TemplatesDialog } from './topbar/TemplatesDialog';
+import { TokenDialog } from './auth/TokenDialog';
 
 function Notices() {
   const notices = useNotices((s) => s.notices);
@@ -69,7 +70,7 @@ export function App() {
         if (pipelines.length) await openPipeline(pipelines[0].id);
         else newPipeline();
       } catch (err) {
-        notifyError(err);
+        if (!(err instanceof ApiError && err.status === 401)) notifyError(err); // the token dialog says it
       }
     })();
   }, []);
@@ -86,6 +87,7 @@ export function App() {
         <Notices />
         <PlanDialog />
         <TemplatesDialog />
+        <TokenDialog />
       </div>
     </ReactFlowProvider>
   );

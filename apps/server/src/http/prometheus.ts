@@ -1,30 +1,99 @@
 import type { RequestHandler } from 'express';
+import type { Registry, Summary } from 'prom-client';
+import type { LatencySummary, NodeMetrics, PipelineMetrics, PipelineState } from '@eddy/shared';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { PipelineStore } from '../store/pipeline-store.js';
 
-const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+type Labels = Record<string, string>;
+type Sample = [Labels, number];
 
-/** GET /metrics: the same figures in Prometheus text exposition format. */
+/** What one scrape reads: every pipeline's latest figures, taken once so all metrics agree. */
+interface Scrape { pipelines: { id: string; state: PipelineState; metrics: PipelineMetrics | undefined }[] }
+
+const STATES: PipelineState[] = ['running', 'stopped', 'finished', 'failed'];
+const QUANTILES = [[0.5, 'p50'], [0.95, 'p95'], [0.99, 'p99'], [0.999, 'p999']] as const;
+
+/** GET /metrics: every pipeline's figures by Prometheus' conventions (base units, `_total` counters) plus the process's defaults. */
 export function prometheus(store: PipelineStore, jobs: JobManager): RequestHandler {
-  return (_req, res) => {
-    const lines: string[] = [
-      '# HELP eddy_node_records_in_total Records a node received.', '# TYPE eddy_node_records_in_total counter',
-      '# HELP eddy_node_records_out_total Records a node emitted.', '# TYPE eddy_node_records_out_total counter',
-      '# HELP eddy_node_latency_ms End-to-end latency up to a node.', '# TYPE eddy_node_latency_ms summary',
-      '# HELP eddy_node_watermark_ms Event-time watermark of a node.', '# TYPE eddy_node_watermark_ms gauge',
-      '# HELP eddy_node_late_records_total Records that arrived after their window fired.', '# TYPE eddy_node_late_records_total counter',
-    ];
-    for (const p of store.list()) {
-      const m = jobs.latestMetrics(p.id);
-      if (!m) continue;
-      for (const [node, n] of Object.entries(m.nodes)) {
-        const l = `pipeline="${esc(p.id)}",node="${esc(node)}"`;
-        lines.push(`eddy_node_records_in_total{${l}} ${n.recordsIn}`, `eddy_node_records_out_total{${l}} ${n.recordsOut}`);
-        for (const q of ['p50', 'p95', 'p99'] as const) lines.push(`eddy_node_latency_ms{${l},quantile="0.${q.slice(1)}"} ${n.latencyMs[q]}`);
-        if (n.watermark !== null) lines.push(`eddy_node_watermark_ms{${l}} ${n.watermark}`);
-        lines.push(`eddy_node_late_records_total{${l}} ${n.lateRecords}`);
-      }
-    }
-    res.type('text/plain; version=0.0.4').send(lines.join('\n') + '\n');
+  // prom-client loads on the first scrape: it costs a start a few hundred ms that most runs never use.
+  let registry: Promise<Registry> | undefined;
+  let scrape: Scrape = { pipelines: [] };
+  return async (_req, res) => {
+    registry ??= import('prom-client').then((client) => eddyRegistry(client, () => scrape));
+    const r = await registry;
+    // Collectors run synchronously at the start of metrics(), so concurrent scrapes do not mix.
+    scrape = { pipelines: store.list().map((p) => ({ id: p.id, state: jobs.state(p.id), metrics: jobs.latestMetrics(p.id) })) };
+    const text = await r.metrics();
+    res.type(r.contentType).send(text);
   };
+}
+
+/** A Registry with the process's default metrics and Eddy's, read from the current scrape. */
+function eddyRegistry(client: typeof import('prom-client'), current: () => Scrape): Registry {
+  /**
+   * A summary whose quantiles the runtime already computed (an HDR histogram over the last
+   * 5–10 s), with `_sum` and `_count` over the whole run, as Prometheus' client summaries are.
+   */
+  const RuntimeSummary = class extends client.Summary<'pipeline' | 'node' | 'quantile'> {
+    constructor(private readonly metricName: string, private readonly helpText: string, register: Registry,
+      private readonly read: () => [Labels, LatencySummary][]) {
+      super({ name: metricName, help: helpText, labelNames: ['pipeline', 'node'], registers: [register] });
+    }
+
+    override async get() {
+      const values = this.read().flatMap(([labels, l]) => [
+        ...QUANTILES.map(([quantile, key]) => ({ labels: { ...labels, quantile }, value: l.count ? l[key] / 1000 : Number.NaN })),
+        { metricName: `${this.metricName}_sum`, labels, value: l.totalMs / 1000 },
+        { metricName: `${this.metricName}_count`, labels, value: l.totalCount },
+      ]);
+      // The shape prom-client's own Summary returns (its typings also ask for fields the registry never reads).
+      return { name: this.metricName, help: this.helpText, type: 'summary', values, aggregator: 'sum' } as unknown as Awaited<ReturnType<Summary['get']>>;
+    }
+  };
+
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  // Gauges misnamed `_total` (prometheus/client_js#283, flagged by promtool); the per-type
+  // nodejs_active_handles / _requests / _resources gauges carry the same figures.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+  const nodes = (): [Labels, NodeMetrics][] => current().pipelines.flatMap(({ id, metrics }) =>
+    Object.entries(metrics?.nodes ?? {}).map(([node, n]): [Labels, NodeMetrics] => [{ pipeline: id, node }, n]));
+  const perNode = (value: (n: NodeMetrics) => number | null) => (): Sample[] =>
+    nodes().flatMap(([labels, n]) => { const v = value(n); return v === null ? [] : [[labels, v] as Sample]; });
+  const perPipeline = (value: (m: PipelineMetrics) => number | null) => (): Sample[] =>
+    current().pipelines.flatMap(({ id, metrics }) => { const v = metrics ? value(metrics) : null; return v === null ? [] : [[{ pipeline: id }, v] as Sample]; });
+
+  const counter = (name: string, help: string, labelNames: string[], samples: () => Sample[]) => new client.Counter({
+    name, help, labelNames, registers: [registry],
+    collect() { this.reset(); for (const [labels, v] of samples()) this.inc(labels, v); },
+  });
+  const gauge = (name: string, help: string, labelNames: string[], samples: () => Sample[]) => new client.Gauge({
+    name, help, labelNames, registers: [registry],
+    collect() { this.reset(); for (const [labels, v] of samples()) this.set(labels, v); },
+  });
+  const node = ['pipeline', 'node'];
+  const ms = (v: number | null) => (v === null ? null : v / 1000);
+
+  counter('eddy_node_records_in_total', 'Records a node received in this run.', node, perNode((n) => n.recordsIn));
+  counter('eddy_node_records_out_total', 'Records a node emitted in this run.', node, perNode((n) => n.recordsOut));
+  counter('eddy_node_late_records_total', 'Records that arrived after their window fired.', node, perNode((n) => n.lateRecords));
+  counter('eddy_node_errors_total', 'Records a node could not process (dead letters).', node, perNode((n) => n.errors));
+  new RuntimeSummary('eddy_node_latency_seconds', 'Time from a source emitting a record to this node handling it.', registry,
+    () => nodes().map(([labels, n]) => [labels, n.latencyMs]));
+  gauge('eddy_node_watermark_timestamp_seconds', 'Event-time watermark a node has reached, as a Unix time.', node, perNode((n) => ms(n.watermark)));
+  gauge('eddy_node_watermark_lag_seconds', 'Wall-clock time minus the watermark.', node, perNode((n) => ms(n.watermarkLagMs)));
+  gauge('eddy_node_state_keys', 'Keys in a stateful node\'s state.', node, perNode((n) => n.stateKeys));
+  gauge('eddy_node_state_bytes', 'Bytes of a stateful node\'s state.', node, perNode((n) => n.stateBytes));
+  gauge('eddy_node_backpressure_ratio', 'Share of the last second a node\'s output waited on downstream (0..1).', node, perNode((n) => n.backpressure));
+
+  gauge('eddy_pipeline_state', 'A pipeline\'s state: 1 for the current one.', ['pipeline', 'state'],
+    () => current().pipelines.flatMap(({ id, state }) => STATES.map((s): Sample => [{ pipeline: id, state: s }, s === state ? 1 : 0])));
+  counter('eddy_pipeline_dead_letters_total', 'Records set aside with a reason in this run.', ['pipeline'], perPipeline((m) => m.deadLetters));
+  counter('eddy_pipeline_checkpoints_total', 'Checkpoints completed in this run.', ['pipeline'], perPipeline((m) => m.checkpoints.count));
+  counter('eddy_pipeline_checkpoints_failed_total', 'Checkpoints that failed in this run.', ['pipeline'], perPipeline((m) => m.checkpoints.failed));
+  gauge('eddy_pipeline_last_checkpoint_timestamp_seconds', 'When the latest checkpoint completed, as a Unix time.', ['pipeline'], perPipeline((m) => ms(m.checkpoints.lastAt)));
+  gauge('eddy_pipeline_last_checkpoint_duration_seconds', 'How long the latest checkpoint took.', ['pipeline'], perPipeline((m) => ms(m.checkpoints.lastDurationMs)));
+  gauge('eddy_pipeline_last_checkpoint_size_bytes', 'Size of the latest checkpoint.', ['pipeline'], perPipeline((m) => m.checkpoints.lastSizeBytes));
+
+  return registry;
 }

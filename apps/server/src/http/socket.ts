@@ -3,14 +3,18 @@ import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@eddy/shared';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { PipelineStore } from '../store/pipeline-store.js';
+import { socketAllowRequest } from './security-middleware.js';
+import type { AccessPolicy } from './security.js';
 
 const room = (id: string) => `pipeline:${id}`;
 const isSubscription = (v: unknown): v is { pipelineId: string } =>
   typeof v === 'object' && v !== null && typeof (v as { pipelineId?: unknown }).pipelineId === 'string';
 
 /** Live figures over socket.io: subscribers of a pipeline get its snapshot at once, then every change. */
-export function attachSockets(httpServer: HttpServer, store: PipelineStore, jobs: JobManager) {
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, { serveClient: false, maxHttpBufferSize: 1e6 });
+export function attachSockets(httpServer: HttpServer, store: PipelineStore, jobs: JobManager, policy: AccessPolicy) {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+    serveClient: false, maxHttpBufferSize: 1e6, allowRequest: socketAllowRequest(policy),
+  });
 
   io.on('connection', (socket) => {
     socket.on('subscribe', (payload) => {

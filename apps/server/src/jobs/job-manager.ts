@@ -276,7 +276,7 @@ export class JobManager extends EventEmitter<JobEvents> {
     if (d && d.job.state === 'running') return d.job.metrics();
     const last = this.lastMetrics.get(p.id);
     if (last) return last;
-    const zero = { recordsIn: 0, recordsOut: 0, ratePerSec: 0, ratePerSecIn: 0, latencyMs: { p50: 0, p95: 0, p99: 0, p999: 0, max: 0, count: 0 },
+    const zero = { recordsIn: 0, recordsOut: 0, ratePerSec: 0, ratePerSecIn: 0, latencyMs: { p50: 0, p95: 0, p99: 0, p999: 0, max: 0, count: 0, totalCount: 0, totalMs: 0 },
       watermark: null, watermarkLagMs: null, lateRecords: 0, errors: 0, stateKeys: 0, stateBytes: 0, backpressure: 0 };
     return { pipelineId: p.id, at: Date.now(), nodes: Object.fromEntries(p.document.nodes.map((n) => [n.id, { ...zero }])),
       deadLetters: 0, checkpoints: noCheckpoints() };

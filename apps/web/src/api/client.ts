@@ -1,6 +1,7 @@
 import type {
   CatalogResponse, CheckpointInfo, DeadLetter, CheckpointMetrics, PipelineDocument, PipelineRecord, PipelineStatus, PipelineSummary, RestorePlan,
 } from '@eddy/shared';
+import { useAuth } from '../auth/auth-store';
 
 export interface TemplateSummary { id: string; title: string; useCase: string; description: string }
 export type DeployResult = PipelineStatus & { plan: RestorePlan };
@@ -35,6 +36,7 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
   }
   if (!res.ok) {
     const e = (json as { error?: { code: string; message: string; details?: unknown } })?.error;
+    if (res.status === 401) useAuth.getState().needToken();
     throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.details);
   }
   return json as T;

@@ -39,8 +39,12 @@ export class LatencyRecorder {
   private current = newHistogram();
   private previous = newHistogram();
   private rotatedAt = 0;
+  private totalCount = 0;
+  private totalMs = 0;
 
   record(latencyMs: number, count: number, nowMs: number): void {
+    this.totalCount += count;
+    this.totalMs += latencyMs * count;
     if (nowMs - this.rotatedAt >= WINDOW_MS) this.rotate(nowMs);
     this.current.recordValueWithCount(Math.max(1, Math.round(latencyMs * 1000)), count);
   }
@@ -62,6 +66,8 @@ export class LatencyRecorder {
       p999: ms(merged.getValueAtPercentile(99.9)),
       max: ms(merged.maxValue),
       count,
+      totalCount: this.totalCount,
+      totalMs: this.totalMs,
     };
     merged.destroy();
     return result;

@@ -1,7 +1,10 @@
 import type { CheckpointMetrics } from './checkpoints.js';
 
-/** Latency percentiles in milliseconds (from an HDR histogram). */
-export interface LatencySummary { p50: number; p95: number; p99: number; p999: number; max: number; count: number }
+/**
+ * Latency percentiles in milliseconds (from an HDR histogram over the last 5–10 s, `count` records);
+ * `totalCount` and `totalMs` add up every record since the run started (Prometheus' `_count`, `_sum`).
+ */
+export interface LatencySummary { p50: number; p95: number; p99: number; p999: number; max: number; count: number; totalCount: number; totalMs: number }
 
 /** Live figures of one node; the same shape in REST, socket events and `eddy run`. */
 export interface NodeMetrics {
