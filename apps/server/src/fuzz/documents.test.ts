@@ -148,8 +148,11 @@ describe('fuzz: pipeline documents', () => {
     await expectHealthy(server);
   });
 
-  it(`ran at least ${FUZZ_QUOTAS.documents} cases; the server still serves and runs a valid pipeline`, async () => {
-    expect(counter.count).toBeGreaterThanOrEqual(FUZZ_QUOTAS.documents);
+  it('afterwards the server still serves and runs a valid pipeline', async () => {
     await expectStillServes(server);
+  });
+
+  it(`ran at least ${FUZZ_QUOTAS.documents} cases`, () => {
+    expect(counter.count).toBeGreaterThanOrEqual(FUZZ_QUOTAS.documents);
   });
 });
