@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { demoPipeline, TEMPLATES } from '@eddy/shared';
 import { startServer, type TestServer } from '../test-utils/harness.js';
 import {
-  announce, CaseCounter, expectHealthy, expectStillServes, expectValidateAnswer, expectWellFormed, FUZZ_QUOTAS,
+  announce, CaseCounter, FUZZ_TEST_TIMEOUT_MS, watchForCrashes, expectHealthy, expectStillServes, expectValidateAnswer, expectWellFormed, FUZZ_QUOTAS,
   postJson, request, runs, smallValidPipeline,
 } from '../test-utils/fuzz-kit.js';
 import { deepNesting, duration, extremeNumber, setOwn, text, weirdKey, weirdValue, type Json } from '../test-utils/fuzz-values.js';
@@ -80,16 +80,21 @@ function mutate(base: Json, mutations: Mutation[]): string {
 }
 
 let server: TestServer;
+let stopWatching: (() => void) | undefined;
 let putTarget: string;
 const counter = new CaseCounter();
 
 beforeAll(async () => {
   announce('documents');
+  stopWatching = watchForCrashes();
   server = await startServer();
   const created = await postJson(server, '/api/pipelines', smallValidPipeline('PUT target'));
   putTarget = (created.json as { id: string }).id;
 });
-afterAll(async () => { await server?.destroy(); });
+afterAll(async () => {
+  stopWatching?.();
+  await server?.destroy();
+});
 
 /** validate, then save (POST or PUT) the same text: both answers well formed, and they agree. */
 async function throwDocument(text: string, save: 'post' | 'put'): Promise<void> {
@@ -120,7 +125,7 @@ describe('fuzz: pipeline documents', () => {
       await throwDocument(JSON.stringify(value) ?? 'null', save);
     }), runs(150));
     await expectHealthy(server);
-  });
+  }, FUZZ_TEST_TIMEOUT_MS);
 
   it('documents with arbitrary envelopes and node lists are answered, never with a 5xx', async () => {
     const node = fc.record({ id: fc.oneof(fc.string(), weirdKey), kind: fc.oneof(fc.string(), fc.constantFrom('filter', 'map', 'window', 'sink.live', 'source.generator')), params: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.object()) }, { requiredKeys: [] });
@@ -136,7 +141,7 @@ describe('fuzz: pipeline documents', () => {
       await throwDocument(JSON.stringify(value), save);
     }), runs(150));
     await expectHealthy(server);
-  });
+  }, FUZZ_TEST_TIMEOUT_MS);
 
   it('templates and golden pipelines with mutated params are answered, never with a 5xx', async () => {
     await fc.assert(fc.asyncProperty(
@@ -146,7 +151,7 @@ describe('fuzz: pipeline documents', () => {
         await throwDocument(mutate(base, mutations), save);
       }), runs(600));
     await expectHealthy(server);
-  });
+  }, FUZZ_TEST_TIMEOUT_MS);
 
   it('afterwards the server still serves and runs a valid pipeline', async () => {
     await expectStillServes(server);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { startServer, type TestServer } from '../test-utils/harness.js';
-import { announce, CaseCounter, expectHealthy, expectStillServes, expectValidateAnswer, FUZZ_QUOTAS, postJson, runs } from '../test-utils/fuzz-kit.js';
+import { announce, CaseCounter, FUZZ_TEST_TIMEOUT_MS, watchForCrashes, expectHealthy, expectStillServes, expectValidateAnswer, FUZZ_QUOTAS, postJson, runs } from '../test-utils/fuzz-kit.js';
 
 const FIELDS = ['event_type', 'price', 'quantity', 'country', 'user_id', 'ts', 'category', 'cart.total', 'nope', '"my field"', '`price`', 'Price', '_'];
 const FUNCTIONS = ['COALESCE', 'LOWER', 'UPPER', 'TRIM', 'LTRIM', 'RTRIM', 'LENGTH', 'CHAR_LENGTH', 'SUBSTRING', 'CONCAT', 'ROUND', 'ABS', 'FLOOR',
@@ -70,12 +70,17 @@ const document = (where: string, place: 'filter' | 'map' | 'route') => ({
 });
 
 let server: TestServer;
+let stopWatching: (() => void) | undefined;
 const counter = new CaseCounter();
 beforeAll(async () => {
   announce('expressions');
+  stopWatching = watchForCrashes();
   server = await startServer();
 });
-afterAll(async () => { await server?.destroy(); });
+afterAll(async () => {
+  stopWatching?.();
+  await server?.destroy();
+});
 
 async function validates(expression: string, place: 'filter' | 'map' | 'route'): Promise<{ ok: boolean }> {
   counter.tick();
@@ -93,7 +98,7 @@ describe('fuzz: expressions', () => {
     await fc.assert(fc.asyncProperty(fc.array(token, { maxLength: 40 }), fc.constantFrom(' ', ''), place,
       async (tokens, sep, at) => { await validates(tokens.join(sep), at); }), runs(300));
     await expectHealthy(server);
-  });
+  }, FUZZ_TEST_TIMEOUT_MS);
 
   it('random expression trees are judged, and the well-formed ones over known fields pass', async () => {
     let accepted = 0;
@@ -103,12 +108,12 @@ describe('fuzz: expressions', () => {
     // The generator is not all garbage: some trees type-check (else the property would only test the error path).
     expect(accepted).toBeGreaterThan(0);
     await expectHealthy(server);
-  });
+  }, FUZZ_TEST_TIMEOUT_MS);
 
   it('deeply nested and very long expressions are judged, never a 5xx', async () => {
     await fc.assert(fc.asyncProperty(deepExpression, place, async ({ shape, depth }, at) => { await validates(DEEP[shape](depth), at); }), runs(100));
     await expectHealthy(server);
-  });
+  }, FUZZ_TEST_TIMEOUT_MS);
 
   it('afterwards the server still serves and runs a valid pipeline', async () => {
     await expectStillServes(server);

@@ -11,6 +11,9 @@ export const FUZZ_SEED = Number(process.env.EDDY_FUZZ_SEED ?? 20_240_613);
 export const FUZZ_QUOTAS = { documents: 900, expressions: 650, rawBodies: 330, sockets: 320 } as const;
 export const MIN_FUZZ_CASES = 2_000;
 
+/** A property's time limit: generous, as a shared 2-core machine may run it slowly (a hang is caught per request). */
+export const FUZZ_TEST_TIMEOUT_MS = 120_000;
+
 /** fast-check settings for a property: the suite's seed, a fixed number of runs. */
 export const runs = (numRuns: number) => ({ seed: FUZZ_SEED, numRuns, endOnFailure: false });
 
@@ -71,7 +74,28 @@ export function expectValidateAnswer(answer: Answer, what: string): { ok: boolea
   return { ok: body.ok, errors: body.errors };
 }
 
+/**
+ * Errors nobody caught while the server ran in this process: under `npm start` each would have
+ * killed the server (vitest keeps the process alive, so the suite must look for them itself).
+ */
+const crashes: unknown[] = [];
+const recordCrash = (err: unknown) => { crashes.push(err); };
+export function watchForCrashes(): () => void {
+  process.on('uncaughtException', recordCrash);
+  process.on('unhandledRejection', recordCrash);
+  return () => {
+    process.off('uncaughtException', recordCrash);
+    process.off('unhandledRejection', recordCrash);
+  };
+}
+export function expectNoCrash(): void {
+  if (crashes.length === 0) return;
+  const first = crashes[0] as Error;
+  throw new Error(`${crashes.length} uncaught error(s) in the server process (each would stop \`npm start\`); the first: ${first?.stack ?? String(first)}`.slice(0, 2_000));
+}
+
 export async function expectHealthy(server: TestServer): Promise<void> {
+  expectNoCrash();
   const health = await request(server, '/api/health');
   expect(health.status).toBe(200);
   expect(health.json).toMatchObject({ status: 'ok' });
