@@ -153,6 +153,29 @@ describe('fuzz: pipeline documents', () => {
     await expectHealthy(server);
   }, FUZZ_TEST_TIMEOUT_MS);
 
+  it('mutated documents that save also deploy and stop, never with a 5xx, and the server stays healthy', async () => {
+    let deployed = 0;
+    await fc.assert(fc.asyncProperty(
+      fc.constantFrom(...bases), fc.array(mutation, { minLength: 1, maxLength: 3 }),
+      async (base, mutations) => {
+        counter.tick();
+        // Type-keeping mutations only: most mutants stay valid, so they reach the engine.
+        const saved = await postJson(server, '/api/pipelines', mutate(base, mutations.map((m) => ({ ...m, op: 'same' as const }))));
+        expectWellFormed(saved, 'POST a pipeline');
+        if (saved.status !== 201) return;
+        const id = (saved.json as { id: string }).id;
+        const deploy = await postJson(server, `/api/pipelines/${id}/deploy`, {});
+        expectWellFormed(deploy, 'deploy a mutated pipeline');
+        if (deploy.status === 200) deployed++;
+        await expectHealthy(server);
+        expectWellFormed(await request(server, `/api/pipelines/${id}/metrics`), 'metrics of a mutated pipeline');
+        expectWellFormed(await postJson(server, `/api/pipelines/${id}/stop`, {}), 'stop a mutated pipeline');
+        expect((await request(server, `/api/pipelines/${id}`, { method: 'DELETE' })).status).toBe(204);
+      }), runs(40));
+    expect(deployed).toBeGreaterThan(0);
+    await expectHealthy(server);
+  }, FUZZ_TEST_TIMEOUT_MS);
+
   it('afterwards the server still serves and runs a valid pipeline', async () => {
     await expectStillServes(server);
   });
