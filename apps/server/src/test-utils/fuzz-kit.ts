@@ -15,7 +15,7 @@ export const MIN_FUZZ_CASES = 2_000;
 export const FUZZ_TEST_TIMEOUT_MS = 120_000;
 
 /** fast-check settings for a property: the suite's seed, a fixed number of runs. */
-export const runs = (numRuns: number) => ({ seed: FUZZ_SEED, numRuns, endOnFailure: false });
+export const runs = (numRuns: number) => ({ seed: FUZZ_SEED, numRuns });
 
 export function announce(file: string): void {
   console.log(`[fuzz] ${file}: seed ${FUZZ_SEED} (reproduce with EDDY_FUZZ_SEED=${FUZZ_SEED})`);
