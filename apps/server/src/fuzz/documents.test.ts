@@ -149,7 +149,7 @@ describe('fuzz: pipeline documents', () => {
       async (base, mutations, save) => {
         counter.tick();
         await throwDocument(mutate(base, mutations), save);
-      }), runs(600));
+      }), runs(450));
     await expectHealthy(server);
   }, FUZZ_TEST_TIMEOUT_MS);
 

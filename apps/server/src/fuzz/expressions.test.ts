@@ -96,7 +96,7 @@ const place = fc.constantFrom('filter' as const, 'map' as const, 'route' as cons
 describe('fuzz: expressions', () => {
   it('token soup is judged (200 with ok true or false), never a 5xx', async () => {
     await fc.assert(fc.asyncProperty(fc.array(token, { maxLength: 40 }), fc.constantFrom(' ', ''), place,
-      async (tokens, sep, at) => { await validates(tokens.join(sep), at); }), runs(300));
+      async (tokens, sep, at) => { await validates(tokens.join(sep), at); }), runs(400));
     await expectHealthy(server);
   }, FUZZ_TEST_TIMEOUT_MS);
 
@@ -104,7 +104,7 @@ describe('fuzz: expressions', () => {
     let accepted = 0;
     await fc.assert(fc.asyncProperty(tree, place, async (e, at) => {
       if ((await validates(e, at)).ok) accepted++;
-    }), runs(250));
+    }), runs(300));
     // The generator is not all garbage: some trees type-check (else the property would only test the error path).
     expect(accepted).toBeGreaterThan(0);
     await expectHealthy(server);

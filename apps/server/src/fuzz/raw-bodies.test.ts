@@ -5,9 +5,9 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { TEMPLATES } from '@eddy/shared';
-import { eventually, startServer, type TestServer } from '../test-utils/harness.js';
+import { startServer, type TestServer } from '../test-utils/harness.js';
 import {
-  announce, ANSWER_WITHIN_MS, CaseCounter, FUZZ_TEST_TIMEOUT_MS, watchForCrashes, expectHealthy, expectStillServes, expectWellFormed, FUZZ_QUOTAS, postJson, request, runs, smallValidPipeline,
+  announce, ANSWER_WITHIN_MS, CaseCounter, FUZZ_TEST_TIMEOUT_MS, watchForCrashes, expectHealthy, expectNoCrash, expectStillServes, expectWellFormed, FUZZ_QUOTAS, postJson, request, runs, smallValidPipeline,
 } from '../test-utils/fuzz-kit.js';
 import { deepNesting } from '../test-utils/fuzz-values.js';
 
@@ -138,8 +138,13 @@ describe('fuzz: raw bodies', () => {
       const body = `[{"user":"deep","amount":50,"nested":${deepNesting({ depth, shape })}}]`;
       const answer = await request(server, `/api/ingest/${ingestId}/in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       expectWellFormed(answer, `ingest of a record nested ${depth} deep`);
-      // Accepted: wait until the record came out as a row or a dead letter (the crash, if any, happens on the way).
-      if (answer.status === 202) await eventually(async () => (await handled()) > before, `the record nested ${depth} deep to be handled`, ANSWER_WITHIN_MS);
+      // Accepted: wait until the record came out as a row or a dead letter; a crash on the way fails at once, with its stack.
+      const deadline = Date.now() + ANSWER_WITHIN_MS;
+      while (answer.status === 202 && (await handled()) <= before) {
+        expectNoCrash();
+        if (Date.now() > deadline) throw new Error(`the record nested ${depth} deep was accepted but neither became a row nor a dead letter`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await expectHealthy(server);
     }), runs(20));
   }, FUZZ_TEST_TIMEOUT_MS);

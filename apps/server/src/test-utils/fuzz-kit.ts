@@ -8,7 +8,7 @@ import { eventually, type TestServer } from './harness.js';
 export const FUZZ_SEED = Number(process.env.EDDY_FUZZ_SEED ?? 20_240_613);
 
 /** Cases per file; the suite must throw at least MIN_FUZZ_CASES per run (issue 13). */
-export const FUZZ_QUOTAS = { documents: 940, expressions: 650, rawBodies: 330, sockets: 320 } as const;
+export const FUZZ_QUOTAS = { documents: 790, expressions: 800, rawBodies: 330, sockets: 320 } as const;
 export const MIN_FUZZ_CASES = 2_000;
 
 /** A property's time limit: generous, as a shared 2-core machine may run it slowly (a hang is caught per request). */
