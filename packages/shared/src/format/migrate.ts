@@ -14,6 +14,17 @@ export type MigrationResult =
   | { ok: true; document: Record<string, unknown>; from: number }
   | { ok: false; error: ValidationIssue };
 
+/**
+ * The offending `format` for the message: a string or number as written (cut short), anything
+ * else by its type — echoing an untrusted value whole could overflow the stack (deep nesting)
+ * or return megabytes.
+ */
+function describeFormat(format: unknown): string {
+  if (typeof format === 'string') return JSON.stringify(format.length > 80 ? `${format.slice(0, 80)}…` : format);
+  if (typeof format === 'number' || typeof format === 'boolean' || format === null) return String(format);
+  return `(${Array.isArray(format) ? 'an array' : 'an object'})`;
+}
+
 export function migrateDocument(doc: Record<string, unknown>): MigrationResult {
   const format = doc.format;
   if (format === undefined) {
@@ -25,7 +36,7 @@ export function migrateDocument(doc: Record<string, unknown>): MigrationResult {
     return {
       ok: false,
       error: { code: 'unknown_format', path: 'format',
-        message: `Unknown format version ${JSON.stringify(format)}: this Eddy reads '${PIPELINE_FORMAT}' (and migrates older versions)` },
+        message: `Unknown format version ${describeFormat(format)}: this Eddy reads '${PIPELINE_FORMAT}' (and migrates older versions)` },
     };
   }
   let current = doc;

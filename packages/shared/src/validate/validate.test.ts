@@ -56,6 +56,15 @@ describe('validatePipeline', () => {
     expect(errorsOf((d) => { delete (d as Partial<Doc>).format; })[0].code).toBe('unknown_format');
   });
 
+  it('refuses a format nested thousands deep or megabytes long without echoing it (found by the fuzz suite)', () => {
+    const deep = JSON.parse(`${'['.repeat(10_000)}1${']'.repeat(10_000)}`) as unknown;
+    const [e] = errorsOf((d) => { d.format = deep as string; });
+    expect(e).toMatchObject({ code: 'unknown_format', path: 'format' });
+    expect(e.message).toContain('(an array)');
+    const [long] = errorsOf((d) => { d.format = 'x'.repeat(1_000_000); });
+    expect(long.message.length).toBeLessThan(300);
+  });
+
   it('refuses an unknown kind, naming the node', () => {
     const [e] = errorsOf((d) => { d.nodes[1].kind = 'filtre'; });
     expect(e).toMatchObject({ code: 'unknown_kind', nodeId: 'views', path: 'nodes[1].kind' });
