@@ -1,5 +1,5 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ParamsOf } from '@eddy/shared';
 import type { Batch } from '../core/batch.js';
@@ -7,6 +7,8 @@ import type { CheckpointBarrier, Operator, OperatorContext } from '../core/opera
 import { fileSize } from '../checkpoint/checkpoint-store.js';
 import { commitParts, recoverCommitted, type SealedPart } from './file-commit.js';
 import { csvLine, jsonLines } from './format.js';
+import { describeFsError } from '../io/fs-errors.js';
+import { NodeError } from '../core/node-error.js';
 
 /** What a checkpoint keeps of a file sink. */
 interface FileSinkSnapshot {
@@ -34,8 +36,12 @@ export class FileSinkOperator implements Operator {
   private committedLength = 0;
   private sealed: (SealedPart & { checkpointId: number })[] = [];
   private partSeq = 0;
+  private readonly baseDir: string;
+  private readonly nodeId: string;
 
   constructor(private readonly params: ParamsOf<'sink.file'>, ctx: OperatorContext) {
+    this.baseDir = ctx.baseDir;
+    this.nodeId = ctx.node.id;
     this.path = resolve(ctx.baseDir, params.path);
     this.partsDir = join(dirname(this.path), `.${basename(this.path)}.parts`);
     this.exactlyOnce = ctx.document.settings.guarantee === 'exactly-once';
@@ -61,13 +67,22 @@ export class FileSinkOperator implements Operator {
   }
 
   processBatch(batch: Batch): void | Promise<void> {
-    if (this.failure) throw this.failure;
+    if (this.failure) throw new NodeError(this.nodeId, 'sink.file', describeFsError(this.failure, this.baseDir), { cause: this.failure });
     const text = this.params.format === 'csv' ? this.csv(batch) : jsonLines(batch.records);
     // Honour the stream's buffer limit: a slow disk slows the pipeline instead of filling memory.
     if (!this.stream!.write(text)) return new Promise((ok) => this.stream!.once('drain', ok));
   }
 
+  /** File errors (a deleted file or parts folder) fail the job with words, never the process. */
   async onCheckpoint(barrier: CheckpointBarrier): Promise<FileSinkSnapshot> {
+    try {
+      return await this.snapshot(barrier);
+    } catch (err) {
+      throw new Error(describeFsError(err, this.baseDir), { cause: err });
+    }
+  }
+
+  private async snapshot(barrier: CheckpointBarrier): Promise<FileSinkSnapshot> {
     if (!this.exactlyOnce) {
       await this.closeStream(true);
       await this.openStream(this.path, 'a');
@@ -87,7 +102,12 @@ export class FileSinkOperator implements Operator {
     if (!this.exactlyOnce) return;
     const due = this.sealed.filter((p) => p.checkpointId <= checkpointId);
     if (!due.length) return;
-    this.committedLength = await commitParts(this.path, this.partsDir, due);
+    try {
+      await stat(this.path); // appending would quietly recreate a file someone deleted
+      this.committedLength = await commitParts(this.path, this.partsDir, due);
+    } catch (err) {
+      throw new Error(describeFsError(err, this.baseDir), { cause: err });
+    }
     this.sealed = this.sealed.filter((p) => p.checkpointId > checkpointId);
   }
 

@@ -1,0 +1,14 @@
+/** A job failure that names the node it came from (`sink.file 'out': …`), so the user knows where to look. */
+export class NodeError extends Error {
+  constructor(readonly nodeId: string, readonly kind: string, message: string, options?: { cause?: unknown }) {
+    super(`${kind} '${nodeId}': ${message}`, options);
+    this.name = 'NodeError';
+  }
+}
+
+/** `err` as a NodeError of this node (an error that already names a node is kept). */
+export function nodeError(nodeId: string, kind: string, err: unknown, context?: string): NodeError {
+  if (err instanceof NodeError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new NodeError(nodeId, kind, context ? `${context}: ${message}` : message, { cause: err });
+}
