@@ -9,3 +9,4 @@ export { checkpointNodesOf, planRestore } from './core/checkpoint-coordinator.js
 export { MemoryStateBackend, type KeyedStateBackend } from './state/keyed-state.js';
 export { LmdbEnvironment } from './state/lmdb-state.js';
 export { IngestError } from './sources/http-source.js';
+export { allowedRoots, checkFile, checkFilePaths, fileRootsFromEnv, type FilePolicy, type FileVerdict } from './io/allowed-roots.js';

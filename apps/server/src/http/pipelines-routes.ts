@@ -1,14 +1,20 @@
 import { Router, type Request } from 'express';
 import { translateToFlinkSql, validatePipeline, type PipelineDocument, type PipelineRecord, type ValidationIssue } from '@eddy/shared';
+import { checkFilePaths } from '@eddy/runtime';
 import { HttpError } from './errors.js';
 import { summary, type PipelineStore, type StoredPipeline } from '../store/pipeline-store.js';
 import type { JobManager } from '../jobs/job-manager.js';
 
-/** Validates a body as a pipeline document or throws 400 with every error. */
-export function requireDocument(input: unknown): PipelineDocument {
+/**
+ * Validates a body as a pipeline document or throws 400 with every error. With `dataDir`,
+ * every file it names must lie in the allowed folders too (such a document is never stored).
+ */
+export function requireDocument(input: unknown, dataDir?: string): PipelineDocument {
   const result = validatePipeline(input);
-  if (result.ok && result.document) return result.document;
-  throw invalidPipeline(result.errors);
+  if (!result.ok || !result.document) throw invalidPipeline(result.errors);
+  const refused = dataDir === undefined ? [] : checkFilePaths(result.document, { baseDir: dataDir });
+  if (refused.length) throw invalidPipeline(refused);
+  return result.document;
 }
 
 export function invalidPipeline(errors: ValidationIssue[]): HttpError {
@@ -41,7 +47,7 @@ export function pipelineRoutes(store: PipelineStore, jobs: JobManager): Router {
   });
 
   r.post('/pipelines', async (req, res) => {
-    const p = await store.create(requireDocument(requireJsonBody(req)));
+    const p = await store.create(requireDocument(requireJsonBody(req), jobs.dataDir));
     res.status(201).location(`/api/pipelines/${p.id}`).json(record(p));
   });
 
@@ -52,7 +58,7 @@ export function pipelineRoutes(store: PipelineStore, jobs: JobManager): Router {
 
   r.put('/pipelines/:id', async (req, res) => {
     const p = find(req.params.id);
-    const document = requireDocument(requireJsonBody(req));
+    const document = requireDocument(requireJsonBody(req), jobs.dataDir);
     const expected = expectedRevision(req);
     if (expected !== undefined && expected !== p.revision) {
       throw new HttpError(409, 'stale_revision',
@@ -74,7 +80,8 @@ export function pipelineRoutes(store: PipelineStore, jobs: JobManager): Router {
 
   r.post('/validate', (req, res) => {
     const result = validatePipeline(requireJsonBody(req));
-    res.json({ ok: result.ok, errors: result.errors });
+    const environment = result.document ? checkFilePaths(result.document, { baseDir: jobs.dataDir }) : [];
+    res.json({ ok: result.ok && environment.length === 0, errors: [...result.errors, ...environment] });
   });
 
   r.get('/pipelines/:id/export', (req, res) => {

@@ -19,6 +19,8 @@ import { LiveRows } from '../sinks/live-rows.js';
 import { ArraySource } from '../sources/array-source.js';
 import { HttpSource, IngestError } from '../sources/http-source.js';
 import { AckLog } from '../checkpoint/ack-log.js';
+import { nodeError } from './node-error.js';
+import { checkFilePaths, fileRootsFromEnv } from '../io/allowed-roots.js';
 import { CheckpointCoordinator, checkpointNodesOf, decodeNodeSnapshot, planRestore, type NodeSnapshot } from './checkpoint-coordinator.js';
 
 /** Validates a document and builds a job; throws PipelineValidationError on bad input. */
@@ -52,6 +54,9 @@ class Job implements JobHandle {
   constructor(input: unknown, private readonly options: JobOptions) {
     const result = validatePipeline(input);
     if (!result.ok || !result.document || !result.graph || !result.schemas) throw new PipelineValidationError(result.errors);
+    const fileRoots = options.fileRoots ?? fileRootsFromEnv();
+    const refused = checkFilePaths(result.document, { baseDir: options.baseDir, roots: fileRoots });
+    if (refused.length) throw new PipelineValidationError(refused);
     this.document = result.document;
     this.wallClock = options.now ?? Date.now;
     this.done = new Promise((resolve) => { this.settle = resolve; });
@@ -86,7 +91,7 @@ class Job implements JobHandle {
       const metrics = new NodeMetricsRecorder(options.metrics !== false);
       let runtime: NodeRuntime;
       const ctx: OperatorContext = {
-        node, pipelineId: options.pipelineId ?? this.document.name, document: this.document, inputSchemas, baseDir: options.baseDir, state, restored: snapshot?.operator,
+        node, pipelineId: options.pipelineId ?? this.document.name, document: this.document, inputSchemas, baseDir: options.baseDir, fileRoots, state, restored: snapshot?.operator,
         emit: (batch, port = 'out') => runtime.collect(batch, port),
         output: (record, time, wm, port = 'out') => runtime.output(record, time, wm, port),
         get timers() { return runtime.timers; },
@@ -146,7 +151,13 @@ class Job implements JobHandle {
         const acks = await this.ackLog.read();
         for (const d of this.drivers) if (acks[d.nodeId]) d.restore(acks[d.nodeId]);
       } else await this.ackLog?.reset();
-      for (const n of this.nodes) await n.operator.open?.(this.contexts.get(n.id)!);
+      for (const n of this.nodes) {
+        try {
+          await n.operator.open?.(this.contexts.get(n.id)!);
+        } catch (err) {
+          throw nodeError(n.id, n.kind, err);
+        }
+      }
     } catch (err) {
       await this.fail(err);
       return;

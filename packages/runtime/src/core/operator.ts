@@ -18,6 +18,8 @@ export interface OperatorContext {
   /** Record schema of each connected input port, as inferred by the validator. */
   readonly inputSchemas: Record<string, RecordSchema>;
   readonly baseDir: string;
+  /** Folders besides baseDir where files may be read and written (an operator checks again when it opens one). */
+  readonly fileRoots?: readonly string[];
   readonly state: KeyedStateBackend;
   /** This operator's own snapshot from the checkpoint the job restores from (set before open). */
   readonly restored: unknown;

@@ -33,7 +33,7 @@ export type OperatorFactory<K extends NodeKind = NodeKind> = (node: Node<K>, ctx
 /** One factory per node kind; a kind missing here fails to compile. */
 export const operatorFactories: { [K in NodeKind]: OperatorFactory<K> } = {
   'source.generator': (node, ctx) => new GeneratorSource(node.params, ctx.now),
-  'source.file': (node, ctx) => new FileSource(node.params, ctx.baseDir),
+  'source.file': (node, ctx) => new FileSource(node.params, ctx.baseDir, ctx.fileRoots),
   'source.nats': (node) => new NatsSource(node.params, node.id),
   'source.http': (node) => new HttpSource(node.params, node.id),
   'source.redis': (node) => new RedisStreamSource(node.params, node.id),

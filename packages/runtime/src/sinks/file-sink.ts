@@ -9,6 +9,7 @@ import { commitParts, recoverCommitted, type SealedPart } from './file-commit.js
 import { csvLine, jsonLines } from './format.js';
 import { describeFsError } from '../io/fs-errors.js';
 import { NodeError } from '../core/node-error.js';
+import { requireAllowedFile } from '../io/allowed-roots.js';
 
 /** What a checkpoint keeps of a file sink. */
 interface FileSinkSnapshot {
@@ -38,16 +39,19 @@ export class FileSinkOperator implements Operator {
   private partSeq = 0;
   private readonly baseDir: string;
   private readonly nodeId: string;
+  private readonly fileRoots: readonly string[];
 
   constructor(private readonly params: ParamsOf<'sink.file'>, ctx: OperatorContext) {
     this.baseDir = ctx.baseDir;
     this.nodeId = ctx.node.id;
+    this.fileRoots = ctx.fileRoots ?? [];
     this.path = resolve(ctx.baseDir, params.path);
     this.partsDir = join(dirname(this.path), `.${basename(this.path)}.parts`);
     this.exactlyOnce = ctx.document.settings.guarantee === 'exactly-once';
   }
 
   async open(ctx: OperatorContext): Promise<void> {
+    requireAllowedFile(this.params.path, { baseDir: this.baseDir, roots: this.fileRoots }); // again: a link may have moved since validation
     mkdirSync(dirname(this.path), { recursive: true });
     const restored = ctx.restored as FileSinkSnapshot | undefined;
     this.columns = restored?.columns ?? null;

@@ -30,6 +30,17 @@ export interface ExpressionRef {
   expect?: ValueType;
 }
 
+/**
+ * A file a node reads or writes, named by a param (e.g. a file source's `path`). The server and
+ * the command line check it resolves inside the allowed folders before anything runs.
+ */
+export interface FileRef {
+  /** JSON path inside params, e.g. ['path']. */
+  path: (string | number)[];
+  file: string;
+  access: 'read' | 'write';
+}
+
 /** A field name inside a node's params that must exist in an input's schema (e.g. keyBy). */
 export interface FieldRef {
   path: (string | number)[];
@@ -100,6 +111,8 @@ interface KindBase<K extends string, P> {
   outputSchema(ctx: SchemaContext<P>): Record<string, RecordSchema>;
   expressions?(params: P): ExpressionRef[];
   fields?(params: P): FieldRef[];
+  /** Files the node reads or writes (every param that names a file must be listed here). */
+  files?(params: P): FileRef[];
   /** True when the source ends by itself (file, generator with a limit). */
   bounded?(params: P): boolean;
   /**

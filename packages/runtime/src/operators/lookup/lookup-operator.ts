@@ -32,7 +32,7 @@ export class LookupOperator implements Operator {
   async open(ctx: OperatorContext): Promise<void> {
     const p = this.params;
     if (p.store === 'memory') {
-      this.table = await loadMemoryTable(p, ctx.baseDir);
+      this.table = await loadMemoryTable(p, ctx.baseDir, ctx.fileRoots);
       this.columns = p.fields.length ? p.fields : [...new Set([...this.table.values()].flatMap((r) => Object.keys(r)))].filter((c) => c !== p.keyField);
       return;
     }

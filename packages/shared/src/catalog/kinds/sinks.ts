@@ -51,6 +51,7 @@ export const sinkFile = defineKind({
   defaults: { path: 'out.jsonl', format: 'jsonl' },
   outputSchema: noOutputs,
   delivery: { sink: 'transactional' },
+  files: (p) => [{ path: ['path'], file: p.path, access: 'write' }],
   // The checkpoint holds the committed length of this file and its sealed parts: restored
   // into another path it would truncate that file at the old length.
   stateFingerprint: (p) => ({ path: p.path, format: p.format }),
