@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../test-utils/harness.js';
+import { eventually, startServer, type TestServer } from '../test-utils/harness.js';
 import { cli } from '../cli.js';
 
 let s: TestServer;
@@ -57,6 +57,28 @@ describe('files only inside the allowed folders (server)', () => {
     expect(deployed.body.error.message).toContain(`leads to ${join(outside, 'private.jsonl')}`);
     expect((await s.api(`/api/pipelines/${created.body.id}/status`)).body.state).toBe('stopped');
     expect(JSON.stringify((await s.api(`/api/pipelines/${created.body.id}/nodes/live/rows`)).body)).not.toContain('do-not-read');
+  });
+});
+
+describe('a file sink does not replace a file it did not create (server)', () => {
+  it('deploying onto a user file fails the job with the way out, the file untouched; overwrite: true replaces it', async () => {
+    writeFileSync(join(s.dataDir, 'report.jsonl'), 'my report\n');
+    const created = await s.api('/api/pipelines', { method: 'POST', json: writing('report.jsonl') });
+    await s.api(`/api/pipelines/${created.body.id}/deploy`, { method: 'POST' });
+    const status = await eventually(async () => {
+      const st = (await s.api(`/api/pipelines/${created.body.id}/status`)).body;
+      return st.state === 'failed' && st;
+    }, 'the job to fail');
+    expect(status.error).toContain("sink.file 'out': 'report.jsonl' already exists and was not written by an Eddy file sink");
+    expect(status.error).toContain('overwrite: true');
+    expect(readFileSync(join(s.dataDir, 'report.jsonl'), 'utf8')).toBe('my report\n');
+
+    const doc = writing('report.jsonl');
+    (doc.nodes[1].params as Record<string, unknown>).overwrite = true;
+    expect((await s.api(`/api/pipelines/${created.body.id}`, { method: 'PUT', json: doc })).status).toBe(200);
+    await s.api(`/api/pipelines/${created.body.id}/deploy`, { method: 'POST' });
+    await eventually(async () => (await s.api(`/api/pipelines/${created.body.id}/status`)).body.state === 'finished', 'the job to finish');
+    expect(readFileSync(join(s.dataDir, 'report.jsonl'), 'utf8').trim().split('\n')).toHaveLength(5);
   });
 });
 

@@ -10,6 +10,7 @@ import { csvLine, jsonLines } from './format.js';
 import { describeFsError } from '../io/fs-errors.js';
 import { NodeError } from '../core/node-error.js';
 import { requireAllowedFile } from '../io/allowed-roots.js';
+import { claimOutputFile, markOwned } from '../io/file-ownership.js';
 
 /** What a checkpoint keeps of a file sink. */
 interface FileSinkSnapshot {
@@ -40,11 +41,15 @@ export class FileSinkOperator implements Operator {
   private readonly baseDir: string;
   private readonly nodeId: string;
   private readonly fileRoots: readonly string[];
+  private readonly pipelineId: string;
+  /** Inode of the file this sink writes: a commit into another file (replaced meanwhile) is refused. */
+  private ino = 0;
 
   constructor(private readonly params: ParamsOf<'sink.file'>, ctx: OperatorContext) {
     this.baseDir = ctx.baseDir;
     this.nodeId = ctx.node.id;
     this.fileRoots = ctx.fileRoots ?? [];
+    this.pipelineId = ctx.pipelineId;
     this.path = resolve(ctx.baseDir, params.path);
     this.partsDir = join(dirname(this.path), `.${basename(this.path)}.parts`);
     this.exactlyOnce = ctx.document.settings.guarantee === 'exactly-once';
@@ -55,8 +60,10 @@ export class FileSinkOperator implements Operator {
     mkdirSync(dirname(this.path), { recursive: true });
     const restored = ctx.restored as FileSinkSnapshot | undefined;
     this.columns = restored?.columns ?? null;
+    await claimOutputFile(this.path, { shown: this.params.path, overwrite: this.params.overwrite, restoring: !!restored });
     if (!this.exactlyOnce) {
       await this.openStream(this.path, restored ? 'a' : 'w');
+      await this.markOwned();
       return;
     }
     if (restored) {
@@ -65,6 +72,7 @@ export class FileSinkOperator implements Operator {
     } else {
       await (await open(this.path, 'w')).close();
     }
+    await this.markOwned();
     await rm(this.partsDir, { recursive: true, force: true });
     mkdirSync(this.partsDir, { recursive: true });
     await this.openPart();
@@ -107,7 +115,8 @@ export class FileSinkOperator implements Operator {
     const due = this.sealed.filter((p) => p.checkpointId <= checkpointId);
     if (!due.length) return;
     try {
-      await stat(this.path); // appending would quietly recreate a file someone deleted
+      // Appending would quietly recreate a file someone deleted, or write into one put in its place.
+      if ((await stat(this.path)).ino !== this.ino) throw new Error(`${this.params.path} was replaced by another file while the pipeline ran`);
       this.committedLength = await commitParts(this.path, this.partsDir, due);
     } catch (err) {
       throw new Error(describeFsError(err, this.baseDir), { cause: err });
@@ -125,6 +134,11 @@ export class FileSinkOperator implements Operator {
     if (parts.length) this.committedLength = await commitParts(this.path, this.partsDir, parts);
     this.sealed = [];
     await rm(this.partsDir, { recursive: true, force: true });
+  }
+
+  /** Marks the file as this sink's own (see file-ownership.ts). */
+  private async markOwned(): Promise<void> {
+    this.ino = await markOwned(this.path, { pipelineId: this.pipelineId, nodeId: this.nodeId });
   }
 
   private openPart(): Promise<void> {
