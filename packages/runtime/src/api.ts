@@ -8,6 +8,11 @@ export interface JobOptions {
   baseDir: string;
   /** More folders where files may be read and written (default: EDDY_FILE_ROOTS); anything else is refused. */
   fileRoots?: string[];
+  /**
+   * `{ "secret": "NAME" }` params resolve from EDDY_SECRET_NAME or this JSON file (owner-only);
+   * never from other environment variables. Their values never appear in errors or dead letters.
+   */
+  secretsFile?: string;
   /** Id reported in metrics (the server's pipeline id; the file name on the command line). */
   pipelineId?: string;
   /** New rows reached a sink.live node (called at most every `rowsIntervalMs`, with the latest rows, newest first). */

@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import { translateToFlinkSql, validatePipeline, type PipelineDocument, type PipelineRecord, type ValidationIssue } from '@eddy/shared';
-import { checkFilePaths } from '@eddy/runtime';
+import { join } from 'node:path';
+import { checkFilePaths, checkSecrets } from '@eddy/runtime';
 import { HttpError } from './errors.js';
 import { summary, type PipelineStore, type StoredPipeline } from '../store/pipeline-store.js';
 import type { JobManager } from '../jobs/job-manager.js';
@@ -80,7 +81,10 @@ export function pipelineRoutes(store: PipelineStore, jobs: JobManager): Router {
 
   r.post('/validate', (req, res) => {
     const result = validatePipeline(requireJsonBody(req));
-    const environment = result.document ? checkFilePaths(result.document, { baseDir: jobs.dataDir }) : [];
+    // What this server adds: files inside its allowed folders, and every secret given (a deploy refuses either).
+    const environment = result.document
+      ? [...checkFilePaths(result.document, { baseDir: jobs.dataDir }), ...checkSecrets(result.document, { secretsFile: join(jobs.dataDir, 'secrets.json') })]
+      : [];
     res.json({ ok: result.ok && environment.length === 0, errors: [...result.errors, ...environment] });
   });
 

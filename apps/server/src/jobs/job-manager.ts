@@ -74,6 +74,7 @@ export class JobManager extends EventEmitter<JobEvents> {
       job = createJob(p.document, {
         tap: samples.tap,
         baseDir: this.dataDir,
+        secretsFile: join(this.dataDir, 'secrets.json'),
         pipelineId: p.id,
         checkpoints: this.checkpoints.storeFor(p),
         restore,

@@ -20,6 +20,8 @@ import { ArraySource } from '../sources/array-source.js';
 import { HttpSource, IngestError } from '../sources/http-source.js';
 import { AckLog } from '../checkpoint/ack-log.js';
 import { nodeError } from './node-error.js';
+import { redactError, redactSecrets } from './redact.js';
+import { resolveDocumentSecrets, SecretSource } from './secrets.js';
 import { checkFilePaths, fileRootsFromEnv } from '../io/allowed-roots.js';
 import { CheckpointCoordinator, checkpointNodesOf, decodeNodeSnapshot, planRestore, type NodeSnapshot } from './checkpoint-coordinator.js';
 
@@ -56,7 +58,8 @@ class Job implements JobHandle {
     if (!result.ok || !result.document || !result.graph || !result.schemas) throw new PipelineValidationError(result.errors);
     const fileRoots = options.fileRoots ?? fileRootsFromEnv();
     const refused = checkFilePaths(result.document, { baseDir: options.baseDir, roots: fileRoots });
-    if (refused.length) throw new PipelineValidationError(refused);
+    const secrets = resolveDocumentSecrets(result.document, new SecretSource({ secretsFile: options.secretsFile }));
+    if (refused.length || secrets.issues.length) throw new PipelineValidationError([...refused, ...secrets.issues]);
     this.document = result.document;
     this.wallClock = options.now ?? Date.now;
     this.done = new Promise((resolve) => { this.settle = resolve; });
@@ -95,7 +98,7 @@ class Job implements JobHandle {
         emit: (batch, port = 'out') => runtime.collect(batch, port),
         output: (record, time, wm, port = 'out') => runtime.output(record, time, wm, port),
         get timers() { return runtime.timers; },
-        deadLetter: (record, reason) => { metrics.errors++; this.deadLetterList.add(id, record, reason, this.wallClock()); },
+        deadLetter: (record, reason) => { metrics.errors++; this.deadLetterList.add(id, record, redactSecrets(reason), this.wallClock()); },
         countLate: (n) => { metrics.lateRecords += n; },
         currentWatermark: () => runtime.currentWatermark(),
         clock: this.clock,
@@ -104,7 +107,9 @@ class Job implements JobHandle {
         publishRows: (rows, total) => this.liveRows.publish(id, rows, total),
       };
       const factory = operatorFactories[node.kind as keyof typeof operatorFactories];
-      let operator = factory(node as never, ctx);
+      // The operator alone sees the secrets filled in; the document keeps the references.
+      const withSecrets = secrets.params.get(id);
+      let operator = factory((withSecrets ? { ...node, params: withSecrets } : node) as never, ctx);
       const replacement = options.inputs?.[id];
       if (replacement && isSourceOperator(operator)) {
         operator = new ArraySource(replacement, operator.eventTime, options.inputChunkSize ?? 1);
@@ -137,7 +142,7 @@ class Job implements JobHandle {
         id: n.id, kind: n.kind, fingerprint: fingerprints[n.id].fingerprint, runtime: n, state: this.states.get(n.id)!, driver: driverOf.get(n.id),
       }));
       this.coordinator = new CheckpointCoordinator(participants, options.checkpoints, this.mailbox, this.wallClock,
-        (err) => this.fail(err), (line) => (options.log ?? console.error)(line));
+        (err) => this.fail(err), (line) => (options.log ?? console.error)(redactSecrets(line)));
     }
   }
 
@@ -218,7 +223,7 @@ class Job implements JobHandle {
       }
       for (const st of this.states.values()) await st.close?.();
       this.liveRows.flushAll();
-      const outcome: JobOutcome = error ?? closeError ? { state: 'failed', error: error ?? closeError } : { state };
+      const outcome: JobOutcome = error ?? closeError ? { state: 'failed', error: redactError(error ?? closeError) } : { state };
       this.state = outcome.state;
       this.settle(outcome);
     })();

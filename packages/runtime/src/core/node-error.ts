@@ -9,6 +9,8 @@ export class NodeError extends Error {
 /** `err` as a NodeError of this node (an error that already names a node is kept). */
 export function nodeError(nodeId: string, kind: string, err: unknown, context?: string): NodeError {
   if (err instanceof NodeError) return err;
-  const message = err instanceof Error ? err.message : String(err);
+  let message = err instanceof Error ? err.message : String(err);
+  const named = `${kind} '${nodeId}': `;
+  if (message.startsWith(named)) message = message.slice(named.length); // connectors that name themselves already
   return new NodeError(nodeId, kind, context ? `${context}: ${message}` : message, { cause: err });
 }

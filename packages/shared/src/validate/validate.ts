@@ -6,6 +6,7 @@ import { formatPath, type ValidationIssue } from './issues.js';
 import { checkGraph, type GraphInfo } from './graph.js';
 import { inferSchemas, type NodeSchemas } from './infer.js';
 import { checkDelivery } from './delivery.js';
+import { checkCredentials } from './credentials.js';
 
 export interface ValidationResult {
   ok: boolean;
@@ -88,7 +89,7 @@ export function validatePipeline(input: unknown): ValidationResult {
     return { ok: false, errors, graph: graph.info };
   }
   const inferred = inferSchemas(doc, graph.info);
-  errors.push(...inferred.errors, ...checkDelivery(doc));
+  errors.push(...inferred.errors, ...checkDelivery(doc), ...checkCredentials(doc));
   return { ok: errors.length === 0, errors, document: doc, schemas: inferred.schemas, graph: graph.info };
 }
 
