@@ -198,10 +198,12 @@ export const inputOf = (inputs: Record<string, RecordSchema>, port = 'in'): Reco
 
 /**
  * A value that may be a secret: never inlined in an exported document, referenced as
- * `{ "secret": "NAME" }` and read from the environment variable NAME at deploy time.
+ * `{ "secret": "NAME" }` and resolved at deploy time from EDDY_SECRET_NAME or the server's
+ * secrets.json (packages/runtime/src/core/secrets.ts). A plain value holding a password is
+ * refused (validate/credentials.ts).
  */
 export const secretOr = (plain: z.ZodString) =>
-  z.union([plain, z.object({ secret: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'An environment variable name, e.g. PG_URL') }).strict()])
+  z.union([plain, z.object({ secret: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'A secret name in capitals, e.g. PG_URL (given as EDDY_SECRET_PG_URL or in secrets.json)') }).strict()])
     .meta({ 'x-eddy': 'secret' });
 
 export type SecretOr = string | { secret: string };
