@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { from, filter as rxFilter, map as rxMap, type OperatorFunction } from 'rxjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CheckpointStore, createJob, LmdbEnvironment } from '@eddy/runtime';
 import type { Row } from './aggregators.js';
 import type { Workload } from './workloads.js';
@@ -74,7 +74,7 @@ function eddy(mode: 'native' | 'microbatch', opts: { metrics?: boolean; checkpoi
     const scratch = opts.checkpoints || opts.lmdb ? mkdtempSync(join(tmpdir(), 'eddy-bench-')) : null;
     const env = opts.lmdb ? new LmdbEnvironment(join(scratch!, 'state')) : null;
     const job = createJob(doc, {
-      baseDir: process.cwd(), metrics: opts.metrics ?? true,
+      baseDir: dirname(path), metrics: opts.metrics ?? true, // the data file's folder: files elsewhere are refused
       checkpoints: opts.checkpoints ? new CheckpointStore(join(scratch!, 'checkpoints'), 2) : undefined,
       stateBackend: env ? (id) => env.backend(id) : undefined,
       tap: (nodeId, port, records) => { if (nodeId === last && port === 'out') for (const r of records) emit(r); },

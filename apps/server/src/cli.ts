@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CheckpointStore, createJob, LmdbEnvironment } from '@eddy/runtime';
+import { CheckpointStore, checkFilePaths, createJob, LmdbEnvironment } from '@eddy/runtime';
 import { PipelineValidationError, translateToFlinkSql, validatePipeline, type NodeMetrics, type ValidationIssue } from '@eddy/shared';
 
 const USAGE = `Usage:
@@ -121,7 +121,10 @@ async function run(file: string, flags: Record<string, string | true>, io: CliIO
 function validate(file: string, io: CliIO): number {
   const doc = readDocument(file, io);
   if (doc === undefined) return 2;
-  const result = validatePipeline(doc);
+  const validated = validatePipeline(doc);
+  // Files resolve against the pipeline file's folder, as `eddy run` resolves them.
+  const refused = validated.document ? checkFilePaths(validated.document, { baseDir: dirname(resolve(file)) }) : [];
+  const result = { ...validated, ok: validated.ok && !refused.length, errors: [...validated.errors, ...refused] };
   if (result.ok) {
     io.out(`ok: ${file} is a valid pipeline (${result.document!.nodes.length} nodes, ${result.document!.edges.length} edges)`);
     return 0;

@@ -11,8 +11,15 @@ export function createJob(document: unknown, options: JobOptions): JobHandle {
 
 /** What the embedding program (server or CLI) gives a job. The runtime knows no HTTP. */
 export interface JobOptions {
-  /** Relative file paths in sources and sinks resolve against this folder. */
+  /** Relative file paths in sources and sinks resolve against this folder; files must lie inside it or `fileRoots`. */
   baseDir: string;
+  /** More folders where files may be read and written (default: EDDY_FILE_ROOTS); anything else is refused. */
+  fileRoots?: string[];
+  /**
+   * `{ "secret": "NAME" }` params resolve from EDDY_SECRET_NAME or this JSON file (owner-only);
+   * never from other environment variables. Their values never appear in errors or dead letters.
+   */
+  secretsFile?: string;
   /** Id reported in metrics (the server's pipeline id; the file name on the command line). */
   pipelineId?: string;
   /** New rows reached a sink.live node (called at most every `rowsIntervalMs`, with the latest rows, newest first). */

@@ -10,3 +10,6 @@ export { checkpointNodesOf, planRestore } from './core/checkpoint-coordinator.js
 export { MemoryStateBackend, type KeyedStateBackend } from './state/keyed-state.js';
 export { LmdbEnvironment } from './state/lmdb-state.js';
 export { IngestError } from './core/source.js';
+export { checkSecrets, SECRET_ENV_PREFIX, type SecretsOptions } from './core/secrets.js';
+export { redactSecrets } from './core/redact.js';
+export { allowedRoots, checkFile, checkFilePaths, fileRootsFromEnv, type FilePolicy, type FileVerdict } from './io/allowed-roots.js';

@@ -46,7 +46,7 @@ const lookupStores: LookupStores = {
 export const registry: NodeFactories = {
   sources: {
     'source.generator': (node, ctx) => new GeneratorSource(node.params, ctx.now),
-    'source.file': (node, ctx) => new FileSource(node.params, ctx.baseDir),
+    'source.file': (node, ctx) => new FileSource(node.params, ctx.baseDir, ctx.fileRoots),
     'source.nats': (node) => new NatsSource(node.params, node.id),
     'source.http': (node) => new HttpSource(node.params, node.id),
     'source.redis': (node) => new RedisStreamSource(node.params, node.id),

@@ -1,15 +1,22 @@
 import { Router, type Request } from 'express';
 import { translateToFlinkSql, validatePipeline, type PipelineDocument, type PipelineRecord } from '@eddy/shared';
+import { join } from 'node:path';
+import { checkFilePaths, checkSecrets } from '@eddy/runtime';
 import { HttpError } from './errors.js';
 import { Invalid, InvalidPipeline, NotTranslatable } from '../domain-errors.js';
 import { summary, type PipelineStore, type StoredPipeline } from '../store/pipeline-store.js';
 import type { JobManager } from '../jobs/job-manager.js';
 
-/** Validates a body as a pipeline document or throws InvalidPipeline with every error. */
-export function requireDocument(input: unknown): PipelineDocument {
+/**
+ * Validates a body as a pipeline document or throws InvalidPipeline with every error. With
+ * `dataDir`, every file it names must lie in the allowed folders too (such a document is never stored).
+ */
+export function requireDocument(input: unknown, dataDir?: string): PipelineDocument {
   const result = validatePipeline(input);
-  if (result.ok && result.document) return result.document;
-  throw new InvalidPipeline(result.errors);
+  if (!result.ok || !result.document) throw new InvalidPipeline(result.errors);
+  const refused = dataDir === undefined ? [] : checkFilePaths(result.document, { baseDir: dataDir });
+  if (refused.length) throw new InvalidPipeline(refused);
+  return result.document;
 }
 
 export function requireJsonBody(req: Request): unknown {
@@ -36,7 +43,7 @@ export function pipelineRoutes(store: PipelineStore, jobs: JobManager): Router {
   });
 
   r.post('/pipelines', async (req, res) => {
-    const p = await store.create(requireDocument(requireJsonBody(req)));
+    const p = await store.create(requireDocument(requireJsonBody(req), jobs.dataDir));
     res.status(201).location(`/api/pipelines/${p.id}`).json(record(p));
   });
 
@@ -47,7 +54,7 @@ export function pipelineRoutes(store: PipelineStore, jobs: JobManager): Router {
 
   r.put('/pipelines/:id', async (req, res) => {
     const p = find(req.params.id);
-    const document = requireDocument(requireJsonBody(req));
+    const document = requireDocument(requireJsonBody(req), jobs.dataDir);
     const updated = await jobs.replace(p.id, document, expectedRevision(req));
     res.set('ETag', `"${updated.revision}"`).json(record(updated));
   });
@@ -59,7 +66,11 @@ export function pipelineRoutes(store: PipelineStore, jobs: JobManager): Router {
 
   r.post('/validate', (req, res) => {
     const result = validatePipeline(requireJsonBody(req));
-    res.json({ ok: result.ok, errors: result.errors });
+    // What this server adds: files inside its allowed folders, and every secret given (a deploy refuses either).
+    const environment = result.document
+      ? [...checkFilePaths(result.document, { baseDir: jobs.dataDir }), ...checkSecrets(result.document, { secretsFile: join(jobs.dataDir, 'secrets.json') })]
+      : [];
+    res.json({ ok: result.ok && environment.length === 0, errors: [...result.errors, ...environment] });
   });
 
   r.get('/pipelines/:id/export', (req, res) => {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { EventEmitter } from 'node:events';
 import { createJob, LmdbEnvironment, type CheckpointStore, type JobHandle, type LoadedCheckpoint } from '@eddy/runtime';
 import { PipelineValidationError, type RowsPayload } from '@eddy/shared';
@@ -32,6 +33,7 @@ export async function buildJob(p: StoredPipeline, events: EventEmitter<JobEvents
     const job = createJob(p.document, {
       tap: samples.tap,
       baseDir: o.baseDir,
+      secretsFile: join(o.baseDir, 'secrets.json'),
       pipelineId: p.id,
       checkpoints: o.checkpoints,
       restore: o.restore,

@@ -54,7 +54,7 @@ export class JobManager extends EventEmitter<JobEvents> {
    * `disk` (default): keyed state of deployed pipelines lives in LMDB under `<dataDir>/state`;
    * `memory` keeps it on the heap (EDDY_STATE=memory). Checkpoints are the truth after a crash either way.
    */
-  constructor(private readonly store: PipelineStore, private readonly dataDir: string, private readonly stateMode: 'disk' | 'memory' = 'disk') {
+  constructor(private readonly store: PipelineStore, readonly dataDir: string, private readonly stateMode: 'disk' | 'memory' = 'disk') {
     super();
     this.checkpoints = new PipelineCheckpoints(dataDir);
     rmSync(join(dataDir, 'state'), { recursive: true, force: true }); // working state of a previous process

@@ -7,7 +7,7 @@ import type { SourceDriver } from './source-driver.js';
 import type { SourceSnapshot } from '../checkpoint/types.js';
 import type { NodeLifecycle } from './operator.js';
 import { allDone, type Mailbox } from './async.js';
-import { nodeFailure } from './node-error.js';
+import { nodeError } from './node-error.js';
 
 /** What a checkpoint keeps of one node. */
 export interface NodeSnapshot {
@@ -44,7 +44,8 @@ export class CheckpointCoordinator {
     private readonly store: CheckpointStore,
     private readonly mailbox: Mailbox,
     private readonly wallClock: () => number,
-    private readonly onCommitFailure: (err: unknown) => void,
+    /** A node failed its part of a checkpoint (snapshot or commit): the job fails, naming it. */
+    private readonly onNodeFailure: (err: unknown) => void,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -69,7 +70,10 @@ export class CheckpointCoordinator {
     await this.inFlight;
   }
 
-  /** Takes one checkpoint; null when writing it failed (counted; the pipeline keeps running). */
+  /**
+   * Takes one checkpoint; null when it failed (counted). Writing it failed: the pipeline keeps
+   * running. A node failed its snapshot: the job fails, naming the node. Never rejects.
+   */
   trigger(kind: CheckpointInfo['kind']): Promise<CheckpointInfo | null> {
     const previous = this.inFlight;
     const run = (async () => {
@@ -77,24 +81,36 @@ export class CheckpointCoordinator {
       return this.take(kind);
     })();
     this.inFlight = run;
-    void run.finally(() => { if (this.inFlight === run) this.inFlight = null; });
+    const clear = () => { if (this.inFlight === run) this.inFlight = null; };
+    run.then(clear, clear);
     return run;
   }
 
+  /** Never rejects: a checkpoint a node cannot take fails the job (through onNodeFailure), not the process. */
   private async take(kind: CheckpointInfo['kind']): Promise<CheckpointInfo | null> {
     const id = this.nextId++;
     const barrier = { id, timestamp: this.wallClock() };
     const started = performance.now();
     const parts: NodeSnapshotFile[] = [];
-    await this.mailbox.run(async () => {
-      for (const p of this.participants) {
-        const operator = await p.code.onCheckpoint?.(barrier);
-        const snapshot: NodeSnapshot = {
-          watermarks: p.runtime.snapshotWatermarks(), state: p.state.exportState(), operator, source: p.driver?.snapshot(),
-        };
-        parts.push({ nodeId: p.id, kind: p.kind, fingerprint: p.fingerprint, data: serialize(snapshot) });
-      }
-    });
+    let current: Participant | undefined;
+    try {
+      await this.mailbox.run(async () => {
+        for (const p of this.participants) {
+          current = p;
+          const operator = await p.code.onCheckpoint?.(barrier);
+          const snapshot: NodeSnapshot = {
+            watermarks: p.runtime.snapshotWatermarks(), state: p.state.exportState(), operator, source: p.driver?.snapshot(),
+          };
+          parts.push({ nodeId: p.id, kind: p.kind, fingerprint: p.fingerprint, data: serialize(snapshot) });
+        }
+      });
+    } catch (err) {
+      this.stats.failed++;
+      const failure = current ? nodeError(current.id, current.kind, err, `checkpoint ${id} failed`) : err;
+      this.log((failure as Error).message);
+      this.onNodeFailure(failure);
+      return null;
+    }
     let info: CheckpointInfo;
     try {
       info = await this.store.write({ id, kind, timestamp: barrier.timestamp, startedAt: started }, parts);
@@ -105,10 +121,15 @@ export class CheckpointCoordinator {
     }
     Object.assign(this.stats, { count: this.stats.count + 1, lastId: id, lastAt: barrier.timestamp, lastDurationMs: info.durationMs, lastSizeBytes: info.sizeBytes });
     try {
-      await this.mailbox.run(() => allDone(this.participants.map((p) => Promise.resolve(p.code.onCheckpointComplete?.(id))
-        .catch((err: unknown) => { throw nodeFailure(err, p.kind, p.id); }))));
+      await this.mailbox.run(() => allDone(this.participants.map((p) => {
+        const operator = p.code;
+        if (!operator.onCheckpointComplete) return undefined;
+        return (async () => {
+          try { await operator.onCheckpointComplete!(id); } catch (err) { throw nodeError(p.id, p.kind, err, `commit of checkpoint ${id} failed`); }
+        })();
+      })));
     } catch (err) {
-      this.onCommitFailure(err);
+      this.onNodeFailure(err);
     }
     return info;
   }

@@ -20,6 +20,10 @@ import { DeadLetterList } from './dead-letters.js';
 import { LiveRows } from './live-rows.js';
 import { ArraySource } from './array-source.js';
 import { AckLog } from '../checkpoint/ack-log.js';
+import { nodeError } from './node-error.js';
+import { redactError, redactSecrets } from './redact.js';
+import { resolveDocumentSecrets, SecretSource } from './secrets.js';
+import { checkFilePaths, fileRootsFromEnv } from '../io/allowed-roots.js';
 import { CheckpointCoordinator, checkpointNodesOf, decodeNodeSnapshot, planRestore, type NodeSnapshot } from './checkpoint-coordinator.js';
 
 /**
@@ -56,6 +60,10 @@ export class Job implements JobHandle {
   constructor(input: unknown, private readonly options: JobOptions, factories: NodeFactories) {
     const result = validatePipeline(input);
     if (!result.ok || !result.document || !result.graph || !result.schemas) throw new PipelineValidationError(result.errors);
+    const fileRoots = options.fileRoots ?? fileRootsFromEnv();
+    const refused = checkFilePaths(result.document, { baseDir: options.baseDir, roots: fileRoots });
+    const secrets = resolveDocumentSecrets(result.document, new SecretSource({ secretsFile: options.secretsFile }));
+    if (refused.length || secrets.issues.length) throw new PipelineValidationError([...refused, ...secrets.issues]);
     this.document = result.document;
     this.wallClock = options.now ?? Date.now;
     this.done = new Promise((resolve) => { this.settle = resolve; });
@@ -90,11 +98,11 @@ export class Job implements JobHandle {
       const metrics = new NodeMetricsRecorder(options.metrics !== false);
       let runtime: NodeRuntime;
       const ctx: OperatorContext = {
-        node, pipelineId: options.pipelineId ?? this.document.name, document: this.document, inputSchemas, baseDir: options.baseDir, state, restored: snapshot?.operator,
+        node, pipelineId: options.pipelineId ?? this.document.name, document: this.document, inputSchemas, baseDir: options.baseDir, fileRoots, state, restored: snapshot?.operator,
         emit: (batch, port = 'out') => runtime.collect(batch, port),
         output: (record, time, wm, port = 'out') => runtime.output(record, time, wm, port),
         get timers() { return runtime.timers; },
-        deadLetter: (record, reason) => { metrics.errors++; this.deadLetterList.add(id, record, reason, this.wallClock()); },
+        deadLetter: (record, reason) => { metrics.errors++; this.deadLetterList.add(id, record, redactSecrets(reason), this.wallClock()); },
         countLate: (n) => { metrics.lateRecords += n; },
         currentWatermark: () => runtime.currentWatermark(),
         clock: this.clock,
@@ -103,15 +111,18 @@ export class Job implements JobHandle {
         publishRows: (rows, total) => this.liveRows.publish(id, rows, total),
       };
       // The catalog's category says which factory builds a kind (NodeFactories is split the same way).
+      // The operator alone sees the secrets filled in; the document keeps the references.
+      const withSecrets = secrets.params.get(id);
+      const params = withSecrets ? { ...node, params: withSecrets } : node;
       let operator: Operator | null = null;
       if (getKind(node.kind)?.category === 'source') {
-        let source = factories.sources[node.kind as keyof NodeFactories['sources']](node as never, ctx);
+        let source = factories.sources[node.kind as keyof NodeFactories['sources']](params as never, ctx);
         const replacement = options.inputs?.[id];
         if (replacement) source = new ArraySource(replacement, source.eventTime, options.inputChunkSize ?? 1);
         this.sources.set(id, source);
         this.code.set(id, source);
       } else {
-        operator = factories.operators[node.kind as keyof NodeFactories['operators']](node as never, ctx);
+        operator = factories.operators[node.kind as keyof NodeFactories['operators']](params as never, ctx);
         this.code.set(id, operator);
       }
       runtime = new NodeRuntime(id, node.kind, operator, metrics, env);
@@ -143,7 +154,7 @@ export class Job implements JobHandle {
         id: n.id, kind: n.kind, fingerprint: fingerprints[n.id].fingerprint, code: this.code.get(n.id)!, runtime: n, state: this.states.get(n.id)!, driver: driverOf.get(n.id),
       }));
       this.coordinator = new CheckpointCoordinator(participants, options.checkpoints, this.mailbox, this.wallClock,
-        (err) => this.fail(err), (line) => (options.log ?? console.error)(line));
+        (err) => this.fail(err), (line) => (options.log ?? console.error)(redactSecrets(line)));
     }
   }
 
@@ -157,7 +168,13 @@ export class Job implements JobHandle {
         const acks = await this.ackLog.read();
         for (const d of this.drivers) if (acks[d.nodeId]) d.restore(acks[d.nodeId]);
       } else await this.ackLog?.reset();
-      for (const n of this.nodes) await Promise.resolve(this.code.get(n.id)!.open?.()).catch((err: unknown) => { throw nodeFailure(err, n.kind, n.id); });
+      for (const n of this.nodes) {
+        try {
+          await this.code.get(n.id)!.open?.();
+        } catch (err) {
+          throw nodeError(n.id, n.kind, err);
+        }
+      }
     } catch (err) {
       await this.fail(err);
       return;
@@ -218,7 +235,7 @@ export class Job implements JobHandle {
       }
       for (const st of this.states.values()) await st.close?.();
       this.liveRows.flushAll();
-      const outcome: JobOutcome = error ?? closeError ? { state: 'failed', error: error ?? closeError } : { state };
+      const outcome: JobOutcome = error ?? closeError ? { state: 'failed', error: redactError(error ?? closeError) } : { state };
       this.state = outcome.state;
       this.settle(outcome);
     })();

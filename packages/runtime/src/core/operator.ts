@@ -13,6 +13,8 @@ export interface NodeContext {
   readonly pipelineId: string;
   readonly document: PipelineDocument;
   readonly baseDir: string;
+  /** Folders besides baseDir where files may be read and written (an operator checks again when it opens one). */
+  readonly fileRoots?: readonly string[];
   readonly state: KeyedStateBackend;
   /** This node's own snapshot from the checkpoint the job restores from (set before open). */
   readonly restored: unknown;

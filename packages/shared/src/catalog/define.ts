@@ -31,6 +31,17 @@ export interface ExpressionRef {
   expect?: ValueType;
 }
 
+/**
+ * A file a node reads or writes, named by a param (e.g. a file source's `path`). The server and
+ * the command line check it resolves inside the allowed folders before anything runs.
+ */
+export interface FileRef {
+  /** JSON path inside params, e.g. ['path']. */
+  path: (string | number)[];
+  file: string;
+  access: 'read' | 'write';
+}
+
 /** A field name inside a node's params that must exist in an input's schema (e.g. keyBy). */
 export interface FieldRef {
   path: (string | number)[];
@@ -102,6 +113,8 @@ interface KindBase<K extends string, P, C extends Category> {
   outputSchema(ctx: SchemaContext<P>): Record<string, RecordSchema>;
   expressions?(params: P): ExpressionRef[];
   fields?(params: P): FieldRef[];
+  /** Files the node reads or writes (every param that names a file must be listed here). */
+  files?(params: P): FileRef[];
   /** True when the source ends by itself (file, generator with a limit). */
   bounded?(params: P): boolean;
   /**
@@ -199,10 +212,12 @@ export const inputOf = (inputs: Record<string, RecordSchema>, port = 'in'): Reco
 
 /**
  * A value that may be a secret: never inlined in an exported document, referenced as
- * `{ "secret": "NAME" }` and read from the environment variable NAME at deploy time.
+ * `{ "secret": "NAME" }` and resolved at deploy time from EDDY_SECRET_NAME or the server's
+ * secrets.json (packages/runtime/src/core/secrets.ts). A plain value holding a password is
+ * refused (validate/credentials.ts).
  */
 export const secretOr = (plain: z.ZodString) =>
-  z.union([plain, z.object({ secret: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'An environment variable name, e.g. PG_URL') }).strict()])
+  z.union([plain, z.object({ secret: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'A secret name in capitals, e.g. PG_URL (given as EDDY_SECRET_PG_URL or in secrets.json)') }).strict()])
     .meta({ 'x-eddy': 'secret' });
 
 export type SecretOr = string | { secret: string };

@@ -25,7 +25,10 @@ export type ValidationCode =
   | 'cycle'
   | 'expression_syntax'
   | 'expression_type'
-  | 'unknown_field';
+  | 'unknown_field'
+  | 'path_not_allowed'
+  | 'credentials_in_url'
+  | 'unknown_secret';
 
 /** `['nodes', 2, 'params', 'where']` → `nodes[2].params.where` */
 export function formatPath(parts: readonly PropertyKey[]): string {

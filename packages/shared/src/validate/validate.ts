@@ -7,6 +7,7 @@ import { checkGraph, type GraphInfo } from './graph.js';
 import { inferSchemas, type NodeSchemas } from './infer.js';
 import { checkDelivery } from './delivery.js';
 import { issueMessage } from './zod-messages.js';
+import { checkCredentials } from './credentials.js';
 
 export interface ValidationResult {
   ok: boolean;
@@ -85,7 +86,7 @@ export function validatePipeline(input: unknown): ValidationResult {
     return { ok: false, errors, graph: graph.info };
   }
   const inferred = inferSchemas(doc, graph.info);
-  errors.push(...inferred.errors, ...checkDelivery(doc));
+  errors.push(...inferred.errors, ...checkDelivery(doc), ...checkCredentials(doc));
   return { ok: errors.length === 0, errors, document: doc, schemas: inferred.schemas, graph: graph.info };
 }
 

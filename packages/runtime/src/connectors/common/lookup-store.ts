@@ -19,6 +19,6 @@ export interface RemoteStore {
  * keyString of its key column; a remote store is asked per batch.
  */
 export interface LookupStores {
-  memory(params: LookupParams, baseDir: string): Promise<Map<string, Rec>>;
+  memory(params: LookupParams, baseDir: string, fileRoots?: readonly string[]): Promise<Map<string, Rec>>;
   remote: { [S in Exclude<LookupParams['store'], 'memory'>]: (params: LookupParams, nodeId: string) => RemoteStore };
 }

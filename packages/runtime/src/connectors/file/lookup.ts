@@ -1,18 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
 import { keyString } from '../../core/keys.js';
 import { parseCsvText } from './csv.js';
+import { requireAllowedFile } from '../../io/allowed-roots.js';
 
 /**
  * The table by keyString of its key column. A CSV cell has no type, so a CSV key also
  * finds the number or boolean it spells: cell '42' matches the record keys '42' and 42
  * (and '42.0' matches 42), 'true' matches true. JSON rows keep their types: 1 and '1' differ.
  */
-export async function loadMemoryTable(params: ParamsOf<'lookup'>, baseDir: string): Promise<Map<string, Rec>> {
+export async function loadMemoryTable(params: ParamsOf<'lookup'>, baseDir: string, fileRoots: readonly string[] = []): Promise<Map<string, Rec>> {
   const csv = !params.rows && params.path!.endsWith('.csv');
-  const rows = params.rows ?? (await readRows(resolve(baseDir, params.path!)));
+  const rows = params.rows ?? (await readRows(requireAllowedFile(params.path!, { baseDir, roots: fileRoots })));
   const table = new Map<string, Rec>();
   for (const row of rows) {
     const k = row[params.keyField];

@@ -1,5 +1,5 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ParamsOf } from '@eddy/shared';
 import type { Batch } from '../../core/batch.js';
@@ -7,6 +7,10 @@ import type { CheckpointBarrier, Operator, OperatorContext } from '../../core/op
 import { fileSize } from '../../checkpoint/checkpoint-store.js';
 import { commitParts, recoverCommitted, type SealedPart } from './commit.js';
 import { csvLine, jsonLines } from './format.js';
+import { describeFsError } from '../../io/fs-errors.js';
+import { NodeError } from '../../core/node-error.js';
+import { requireAllowedFile } from '../../io/allowed-roots.js';
+import { claimOutputFile, markOwned } from '../../io/file-ownership.js';
 
 /** What a checkpoint keeps of a file sink. */
 interface FileSinkSnapshot {
@@ -34,8 +38,18 @@ export class FileSinkOperator implements Operator {
   private committedLength = 0;
   private sealed: (SealedPart & { checkpointId: number })[] = [];
   private partSeq = 0;
+  private readonly baseDir: string;
+  private readonly nodeId: string;
+  private readonly fileRoots: readonly string[];
+  private readonly pipelineId: string;
+  /** Inode of the file this sink writes: a commit into another file (replaced meanwhile) is refused. */
+  private ino = 0;
 
   constructor(private readonly params: ParamsOf<'sink.file'>, private readonly ctx: OperatorContext) {
+    this.baseDir = ctx.baseDir;
+    this.nodeId = ctx.node.id;
+    this.fileRoots = ctx.fileRoots ?? [];
+    this.pipelineId = ctx.pipelineId;
     this.path = resolve(ctx.baseDir, params.path);
     this.partsDir = join(dirname(this.path), `.${basename(this.path)}.parts`);
     this.exactlyOnce = ctx.document.settings.guarantee === 'exactly-once';
@@ -43,11 +57,14 @@ export class FileSinkOperator implements Operator {
 
   async open(): Promise<void> {
     const { ctx } = this;
+    requireAllowedFile(this.params.path, { baseDir: this.baseDir, roots: this.fileRoots }); // again: a link may have moved since validation
     mkdirSync(dirname(this.path), { recursive: true });
     const restored = ctx.restored as FileSinkSnapshot | undefined;
     this.columns = restored?.columns ?? null;
+    await claimOutputFile(this.path, { shown: this.params.path, overwrite: this.params.overwrite, restoring: !!restored });
     if (!this.exactlyOnce) {
       await this.openStream(this.path, restored ? 'a' : 'w');
+      await this.markOwned();
       return;
     }
     if (restored) {
@@ -56,19 +73,29 @@ export class FileSinkOperator implements Operator {
     } else {
       await (await open(this.path, 'w')).close();
     }
+    await this.markOwned();
     await rm(this.partsDir, { recursive: true, force: true });
     mkdirSync(this.partsDir, { recursive: true });
     await this.openPart();
   }
 
   processBatch(batch: Batch): void | Promise<void> {
-    if (this.failure) throw this.failure;
+    if (this.failure) throw new NodeError(this.nodeId, 'sink.file', describeFsError(this.failure, this.baseDir), { cause: this.failure });
     const text = this.params.format === 'csv' ? this.csv(batch) : jsonLines(batch.records);
     // Honour the stream's buffer limit: a slow disk slows the pipeline instead of filling memory.
     if (!this.stream!.write(text)) return new Promise((ok) => this.stream!.once('drain', ok));
   }
 
+  /** File errors (a deleted file or parts folder) fail the job with words, never the process. */
   async onCheckpoint(barrier: CheckpointBarrier): Promise<FileSinkSnapshot> {
+    try {
+      return await this.snapshot(barrier);
+    } catch (err) {
+      throw new Error(describeFsError(err, this.baseDir), { cause: err });
+    }
+  }
+
+  private async snapshot(barrier: CheckpointBarrier): Promise<FileSinkSnapshot> {
     if (!this.exactlyOnce) {
       await this.closeStream(true);
       await this.openStream(this.path, 'a');
@@ -88,7 +115,13 @@ export class FileSinkOperator implements Operator {
     if (!this.exactlyOnce) return;
     const due = this.sealed.filter((p) => p.checkpointId <= checkpointId);
     if (!due.length) return;
-    this.committedLength = await commitParts(this.path, this.partsDir, due);
+    try {
+      // Appending would quietly recreate a file someone deleted, or write into one put in its place.
+      if ((await stat(this.path)).ino !== this.ino) throw new Error(`${this.params.path} was replaced by another file while the pipeline ran`);
+      this.committedLength = await commitParts(this.path, this.partsDir, due);
+    } catch (err) {
+      throw new Error(describeFsError(err, this.baseDir), { cause: err });
+    }
     this.sealed = this.sealed.filter((p) => p.checkpointId > checkpointId);
   }
 
@@ -102,6 +135,11 @@ export class FileSinkOperator implements Operator {
     if (parts.length) this.committedLength = await commitParts(this.path, this.partsDir, parts);
     this.sealed = [];
     await rm(this.partsDir, { recursive: true, force: true });
+  }
+
+  /** Marks the file as this sink's own (see file-ownership.ts). */
+  private async markOwned(): Promise<void> {
+    this.ino = await markOwned(this.path, { pipelineId: this.pipelineId, nodeId: this.nodeId });
   }
 
   private openPart(): Promise<void> {

@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { resolve } from 'node:path';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
 import { sourceEventTime, type SourceConnector, type SourceEventTime, type SourceOutput } from '../../core/source.js';
 import { isPromise, sleep, yieldToEventLoop } from '../../core/async.js';
 import { readCsvFile } from './csv.js';
+import { requireAllowedFile } from '../../io/allowed-roots.js';
 
 const CHUNK_BYTES = 64 * 1024;
 
@@ -14,12 +14,12 @@ export class FileSource implements SourceConnector {
   /** Byte offset just past the last record handed on. */
   offset = 0;
 
-  constructor(private readonly params: ParamsOf<'source.file'>, private readonly baseDir: string) {
+  constructor(private readonly params: ParamsOf<'source.file'>, private readonly baseDir: string, private readonly fileRoots: readonly string[] = []) {
     this.eventTime = sourceEventTime(params.eventTime);
   }
 
   async run(out: SourceOutput, signal: AbortSignal): Promise<void> {
-    const path = resolve(this.baseDir, this.params.path);
+    const path = requireAllowedFile(this.params.path, { baseDir: this.baseDir, roots: this.fileRoots });
     const rate = this.params.ratePerSec;
     const parts = this.params.format === 'csv'
       ? readCsvFile({ path, start: this.offset, delimiter: this.params.delimiter, fields: this.params.fields, deadLetter: (raw, reason) => out.deadLetter(raw, reason) })

@@ -30,7 +30,7 @@ export class LookupOperator implements Operator {
     const { ctx } = this;
     const p = this.params;
     if (p.store === 'memory') {
-      this.table = await this.stores.memory(p, ctx.baseDir);
+      this.table = await this.stores.memory(p, ctx.baseDir, ctx.fileRoots);
       this.columns = p.fields.length ? p.fields : [...new Set([...this.table.values()].flatMap((r) => Object.keys(r)))].filter((c) => c !== p.keyField);
       return;
     }

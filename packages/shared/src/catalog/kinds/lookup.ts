@@ -64,6 +64,7 @@ export const lookup = defineKind({
     return { out: { fields, open: input.open || (!params.rows && !params.fields.length) || undefined } };
   },
   expressions: (p) => [{ path: ['key'], source: p.key, port: 'in' }],
+  files: (p) => (p.path === undefined ? [] : [{ path: ['path'], file: p.path, access: 'read' as const }]),
 });
 
 function columnType(rows: Record<string, unknown>[] | undefined, column: string): ValueType {

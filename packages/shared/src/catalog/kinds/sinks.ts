@@ -39,18 +39,23 @@ export const sinkFile = defineKind({
   eventTime: 'passes',
   stateful: false,
   title: 'File',
-  doc: 'Writes records to a JSON-lines or CSV file (relative paths resolve like the file source). With ' +
+  doc: 'Writes records to a JSON-lines or CSV file (relative paths resolve like the file source). It never ' +
+    'replaces a file it did not create (a hidden `.<name>.eddy` marker beside the file records what it ' +
+    'created) unless `overwrite` is set. With ' +
     'exactly-once, records go to a pending part file that is appended to the file only when the checkpoint ' +
     'that covers them completes; a restart after a crash truncates the file to its last committed length.',
   inputs: [{ name: 'in', multiple: true }],
   outputs: [],
   params: z.object({
-    path: z.string().min(1).describe('File path, e.g. out.jsonl'),
+    path: z.string().min(1).describe('File path, e.g. out.jsonl')
+      .refine((p) => !/(^|[\\/])\.[^\\/]*\.(eddy|parts)$/.test(p), 'Names like .out.jsonl.eddy and .out.jsonl.parts are the file sink\'s own bookkeeping'),
     format: z.enum(['jsonl', 'csv']).default('jsonl'),
+    overwrite: z.boolean().default(false).describe('Replace an existing file this sink did not create'),
   }).strict(),
-  defaults: { path: 'out.jsonl', format: 'jsonl' },
+  defaults: { path: 'out.jsonl', format: 'jsonl', overwrite: false },
   outputSchema: noOutputs,
   delivery: { sink: 'transactional' },
+  files: (p) => [{ path: ['path'], file: p.path, access: 'write' }],
   // The checkpoint holds the committed length of this file and its sealed parts: restored
   // into another path it would truncate that file at the old length.
   stateFingerprint: (p) => ({ path: p.path, format: p.format }),

@@ -26,6 +26,7 @@ export const sourceFile = defineKind({
   }).strict(),
   defaults: { path: 'events.jsonl', format: 'jsonl', ratePerSec: 0, delimiter: ',' },
   outputSchema: ({ params }) => ({ out: declaredSchema(params) }),
+  files: (p) => [{ path: ['path'], file: p.path, access: 'read' }],
   bounded: () => true,
   delivery: { source: 'replayable' },
   // The offset is a byte position in this file read in this format; rate and event-time settings do not move it.

@@ -64,10 +64,13 @@ function jdbcLookup(ctx: TranslateContext<'lookup'>) {
   if (!p.fields.length) throw new NotTranslatable('Declare `fields`: Flink needs the columns of the dimension table');
   const dim = ident(`${ctx.node.id}__table`);
   const url = typeof p.url === 'string' ? postgresToJdbc(p.url) : null;
-  if (!url) ctx.note(`The URL is ${typeof p.url === 'string' ? 'not a postgres:// URL' : `the secret '${p.url?.secret}'`} in Eddy: fill in url, username and password`);
+  const secret = typeof p.url === 'object' ? p.url.secret : null;
+  if (secret) ctx.note(`The URL is the secret '${secret}' in Eddy: replace the \${secret:…} placeholders with its JDBC URL (jdbc:postgresql://host:5432/db), user and password, from your platform's secret store`);
+  else if (!url) ctx.note('The URL is not a postgres:// URL in Eddy: fill in url, username and password');
   const options: Record<string, string> = {
-    connector: 'jdbc', url: url?.url ?? 'jdbc:postgresql://HOST:5432/DATABASE', 'table-name': p.table!,
+    connector: 'jdbc', url: url?.url ?? (secret ? `\${secret:${secret}}` : 'jdbc:postgresql://HOST:5432/DATABASE'), 'table-name': p.table!,
     ...(url?.username && { username: url.username }),
+    ...(secret && { username: `\${secret:${secret}_USERNAME}`, password: `\${secret:${secret}_PASSWORD}` }),
   };
   if (p.cacheTtl) Object.assign(options, { 'lookup.cache': 'PARTIAL', 'lookup.partial-cache.expire-after-write': p.cacheTtl, 'lookup.partial-cache.cache-missing-key': 'true' });
   const outFields = ctx.outputSchema().fields;

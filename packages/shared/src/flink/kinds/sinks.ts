@@ -44,11 +44,13 @@ export function sinkPostgres(ctx: TranslateContext<'sink.postgres'>) {
     if (!jdbc) throw new NotTranslatable(`'${p.url}' is not a postgres:// URL`);
     options.url = jdbc.url;
     if (jdbc.username) options.username = jdbc.username;
-    if (jdbc.password) ctx.note('The password is in the script: keep it out of version control');
-    if (jdbc.password) options.password = jdbc.password;
+    // A valid document holds no password; should one get here, it still never enters the script.
+    if (jdbc.password) options.password = '${secret:PASSWORD}';
   } else {
-    options.url = `jdbc:postgresql://HOST:5432/DATABASE`;
-    ctx.note(`The URL is the secret '${p.url.secret}' in Eddy: fill in url, username and password`);
+    options.url = `\${secret:${p.url.secret}}`;
+    options.username = `\${secret:${p.url.secret}_USERNAME}`;
+    options.password = `\${secret:${p.url.secret}_PASSWORD}`;
+    ctx.note(`The URL is the secret '${p.url.secret}' in Eddy: replace the \${secret:…} placeholders with its JDBC URL (jdbc:postgresql://host:5432/db), user and password, from your platform's secret store`);
   }
   if (p.createTable) ctx.note(`Flink does not create '${p.table}': create it in Postgres first`);
   if (p.mode === 'append') ctx.note('Append mode: Flink\'s JDBC sink gives at-least-once; use upsert with a key for exactly-once results');
@@ -61,10 +63,10 @@ export function sinkWebhook(_ctx: TranslateContext<'sink.webhook'>) {
 
 export function sinkKafka(ctx: TranslateContext<'sink.kafka'>) {
   const p = ctx.node.params;
-  if (typeof p.brokers !== 'string') ctx.note(`The brokers are the secret '${p.brokers.secret}' in Eddy: fill in properties.bootstrap.servers`);
+  if (typeof p.brokers !== 'string') ctx.note(`The brokers are the secret '${p.brokers.secret}' in Eddy: replace \${secret:${p.brokers.secret}} in properties.bootstrap.servers`);
   sinkTable(ctx, {
     connector: 'kafka', topic: p.topic,
-    'properties.bootstrap.servers': typeof p.brokers === 'string' ? p.brokers : 'BROKERS',
+    'properties.bootstrap.servers': typeof p.brokers === 'string' ? p.brokers : `\${secret:${p.brokers.secret}}`,
     format: 'json', 'sink.delivery-guarantee': 'at-least-once',
     ...(p.key && { 'key.format': 'json', 'key.fields': p.key, 'value.fields-include': 'ALL' }),
   });

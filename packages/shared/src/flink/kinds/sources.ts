@@ -63,10 +63,10 @@ export function sourceHttp(_ctx: TranslateContext<'source.http'>) {
 
 export function sourceKafka(ctx: TranslateContext<'source.kafka'>) {
   const p = ctx.node.params;
-  if (typeof p.brokers !== 'string') ctx.note(`The brokers are the secret '${p.brokers.secret}' in Eddy: fill in properties.bootstrap.servers`);
+  if (typeof p.brokers !== 'string') ctx.note(`The brokers are the secret '${p.brokers.secret}' in Eddy: replace \${secret:${p.brokers.secret}} in properties.bootstrap.servers`);
   sourceTable(ctx, p.eventTime, {
     connector: 'kafka', topic: p.topic,
-    'properties.bootstrap.servers': typeof p.brokers === 'string' ? p.brokers : 'BROKERS',
+    'properties.bootstrap.servers': typeof p.brokers === 'string' ? p.brokers : `\${secret:${p.brokers.secret}}`,
     'properties.group.id': `eddy-${ctx.node.id}`,
     'scan.startup.mode': p.startAt === 'earliest' ? 'earliest-offset' : 'latest-offset',
     ...(p.stopAtEnd && { 'scan.bounded.mode': 'latest-offset' }),
