@@ -17,7 +17,7 @@ const reading = (path: string) => ({
   edges: [{ from: 'src', to: 'live' }],
 });
 const writing = (path: string) => ({
-  format: 'eddy/pipeline@1', name: `writes ${path}`,
+  format: 'eddy/pipeline@1', name: `writes ${path}`, settings: { restart: { strategy: 'none' } },
   nodes: [{ id: 'gen', kind: 'source.generator', params: { scenario: 'iot', limit: 5 } }, { id: 'out', kind: 'sink.file', params: { path } }],
   edges: [{ from: 'gen', to: 'out' }],
 });

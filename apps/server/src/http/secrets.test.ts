@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(async () => { await s.destroy(); });
 
 const toSink = (sink: object) => ({
-  format: 'eddy/pipeline@1', name: 'secrets', settings: { guarantee: 'at-least-once' },
+  format: 'eddy/pipeline@1', name: 'secrets', settings: { guarantee: 'at-least-once', restart: { strategy: 'none' } },
   nodes: [{ id: 'gen', kind: 'source.generator', params: { scenario: 'iot', limit: 3, ratePerSec: 0 } }, { id: 'out', ...sink }],
   edges: [{ from: 'gen', to: 'out' }],
 });

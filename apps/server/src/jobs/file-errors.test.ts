@@ -8,7 +8,7 @@ beforeAll(async () => { s = await startServer(); });
 afterAll(async () => { await s.destroy(); });
 
 const writing = (guarantee: string, file: string) => ({
-  format: 'eddy/pipeline@1', name: `writes ${file}`, settings: { guarantee, checkpointIntervalMs: 200 },
+  format: 'eddy/pipeline@1', name: `writes ${file}`, settings: { guarantee, checkpointIntervalMs: 200, restart: { strategy: 'none' } },
   nodes: [
     { id: 'gen', kind: 'source.generator', params: { scenario: 'iot', ratePerSec: 500 } },
     { id: 'out', kind: 'sink.file', params: { path: `runs/${file}` } },

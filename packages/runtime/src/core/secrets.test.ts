@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PipelineValidationError } from '@eddy/shared';
-import { createJob } from './job.js';
+import { createJob } from '../api.js';
 import { redactSecrets } from './redact.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eddy-secrets-'));

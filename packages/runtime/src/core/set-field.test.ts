@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../harness/run-pipeline.js';
-import { parseCsvText } from '../sources/csv.js';
+import { parseCsvText } from '../connectors/file/csv.js';
 import type { Rec } from './batch.js';
 import { setField } from './set-field.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PipelineValidationError } from '@eddy/shared';
 import { checkFile, checkFilePaths, fileRootsFromEnv } from './allowed-roots.js';
-import { createJob } from '../core/job.js';
+import { createJob } from '../api.js';
 
 const top = mkdtempSync(join(tmpdir(), 'eddy-roots-'));
 const base = join(top, 'data');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validatePipeline } from '@eddy/shared';
-import { createJob } from '../core/job.js';
+import { createJob } from '../api.js';
 import { ownershipMarkerOf } from './file-ownership.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eddy-own-'));

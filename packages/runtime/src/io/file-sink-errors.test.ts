@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createJob } from '../core/job.js';
+import { createJob } from '../api.js';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 
 const doc = (guarantee: string) => ({
