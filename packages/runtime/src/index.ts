@@ -10,3 +10,5 @@ export { checkpointNodesOf, planRestore } from './core/checkpoint-coordinator.js
 export { MemoryStateBackend, type KeyedStateBackend } from './state/keyed-state.js';
 export { LmdbEnvironment } from './state/lmdb-state.js';
 export { IngestError } from './core/source.js';
+export { createWorkerJob, DEFAULT_JOB_MEMORY_MB, type WorkerJobHandle, type WorkerJobOptions } from './worker/host.js';
+export type { NodeStateQuery } from './worker/protocol.js';
