@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointNodesOf, createJob, IngestError, LmdbEnvironment, planRestore, type JobHandle } from '@eddy/runtime';
+import { checkpointNodesOf, IngestError, planRestore, type NodeState } from '@eddy/runtime';
 import {
   noCheckpoints, SOCKET_METRICS_INTERVAL_MS, type CheckpointInfo, type DeadLetter, type SamplePayload, type PipelineMetrics, type RestorePlan, type PipelineState, type PipelineStatus, type RowsPayload,
 } from '@eddy/shared';
@@ -9,6 +9,7 @@ import type { PipelineStore, StoredPipeline } from '../store/pipeline-store.js';
 import { PipelineCheckpoints, type StartFrom } from './checkpoints.js';
 import { HttpError } from '../http/errors.js';
 import { SampleTap } from './samples.js';
+import { hostJob, type HostedJob } from './job-host.js';
 
 export interface JobEvents {
   sample: [SamplePayload];
@@ -19,7 +20,7 @@ export interface JobEvents {
 }
 
 interface Deployment {
-  job: JobHandle;
+  job: HostedJob;
   samples: SampleTap;
   plan: RestorePlan;
   status: PipelineStatus;
@@ -67,18 +68,16 @@ export class JobManager extends EventEmitter<JobEvents> {
     const restore = await this.checkpoints.resolve(p, from);
     const firstCheckpointId = await this.checkpoints.nextId(p);
     const rows = new Map<string, RowsPayload>();
-    const env = this.stateMode === 'disk' ? new LmdbEnvironment(join(this.dataDir, 'state', `${p.id}-${++this.runs}`)) : null;
+    const stateDir = this.stateMode === 'disk' ? join(this.dataDir, 'state', `${p.id}-${++this.runs}`) : undefined;
     const samples = new SampleTap(p.id, (payload) => this.emit('sample', payload));
-    let job: JobHandle;
-    try {
-      job = createJob(p.document, {
+    const job = hostJob(p.document, {
         tap: samples.tap,
         baseDir: this.dataDir,
         pipelineId: p.id,
         checkpoints: this.checkpoints.storeFor(p),
         restore,
         resumeFromAcks: 'resume' in from,
-        stateBackend: env ? (nodeId) => env.backend(nodeId) : undefined,
+        stateDir,
         onRows: (nodeId, latest, total) => {
           const payload = { pipelineId: p.id, nodeId, rows: latest, total };
           rows.set(nodeId, payload);
@@ -87,10 +86,6 @@ export class JobManager extends EventEmitter<JobEvents> {
         onDeadLetter: (deadLetter) => this.emit('deadLetter', { pipelineId: p.id, deadLetter }),
         log: (line) => console.log(`[${p.id}] ${line}`),
       });
-    } catch (err) {
-      await env?.close();
-      throw err;
-    }
     const status: PipelineStatus = { pipelineId: p.id, state: 'running', startedAt: Date.now(), endedAt: null, error: null, revision: p.revision };
     const deployment: Deployment = { job, samples, status, rows, plan: job.restorePlan };
     this.deployments.set(p.id, deployment);
@@ -100,7 +95,6 @@ export class JobManager extends EventEmitter<JobEvents> {
     this.setStatus(status);
     void job.done.then(async (outcome) => {
       samples.close();
-      await env?.close();
       if (this.deployments.get(p.id) !== deployment) return;
       this.lastMetrics.set(p.id, job.metrics());
       this.setStatus({ ...status, state: outcome.state, endedAt: Date.now(), error: outcome.error?.message ?? null });
@@ -136,6 +130,7 @@ export class JobManager extends EventEmitter<JobEvents> {
     const d = this.deployments.get(id);
     if (!d || d.job.state !== 'running') return false;
     d.samples.watch(edge, on);
+    d.job.watchEdges(d.samples.watched());
     return true;
   }
 
@@ -211,7 +206,7 @@ export class JobManager extends EventEmitter<JobEvents> {
     return this.deployments.get(id)?.job.deadLetters() ?? [];
   }
 
-  nodeState(id: string, nodeId: string, query: { key?: string; limit?: number }) {
+  async nodeState(id: string, nodeId: string, query: { key?: string; limit?: number }): Promise<NodeState | undefined> {
     const d = this.deployments.get(id);
     // State lives with a running job (an on-disk backend is closed when the job ends).
     return d?.job.state === 'running' ? d.job.nodeState(nodeId, query) : undefined;
