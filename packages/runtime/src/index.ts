@@ -12,3 +12,4 @@ export { LmdbEnvironment } from './state/lmdb-state.js';
 export { IngestError } from './core/source.js';
 export { createWorkerJob, DEFAULT_JOB_MEMORY_MB, type WorkerJobHandle, type WorkerJobOptions } from './worker/host.js';
 export type { NodeStateQuery } from './worker/protocol.js';
+export { prewarmJobThreads } from './worker/pool.js';

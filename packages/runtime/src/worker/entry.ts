@@ -1,6 +1,6 @@
 // A job's own thread: runs one pipeline with createJob and talks to its WorkerJob (host.ts)
-// through messages only. Started by host.ts with `WorkerInit` as workerData.
-import { parentPort, workerData } from 'node:worker_threads';
+// through messages only. It boots first (pool.ts may keep it spare), then gets its `init`.
+import { parentPort } from 'node:worker_threads';
 import type { DeadLetter } from '@eddy/shared';
 import { createJob, type JobHandle, type JobOutcome } from '../api.js';
 import type { Rec } from '../core/batch.js';
@@ -9,11 +9,13 @@ import { LmdbEnvironment } from '../state/lmdb-state.js';
 import { EdgeSampler } from './edge-sampler.js';
 import { DEAD_LETTERS_PER_SNAPSHOT, toWire, type FromWorker, type Request, type RestoreFrom, type Snapshot, type ToWorker, type WorkerInit } from './protocol.js';
 
-const init = workerData as WorkerInit;
 const port = parentPort!;
 const post = (message: FromWorker) => port.postMessage(message);
 
-const sampler = new EdgeSampler(init.tapEdges);
+let init!: WorkerInit;
+let sampler!: EdgeSampler;
+let initialise!: (init: WorkerInit) => void;
+const initialised = new Promise<WorkerInit>((resolve) => { initialise = resolve; });
 const rows = new Map<string, [Rec[], number]>();
 let deadLetters: DeadLetter[] = [];
 let logs: string[] = [];
@@ -55,7 +57,9 @@ async function finished(job: JobHandle, outcome: JobOutcome): Promise<void> {
   // The host terminates this thread once it has every reply it waits for.
 }
 
-const ready: Promise<JobHandle | null> = (async () => {
+const ready: Promise<JobHandle | null> = initialised.then(async (given) => {
+  init = given;
+  sampler = new EdgeSampler(init.tapEdges);
   try {
     const restore = await loadRestore(init.restore);
     env = init.stateDir ? new LmdbEnvironment(init.stateDir) : null;
@@ -85,7 +89,7 @@ const ready: Promise<JobHandle | null> = (async () => {
     post({ type: 'done', state: 'failed', error: toWire(err) });
     return null;
   }
-})();
+});
 
 async function answer(job: JobHandle, request: Request): Promise<unknown> {
   switch (request.type) {
@@ -103,6 +107,7 @@ async function answer(job: JobHandle, request: Request): Promise<unknown> {
 }
 
 port.on('message', (message: ToWorker) => {
+  if (message.type === 'init') return initialise(message.init);
   void ready.then(async (job) => {
     if (!job) return;
     if (message.type === 'watch') return sampler.watch(message.edges);

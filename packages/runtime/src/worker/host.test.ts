@@ -8,6 +8,7 @@ import { createJob } from '../api.js';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { IngestError } from '../core/source.js';
 import { createWorkerJob, type WorkerJobHandle } from './host.js';
+import { prewarmJobThreads } from './pool.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -95,6 +96,20 @@ describe('createWorkerJob', () => {
       expect((await second.done).state).toBe('finished');
       expect(before + second.metrics().nodes.clicks.recordsOut).toBe(20_000);
       expect(sortedLines(join(dir, 'out.jsonl'))).toEqual(sortedLines(join(reference, 'out.jsonl')));
+    }
+  });
+
+  it('runs jobs on threads booted ahead (one spare kept ready)', async () => {
+    prewarmJobThreads(1, 256);
+    try {
+      for (let i = 0; i < 2; i++) {
+        const job = track(createWorkerJob(viewsPerCountry(1000), { baseDir: tempDir(), memoryMb: 256 }));
+        await job.start();
+        expect((await job.done).state).toBe('finished');
+        expect(job.metrics().nodes.clicks.recordsOut).toBe(1000);
+      }
+    } finally {
+      prewarmJobThreads(0, 256);
     }
   });
 

@@ -1,6 +1,5 @@
-import { existsSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { rmSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import {
   noCheckpoints, validatePipeline, PipelineValidationError,
   type CheckpointInfo, type DeadLetter, type NodeMetrics, type PipelineDocument, type PipelineMetrics, type RestorePlan,
@@ -10,6 +9,7 @@ import type { Rec } from '../core/batch.js';
 import { IngestError } from '../core/source.js';
 import { planRestore } from '../core/checkpoint-coordinator.js';
 import type { LoadedCheckpoint } from '../checkpoint/checkpoint-store.js';
+import { takeJobThread } from './pool.js';
 import type { FromWorker, NodeStateQuery, Request, Snapshot, StartReply, ToWorker, WireError, WorkerInit } from './protocol.js';
 
 export const DEFAULT_JOB_MEMORY_MB = 1024;
@@ -99,8 +99,9 @@ class WorkerJob implements WorkerJobHandle {
       resumeFromAcks: o.resumeFromAcks, stateDir: o.stateDir, checkpointDir: o.checkpointDir, retainedCheckpoints: o.retainedCheckpoints,
       restore: o.restore ?? null, tapEdges: this.tapEdges, snapshotIntervalMs: o.snapshotIntervalMs ?? 200,
     };
-    const worker = new Worker(entryFile(), { workerData: init, resourceLimits: { maxOldGenerationSizeMb: this.memoryMb } });
+    const worker = takeJobThread(this.memoryMb);
     this.worker = worker;
+    this.send({ type: 'init', init });
     worker.on('message', (m: FromWorker) => this.receive(m));
     worker.on('error', (err: Error & { code?: string }) => {
       this.end('failed', err.code === 'ERR_WORKER_OUT_OF_MEMORY'
@@ -222,15 +223,6 @@ class WorkerJob implements WorkerJobHandle {
       this.send({ ...request, id });
     });
   }
-}
-
-/** The compiled entry beside this file; under vitest (running src/) the one tsc wrote to dist/. */
-function entryFile(): URL {
-  const here = new URL('./entry.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  const built = new URL(here.href.replace(/\/src\/worker\/entry\.js$/, '/dist/worker/entry.js'));
-  if (existsSync(fileURLToPath(built))) return built;
-  throw new Error(`The job thread's entry ${fileURLToPath(here)} is missing: build the runtime (npx tsc -b)`);
 }
 
 function fromWire(e: WireError): Error {

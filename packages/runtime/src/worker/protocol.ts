@@ -12,7 +12,7 @@ export type RestoreFrom =
   | { id: number }
   | { info: CheckpointInfo; nodes: Map<string, { kind: string; data: Uint8Array }> };
 
-/** What the worker is given at start (workerData). */
+/** What the worker is given at start (the `init` message). */
 export interface WorkerInit {
   document: PipelineDocument;
   baseDir: string;
@@ -42,6 +42,8 @@ export type Request =
   | { type: 'nodeState'; nodeId: string; query: NodeStateQuery };
 
 export type ToWorker =
+  /** First message: a thread boots (loads the runtime) before it knows its job. */
+  | { type: 'init'; init: WorkerInit }
   | (Request & { id: number })
   | { type: 'stop' }
   | { type: 'watch'; edges: string[] };
