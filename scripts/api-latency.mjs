@@ -3,9 +3,10 @@
 // sliding window over 100 000 auctions) runs. Starts the built server (apps/server/dist/main.js)
 // once per mode — idle, jobs on worker threads (the default), jobs on the API's thread
 // (EDDY_JOB_THREADS=off) — and times GET /api/health and GET /api/pipelines, one request every
-// 10 ms. Measures, asserts nothing: writes bench/results/api-latency.{json,md}.
+// 10 ms. Measures, asserts nothing: writes bench/results/api-latency.{json,md} and the table in
+// docs/performance.md.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,4 +102,9 @@ const out = join(root, 'bench', 'results');
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'api-latency.json'), JSON.stringify({ machine, seconds, results }, null, 2) + '\n');
 writeFileSync(join(out, 'api-latency.md'), md);
+// docs/performance.md shows the latest table between its markers.
+const doc = join(root, 'docs', 'performance.md');
+if (existsSync(doc)) {
+  writeFileSync(doc, readFileSync(doc, 'utf8').replace(/<!-- api-latency:start -->[\s\S]*<!-- api-latency:end -->/, `<!-- api-latency:start -->\n${md}<!-- api-latency:end -->`));
+}
 console.log(md);
