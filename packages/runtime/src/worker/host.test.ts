@@ -156,6 +156,14 @@ describe('createWorkerJob', () => {
     expect(outcome.error?.message).toMatch(/out\.jsonl/);
   });
 
+  it('fails a job that cannot be built on its thread, with the reason', async () => {
+    const job = track(createWorkerJob(viewsPerCountry(100), { baseDir: tempDir(), restore: { id: 5 } }));
+    await job.start();
+    const outcome = await job.done;
+    expect(outcome.state).toBe('failed');
+    expect(outcome.error?.message).toMatch(/Cannot restore checkpoint 5: the job has no checkpoint folder/);
+  });
+
   it('fails a job past its memory budget with the budget in the reason; nothing else dies', async () => {
     const job = track(createWorkerJob(doc([
       { id: 'gen', kind: 'source.generator', params: { scenario: 'clickstream', ratePerSec: 0, keys: 10_000_000 } },
