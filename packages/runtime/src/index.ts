@@ -13,3 +13,6 @@ export { IngestError } from './core/source.js';
 export { checkSecrets, SECRET_ENV_PREFIX, type SecretsOptions } from './core/secrets.js';
 export { redactSecrets } from './core/redact.js';
 export { allowedRoots, checkFile, checkFilePaths, fileRootsFromEnv, type FilePolicy, type FileVerdict } from './io/allowed-roots.js';
+export { createWorkerJob, DEFAULT_JOB_MEMORY_MB, type WorkerJobHandle, type WorkerJobOptions } from './worker/host.js';
+export type { NodeStateQuery } from './worker/protocol.js';
+export { prewarmJobThreads } from './worker/pool.js';

@@ -20,14 +20,15 @@ export class ServerProcess {
   readonly url: string;
   log = '';
 
-  constructor(private readonly dataDir: string, private readonly port: number) {
+  /** `env`: extra environment for the server (e.g. EDDY_JOB_MEMORY_MB). */
+  constructor(private readonly dataDir: string, private readonly port: number, private readonly env: Record<string, string> = {}) {
     this.url = `http://127.0.0.1:${port}`;
   }
 
   /** Starts the server and resolves once it prints its URL. */
   async start(): Promise<void> {
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', EDDY_DATA: this.dataDir },
+      env: { ...process.env, ...this.env, PORT: String(this.port), HOST: '127.0.0.1', EDDY_DATA: this.dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -73,13 +73,13 @@ export function runtimeRoutes(store: PipelineStore, jobs: JobManager): Router {
     res.json({ rows, total });
   });
 
-  r.get('/pipelines/:id/nodes/:nodeId/state', (req, res) => {
+  r.get('/pipelines/:id/nodes/:nodeId/state', async (req, res) => {
     const p = find(req.params.id);
     const node = findNode(p, req.params.nodeId);
     const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new Invalid('limit must be a positive integer', 'invalid_limit');
     const key = typeof req.query.key === 'string' ? req.query.key : undefined;
-    const state = jobs.nodeState(p.id, node.id, { key, limit });
+    const state = await jobs.nodeState(p.id, node.id, { key, limit });
     if (!state) throw new NotRunning(`Pipeline '${p.id}' is not running; state lives in a running deployment`, 'not_running');
     res.json(state);
   });

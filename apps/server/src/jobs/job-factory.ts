@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import type { EventEmitter } from 'node:events';
-import { createJob, LmdbEnvironment, type CheckpointStore, type JobHandle, type LoadedCheckpoint } from '@eddy/runtime';
+import type { CheckpointStore, LoadedCheckpoint } from '@eddy/runtime';
 import { PipelineValidationError, type RowsPayload } from '@eddy/shared';
 import { InvalidPipeline } from '../domain-errors.js';
 import { SampleTap } from './samples.js';
+import { hostJob, type HostedJob } from './job-host.js';
 import type { JobEvents } from './job-manager.js';
 import type { StoredPipeline } from '../store/pipeline-store.js';
 
 export interface BuiltJob {
-  job: JobHandle;
-  /** The on-disk state of this run (null: state on the heap); closed when the job ends. */
-  env: LmdbEnvironment | null;
+  /** On its own worker thread (jobs/job-host.ts). */
+  job: HostedJob;
   samples: SampleTap;
   /** The latest rows of each sink.live node. */
   rows: Map<string, RowsPayload>;
@@ -25,12 +25,11 @@ export interface BuildOptions {
 }
 
 /** A job of the stored document, wired to the manager's events. Throws InvalidPipeline. */
-export async function buildJob(p: StoredPipeline, events: EventEmitter<JobEvents>, o: BuildOptions): Promise<BuiltJob> {
+export function buildJob(p: StoredPipeline, events: EventEmitter<JobEvents>, o: BuildOptions): BuiltJob {
   const rows = new Map<string, RowsPayload>();
-  const env = o.stateDir ? new LmdbEnvironment(o.stateDir) : null;
   const samples = new SampleTap(p.id, (payload) => events.emit('sample', payload));
   try {
-    const job = createJob(p.document, {
+    const job = hostJob(p.document, {
       tap: samples.tap,
       baseDir: o.baseDir,
       secretsFile: join(o.baseDir, 'secrets.json'),
@@ -38,7 +37,7 @@ export async function buildJob(p: StoredPipeline, events: EventEmitter<JobEvents
       checkpoints: o.checkpoints,
       restore: o.restore,
       resumeFromAcks: o.resumeFromAcks,
-      stateBackend: env ? (nodeId) => env.backend(nodeId) : undefined,
+      stateDir: o.stateDir ?? undefined,
       onRows: (nodeId, latest, total) => {
         const payload = { pipelineId: p.id, nodeId, rows: latest, total };
         rows.set(nodeId, payload);
@@ -47,10 +46,9 @@ export async function buildJob(p: StoredPipeline, events: EventEmitter<JobEvents
       onDeadLetter: (deadLetter) => events.emit('deadLetter', { pipelineId: p.id, deadLetter }),
       log: (line) => console.log(`[${p.id}] ${line}`),
     });
-    return { job, env, samples, rows };
+    return { job, samples, rows };
   } catch (err) {
     samples.close();
-    await env?.close();
     throw err instanceof PipelineValidationError ? new InvalidPipeline(err.errors) : err;
   }
 }

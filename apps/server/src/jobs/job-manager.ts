@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkpointNodesOf, IngestError, planRestore, type JobHandle, type JobOutcome } from '@eddy/runtime';
+import { checkpointNodesOf, IngestError, planRestore, type JobOutcome, type NodeState } from '@eddy/runtime';
 import {
   noCheckpoints, SOCKET_METRICS_INTERVAL_MS, type CheckpointInfo, type DeadLetter, type SamplePayload, type PipelineDocument, type PipelineMetrics,
   type RestorePlan, type PipelineState, type PipelineStatus, type RowsPayload,
@@ -13,6 +13,7 @@ import { buildJob } from './job-factory.js';
 import type { SampleTap } from './samples.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { Restarts, type RestartTicket } from './restarts.js';
+import type { HostedJob } from './job-host.js';
 
 export interface JobEvents {
   sample: [SamplePayload];
@@ -23,7 +24,7 @@ export interface JobEvents {
 }
 
 interface Deployment {
-  job: JobHandle;
+  job: HostedJob;
   samples: SampleTap;
   plan: RestorePlan;
   status: PipelineStatus;
@@ -106,7 +107,7 @@ export class JobManager extends EventEmitter<JobEvents> {
     const restore = await this.checkpoints.resolve(p, from);
     const firstCheckpointId = await this.checkpoints.nextId(p);
     const stateDir = this.stateMode === 'disk' ? join(this.dataDir, 'state', `${p.id}-${++this.runs}`) : null;
-    const { job, env, samples, rows } = await buildJob(p, this, { baseDir: this.dataDir, stateDir, restore, resumeFromAcks: 'resume' in from,
+    const { job, samples, rows } = await buildJob(p, this, { baseDir: this.dataDir, stateDir, restore, resumeFromAcks: 'resume' in from,
       checkpoints: this.checkpoints.storeFor(p) });
     const status: PipelineStatus = {
       pipelineId: p.id, state: 'running', startedAt: Date.now(), endedAt: null, error: null, revision: p.revision, restart: this.restarts.status(p.id),
@@ -119,7 +120,6 @@ export class JobManager extends EventEmitter<JobEvents> {
     this.setStatus(status);
     void job.done.then(async (outcome) => {
       samples.close();
-      await env?.close();
       await this.lifecycle.run(p.id, () => this.ended(deployment, outcome));
     }).catch((err: unknown) => console.error(`[eddy] pipeline ${p.id}: ${(err as Error).message}`));
     return { ...this.status(p.id), plan: job.restorePlan };
@@ -217,6 +217,7 @@ export class JobManager extends EventEmitter<JobEvents> {
     const d = this.deployments.get(id);
     if (!d || d.job.state !== 'running') return false;
     d.samples.watch(edge, on);
+    d.job.watchEdges(d.samples.watched());
     return true;
   }
 
@@ -306,7 +307,7 @@ export class JobManager extends EventEmitter<JobEvents> {
     return this.deployments.get(id)?.job.deadLetters() ?? [];
   }
 
-  nodeState(id: string, nodeId: string, query: { key?: string; limit?: number }) {
+  async nodeState(id: string, nodeId: string, query: { key?: string; limit?: number }): Promise<NodeState | undefined> {
     const d = this.deployments.get(id);
     // State lives with a running job (an on-disk backend is closed when the job ends).
     return d?.job.state === 'running' ? d.job.nodeState(nodeId, query) : undefined;

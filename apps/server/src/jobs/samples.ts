@@ -21,7 +21,12 @@ export class SampleTap {
     else this.watchers.delete(edge);
   }
 
-  /** The job's tap: called for every batch a node emits. */
+  /** The edges someone watches: only their records leave the job's thread. */
+  watched(): string[] {
+    return [...this.watchers.keys()];
+  }
+
+  /** The job's tap: called for every batch a node emits (on a job thread, with its samples). */
   readonly tap = (nodeId: string, port: string, records: Record<string, unknown>[]): void => {
     if (this.watchers.size === 0) return;
     const edge = `${nodeId}:${port}`;

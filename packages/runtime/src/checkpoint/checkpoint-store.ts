@@ -25,7 +25,7 @@ const DIR = /^(chk|sp)-(\d{8})$/;
  * A folder without valid metadata, or whose files do not match it, is never used.
  */
 export class CheckpointStore {
-  constructor(readonly dir: string, private readonly retained = 3) {}
+  constructor(readonly dir: string, readonly retained = 3) {}
 
   /** Writes a checkpoint durably; `startedAt` (performance.now() at the barrier) gives its duration. */
   async write(head: Pick<CheckpointInfo, 'id' | 'kind' | 'timestamp'> & { startedAt: number }, parts: NodeSnapshotFile[]): Promise<CheckpointInfo> {

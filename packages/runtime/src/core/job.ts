@@ -27,6 +27,21 @@ import { checkFilePaths, fileRootsFromEnv } from '../io/allowed-roots.js';
 import { CheckpointCoordinator, checkpointNodesOf, decodeNodeSnapshot, planRestore, type NodeSnapshot } from './checkpoint-coordinator.js';
 
 /**
+ * Everything a job checks before it is built: the document, the files it names (inside the
+ * allowed folders) and its secrets (from allowed names). Throws PipelineValidationError.
+ * Also run on the calling thread for a job hosted on a worker, so a deploy refuses at once.
+ */
+export function checkJobDocument(input: unknown, options: Pick<JobOptions, 'baseDir' | 'fileRoots' | 'secretsFile'>) {
+  const result = validatePipeline(input);
+  if (!result.ok || !result.document || !result.graph || !result.schemas) throw new PipelineValidationError(result.errors);
+  const fileRoots = options.fileRoots ?? fileRootsFromEnv();
+  const refused = checkFilePaths(result.document, { baseDir: options.baseDir, roots: fileRoots });
+  const secrets = resolveDocumentSecrets(result.document, new SecretSource({ secretsFile: options.secretsFile }));
+  if (refused.length || secrets.issues.length) throw new PipelineValidationError([...refused, ...secrets.issues]);
+  return { result: result as Required<Pick<typeof result, 'document' | 'graph' | 'schemas'>> & typeof result, fileRoots, secrets };
+}
+
+/**
  * A running pipeline, built from a document with the given factories (src/registry.ts in
  * production): core itself knows no operator or connector. Throws PipelineValidationError
  * on a bad document.
@@ -58,12 +73,7 @@ export class Job implements JobHandle {
   private readonly ackLog: AckLog | null = null;
 
   constructor(input: unknown, private readonly options: JobOptions, factories: NodeFactories) {
-    const result = validatePipeline(input);
-    if (!result.ok || !result.document || !result.graph || !result.schemas) throw new PipelineValidationError(result.errors);
-    const fileRoots = options.fileRoots ?? fileRootsFromEnv();
-    const refused = checkFilePaths(result.document, { baseDir: options.baseDir, roots: fileRoots });
-    const secrets = resolveDocumentSecrets(result.document, new SecretSource({ secretsFile: options.secretsFile }));
-    if (refused.length || secrets.issues.length) throw new PipelineValidationError([...refused, ...secrets.issues]);
+    const { result, fileRoots, secrets } = checkJobDocument(input, options);
     this.document = result.document;
     this.wallClock = options.now ?? Date.now;
     this.done = new Promise((resolve) => { this.settle = resolve; });
