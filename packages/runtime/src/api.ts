@@ -80,9 +80,11 @@ export interface JobHandle {
   deadLetters(): DeadLetter[];
   /**
    * Hands records to a source.http node; resolves once they are in the pipeline. Rejects
-   * with an IngestError (no such node, not an HTTP source, not running, too busy).
+   * with an IngestError (no such node, not an HTTP source, not running, too busy). `refused`
+   * records (refused before they could cross to the job, e.g. nested too deep to copy) become
+   * dead letters of that node with their reason.
    */
-  ingest(nodeId: string, records: Record<string, unknown>[]): Promise<void>;
+  ingest(nodeId: string, records: Record<string, unknown>[], refused?: RefusedRecord[]): Promise<void>;
   /**
    * Keyed state of a stateful node for the state view: the number of keys and the entries
    * (all of them up to `limit`, or the one `key`, matched by prefix when `prefix` is set).
@@ -90,6 +92,9 @@ export interface JobHandle {
    */
   nodeState(nodeId: string, query?: { key?: string; prefix?: string; limit?: number }): NodeState | undefined;
 }
+
+/** A record refused on its way in, with the reason: a dead letter of the node it was sent to. */
+export interface RefusedRecord { record: unknown; reason: string }
 
 export interface NodeState {
   nodeId: string;

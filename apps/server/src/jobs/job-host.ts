@@ -54,7 +54,7 @@ function inProcess(document: unknown, options: HostedJobOptions): HostedJob {
     get state() { return job.state; },
     start: () => job.start(), stop: () => job.stop(), savepoint: () => job.savepoint(), checkpoint: () => job.checkpoint(),
     metrics: () => job.metrics(), nodeMetrics: (id) => job.nodeMetrics(id), rows: (id) => job.rows(id), deadLetters: () => job.deadLetters(),
-    ingest: (id, records) => job.ingest(id, records),
+    ingest: (id, records, refused) => job.ingest(id, records, refused),
     nodeState: async (id, query) => job.nodeState(id, query),
     watchEdges: () => undefined, // the server's SampleTap sees every batch and keeps the watched edges'
   };

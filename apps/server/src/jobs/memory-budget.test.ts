@@ -26,10 +26,10 @@ describe('a job past its memory budget', () => {
     server = new ServerProcess(dir, await freePort(), { EDDY_JOB_MEMORY_MB: '64', EDDY_STATE: 'memory' });
     await server.start();
     const hog = await server.api('/api/pipelines', {
-      format: 'eddy/pipeline@1', name: 'dedupe for ten years',
+      format: 'eddy/pipeline@1', name: 'dedupe for a year', settings: { restart: { strategy: 'none' } },
       nodes: [
         { id: 'gen', kind: 'source.generator', params: { scenario: 'clickstream', ratePerSec: 0, keys: 10_000_000 } },
-        { id: 'once', kind: 'dedupe', params: { key: 'event_id', within: '3650d' } },
+        { id: 'once', kind: 'dedupe', params: { key: 'event_id', within: '365d' } },
         { id: 'live', kind: 'sink.live', params: {} },
       ],
       edges: [{ from: 'gen', to: 'once' }, { from: 'once', to: 'live' }],

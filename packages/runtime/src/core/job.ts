@@ -3,7 +3,7 @@ import {
   type CheckpointInfo, type DeadLetter, type NodeMetrics, type PipelineDocument, type PipelineMetrics, type RecordSchema,
   type RestorePlan,
 } from '@eddy/shared';
-import type { JobHandle, JobOptions, JobOutcome, JobState, NodeState } from '../api.js';
+import type { JobHandle, JobOptions, JobOutcome, JobState, NodeState, RefusedRecord } from '../api.js';
 import { Mailbox } from './async.js';
 import { NodeRuntime, type NodeRuntimeEnv } from './node-runtime.js';
 import { nodeFailure } from './node-error.js';
@@ -282,12 +282,16 @@ export class Job implements JobHandle {
     return this.deadLetterList.list();
   }
 
-  ingest(nodeId: string, records: Record<string, unknown>[]): Promise<void> {
+  ingest(nodeId: string, records: Record<string, unknown>[], refused: RefusedRecord[] = []): Promise<void> {
     const n = this.nodes.find((x) => x.id === nodeId);
     if (!n) return Promise.reject(new IngestError('not_found', `No node '${nodeId}' in this pipeline`));
     const source = this.sources.get(nodeId);
     if (!source || !isIngestible(source)) return Promise.reject(new IngestError('not_ingestible', `Node '${nodeId}' is a ${n.kind}, not a source.http`));
-    return source.ingest(records);
+    for (const r of refused) {
+      n.metrics.errors++;
+      this.deadLetterList.add(nodeId, r.record, r.reason, this.wallClock());
+    }
+    return records.length || !refused.length ? source.ingest(records) : Promise.resolve();
   }
 
   nodeState(nodeId: string, query: { key?: string; prefix?: string; limit?: number } = {}): NodeState | undefined {

@@ -103,7 +103,7 @@ async function answer(job: JobHandle, request: Request): Promise<unknown> {
     }
     case 'checkpoint': return job.checkpoint();
     case 'savepoint': return job.savepoint();
-    case 'ingest': return job.ingest(request.nodeId, request.records);
+    case 'ingest': return job.ingest(request.nodeId, request.records, request.refused);
     case 'nodeState': return job.nodeState(request.nodeId, request.query);
   }
 }

@@ -167,7 +167,7 @@ describe('createWorkerJob', () => {
   it('fails a job past its memory budget with the budget in the reason; nothing else dies', async () => {
     const job = track(createWorkerJob(doc([
       { id: 'gen', kind: 'source.generator', params: { scenario: 'clickstream', ratePerSec: 0, keys: 10_000_000 } },
-      { id: 'once', kind: 'dedupe', params: { key: 'event_id', within: '3650d' } },
+      { id: 'once', kind: 'dedupe', params: { key: 'event_id', within: '365d' } },
       { id: 'out', kind: 'sink.live', params: {} },
     ], [{ from: 'gen', to: 'once' }, { from: 'once', to: 'out' }]), { baseDir: tempDir(), memoryMb: 64 }));
     await job.start();

@@ -4,7 +4,8 @@ import {
   noCheckpoints,
   type CheckpointInfo, type DeadLetter, type NodeMetrics, type PipelineDocument, type PipelineMetrics, type RestorePlan,
 } from '@eddy/shared';
-import type { JobHandle, JobOutcome, JobState, NodeState } from '../api.js';
+import type { JobHandle, JobOutcome, JobState, NodeState, RefusedRecord } from '../api.js';
+import { withoutDeepRecords } from '../core/record-depth.js';
 import type { Rec } from '../core/batch.js';
 import { IngestError } from '../core/source.js';
 import { planRestore } from '../core/checkpoint-coordinator.js';
@@ -144,9 +145,12 @@ class WorkerJob implements WorkerJobHandle {
     return this.request<CheckpointInfo | null>({ type: 'checkpoint' });
   }
 
-  ingest(nodeId: string, records: Rec[]): Promise<void> {
+  ingest(nodeId: string, records: Rec[], refused: RefusedRecord[] = []): Promise<void> {
     if (this.state !== 'running') return Promise.reject(new IngestError('not_running', `The job is ${this.state}`));
-    return this.request<void>({ type: 'ingest', nodeId, records });
+    // Copying to the job's thread recurses per level: a record nested thousands deep would
+    // overflow this thread's stack, so it is refused here and becomes the job's dead letter.
+    const kept = withoutDeepRecords(records, (record, reason) => refused.push({ record, reason }));
+    return this.request<void>({ type: 'ingest', nodeId, records: kept, refused });
   }
 
   async nodeState(nodeId: string, query: NodeStateQuery = {}): Promise<NodeState | undefined> {

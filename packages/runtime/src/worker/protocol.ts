@@ -40,7 +40,7 @@ export type Request =
   | { type: 'start' }
   | { type: 'checkpoint' }
   | { type: 'savepoint' }
-  | { type: 'ingest'; nodeId: string; records: Rec[] }
+  | { type: 'ingest'; nodeId: string; records: Rec[]; refused: { record: unknown; reason: string }[] }
   | { type: 'nodeState'; nodeId: string; query: NodeStateQuery };
 
 export type ToWorker =
