@@ -42,9 +42,12 @@ export const sinkKafka = defineKind({
   stateful: false,
   title: 'Kafka',
   doc:
-    'Writes records as JSON to a Kafka `topic` with an idempotent producer, acks from all in-sync replicas, one ' +
-    'send per batch (a slow cluster slows the pipeline). `key` (a field) sets the message key, so a key\'s records ' +
-    'stay in order on one partition. At-least-once: after a restart, replayed records are written again.',
+    'Writes records as JSON to a Kafka `topic`. `key` (a field) sets the message key, so a key\'s records stay in ' +
+    'order on one partition. At-least-once: an idempotent producer, acks from all in-sync replicas, one send per ' +
+    'batch (a slow cluster slows the pipeline); after a restart, replayed records are written again. Exactly-once: ' +
+    'a transactional producer (id `eddy.<pipeline>.<node>`) commits the records of each checkpoint in one ' +
+    'transaction when the checkpoint completes (two-phase, as Flink\'s KafkaSink); `read_committed` readers see ' +
+    'each record once, at checkpoint pace.',
   inputs: [{ name: 'in', multiple: true }],
   outputs: [],
   params: z.object({
@@ -55,5 +58,5 @@ export const sinkKafka = defineKind({
   defaults: { brokers: '127.0.0.1:9092', topic: 'eddy-out' },
   outputSchema: () => ({}),
   fields: (p) => (p.key ? [{ path: ['key'], field: p.key, port: 'in' }] : []),
-  delivery: { sink: 'at-least-once', why: 'records are written as they come, not in a transaction committed with the checkpoint: after a restart, replayed records are written again' },
+  delivery: { sink: 'transactional' },
 });
