@@ -2,7 +2,7 @@ import type { Consumer } from 'kafkajs';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
 import { sourceEventTime, type SourceConnector, type SourceEventTime, type SourceOutput } from '../../core/source.js';
-import { isPromise } from '../../core/async.js';
+import { isPromise, sleep } from '../../core/async.js';
 import { parseJsonObject } from '../common/json-object.js';
 import { kafkaClient } from './client.js';
 
@@ -52,6 +52,9 @@ export class KafkaSource implements SourceConnector {
     const atEnd = () => partitions.every((p) => (this.offsets[p.partition] !== undefined ? BigInt(this.offsets[p.partition]) + 1n : start.get(p.partition)!) >= end.get(p.partition)!);
     if (stopAtEnd && atEnd()) return;
 
+    const rate = this.params.ratePerSec;
+    const startedAt = performance.now();
+    let read = 0;
     const consumer: Consumer = kafka.consumer({ groupId: `eddy-${this.nodeId}-${Date.now().toString(36)}` });
     let finish!: () => void;
     let fail!: (err: Error) => void;
@@ -63,25 +66,34 @@ export class KafkaSource implements SourceConnector {
       await consumer.subscribe({ topic, fromBeginning: startAt === 'earliest' });
       await consumer.run({
         autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          const records: Rec[] = [];
+        eachBatch: async ({ batch, heartbeat }) => {
           const stopAt = stopAtEnd ? end.get(batch.partition)! : null;
-          let last: string | undefined;
-          for (const m of batch.messages) {
-            if (stopAt !== null && BigInt(m.offset) >= stopAt) break;
-            last = m.offset;
-            const r = m.value ? parseJsonObject(m.value.toString('utf8')) : null;
-            if (r) records.push(r);
-            else out.deadLetter(m.value?.toString('utf8') ?? null, `source.kafka '${this.nodeId}': offset ${m.offset} of partition ${batch.partition} is not a JSON object`);
-          }
-          if (last === undefined) return;
-          this.offsets[batch.partition] = last;
-          try {
-            const pushed = records.length ? out.push(records) : undefined;
-            if (isPromise(pushed)) await pushed;
-          } catch (err) {
-            fail(err as Error);
-            return;
+          const messages = stopAt === null ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) < stopAt);
+          // Throttled (ratePerSec): small chunks, each pushed when it is due.
+          const chunk = rate > 0 ? Math.max(1, Math.floor(rate / 20)) : messages.length;
+          for (let i = 0; i < messages.length && !signal.aborted; i += chunk) {
+            if (rate > 0) {
+              const due = (read / rate) * 1000 - (performance.now() - startedAt);
+              if (due > 0) await sleep(due, signal);
+              await heartbeat(); // a slow read stays in its group
+            }
+            const records: Rec[] = [];
+            const part = messages.slice(i, i + chunk);
+            for (const m of part) {
+              const r = m.value ? parseJsonObject(m.value.toString('utf8')) : null;
+              if (r) records.push(r);
+              else out.deadLetter(m.value?.toString('utf8') ?? null, `source.kafka '${this.nodeId}': offset ${m.offset} of partition ${batch.partition} is not a JSON object`);
+            }
+            read += part.length;
+            // The offset moves with the push: a checkpoint taken at this push holds exactly these records.
+            this.offsets[batch.partition] = part[part.length - 1].offset;
+            try {
+              const pushed = records.length ? out.push(records) : undefined;
+              if (isPromise(pushed)) await pushed;
+            } catch (err) {
+              fail(err as Error);
+              return;
+            }
           }
           if (stopAtEnd && atEnd()) finish();
         },
