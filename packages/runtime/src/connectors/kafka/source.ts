@@ -1,20 +1,26 @@
 import type { Consumer } from 'kafkajs';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
+import type { CheckpointBarrier } from '../../core/operator.js';
 import { sourceEventTime, type SourceConnector, type SourceEventTime, type SourceOutput } from '../../core/source.js';
 import { isPromise, sleep } from '../../core/async.js';
 import { parseJsonObject } from '../common/json-object.js';
 import { kafkaClient } from './client.js';
 
 /**
- * Reads every partition of a topic. The offset of the last record handed on per partition
- * is the checkpoint offset; the consumer group is this run's own and commits nothing, so
- * Eddy's checkpoint alone says where to resume (as Flink's KafkaSource).
+ * Reads every partition of a topic, each a split with its own watermark. The offset of the
+ * last record handed on per partition is the checkpoint offset: Eddy's checkpoint alone says
+ * where a restore resumes (as Flink's KafkaSource). Without `group` the consumer group is this
+ * run's own and commits nothing; with one, a start without a checkpoint begins at the group's
+ * committed offsets, and each completed checkpoint's offsets are committed to it.
  */
 export class KafkaSource implements SourceConnector {
   readonly eventTime: SourceEventTime | undefined;
   /** Partition → offset of the last record handed on. */
   offsets: Record<string, string> = {};
+  /** Offsets at each checkpoint barrier, committed to the group when that checkpoint completes. */
+  private readonly atBarrier = new Map<number, Record<string, string>>();
+  private consumer: Consumer | null = null;
 
   constructor(private readonly params: ParamsOf<'source.kafka'>, private readonly nodeId: string) {
     this.eventTime = sourceEventTime(params.eventTime);
@@ -30,6 +36,35 @@ export class KafkaSource implements SourceConnector {
     }
   }
 
+  onCheckpoint(barrier: CheckpointBarrier): undefined {
+    if (this.params.group) this.atBarrier.set(barrier.id, { ...this.offsets });
+    return undefined;
+  }
+
+  async onCheckpointComplete(checkpointId: number): Promise<void> {
+    const { group, topic } = this.params;
+    let offsets: Record<string, string> | undefined;
+    for (const [id, o] of this.atBarrier) {
+      if (id > checkpointId) break;
+      offsets = o;
+      this.atBarrier.delete(id);
+    }
+    if (!group || !offsets || !Object.keys(offsets).length) return;
+    // The committed offset is the next one to read.
+    const partitions = Object.entries(offsets).map(([partition, o]) => ({ partition: Number(partition), offset: (BigInt(o) + 1n).toString() }));
+    if (this.consumer) {
+      await this.consumer.commitOffsets(partitions.map((p) => ({ topic, ...p })));
+      return;
+    }
+    const admin = kafkaClient(this.params.brokers, this.nodeId).admin();
+    try {
+      await admin.connect();
+      await admin.setOffsets({ groupId: group, topic, partitions });
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
   async run(out: SourceOutput, signal: AbortSignal): Promise<void> {
     const { topic, startAt, stopAtEnd } = this.params;
     const kafka = kafkaClient(this.params.brokers, this.nodeId);
@@ -38,6 +73,11 @@ export class KafkaSource implements SourceConnector {
     try {
       await admin.connect();
       partitions = (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, low: BigInt(p.low), high: BigInt(p.high) }));
+      // Without a checkpoint, a group's committed offsets say where to start.
+      if (this.params.group && !Object.keys(this.offsets).length) {
+        const [committed] = await admin.fetchOffsets({ groupId: this.params.group, topics: [topic] });
+        for (const p of committed?.partitions ?? []) if (BigInt(p.offset) > 0n) this.offsets[p.partition] = (BigInt(p.offset) - 1n).toString();
+      }
     } catch (err) {
       throw new Error(`source.kafka '${this.nodeId}': topic '${topic}': ${(err as Error).message}`);
     } finally {
@@ -55,7 +95,9 @@ export class KafkaSource implements SourceConnector {
     const rate = this.params.ratePerSec;
     const startedAt = performance.now();
     let read = 0;
-    const consumer: Consumer = kafka.consumer({ groupId: `eddy-${this.nodeId}-${Date.now().toString(36)}` });
+    out.splits?.(partitions.map((p) => String(p.partition)));
+    const consumer: Consumer = kafka.consumer({ groupId: this.params.group ?? `eddy-${this.nodeId}-${Date.now().toString(36)}` });
+    this.consumer = consumer;
     let finish!: () => void;
     let fail!: (err: Error) => void;
     const finished = new Promise<void>((resolve, reject) => { finish = resolve; fail = reject; });
@@ -88,7 +130,7 @@ export class KafkaSource implements SourceConnector {
             // The offset moves with the push: a checkpoint taken at this push holds exactly these records.
             this.offsets[batch.partition] = part[part.length - 1].offset;
             try {
-              const pushed = records.length ? out.push(records) : undefined;
+              const pushed = records.length ? out.push(records, undefined, String(batch.partition)) : undefined;
               if (isPromise(pushed)) await pushed;
             } catch (err) {
               fail(err as Error);
@@ -102,6 +144,7 @@ export class KafkaSource implements SourceConnector {
       await finished;
     } finally {
       signal.removeEventListener('abort', onAbort);
+      this.consumer = null;
       await consumer.disconnect().catch(() => undefined);
     }
   }
