@@ -17,5 +17,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // A real Kafka broker for the connector tests (KAFKA_BROKERS): see the file.
+    globalSetup: ['./apps/server/src/test-utils/kafka-global-setup.ts'],
   },
 });

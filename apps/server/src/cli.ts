@@ -11,6 +11,7 @@ const USAGE = `Usage:
   eddy validate <pipeline.json>                                  check a pipeline, print its errors
   eddy export <pipeline.json> [--to json|flink-sql] [--out file] export a pipeline
   eddy serve [--token <secret>|generate]                         start the server (HOST, PORT, EDDY_DATA, EDDY_TOKEN)
+  eddy kafka start|stop|status [--help]                          a local single-node Kafka broker
   eddy --help`;
 
 export interface CliIO {
@@ -162,6 +163,7 @@ function exportDocument(file: string, flags: Record<string, string | true>, io: 
 
 /** Runs the command line; resolves to the exit code. */
 export async function cli(argv: string[], io: CliIO = processIO): Promise<number> {
+  if (argv[0] === 'kafka') return (await import('./local/kafka-cli.js')).kafkaCli(argv.slice(1), io);
   try {
     const { positional, flags } = parseArgs(argv);
     const [command, file] = positional;

@@ -109,6 +109,7 @@ export class Job implements JobHandle {
       let runtime: NodeRuntime;
       const ctx: OperatorContext = {
         node, pipelineId: options.pipelineId ?? this.document.name, document: this.document, inputSchemas, baseDir: options.baseDir, fileRoots, state, restored: snapshot?.operator,
+        checkpointed: !!options.checkpoints,
         emit: (batch, port = 'out') => runtime.collect(batch, port),
         output: (record, time, wm, port = 'out') => runtime.output(record, time, wm, port),
         get timers() { return runtime.timers; },

@@ -18,6 +18,8 @@ export interface NodeContext {
   readonly state: KeyedStateBackend;
   /** This node's own snapshot from the checkpoint the job restores from (set before open). */
   readonly restored: unknown;
+  /** Whether the job takes checkpoints: a transactional sink then commits only with them. */
+  readonly checkpointed?: boolean;
   /** A bad record leaves the stream with a reason; the pipeline keeps running. */
   deadLetter(record: unknown, reason: string): void;
   /** Monotonic milliseconds (for latency). */

@@ -5,7 +5,8 @@ import type { SourceConnector, SourceOutput } from './source.js';
 import type { SourceSnapshot } from '../checkpoint/types.js';
 import type { NodeRuntime } from './node-runtime.js';
 import { andThen, isPromise, type Mailbox, type MaybePromise } from './async.js';
-import { makeTimestampExtractor, WatermarkTracker } from '../time/event-time.js';
+import { makeTimestampExtractor } from '../time/event-time.js';
+import { SplitWatermarks } from '../time/split-watermarks.js';
 import { withoutDeepRecords } from './record-depth.js';
 
 /** Microbatch mode flushes early past this many records, so a fast source cannot grow a batch without bound. */
@@ -48,7 +49,7 @@ function groupParts(parts: Batch[]): Batch[] {
  * records to the graph at once (native) or every `batchIntervalMs` (microbatch).
  */
 export class SourceDriver implements SourceOutput {
-  private readonly tracker: WatermarkTracker;
+  private readonly tracker: SplitWatermarks;
   private readonly extract: ((r: Rec) => number) | undefined;
   /** Microbatch mode: the batches collected since the last flush (merged once, at flush). */
   private buffer: Batch[] = [];
@@ -74,7 +75,7 @@ export class SourceDriver implements SourceOutput {
     private readonly ack?: (upTo: SourceSnapshot) => Promise<void>,
   ) {
     const et = source.eventTime;
-    this.tracker = new WatermarkTracker(et?.maxOutOfOrdernessMs ?? 0);
+    this.tracker = new SplitWatermarks(et?.maxOutOfOrdernessMs ?? 0, et?.idleTimeoutMs, clock);
     this.extract = et ? makeTimestampExtractor(et.field) : undefined;
     this.delivered = { position: source.checkpointPosition?.(), maxEventTime: -Infinity };
   }
@@ -87,7 +88,7 @@ export class SourceDriver implements SourceOutput {
   /** Before `run`: resume after the records of a checkpoint. */
   restore(snapshot: SourceSnapshot): void {
     if (snapshot.position !== undefined) this.source.restorePosition?.(snapshot.position);
-    this.tracker.restore(snapshot.maxEventTime);
+    this.tracker.restore(snapshot.maxEventTime, snapshot.splits);
     this.delivered = snapshot;
   }
 
@@ -113,8 +114,13 @@ export class SourceDriver implements SourceOutput {
     await this.mailbox.run(() => andThen(this.node.receiveWatermark(END_OF_TIME, -1), () => this.node.drainGraph()));
   }
 
-  push(input: Rec[], createdAt?: number): MaybePromise {
+  splits(ids: string[]): void {
+    this.tracker.declare(ids);
+  }
+
+  push(input: Rec[], createdAt?: number, split?: string): MaybePromise {
     if (input.length === 0) return;
+    this.tracker.select(split);
     // Before anything walks a record recursively (socket.io's encoder, sinks): too deep is a dead letter.
     const records = withoutDeepRecords(input, this.onDeadLetter);
     const n = records.length;
@@ -159,7 +165,8 @@ export class SourceDriver implements SourceOutput {
   }
 
   private upTo(): SourceSnapshot {
-    return { position: this.source.checkpointPosition?.(), maxEventTime: this.tracker.maxEventTime };
+    const splits = this.tracker.snapshot();
+    return { position: this.source.checkpointPosition?.(), maxEventTime: this.tracker.maxEventTime, ...(splits && { splits }) };
   }
 
   deadLetter(raw: unknown, reason: string): void {

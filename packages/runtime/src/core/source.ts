@@ -31,7 +31,13 @@ export interface SourceOutput {
    * (monotonic ms) is when the first record was due, for a paced source: end-to-end
    * latency then counts time spent waiting behind a slow pipeline too.
    */
-  push(records: Rec[], createdAt?: number): void | Promise<void>;
+  push(records: Rec[], createdAt?: number, split?: string): void | Promise<void>;
+  /**
+   * The splits (Kafka partitions) the source reads, each named in `push`: the source's
+   * watermark is then the minimum over splits that are not idle, as Flink's per-partition
+   * watermarks. A declared split holds the watermark back until it has records or is idle.
+   */
+  splits?(ids: string[]): void;
   /** A record that could not be parsed. */
   deadLetter(raw: unknown, reason: string): void;
 }

@@ -1,20 +1,26 @@
 import type { Consumer } from 'kafkajs';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
+import type { CheckpointBarrier } from '../../core/operator.js';
 import { sourceEventTime, type SourceConnector, type SourceEventTime, type SourceOutput } from '../../core/source.js';
-import { isPromise } from '../../core/async.js';
+import { isPromise, sleep } from '../../core/async.js';
 import { parseJsonObject } from '../common/json-object.js';
 import { kafkaClient } from './client.js';
 
 /**
- * Reads every partition of a topic. The offset of the last record handed on per partition
- * is the checkpoint offset; the consumer group is this run's own and commits nothing, so
- * Eddy's checkpoint alone says where to resume (as Flink's KafkaSource).
+ * Reads every partition of a topic, each a split with its own watermark. The offset of the
+ * last record handed on per partition is the checkpoint offset: Eddy's checkpoint alone says
+ * where a restore resumes (as Flink's KafkaSource). Without `group` the consumer group is this
+ * run's own and commits nothing; with one, a start without a checkpoint begins at the group's
+ * committed offsets, and each completed checkpoint's offsets are committed to it.
  */
 export class KafkaSource implements SourceConnector {
   readonly eventTime: SourceEventTime | undefined;
   /** Partition → offset of the last record handed on. */
   offsets: Record<string, string> = {};
+  /** Offsets at each checkpoint barrier, committed to the group when that checkpoint completes. */
+  private readonly atBarrier = new Map<number, Record<string, string>>();
+  private consumer: Consumer | null = null;
 
   constructor(private readonly params: ParamsOf<'source.kafka'>, private readonly nodeId: string) {
     this.eventTime = sourceEventTime(params.eventTime);
@@ -30,6 +36,35 @@ export class KafkaSource implements SourceConnector {
     }
   }
 
+  onCheckpoint(barrier: CheckpointBarrier): undefined {
+    if (this.params.group) this.atBarrier.set(barrier.id, { ...this.offsets });
+    return undefined;
+  }
+
+  async onCheckpointComplete(checkpointId: number): Promise<void> {
+    const { group, topic } = this.params;
+    let offsets: Record<string, string> | undefined;
+    for (const [id, o] of this.atBarrier) {
+      if (id > checkpointId) break;
+      offsets = o;
+      this.atBarrier.delete(id);
+    }
+    if (!group || !offsets || !Object.keys(offsets).length) return;
+    // The committed offset is the next one to read.
+    const partitions = Object.entries(offsets).map(([partition, o]) => ({ partition: Number(partition), offset: (BigInt(o) + 1n).toString() }));
+    if (this.consumer) {
+      await this.consumer.commitOffsets(partitions.map((p) => ({ topic, ...p })));
+      return;
+    }
+    const admin = kafkaClient(this.params.brokers, this.nodeId).admin();
+    try {
+      await admin.connect();
+      await admin.setOffsets({ groupId: group, topic, partitions });
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
   async run(out: SourceOutput, signal: AbortSignal): Promise<void> {
     const { topic, startAt, stopAtEnd } = this.params;
     const kafka = kafkaClient(this.params.brokers, this.nodeId);
@@ -38,6 +73,11 @@ export class KafkaSource implements SourceConnector {
     try {
       await admin.connect();
       partitions = (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, low: BigInt(p.low), high: BigInt(p.high) }));
+      // Without a checkpoint, a group's committed offsets say where to start.
+      if (this.params.group && !Object.keys(this.offsets).length) {
+        const [committed] = await admin.fetchOffsets({ groupId: this.params.group, topics: [topic] });
+        for (const p of committed?.partitions ?? []) if (BigInt(p.offset) > 0n) this.offsets[p.partition] = (BigInt(p.offset) - 1n).toString();
+      }
     } catch (err) {
       throw new Error(`source.kafka '${this.nodeId}': topic '${topic}': ${(err as Error).message}`);
     } finally {
@@ -52,7 +92,12 @@ export class KafkaSource implements SourceConnector {
     const atEnd = () => partitions.every((p) => (this.offsets[p.partition] !== undefined ? BigInt(this.offsets[p.partition]) + 1n : start.get(p.partition)!) >= end.get(p.partition)!);
     if (stopAtEnd && atEnd()) return;
 
-    const consumer: Consumer = kafka.consumer({ groupId: `eddy-${this.nodeId}-${Date.now().toString(36)}` });
+    const rate = this.params.ratePerSec;
+    const startedAt = performance.now();
+    let read = 0;
+    out.splits?.(partitions.map((p) => String(p.partition)));
+    const consumer: Consumer = kafka.consumer({ groupId: this.params.group ?? `eddy-${this.nodeId}-${Date.now().toString(36)}` });
+    this.consumer = consumer;
     let finish!: () => void;
     let fail!: (err: Error) => void;
     const finished = new Promise<void>((resolve, reject) => { finish = resolve; fail = reject; });
@@ -63,25 +108,34 @@ export class KafkaSource implements SourceConnector {
       await consumer.subscribe({ topic, fromBeginning: startAt === 'earliest' });
       await consumer.run({
         autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          const records: Rec[] = [];
+        eachBatch: async ({ batch, heartbeat }) => {
           const stopAt = stopAtEnd ? end.get(batch.partition)! : null;
-          let last: string | undefined;
-          for (const m of batch.messages) {
-            if (stopAt !== null && BigInt(m.offset) >= stopAt) break;
-            last = m.offset;
-            const r = m.value ? parseJsonObject(m.value.toString('utf8')) : null;
-            if (r) records.push(r);
-            else out.deadLetter(m.value?.toString('utf8') ?? null, `source.kafka '${this.nodeId}': offset ${m.offset} of partition ${batch.partition} is not a JSON object`);
-          }
-          if (last === undefined) return;
-          this.offsets[batch.partition] = last;
-          try {
-            const pushed = records.length ? out.push(records) : undefined;
-            if (isPromise(pushed)) await pushed;
-          } catch (err) {
-            fail(err as Error);
-            return;
+          const messages = stopAt === null ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) < stopAt);
+          // Throttled (ratePerSec): small chunks, each pushed when it is due.
+          const chunk = rate > 0 ? Math.max(1, Math.floor(rate / 20)) : messages.length;
+          for (let i = 0; i < messages.length && !signal.aborted; i += chunk) {
+            if (rate > 0) {
+              const due = (read / rate) * 1000 - (performance.now() - startedAt);
+              if (due > 0) await sleep(due, signal);
+              await heartbeat(); // a slow read stays in its group
+            }
+            const records: Rec[] = [];
+            const part = messages.slice(i, i + chunk);
+            for (const m of part) {
+              const r = m.value ? parseJsonObject(m.value.toString('utf8')) : null;
+              if (r) records.push(r);
+              else out.deadLetter(m.value?.toString('utf8') ?? null, `source.kafka '${this.nodeId}': offset ${m.offset} of partition ${batch.partition} is not a JSON object`);
+            }
+            read += part.length;
+            // The offset moves with the push: a checkpoint taken at this push holds exactly these records.
+            this.offsets[batch.partition] = part[part.length - 1].offset;
+            try {
+              const pushed = records.length ? out.push(records, undefined, String(batch.partition)) : undefined;
+              if (isPromise(pushed)) await pushed;
+            } catch (err) {
+              fail(err as Error);
+              return;
+            }
           }
           if (stopAtEnd && atEnd()) finish();
         },
@@ -90,6 +144,7 @@ export class KafkaSource implements SourceConnector {
       await finished;
     } finally {
       signal.removeEventListener('abort', onAbort);
+      this.consumer = null;
       await consumer.disconnect().catch(() => undefined);
     }
   }

@@ -13,10 +13,13 @@ export const sourceKafka = defineKind({
   title: 'Kafka',
   doc:
     'Reads JSON records from every partition of a Kafka `topic`. The offset of the last record handed on per ' +
-    'partition is the checkpoint offset (kept in Eddy\'s checkpoint, as Flink\'s Kafka source does, not committed ' +
-    'to the group), so a restart resumes exactly there: replayable, exactly-once with a committing sink. Without ' +
-    'a checkpoint it starts at the earliest or latest offset (`startAt`); `stopAtEnd` finishes at the offsets ' +
-    'present at start. Records that are not JSON objects are dead letters.',
+    'partition is the checkpoint offset (kept in Eddy\'s checkpoint, as Flink\'s Kafka source does), so a restart ' +
+    'resumes exactly there: replayable, exactly-once with a committing sink. Each partition has its own ' +
+    'watermark; the source\'s is the minimum over partitions that are not idle (`eventTime.idleTimeout`), as ' +
+    'Flink\'s per-partition watermarks. Without a checkpoint it starts at the `group`\'s committed offsets, else ' +
+    'at the earliest or latest offset (`startAt`); with a `group` the offsets of each completed checkpoint are ' +
+    'also committed to it (for lag monitoring; Eddy\'s checkpoint decides where a restore resumes). `stopAtEnd` ' +
+    'finishes at the offsets present at start. Records that are not JSON objects are dead letters.',
   inputs: [],
   outputs: [{ name: 'out' }],
   params: z.object({
@@ -24,10 +27,13 @@ export const sourceKafka = defineKind({
     topic,
     startAt: z.enum(['earliest', 'latest']).default('earliest').describe('Where to start without a checkpoint'),
     stopAtEnd: z.boolean().default(false).describe('Finish at the end offsets present at start (bounded)'),
+    ratePerSec: z.number().min(0).max(10_000_000).default(0).describe('Read at most this many records per second (a backfill that spares the pipeline); 0 = as fast as possible'),
+    group: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'A consumer group id: letters, digits, ., _ and -').optional()
+      .describe('Join this consumer group: start from its committed offsets when there is no checkpoint, commit to it when a checkpoint completes'),
     eventTime: eventTimeParams().optional().describe('Without it the source stamps ingestion time'),
     fields: declaredFields(),
   }).strict(),
-  defaults: { brokers: '127.0.0.1:9092', topic: 'events', startAt: 'earliest', stopAtEnd: false },
+  defaults: { brokers: '127.0.0.1:9092', topic: 'events', startAt: 'earliest', stopAtEnd: false, ratePerSec: 0 },
   outputSchema: ({ params }) => ({ out: declaredSchema(params) }),
   bounded: (p) => p.stopAtEnd,
   delivery: { source: 'replayable' },
@@ -42,9 +48,12 @@ export const sinkKafka = defineKind({
   stateful: false,
   title: 'Kafka',
   doc:
-    'Writes records as JSON to a Kafka `topic` with an idempotent producer, acks from all in-sync replicas, one ' +
-    'send per batch (a slow cluster slows the pipeline). `key` (a field) sets the message key, so a key\'s records ' +
-    'stay in order on one partition. At-least-once: after a restart, replayed records are written again.',
+    'Writes records as JSON to a Kafka `topic`. `key` (a field) sets the message key, so a key\'s records stay in ' +
+    'order on one partition. At-least-once: an idempotent producer, acks from all in-sync replicas, one send per ' +
+    'batch (a slow cluster slows the pipeline); after a restart, replayed records are written again. Exactly-once: ' +
+    'a transactional producer (id `eddy.<pipeline>.<node>`) commits the records of each checkpoint in one ' +
+    'transaction when the checkpoint completes (two-phase, as Flink\'s KafkaSink); `read_committed` readers see ' +
+    'each record once, at checkpoint pace.',
   inputs: [{ name: 'in', multiple: true }],
   outputs: [],
   params: z.object({
@@ -55,5 +64,5 @@ export const sinkKafka = defineKind({
   defaults: { brokers: '127.0.0.1:9092', topic: 'eddy-out' },
   outputSchema: () => ({}),
   fields: (p) => (p.key ? [{ path: ['key'], field: p.key, port: 'in' }] : []),
-  delivery: { sink: 'at-least-once', why: 'records are written as they come, not in a transaction committed with the checkpoint: after a restart, replayed records are written again' },
+  delivery: { sink: 'transactional' },
 });
