@@ -90,7 +90,7 @@ async function crashRun(guarantee: string, kills: number, seed: number, sink?: o
 const running: ServerProcess[] = [];
 afterEach(async () => { for (const s of running.splice(0)) await s.kill(); });
 
-describe('crash: kill -9 the server at seeded moments, restart, compare with a run that never crashed', () => {
+describe('crash: kill -9 the server at seeded moments, restart, compare with a run that never crashed', { timeout: 120_000 }, () => {
   it('exactly-once: no row missing, none duplicated (10 kills)', async () => {
     const { got, want, checkpointsSeen, resumedFromCheckpoint } = await crashRun('exactly-once', 10, 2026);
     expect(want.length).toBeGreaterThan(500);
@@ -109,7 +109,7 @@ describe('crash: kill -9 the server at seeded moments, restart, compare with a r
   });
 });
 
-describe('crash, at-most-once', () => {
+describe('crash, at-most-once', { timeout: 120_000 }, () => {
   it('a stateless pipeline (filter → file) repeats no record after 6 kills (some may be lost)', async () => {
     const { got, want } = await crashRun('at-most-once', 6, 11, undefined, true);
     const have = counts(got);
@@ -120,7 +120,7 @@ describe('crash, at-most-once', () => {
   });
 });
 
-describe('crash with sink.postgres (the real Postgres on this machine)', () => {
+describe('crash with sink.postgres (the real Postgres on this machine)', { timeout: 120_000 }, () => {
   it('exactly-once: the table holds every window row once after 10 kills', async () => {
     const table = `eddy_crash_${process.pid}_${Date.now()}`;
     const { want, resumedFromCheckpoint } = await crashRun('exactly-once', 10, 31, { kind: 'sink.postgres', params: { url: PG_URL, table } });
@@ -140,7 +140,7 @@ describe('crash with sink.postgres (the real Postgres on this machine)', () => {
   });
 });
 
-describe('crash with a NATS JetStream source (the real NATS server on this machine)', () => {
+describe('crash with a NATS JetStream source (the real NATS server on this machine)', { timeout: 120_000 }, () => {
   it('exactly-once: the stream sequence in the checkpoint resumes it with no row missing or twice (6 kills)', async () => {
     const stream = `EDDY_CRASH_${process.pid}`;
     const nc = await connect({ servers: NATS_URL });

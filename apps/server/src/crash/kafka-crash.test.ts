@@ -77,7 +77,7 @@ const counts = (xs: string[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 
 const running: ServerProcess[] = [];
 afterEach(async () => { for (const s of running.splice(0)) await s.kill(); });
 
-describe('crash with Kafka in and out (the local broker)', () => {
+describe('crash with Kafka in and out (the local broker)', { timeout: 120_000 }, () => {
   it('exactly-once: a read_committed reader sees every window row once after 6 kills', async () => {
     const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING });
     const input = `eddy-crash-in-${process.pid}-${Date.now().toString(36)}`;
