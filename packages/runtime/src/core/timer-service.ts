@@ -39,91 +39,171 @@ export interface TimerService {
 
 export interface TimerSnapshot { event: [number, string, string][]; processing: [number, string, string][] }
 
-interface Entry { timer: Timer; seq: number }
-
-/** A min-heap of timers by time, then registration order (deterministic firing). */
-class TimerHeap {
-  private readonly a: Entry[] = [];
-
-  get size(): number { return this.a.length; }
-
-  peek(): Entry | undefined { return this.a[0]; }
-
-  push(e: Entry): void {
-    const a = this.a;
-    a.push(e);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!before(a[i], a[p])) break;
-      [a[p], a[i]] = [a[i], a[p]];
-      i = p;
-    }
-  }
-
-  pop(): Entry | undefined {
-    const a = this.a;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length && last) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && before(a[l], a[m])) m = l;
-        if (r < a.length && before(a[r], a[m])) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i], a[m]];
-        i = m;
-      }
-    }
-    return top;
-  }
+/** A registered timer; the same object is handed to onTimer when it fires (no allocation per fire). */
+interface Entry extends FiredTimer {
+  outputWatermark: number;
+  /** False once fired or deleted (the bucket keeps the slot: lazy deletion). */
+  live: boolean;
 }
 
-const before = (x: Entry, y: Entry) => x.timer.time < y.timer.time || (x.timer.time === y.timer.time && x.seq < y.seq);
-const idOf = (time: number, key: string, namespace: string) => `${time}\u0000${namespace}\u0000${key}`;
+/** Buckets this large look timers up in an index instead of scanning. */
+const SCAN_LIMIT = 8;
 
-/** One domain's timers: a heap with lazy deletion and the live set by identity. */
-class TimerQueue {
-  readonly heap = new TimerHeap();
-  /** Live timers by identity; a heap entry whose timer is not here any more was deleted. */
-  readonly live = new Map<string, Timer>();
+/**
+ * The timers of one time, in registration order: firing order for ties. Most buckets hold
+ * one timer (a per-record expiry) or many (every key of a window end); small ones are
+ * scanned, large ones indexed by namespace, then key (no string built per registration).
+ */
+class Bucket {
+  readonly entries: Entry[] = [];
+  /** The next entry to fire (entries before it are gone). */
+  next = 0;
+  live = 0;
+  private index: Map<string, Map<string, Entry>> | null = null;
 
-  constructor(private readonly domain: Timer['domain']) {}
+  constructor(readonly time: number) {}
 
-  add(time: number, key: string, namespace: string, seq: number): boolean {
-    const id = idOf(time, key, namespace);
-    if (this.live.has(id)) return false;
-    const timer: Timer = { time, key, namespace, domain: this.domain };
-    this.live.set(id, timer);
-    this.heap.push({ timer, seq });
-    return true;
-  }
-
-  delete(time: number, key: string, namespace: string): void {
-    this.live.delete(idOf(time, key, namespace));
-  }
-
-  /** The earliest live timer (drops deleted entries on the way). */
-  peek(): Timer | undefined {
-    for (let top = this.heap.peek(); top; top = this.heap.peek()) {
-      if (this.live.get(idOf(top.timer.time, top.timer.key, top.timer.namespace)) === top.timer) return top.timer;
-      this.heap.pop();
+  find(key: string, namespace: string): Entry | undefined {
+    if (this.index) return this.index.get(namespace)?.get(key);
+    const { entries } = this;
+    for (let i = this.next; i < entries.length; i++) {
+      const e = entries[i];
+      if (e.live && e.key === key && e.namespace === namespace) return e;
     }
     return undefined;
   }
 
-  take(): Timer {
-    const { timer } = this.heap.pop()!;
-    this.live.delete(idOf(timer.time, timer.key, timer.namespace));
-    return timer;
+  add(e: Entry): void {
+    this.entries.push(e);
+    this.live++;
+    if (this.index) this.indexed(e);
+    else if (this.live > SCAN_LIMIT) {
+      this.index = new Map();
+      for (let i = this.next; i < this.entries.length; i++) if (this.entries[i].live) this.indexed(this.entries[i]);
+    }
+  }
+
+  remove(e: Entry): void {
+    e.live = false;
+    this.live--;
+    this.index?.get(e.namespace)?.delete(e.key);
+  }
+
+  private indexed(e: Entry): void {
+    let byKey = this.index!.get(e.namespace);
+    if (!byKey) this.index!.set(e.namespace, (byKey = new Map()));
+    byKey.set(e.key, e);
+  }
+}
+
+/** A min-heap of numbers (the distinct times that have a bucket). */
+class TimeHeap {
+  private readonly a: number[] = [];
+
+  get size(): number { return this.a.length; }
+  peek(): number | undefined { return this.a[0]; }
+
+  push(x: number): void {
+    const a = this.a;
+    let i = a.length;
+    a.push(x);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p] <= x) break;
+      a[i] = a[p];
+      i = p;
+    }
+    a[i] = x;
+  }
+
+  pop(): void {
+    const a = this.a;
+    const last = a.pop()!;
+    const n = a.length;
+    if (!n) return;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const c = l + 1 < n && a[l + 1] < a[l] ? l + 1 : l;
+      if (a[c] >= last) break;
+      a[i] = a[c];
+      i = c;
+    }
+    a[i] = last;
+  }
+}
+
+/**
+ * One domain's timers: a bucket per distinct time, the times in a heap. Fires in time
+ * order, ties in registration order, as a heap on (time, registration sequence) would.
+ */
+class TimerQueue {
+  private readonly times = new TimeHeap();
+  private readonly buckets = new Map<number, Bucket>();
+  size = 0;
+
+  constructor(private readonly domain: Timer['domain']) {}
+
+  /** False when the same timer is already registered (it keeps its place). */
+  add(time: number, key: string, namespace: string): boolean {
+    let b = this.buckets.get(time);
+    if (!b) {
+      this.buckets.set(time, (b = new Bucket(time)));
+      this.times.push(time);
+    } else if (b.find(key, namespace)) return false;
+    b.add({ time, key, namespace, domain: this.domain, outputWatermark: -Infinity, live: true });
+    this.size++;
+    return true;
+  }
+
+  delete(time: number, key: string, namespace: string): void {
+    const b = this.buckets.get(time);
+    const e = b?.find(key, namespace);
+    if (!e) return;
+    b!.remove(e);
+    this.size--;
+  }
+
+  /** The earliest time with a live timer (drops spent buckets on the way). */
+  firstTime(): number | undefined {
+    for (let t = this.times.peek(); t !== undefined; t = this.times.peek()) {
+      if (this.buckets.get(t)!.live > 0) return t;
+      this.buckets.delete(t);
+      this.times.pop();
+    }
+    return undefined;
+  }
+
+  /**
+   * Fires, in order, every timer with time ≤ `limit`, those registered meanwhile included:
+   * an earlier one goes before the rest of the current time's.
+   */
+  fireUpTo(limit: number, outputWatermark: number, fire: (t: FiredTimer) => void): void {
+    for (let time = this.firstTime(); time !== undefined && time <= limit; time = this.firstTime()) {
+      const b = this.buckets.get(time)!;
+      const { entries } = b;
+      while (b.next < entries.length) {
+        const e = entries[b.next++];
+        if (!e.live) continue;
+        b.remove(e);
+        this.size--;
+        e.outputWatermark = outputWatermark;
+        fire(e);
+        if (this.times.peek()! < time) break; // fired output registered an earlier timer
+      }
+    }
   }
 
   list(): [number, string, string][] {
-    return [...this.live.values()].map((t) => [t.time, t.key, t.namespace]);
+    const out: [number, string, string][] = [];
+    for (const b of this.buckets.values()) {
+      for (let i = b.next; i < b.entries.length; i++) {
+        const e = b.entries[i];
+        if (e.live) out.push([e.time, e.key, e.namespace]);
+      }
+    }
+    return out;
   }
 }
 
@@ -131,10 +211,11 @@ class TimerQueue {
 export class TimerServiceImpl implements TimerService {
   private readonly event = new TimerQueue('event');
   private readonly processing = new TimerQueue('processing');
-  private seq = 0;
   private watermark = -Infinity;
   /** Set while firing: a guard against re-entrant advances from onTimer. */
   private firing = false;
+  /** The wall-clock alarm asked for (undefined: none yet), so it is re-armed only when the earliest time changes. */
+  private armedAt: number | null | undefined = undefined;
 
   constructor(
     /** Calls the operator's onTimer. */
@@ -145,7 +226,7 @@ export class TimerServiceImpl implements TimerService {
   ) {}
 
   registerEventTimer(time: number, key: string, namespace = ''): void {
-    this.event.add(time, key, namespace, this.seq++);
+    this.event.add(time, key, namespace);
   }
 
   deleteEventTimer(time: number, key: string, namespace = ''): void {
@@ -153,7 +234,7 @@ export class TimerServiceImpl implements TimerService {
   }
 
   registerProcessingTimer(time: number, key: string, namespace = ''): void {
-    if (this.processing.add(time, key, namespace, this.seq++)) this.rearm();
+    if (this.processing.add(time, key, namespace)) this.rearm();
   }
 
   deleteProcessingTimer(time: number, key: string, namespace = ''): void {
@@ -175,14 +256,15 @@ export class TimerServiceImpl implements TimerService {
     if (wm <= this.watermark) return;
     const outputWatermark = this.watermark;
     this.watermark = wm;
-    if (this.firing) return; // the loop below is already running and sees the new watermark
+    if (this.firing || this.event.size === 0) return; // a loop below is already running and sees the new watermark
     this.firing = true;
     try {
-      // Timers registered while firing with time ≤ wm fire in this same loop (as Flink's).
-      for (let t = this.event.peek(); t && t.time <= this.watermark; t = this.event.peek()) {
-        this.event.take();
-        this.fire({ ...t, outputWatermark });
-      }
+      // Timers registered while firing with time ≤ the watermark fire in this same loop (as Flink's).
+      let limit: number;
+      do {
+        limit = this.watermark;
+        this.event.fireUpTo(limit, outputWatermark, this.fire);
+      } while (this.watermark > limit);
     } finally {
       this.firing = false;
     }
@@ -190,16 +272,16 @@ export class TimerServiceImpl implements TimerService {
 
   /** The wall clock reached the alarm: fires the processing-time timers that are due. */
   onAlarm(): void {
-    const now = this.wallClock();
-    for (let t = this.processing.peek(); t && t.time <= now; t = this.processing.peek()) {
-      this.processing.take();
-      this.fire({ ...t, outputWatermark: this.watermark });
-    }
+    this.armedAt = undefined; // the alarm that ran is spent
+    this.processing.fireUpTo(this.wallClock(), this.watermark, this.fire);
     this.rearm();
   }
 
   private rearm(): void {
-    this.alarm(this.processing.peek()?.time ?? null);
+    const at = this.processing.firstTime() ?? null;
+    if (at === this.armedAt) return;
+    this.armedAt = at;
+    this.alarm(at);
   }
 
   snapshot(): TimerSnapshot {
@@ -213,6 +295,6 @@ export class TimerServiceImpl implements TimerService {
   }
 
   get pending(): number {
-    return this.event.live.size + this.processing.live.size;
+    return this.event.size + this.processing.size;
   }
 }
