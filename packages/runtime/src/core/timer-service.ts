@@ -39,77 +39,77 @@ export interface TimerService {
 
 export interface TimerSnapshot { event: [number, string, string][]; processing: [number, string, string][] }
 
-/** A registered timer; the same object is handed to onTimer when it fires (no allocation per fire). */
-interface Entry extends FiredTimer {
-  outputWatermark: number;
-  /** False once fired or deleted (the bucket keeps the slot: lazy deletion). */
-  live: boolean;
-}
-
 /** Buckets this large look timers up in an index instead of scanning. */
 const SCAN_LIMIT = 8;
 
 /**
- * The timers of one time, in registration order: firing order for ties. Most buckets hold
- * one timer (a per-record expiry) or many (every key of a window end); small ones are
- * scanned, large ones indexed by namespace, then key (no string built per registration).
+ * The timers of one time, in registration order: firing order for ties. Kept as one array
+ * of (key, namespace) pairs: no object per timer lives until it fires (long-lived objects
+ * are what the garbage collector pays for). Most buckets hold one timer (a per-record
+ * expiry) or many (every key of a window end); small ones are scanned, large ones indexed
+ * by namespace, then key (no string built per registration).
  */
 class Bucket {
-  readonly entries: Entry[] = [];
-  /** The next entry to fire (entries before it are gone). */
+  /** key, namespace, key, namespace… A null namespace: fired or deleted (lazy deletion). */
+  readonly slots: (string | null)[];
+  /** Where the next pair to fire starts (pairs before it are gone). */
   next = 0;
-  live = 0;
-  private index: Map<string, Map<string, Entry>> | null = null;
+  live = 1;
+  private index: Map<string, Map<string, number>> | null = null;
 
-  constructor(readonly time: number) {}
-
-  find(key: string, namespace: string): Entry | undefined {
-    if (this.index) return this.index.get(namespace)?.get(key);
-    const { entries } = this;
-    for (let i = this.next; i < entries.length; i++) {
-      const e = entries[i];
-      if (e.live && e.key === key && e.namespace === namespace) return e;
-    }
-    return undefined;
+  constructor(readonly time: number, key: string, namespace: string) {
+    this.slots = [key, namespace];
   }
 
-  add(e: Entry): void {
-    this.entries.push(e);
+  /** Where a live timer's pair starts, or -1. */
+  find(key: string, namespace: string): number {
+    const { slots } = this;
+    if (this.index) {
+      const i = this.index.get(namespace)?.get(key);
+      return i !== undefined && slots[i + 1] !== null ? i : -1;
+    }
+    for (let i = this.next; i < slots.length; i += 2) if (slots[i] === key && slots[i + 1] === namespace) return i;
+    return -1;
+  }
+
+  add(key: string, namespace: string): void {
+    const i = this.slots.length;
+    this.slots.push(key, namespace);
     this.live++;
-    if (this.index) this.indexed(e);
+    if (this.index) this.indexed(i);
     else if (this.live > SCAN_LIMIT) {
       this.index = new Map();
-      for (let i = this.next; i < this.entries.length; i++) if (this.entries[i].live) this.indexed(this.entries[i]);
+      for (let j = this.next; j <= i; j += 2) if (this.slots[j + 1] !== null) this.indexed(j);
     }
   }
 
-  remove(e: Entry): void {
-    e.live = false;
+  /** Fires or deletes a timer (an index entry left behind is ignored by `find`, or overwritten). */
+  remove(i: number): void {
+    this.slots[i + 1] = null;
     this.live--;
-    this.index?.get(e.namespace)?.delete(e.key);
   }
 
-  private indexed(e: Entry): void {
-    let byKey = this.index!.get(e.namespace);
-    if (!byKey) this.index!.set(e.namespace, (byKey = new Map()));
-    byKey.set(e.key, e);
+  private indexed(i: number): void {
+    const ns = this.slots[i + 1]!;
+    let byKey = this.index!.get(ns);
+    if (!byKey) this.index!.set(ns, (byKey = new Map()));
+    byKey.set(this.slots[i]!, i);
   }
 }
 
-/** A min-heap of numbers (the distinct times that have a bucket). */
-class TimeHeap {
-  private readonly a: number[] = [];
+/** A min-heap of buckets by time. */
+class BucketHeap {
+  private readonly a: Bucket[] = [];
 
-  get size(): number { return this.a.length; }
-  peek(): number | undefined { return this.a[0]; }
+  peek(): Bucket | undefined { return this.a[0]; }
 
-  push(x: number): void {
+  push(x: Bucket): void {
     const a = this.a;
     let i = a.length;
     a.push(x);
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (a[p] <= x) break;
+      if (a[p].time <= x.time) break;
       a[i] = a[p];
       i = p;
     }
@@ -125,8 +125,8 @@ class TimeHeap {
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
-      const c = l + 1 < n && a[l + 1] < a[l] ? l + 1 : l;
-      if (a[c] >= last) break;
+      const c = l + 1 < n && a[l + 1].time < a[l].time ? l + 1 : l;
+      if (a[c].time >= last.time) break;
       a[i] = a[c];
       i = c;
     }
@@ -135,42 +135,50 @@ class TimeHeap {
 }
 
 /**
- * One domain's timers: a bucket per distinct time, the times in a heap. Fires in time
+ * One domain's timers: a bucket per distinct time, the buckets in a heap. Fires in time
  * order, ties in registration order, as a heap on (time, registration sequence) would.
  */
 class TimerQueue {
-  private readonly times = new TimeHeap();
+  private readonly heap = new BucketHeap();
   private readonly buckets = new Map<number, Bucket>();
+  /** The bucket registered into last: consecutive registrations mostly share a time. */
+  private last: Bucket | undefined = undefined;
   size = 0;
 
   constructor(private readonly domain: Timer['domain']) {}
 
   /** False when the same timer is already registered (it keeps its place). */
   add(time: number, key: string, namespace: string): boolean {
-    let b = this.buckets.get(time);
-    if (!b) {
-      this.buckets.set(time, (b = new Bucket(time)));
-      this.times.push(time);
-    } else if (b.find(key, namespace)) return false;
-    b.add({ time, key, namespace, domain: this.domain, outputWatermark: -Infinity, live: true });
+    const b = this.last !== undefined && this.last.time === time ? this.last : this.buckets.get(time);
+    if (b === undefined) {
+      const fresh = new Bucket(time, key, namespace);
+      this.buckets.set(time, fresh);
+      this.heap.push(fresh);
+      this.last = fresh;
+    } else {
+      if (b.find(key, namespace) >= 0) return false;
+      b.add(key, namespace);
+      this.last = b;
+    }
     this.size++;
     return true;
   }
 
   delete(time: number, key: string, namespace: string): void {
     const b = this.buckets.get(time);
-    const e = b?.find(key, namespace);
-    if (!e) return;
-    b!.remove(e);
+    const i = b ? b.find(key, namespace) : -1;
+    if (i < 0) return;
+    b!.remove(i);
     this.size--;
   }
 
-  /** The earliest time with a live timer (drops spent buckets on the way). */
-  firstTime(): number | undefined {
-    for (let t = this.times.peek(); t !== undefined; t = this.times.peek()) {
-      if (this.buckets.get(t)!.live > 0) return t;
-      this.buckets.delete(t);
-      this.times.pop();
+  /** The bucket of the earliest live timer (drops spent buckets on the way). */
+  first(): Bucket | undefined {
+    for (let b = this.heap.peek(); b !== undefined; b = this.heap.peek()) {
+      if (b.live > 0) return b;
+      this.buckets.delete(b.time);
+      if (this.last === b) this.last = undefined;
+      this.heap.pop();
     }
     return undefined;
   }
@@ -180,17 +188,18 @@ class TimerQueue {
    * an earlier one goes before the rest of the current time's.
    */
   fireUpTo(limit: number, outputWatermark: number, fire: (t: FiredTimer) => void): void {
-    for (let time = this.firstTime(); time !== undefined && time <= limit; time = this.firstTime()) {
-      const b = this.buckets.get(time)!;
-      const { entries } = b;
-      while (b.next < entries.length) {
-        const e = entries[b.next++];
-        if (!e.live) continue;
-        b.remove(e);
+    for (let b = this.first(); b !== undefined && b.time <= limit; b = this.first()) {
+      const { slots, time } = b;
+      while (b.next < slots.length) {
+        const i = b.next;
+        b.next += 2;
+        const namespace = slots[i + 1];
+        if (namespace === null) continue;
+        b.remove(i);
         this.size--;
-        e.outputWatermark = outputWatermark;
-        fire(e);
-        if (this.times.peek()! < time) break; // fired output registered an earlier timer
+        fire({ time, key: slots[i]!, namespace, domain: this.domain, outputWatermark });
+        const top = this.heap.peek();
+        if (top !== undefined && top.time < time) break; // fired output registered an earlier timer
       }
     }
   }
@@ -198,10 +207,8 @@ class TimerQueue {
   list(): [number, string, string][] {
     const out: [number, string, string][] = [];
     for (const b of this.buckets.values()) {
-      for (let i = b.next; i < b.entries.length; i++) {
-        const e = b.entries[i];
-        if (e.live) out.push([e.time, e.key, e.namespace]);
-      }
+      const { slots } = b;
+      for (let i = b.next; i < slots.length; i += 2) if (slots[i + 1] !== null) out.push([b.time, slots[i]!, slots[i + 1]!]);
     }
     return out;
   }
@@ -278,7 +285,7 @@ export class TimerServiceImpl implements TimerService {
   }
 
   private rearm(): void {
-    const at = this.processing.firstTime() ?? null;
+    const at = this.processing.first()?.time ?? null;
     if (at === this.armedAt) return;
     this.armedAt = at;
     this.alarm(at);

@@ -77,7 +77,7 @@ export class AlignedWindowOperator implements Operator {
 
   /** A row for the window, carrying `wm`: the watermark downstream has when it leaves. */
   private fire(w: WindowState, wm: number): void {
-    w.dirty = false;
+    if (w.dirty) w.dirty = false; // not written otherwise: adding a property to every window changes its shape (slow)
     this.ctx.output(this.shape.row(w.key, w.start, w.end, w.accs), w.end - 1, wm);
   }
 
