@@ -55,32 +55,44 @@ class Bucket {
   /** Where the next pair to fire starts (pairs before it are gone). */
   next = 0;
   live = 1;
-  private index: Map<string, Map<string, number>> | null = null;
+  /** Once large: key → pair, one map per namespace (`firstNamespace`'s kept at hand). */
+  private firstIndex: Map<string, number> | null = null;
+  private otherIndexes: Map<string, Map<string, number>> | null = null;
+  private readonly firstNamespace: string;
 
   constructor(readonly time: number, key: string, namespace: string) {
     this.slots = [key, namespace];
+    this.firstNamespace = namespace;
   }
 
   /** Where a live timer's pair starts, or -1. */
   find(key: string, namespace: string): number {
     const { slots } = this;
-    if (this.index) {
-      const i = this.index.get(namespace)?.get(key);
+    if (this.firstIndex) {
+      const i = this.indexOf(namespace)?.get(key);
       return i !== undefined && slots[i + 1] !== null ? i : -1;
     }
     for (let i = this.next; i < slots.length; i += 2) if (slots[i] === key && slots[i + 1] === namespace) return i;
     return -1;
   }
 
-  add(key: string, namespace: string): void {
-    const i = this.slots.length;
-    this.slots.push(key, namespace);
-    this.live++;
-    if (this.index) this.indexed(i);
-    else if (this.live > SCAN_LIMIT) {
-      this.index = new Map();
-      for (let j = this.next; j <= i; j += 2) if (this.slots[j + 1] !== null) this.indexed(j);
+  /** Appends a timer unless it is here already (then false: it keeps its place). */
+  addIfAbsent(key: string, namespace: string): boolean {
+    const { slots } = this;
+    const i = slots.length;
+    if (this.firstIndex) {
+      // One lookup and one insert in the key's map (the hot path of a window end with many keys).
+      const index = this.indexOf(namespace) ?? this.newIndex(namespace);
+      const at = index.get(key);
+      if (at !== undefined && slots[at + 1] !== null) return false;
+      index.set(key, i);
+    } else {
+      if (this.find(key, namespace) >= 0) return false;
+      if (this.live + 1 > SCAN_LIMIT) this.buildIndex(key, namespace, i);
     }
+    slots.push(key, namespace);
+    this.live++;
+    return true;
   }
 
   /** Fires or deletes a timer (an index entry left behind is ignored by `find`, or overwritten). */
@@ -89,11 +101,25 @@ class Bucket {
     this.live--;
   }
 
-  private indexed(i: number): void {
-    const ns = this.slots[i + 1]!;
-    let byKey = this.index!.get(ns);
-    if (!byKey) this.index!.set(ns, (byKey = new Map()));
-    byKey.set(this.slots[i]!, i);
+  private indexOf(namespace: string): Map<string, number> | undefined {
+    return namespace === this.firstNamespace ? this.firstIndex! : this.otherIndexes?.get(namespace);
+  }
+
+  private newIndex(namespace: string): Map<string, number> {
+    const index = new Map<string, number>();
+    (this.otherIndexes ??= new Map()).set(namespace, index);
+    return index;
+  }
+
+  /** Indexes the live pairs and the one about to be appended at `at`. */
+  private buildIndex(key: string, namespace: string, at: number): void {
+    this.firstIndex = new Map();
+    const { slots } = this;
+    for (let j = this.next; j < slots.length; j += 2) {
+      const ns = slots[j + 1];
+      if (ns !== null) (this.indexOf(ns) ?? this.newIndex(ns)).set(slots[j]!, j);
+    }
+    (this.indexOf(namespace) ?? this.newIndex(namespace)).set(key, at);
   }
 }
 
@@ -156,8 +182,7 @@ class TimerQueue {
       this.heap.push(fresh);
       this.last = fresh;
     } else {
-      if (b.find(key, namespace) >= 0) return false;
-      b.add(key, namespace);
+      if (!b.addIfAbsent(key, namespace)) return false;
       this.last = b;
     }
     this.size++;
