@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../test-utils/reference.js';
 import { TimerServiceImpl, type FiredTimer } from './timer-service.js';
 
 describe('timer service', () => {
@@ -63,4 +64,69 @@ describe('timer service', () => {
     expect(fired).toEqual(['soon', 'late']);
     expect(armed).toBe(null);
   });
+
+  it('fires exactly as a list ordered by (time, registration sequence), under random registers, deletes, firing-time registrations and restores', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const rand = seeded(seed);
+      const pick = (n: number) => Math.floor(rand() * n);
+      // The reference: live timers with their registration sequence, fired by the smallest (time, seq).
+      let ref: { time: number; key: string; ns: string; seq: number }[] = [];
+      let seq = 0;
+      let refWm = -Infinity;
+      const refFired: string[] = [];
+      const refRegister = (time: number, key: string, ns: string) => {
+        if (!ref.some((t) => t.time === time && t.key === key && t.ns === ns)) ref.push({ time, key, ns, seq: seq++ });
+      };
+      const refDelete = (time: number, key: string, ns: string) => { ref = ref.filter((t) => !(t.time === time && t.key === key && t.ns === ns)); };
+      // What a firing timer does, decided by its identity and a counter (the same in both): register or delete others.
+      const reaction = (time: number, key: string, n: number, register: typeof refRegister, del: typeof refDelete) => {
+        if (n % 3 === 0) register(time - (n % 5), `k${(n * 7) % 30}`, n % 2 ? 'a' : '');
+        if (n % 4 === 1) register(time + (n % 3), key, 'a');
+        if (n % 5 === 2) del(time + 1, `k${n % 30}`, '');
+      };
+      const refAdvance = (wm: number) => {
+        if (wm <= refWm) return;
+        const out = refWm;
+        refWm = wm;
+        for (;;) {
+          const due = ref.filter((t) => t.time <= refWm).sort((a, b) => a.time - b.time || a.seq - b.seq)[0];
+          if (!due) return;
+          ref = ref.filter((t) => t !== due);
+          refFired.push(`${due.time}/${due.ns}/${due.key}@${out}`);
+          reaction(due.time, due.key, refFired.length, refRegister, refDelete);
+        }
+      };
+      const fired: string[] = [];
+      let svc: TimerServiceImpl;
+      const onFire = (t: FiredTimer) => {
+        fired.push(`${t.time}/${t.namespace}/${t.key}@${t.outputWatermark}`);
+        reaction(t.time, t.key, fired.length, (a, b, c) => svc.registerEventTimer(a, b, c), (a, b, c) => svc.deleteEventTimer(a, b, c));
+      };
+      svc = new TimerServiceImpl(onFire);
+      let wm = 0;
+      for (let step = 0; step < 400; step++) {
+        // Every fourth seed seldom advances: many timers per time (the indexed buckets).
+        const op = seed % 4 === 0 && pick(8) > 0 ? pick(7) : pick(10);
+        const time = wm + pick(seed % 2 ? 40 : 6) - 2; // narrow ranges fill a time with many timers (indexed buckets)
+        const key = `k${pick(30)}`;
+        const ns = pick(3) === 0 ? 'a' : '';
+        if (op < 5) { svc.registerEventTimer(time, key, ns); refRegister(time, key, ns); }
+        else if (op < 7) { svc.deleteEventTimer(time, key, ns); refDelete(time, key, ns); }
+        else if (op < 9) { wm += pick(12); svc.atRecord(wm); refAdvance(wm); }
+        else {
+          // A restore from a snapshot keeps every timer and the order of ties.
+          const snap = svc.snapshot();
+          const at = svc.currentWatermark();
+          svc = new TimerServiceImpl(onFire);
+          svc.restore(snap, at);
+        }
+        expect(svc.pending).toBe(ref.length);
+      }
+      wm += 1000;
+      svc.advance(wm);
+      refAdvance(wm);
+      expect(fired).toEqual(refFired);
+    }
+  });
 });
+

@@ -39,91 +39,203 @@ export interface TimerService {
 
 export interface TimerSnapshot { event: [number, string, string][]; processing: [number, string, string][] }
 
-interface Entry { timer: Timer; seq: number }
+/** Buckets this large look timers up in an index instead of scanning. */
+const SCAN_LIMIT = 8;
 
-/** A min-heap of timers by time, then registration order (deterministic firing). */
-class TimerHeap {
-  private readonly a: Entry[] = [];
+/**
+ * The timers of one time, in registration order: firing order for ties. Kept as one array
+ * of (key, namespace) pairs: no object per timer lives until it fires (long-lived objects
+ * are what the garbage collector pays for). Most buckets hold one timer (a per-record
+ * expiry) or many (every key of a window end); small ones are scanned, large ones indexed
+ * by namespace, then key (no string built per registration).
+ */
+class Bucket {
+  /** key, namespace, key, namespace… A null namespace: fired or deleted (lazy deletion). */
+  readonly slots: (string | null)[];
+  /** Where the next pair to fire starts (pairs before it are gone). */
+  next = 0;
+  live = 1;
+  /** Once large: key → pair, one map per namespace (`firstNamespace`'s kept at hand). */
+  private firstIndex: Map<string, number> | null = null;
+  private otherIndexes: Map<string, Map<string, number>> | null = null;
+  private readonly firstNamespace: string;
 
-  get size(): number { return this.a.length; }
-
-  peek(): Entry | undefined { return this.a[0]; }
-
-  push(e: Entry): void {
-    const a = this.a;
-    a.push(e);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!before(a[i], a[p])) break;
-      [a[p], a[i]] = [a[i], a[p]];
-      i = p;
-    }
+  constructor(readonly time: number, key: string, namespace: string) {
+    this.slots = [key, namespace];
+    this.firstNamespace = namespace;
   }
 
-  pop(): Entry | undefined {
-    const a = this.a;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length && last) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && before(a[l], a[m])) m = l;
-        if (r < a.length && before(a[r], a[m])) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i], a[m]];
-        i = m;
-      }
+  /** Where a live timer's pair starts, or -1. */
+  find(key: string, namespace: string): number {
+    const { slots } = this;
+    if (this.firstIndex) {
+      const i = this.indexOf(namespace)?.get(key);
+      return i !== undefined && slots[i + 1] !== null ? i : -1;
     }
-    return top;
+    for (let i = this.next; i < slots.length; i += 2) if (slots[i] === key && slots[i + 1] === namespace) return i;
+    return -1;
+  }
+
+  /** Appends a timer unless it is here already (then false: it keeps its place). */
+  addIfAbsent(key: string, namespace: string): boolean {
+    const { slots } = this;
+    const i = slots.length;
+    if (this.firstIndex) {
+      // One lookup and one insert in the key's map (the hot path of a window end with many keys).
+      const index = this.indexOf(namespace) ?? this.newIndex(namespace);
+      const at = index.get(key);
+      if (at !== undefined && slots[at + 1] !== null) return false;
+      index.set(key, i);
+    } else {
+      if (this.find(key, namespace) >= 0) return false;
+      if (this.live + 1 > SCAN_LIMIT) this.buildIndex(key, namespace, i);
+    }
+    slots.push(key, namespace);
+    this.live++;
+    return true;
+  }
+
+  /** Fires or deletes a timer (an index entry left behind is ignored by `find`, or overwritten). */
+  remove(i: number): void {
+    this.slots[i + 1] = null;
+    this.live--;
+  }
+
+  private indexOf(namespace: string): Map<string, number> | undefined {
+    return namespace === this.firstNamespace ? this.firstIndex! : this.otherIndexes?.get(namespace);
+  }
+
+  private newIndex(namespace: string): Map<string, number> {
+    const index = new Map<string, number>();
+    (this.otherIndexes ??= new Map()).set(namespace, index);
+    return index;
+  }
+
+  /** Indexes the live pairs and the one about to be appended at `at`. */
+  private buildIndex(key: string, namespace: string, at: number): void {
+    this.firstIndex = new Map();
+    const { slots } = this;
+    for (let j = this.next; j < slots.length; j += 2) {
+      const ns = slots[j + 1];
+      if (ns !== null) (this.indexOf(ns) ?? this.newIndex(ns)).set(slots[j]!, j);
+    }
+    (this.indexOf(namespace) ?? this.newIndex(namespace)).set(key, at);
   }
 }
 
-const before = (x: Entry, y: Entry) => x.timer.time < y.timer.time || (x.timer.time === y.timer.time && x.seq < y.seq);
-const idOf = (time: number, key: string, namespace: string) => `${time}\u0000${namespace}\u0000${key}`;
+/** A min-heap of buckets by time. */
+class BucketHeap {
+  private readonly a: Bucket[] = [];
 
-/** One domain's timers: a heap with lazy deletion and the live set by identity. */
+  peek(): Bucket | undefined { return this.a[0]; }
+
+  push(x: Bucket): void {
+    const a = this.a;
+    let i = a.length;
+    a.push(x);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p].time <= x.time) break;
+      a[i] = a[p];
+      i = p;
+    }
+    a[i] = x;
+  }
+
+  pop(): void {
+    const a = this.a;
+    const last = a.pop()!;
+    const n = a.length;
+    if (!n) return;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const c = l + 1 < n && a[l + 1].time < a[l].time ? l + 1 : l;
+      if (a[c].time >= last.time) break;
+      a[i] = a[c];
+      i = c;
+    }
+    a[i] = last;
+  }
+}
+
+/**
+ * One domain's timers: a bucket per distinct time, the buckets in a heap. Fires in time
+ * order, ties in registration order, as a heap on (time, registration sequence) would.
+ */
 class TimerQueue {
-  readonly heap = new TimerHeap();
-  /** Live timers by identity; a heap entry whose timer is not here any more was deleted. */
-  readonly live = new Map<string, Timer>();
+  private readonly heap = new BucketHeap();
+  private readonly buckets = new Map<number, Bucket>();
+  /** The bucket registered into last: consecutive registrations mostly share a time. */
+  private last: Bucket | undefined = undefined;
+  size = 0;
 
   constructor(private readonly domain: Timer['domain']) {}
 
-  add(time: number, key: string, namespace: string, seq: number): boolean {
-    const id = idOf(time, key, namespace);
-    if (this.live.has(id)) return false;
-    const timer: Timer = { time, key, namespace, domain: this.domain };
-    this.live.set(id, timer);
-    this.heap.push({ timer, seq });
+  /** False when the same timer is already registered (it keeps its place). */
+  add(time: number, key: string, namespace: string): boolean {
+    const b = this.last !== undefined && this.last.time === time ? this.last : this.buckets.get(time);
+    if (b === undefined) {
+      const fresh = new Bucket(time, key, namespace);
+      this.buckets.set(time, fresh);
+      this.heap.push(fresh);
+      this.last = fresh;
+    } else {
+      if (!b.addIfAbsent(key, namespace)) return false;
+      this.last = b;
+    }
+    this.size++;
     return true;
   }
 
   delete(time: number, key: string, namespace: string): void {
-    this.live.delete(idOf(time, key, namespace));
+    const b = this.buckets.get(time);
+    const i = b ? b.find(key, namespace) : -1;
+    if (i < 0) return;
+    b!.remove(i);
+    this.size--;
   }
 
-  /** The earliest live timer (drops deleted entries on the way). */
-  peek(): Timer | undefined {
-    for (let top = this.heap.peek(); top; top = this.heap.peek()) {
-      if (this.live.get(idOf(top.timer.time, top.timer.key, top.timer.namespace)) === top.timer) return top.timer;
+  /** The bucket of the earliest live timer (drops spent buckets on the way). */
+  first(): Bucket | undefined {
+    for (let b = this.heap.peek(); b !== undefined; b = this.heap.peek()) {
+      if (b.live > 0) return b;
+      this.buckets.delete(b.time);
+      if (this.last === b) this.last = undefined;
       this.heap.pop();
     }
     return undefined;
   }
 
-  take(): Timer {
-    const { timer } = this.heap.pop()!;
-    this.live.delete(idOf(timer.time, timer.key, timer.namespace));
-    return timer;
+  /**
+   * Fires, in order, every timer with time ≤ `limit`, those registered meanwhile included:
+   * an earlier one goes before the rest of the current time's.
+   */
+  fireUpTo(limit: number, outputWatermark: number, fire: (t: FiredTimer) => void): void {
+    for (let b = this.first(); b !== undefined && b.time <= limit; b = this.first()) {
+      const { slots, time } = b;
+      while (b.next < slots.length) {
+        const i = b.next;
+        b.next += 2;
+        const namespace = slots[i + 1];
+        if (namespace === null) continue;
+        b.remove(i);
+        this.size--;
+        fire({ time, key: slots[i]!, namespace, domain: this.domain, outputWatermark });
+        const top = this.heap.peek();
+        if (top !== undefined && top.time < time) break; // fired output registered an earlier timer
+      }
+    }
   }
 
   list(): [number, string, string][] {
-    return [...this.live.values()].map((t) => [t.time, t.key, t.namespace]);
+    const out: [number, string, string][] = [];
+    for (const b of this.buckets.values()) {
+      const { slots } = b;
+      for (let i = b.next; i < slots.length; i += 2) if (slots[i + 1] !== null) out.push([b.time, slots[i]!, slots[i + 1]!]);
+    }
+    return out;
   }
 }
 
@@ -131,10 +243,11 @@ class TimerQueue {
 export class TimerServiceImpl implements TimerService {
   private readonly event = new TimerQueue('event');
   private readonly processing = new TimerQueue('processing');
-  private seq = 0;
   private watermark = -Infinity;
   /** Set while firing: a guard against re-entrant advances from onTimer. */
   private firing = false;
+  /** The wall-clock alarm asked for (undefined: none yet), so it is re-armed only when the earliest time changes. */
+  private armedAt: number | null | undefined = undefined;
 
   constructor(
     /** Calls the operator's onTimer. */
@@ -145,7 +258,7 @@ export class TimerServiceImpl implements TimerService {
   ) {}
 
   registerEventTimer(time: number, key: string, namespace = ''): void {
-    this.event.add(time, key, namespace, this.seq++);
+    this.event.add(time, key, namespace);
   }
 
   deleteEventTimer(time: number, key: string, namespace = ''): void {
@@ -153,7 +266,7 @@ export class TimerServiceImpl implements TimerService {
   }
 
   registerProcessingTimer(time: number, key: string, namespace = ''): void {
-    if (this.processing.add(time, key, namespace, this.seq++)) this.rearm();
+    if (this.processing.add(time, key, namespace)) this.rearm();
   }
 
   deleteProcessingTimer(time: number, key: string, namespace = ''): void {
@@ -175,14 +288,15 @@ export class TimerServiceImpl implements TimerService {
     if (wm <= this.watermark) return;
     const outputWatermark = this.watermark;
     this.watermark = wm;
-    if (this.firing) return; // the loop below is already running and sees the new watermark
+    if (this.firing || this.event.size === 0) return; // a loop below is already running and sees the new watermark
     this.firing = true;
     try {
-      // Timers registered while firing with time ≤ wm fire in this same loop (as Flink's).
-      for (let t = this.event.peek(); t && t.time <= this.watermark; t = this.event.peek()) {
-        this.event.take();
-        this.fire({ ...t, outputWatermark });
-      }
+      // Timers registered while firing with time ≤ the watermark fire in this same loop (as Flink's).
+      let limit: number;
+      do {
+        limit = this.watermark;
+        this.event.fireUpTo(limit, outputWatermark, this.fire);
+      } while (this.watermark > limit);
     } finally {
       this.firing = false;
     }
@@ -190,16 +304,16 @@ export class TimerServiceImpl implements TimerService {
 
   /** The wall clock reached the alarm: fires the processing-time timers that are due. */
   onAlarm(): void {
-    const now = this.wallClock();
-    for (let t = this.processing.peek(); t && t.time <= now; t = this.processing.peek()) {
-      this.processing.take();
-      this.fire({ ...t, outputWatermark: this.watermark });
-    }
+    this.armedAt = undefined; // the alarm that ran is spent
+    this.processing.fireUpTo(this.wallClock(), this.watermark, this.fire);
     this.rearm();
   }
 
   private rearm(): void {
-    this.alarm(this.processing.peek()?.time ?? null);
+    const at = this.processing.first()?.time ?? null;
+    if (at === this.armedAt) return;
+    this.armedAt = at;
+    this.alarm(at);
   }
 
   snapshot(): TimerSnapshot {
@@ -213,6 +327,6 @@ export class TimerServiceImpl implements TimerService {
   }
 
   get pending(): number {
-    return this.event.live.size + this.processing.live.size;
+    return this.event.size + this.processing.size;
   }
 }

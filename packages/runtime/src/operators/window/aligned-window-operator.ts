@@ -1,7 +1,7 @@
 import { parseDuration, type ParamsOf } from '@eddy/shared';
 import type { Batch, Rec } from '../../core/batch.js';
 import type { Operator, OperatorContext } from '../../core/operator.js';
-import type { FiredTimer } from '../../core/timer-service.js';
+import type { FiredTimer, TimerService } from '../../core/timer-service.js';
 import type { KeyedMap } from '../../state/keyed-state.js';
 import { accumulate, AggregateTypeError, checkValue, initAccumulator } from './aggregates.js';
 import { WindowShape } from './window-shape.js';
@@ -10,13 +10,23 @@ import { WindowShape } from './window-shape.js';
 interface WindowState { start: number; end: number; key: unknown[]; accs: unknown[]; dirty?: boolean }
 
 const mod = (a: number, b: number) => ((a % b) + b) % b;
-/** Timer namespaces: the firing at the window's end (updates) and the clean-up once lateness has passed. */
+/**
+ * Timer namespaces. emit updates: per window, the firing at its end and the clean-up once
+ * lateness has passed. emit final: one clean-up timer per window end (its key the end),
+ * for all the windows of that end. (`clean` timers in a checkpoint from before are still honoured.)
+ */
 const FIRE = 'fire';
 const CLEAN = 'clean';
+const END = 'end';
+
+/** What the operator keeps outside keyed state: the windows of each pending end, in the order they opened. */
+interface AlignedSnapshot { ends: [number, string[]][] }
 
 /**
  * Tumbling and sliding event-time windows, aligned to epoch 0, covering [start, end), on
- * the node's timer service (one timer per key and window, as Flink's WindowOperator).
+ * the node's timer service: emit final registers one timer per window end and keeps the
+ * windows of each end in the order they opened (the order per-window timers would fire
+ * them, without a timer per key and window); emit updates one per key and window, as Flink's WindowOperator.
  * emit final: one row at end − 1 + allowedLateness. emit updates: a row at end − 1 and
  * another for each allowed late record, the state cleared at end − 1 + allowedLateness.
  * A record all of whose windows are cleaned up goes to the `late` port.
@@ -28,6 +38,9 @@ export class AlignedWindowOperator implements Operator {
   private readonly updates: boolean;
   private readonly shape: WindowShape;
   private windows!: KeyedMap<WindowState>;
+  private timers!: TimerService;
+  /** emit final: the state keys of each pending window end, in opening (= firing) order; checkpointed. */
+  private readonly byEnd = new Map<number, string[]>();
   private readonly scratch: unknown[] = [];
 
   constructor(params: ParamsOf<'window'>, private readonly ctx: OperatorContext) {
@@ -40,12 +53,19 @@ export class AlignedWindowOperator implements Operator {
   }
 
   open(): void {
-    this.windows = this.ctx.state.map<WindowState>('windows');
+    const { ctx } = this;
+    this.windows = ctx.state.map<WindowState>('windows');
+    this.timers = ctx.timers;
+    for (const [end, keys] of (ctx.restored as AlignedSnapshot | undefined)?.ends ?? []) this.byEnd.set(end, keys);
+  }
+
+  onCheckpoint(): AlignedSnapshot | undefined {
+    return this.byEnd.size ? { ends: [...this.byEnd] } : undefined;
   }
 
   processBatch(batch: Batch): void {
     const { records, times, wms } = batch;
-    const timers = this.ctx.timers;
+    const timers = this.timers;
     const late: number[] = [];
     for (let i = 0; i < records.length; i++) {
       const ts = times[i];
@@ -65,6 +85,17 @@ export class AlignedWindowOperator implements Operator {
   }
 
   onTimer(t: FiredTimer): void {
+    if (t.namespace === END) {
+      const end = Number(t.key);
+      for (const stateKey of this.byEnd.get(end) ?? []) {
+        const w = this.windows.get(stateKey);
+        if (!w) continue;
+        this.fire(w, t.outputWatermark);
+        this.windows.delete(stateKey);
+      }
+      this.byEnd.delete(end);
+      return;
+    }
     const w = this.windows.get(t.key);
     if (!w) return;
     if (t.namespace === FIRE) {
@@ -77,7 +108,7 @@ export class AlignedWindowOperator implements Operator {
 
   /** A row for the window, carrying `wm`: the watermark downstream has when it leaves. */
   private fire(w: WindowState, wm: number): void {
-    w.dirty = false;
+    if (w.dirty) w.dirty = false; // not written otherwise: adding a property to every window changes its shape (slow)
     this.ctx.output(this.shape.row(w.key, w.start, w.end, w.accs), w.end - 1, wm);
   }
 
@@ -102,12 +133,23 @@ export class AlignedWindowOperator implements Operator {
       w.dirty = true;
       // Past its end already: an allowed late record fires the window at once, with the update.
       if (end - 1 <= wm) this.fire(w, wm);
-      else if (fresh) this.ctx.timers.registerEventTimer(end - 1, stateKey, FIRE);
+      else if (fresh) this.timers.registerEventTimer(end - 1, stateKey, FIRE);
     }
     if (fresh) {
       this.windows.set(stateKey, w);
-      this.ctx.timers.registerEventTimer(end - 1 + this.lateness, stateKey, CLEAN);
+      if (this.updates) this.timers.registerEventTimer(end - 1 + this.lateness, stateKey, CLEAN);
+      else this.opened(end, stateKey);
     }
     return true;
+  }
+
+  /** emit final: a window of `end` opened; the end's first registers the end's timer. */
+  private opened(end: number, stateKey: string): void {
+    const keys = this.byEnd.get(end);
+    if (keys) keys.push(stateKey);
+    else {
+      this.byEnd.set(end, [stateKey]);
+      this.timers.registerEventTimer(end - 1 + this.lateness, String(end), END);
+    }
   }
 }

@@ -121,7 +121,7 @@ export class SessionWindowOperator implements Operator {
   }
 
   private fire(key: unknown[], s: Session, wm: number): void {
-    s.dirty = false;
+    if (s.dirty) s.dirty = false; // not written otherwise: adding a property to every session changes its shape (slow)
     this.ctx.output(this.shape.row(key, s.start, s.end, s.accs), s.end - 1, wm);
   }
 
