@@ -52,6 +52,14 @@ export class FlinkGateway {
     this.session = r.sessionHandle;
   }
 
+  /** The REST URL of the cluster the gateway submits to, from the session's configuration (rest.address, rest.port). */
+  async clusterRestUrl(): Promise<string | undefined> {
+    if (!this.session) throw new Error('open() first');
+    const r = await this.call<{ properties?: Record<string, string> }>('GET', `/v3/sessions/${this.session}`);
+    const address = r.properties?.['rest.address'];
+    return address ? `http://${address}:${r.properties?.['rest.port'] ?? '8081'}` : undefined;
+  }
+
   async close(): Promise<void> {
     if (!this.session) return;
     const s = this.session;

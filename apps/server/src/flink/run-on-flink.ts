@@ -7,8 +7,8 @@ import { FlinkJobWatcher, type FlinkJobState } from './job-watcher.js';
 export interface FlinkRunOptions {
   /** The SQL Gateway's REST endpoint, e.g. http://127.0.0.1:8083. */
   gatewayUrl: string;
-  /** The cluster's REST API (Web UI), e.g. http://127.0.0.1:8081: where the job is watched. */
-  restUrl: string;
+  /** The cluster's REST API (Web UI), e.g. http://127.0.0.1:8081, where the job is watched; default: what the gateway's configuration names. */
+  restUrl?: string;
   /** Relative file paths resolve against this folder (the pipeline's). */
   baseDir: string;
   err(line: string): void;
@@ -63,8 +63,10 @@ export async function runOnFlink(document: unknown, o: FlinkRunOptions): Promise
   for (const n of flink.notes) o.err(`[${n.nodeId}] note: ${n.message}`);
   const gateway = new FlinkGateway(o.gatewayUrl);
   let jobId: string | undefined;
+  let restUrl = o.restUrl;
   try {
     await gateway.open(`eddy-${Date.now()}`);
+    restUrl ??= await gateway.clusterRestUrl();
     for (const statement of flink.statements) {
       const r = await gateway.execute(statement);
       jobId = r.jobId ?? (typeof r.rows[0]?.[0] === 'string' && /^[0-9a-f]{32}$/.test(r.rows[0][0]) ? r.rows[0][0] : jobId);
@@ -81,8 +83,12 @@ export async function runOnFlink(document: unknown, o: FlinkRunOptions): Promise
     o.err('eddy: Flink started no job (the pipeline has no sink?)');
     return { exitCode: 1, problems: [] };
   }
-  o.err(`eddy: Flink job ${jobId} — ${o.restUrl}/#/job/running/${jobId}/overview`);
-  const watcher = new FlinkJobWatcher(o.restUrl, jobId, flink.statements);
+  if (!restUrl) {
+    o.err(`eddy: Flink job ${jobId} submitted; the gateway names no cluster REST address to watch it (give --flink-rest)`);
+    return { exitCode: 0, jobId, problems: [] };
+  }
+  o.err(`eddy: Flink job ${jobId} — ${restUrl}/#/job/running/${jobId}/overview`);
+  const watcher = new FlinkJobWatcher(restUrl, jobId, flink.statements);
   const state = await watcher.watch({ err: o.err, quiet: o.quiet, signal: o.signal });
   if (state === 'FAILED') o.err(`eddy: the Flink job failed: ${await watcher.rootException()}`);
   const exitCode = state === 'FINISHED' || (state === 'CANCELED' && o.signal?.aborted) ? 0 : 1;

@@ -123,7 +123,8 @@ export async function localFlinkStatus(dataDir: string): Promise<LocalFlinkStatu
 
 /** Starts the cluster and the gateway (resolving the jars the first time) and waits until both answer. */
 export async function startLocalFlink(options: LocalFlinkOptions): Promise<LocalFlinkUrls> {
-  const o = { restPort: 8081, gatewayPort: 8083, rpcPort: 6123, slots: 2, ...options };
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as LocalFlinkOptions;
+  const o = { restPort: 8081, gatewayPort: 8083, rpcPort: 6123, slots: 2, ...given };
   const say = o.progress ?? (() => {});
   const p = paths(o.dataDir);
   const already = COMPONENTS.filter((c) => readPid(join(p.run, `${c.name}.pid`)) !== null).map((c) => c.name);
