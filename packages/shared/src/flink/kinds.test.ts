@@ -66,14 +66,15 @@ describe('Flink SQL per kind', () => {
     expect(sql).toContain("  PRIMARY KEY (`user`) NOT ENFORCED\n) WITH (\n  'connector' = 'jdbc',\n  'table-name' = 'totals',\n  'url' = 'jdbc:postgresql://db:5432/shop',\n  'username' = 'eddy'\n);");
   });
 
-  test('map keep: a computed field replaces the input column of that name; a copied window bound keeps its Flink type', () => {
+  test('map keep: a computed field replaces the input column of that name; a copied window bound keeps its Flink type (written as epoch ms)', () => {
     const { sql } = translateToFlinkSql(doc([src('s'),
       { id: 'w', kind: 'window', params: { size: '10s', aggregates: [{ name: 'n', fn: 'count' }] } },
       { id: 'm', kind: 'map', params: { keep: true, fields: [{ name: 'n', expr: 'n * 2' }, { name: 'start', expr: 'window_start' }] } },
       log('o'),
     ], [['s', 'w'], ['w', 'm'], ['m', 'o']]));
     expect(viewOf(sql, 'm')).toContain('SELECT `window_start`, `window_end`, (`n` * 2E0) AS `n`, `window_start` AS `start`, `eddy_time`');
-    expect(sql).toContain('  `start` TIMESTAMP_LTZ(3)');
+    expect(sql).toContain('  `start` BIGINT');
+    expect(sql).toContain('(EXTRACT(EPOCH FROM `start`) * 1000 + EXTRACT(MILLISECOND FROM `start`)) AS `start`');
   });
 
   test('what Flink SQL cannot do is refused with the node and the reason, and nothing downstream is emitted', () => {
