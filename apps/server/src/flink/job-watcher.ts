@@ -12,35 +12,53 @@ interface VertexInfo {
 }
 interface JobInfo { jid: string; state: FlinkJobState; vertices: VertexInfo[] }
 
-/** Figures of one Flink vertex, named by the Eddy nodes whose tables it reads or writes. */
+/** Figures of one Flink vertex, labelled with the Eddy nodes it runs. */
 export interface VertexFigures { label: string; recordsIn: number; recordsOut: number; ratePerSec: number; watermark: number | null; status: string }
 
-/** The table names the script creates: the Eddy source and sink node ids. */
-export function tableNames(statements: string[]): string[] {
-  return statements.map((s) => /^CREATE TABLE `((?:[^`]|``)+)`/.exec(s)?.[1].replace(/``/g, '`')).filter((n): n is string => !!n);
+/** What the script names: the source and sink tables (Eddy's source and sink node ids) and the views (other node ids) by what they do. */
+export interface ScriptNames { sources: string[]; sinks: string[]; windows: string[]; joins: string[]; dedupes: string[] }
+
+const unquote = (q: string) => q.replace(/``/g, '`');
+
+export function scriptNames(statements: string[]): ScriptNames {
+  const sinks = [...statements.join('\n').matchAll(/INSERT INTO `((?:[^`]|``)+)`/g)].map((m) => unquote(m[1]));
+  const tables = statements.map((s) => /^CREATE TABLE `((?:[^`]|``)+)`/.exec(s)?.[1]).filter((n): n is string => !!n).map(unquote);
+  const views = statements.map((s) => ({ name: /^CREATE TEMPORARY VIEW `((?:[^`]|``)+)`/.exec(s)?.[1], sql: s }))
+    .filter((v): v is { name: string; sql: string } => !!v.name && !v.name.includes('__')).map((v) => ({ ...v, name: unquote(v.name) }));
+  const viewsWith = (re: RegExp) => views.filter((v) => re.test(v.sql)).map((v) => v.name);
+  return {
+    sources: tables.filter((t) => !sinks.includes(t)), sinks,
+    windows: viewsWith(/GROUP BY window_start/), joins: viewsWith(/ JOIN /), dedupes: viewsWith(/ROW_NUMBER\(\)/),
+  };
 }
 
+const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
- * The Eddy nodes a vertex runs, from the table names in its name (Flink names a source vertex
- * `Source: <table>[n]` / `TableSourceScan(table=[[catalog, db, <table>]])`, a sink `Sink: <table>[n]`
- * or `table=[catalog.db.<table>]`). Views are inlined by the planner, so the operators between
- * are counted in the vertex of the tables they are chained with.
+ * The Eddy nodes a Flink vertex runs. The planner inlines views and chains operators, so a vertex
+ * is named by its operators: `Source: <table>[n]`, `Sink: <table>[n]`, `StreamingFileWriter` (a
+ * file sink), `WindowAggregate`, `IntervalJoin`/`WindowJoin`, `Deduplicate`/`Rank`; each maps
+ * to the nodes of that sort (all of them when the script has several).
  */
-export function vertexLabel(vertexName: string, tables: string[]): string {
-  const found = tables.filter((t) => {
-    const q = t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    return new RegExp(`(default_database[,.] ?${q}\\]|(Source|Sink|Writer|Committer): ${q}\\[|Writer: ${q}\\b)`).test(vertexName);
-  });
-  return found.length ? found.join(',') : vertexName.replace(/\s+/g, ' ').slice(0, 40);
+export function vertexNodes(vertexName: string, names: ScriptNames): string[] {
+  const found: string[] = [];
+  for (const t of names.sources) if (new RegExp(`Source: ${escape(t)}\\[`).test(vertexName)) found.push(t);
+  if (/WindowAggregate/.test(vertexName)) found.push(...names.windows);
+  if (/Join/.test(vertexName)) found.push(...names.joins);
+  if (/Deduplicate|Rank/.test(vertexName)) found.push(...names.dedupes);
+  const namedSinks = names.sinks.filter((t) => new RegExp(`Sink: ${escape(t)}\\[`).test(vertexName));
+  if (namedSinks.length) found.push(...namedSinks);
+  else if (/StreamingFileWriter|Writer/.test(vertexName)) found.push(...names.sinks);
+  return [...new Set(found)];
 }
 
 /** Polls Flink's REST API for a job: prints per-vertex figures each second until the job ends. */
 export class FlinkJobWatcher {
-  private readonly tables: string[];
+  private readonly names: ScriptNames;
   private readonly last = new Map<string, { out: number; at: number }>();
 
   constructor(readonly restUrl: string, readonly jobId: string, statements: string[]) {
-    this.tables = tableNames(statements);
+    this.names = scriptNames(statements);
   }
 
   async job(): Promise<JobInfo> {
@@ -56,7 +74,8 @@ export class FlinkJobWatcher {
       const out = v.metrics['write-records'] || v.metrics['read-records'];
       const rate = prev && now > prev.at ? Math.max(0, Math.round(((out - prev.out) * 1000) / (now - prev.at))) : 0;
       this.last.set(v.id, { out, at: now });
-      return { label: vertexLabel(v.name, this.tables), recordsIn: v.metrics['read-records'], recordsOut: v.metrics['write-records'],
+      const nodes = vertexNodes(v.name, this.names);
+      return { label: nodes.length ? nodes.join(',') : v.name.replace(/\s+/g, ' ').slice(0, 40), recordsIn: v.metrics['read-records'], recordsOut: v.metrics['write-records'],
         ratePerSec: rate, watermark: values.length ? Math.min(...values) : null, status: v.status };
     }));
   }
@@ -93,7 +112,7 @@ export class FlinkJobWatcher {
     err(`eddy: ${new Date().toISOString()}  Flink job ${job.state}`);
     for (const f of figures) {
       const wm = f.watermark === null ? '-' : new Date(f.watermark).toISOString();
-      err(`  ${f.label.padEnd(20)} in ${String(f.recordsIn).padStart(9)}  out ${String(f.recordsOut).padStart(9)}  ${String(f.ratePerSec).padStart(7)}/s  ${f.status.padEnd(9)} wm ${wm}`);
+      err(`  ${f.label.padEnd(24)} in ${String(f.recordsIn).padStart(9)}  out ${String(f.recordsOut).padStart(9)}  ${String(f.ratePerSec).padStart(7)}/s  ${f.status.padEnd(9)} wm ${wm}`);
     }
   }
 }
