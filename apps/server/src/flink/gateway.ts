@@ -4,7 +4,7 @@
  * its result.
  */
 export class FlinkGatewayError extends Error {
-  constructor(message: string, readonly statement?: string) {
+  constructor(message: string, readonly statement?: string, readonly unreachable = false) {
     super(message);
     this.name = 'FlinkGatewayError';
   }
@@ -32,7 +32,7 @@ export class FlinkGateway {
         body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(60_000),
       });
     } catch (err) {
-      throw new FlinkGatewayError(`The Flink SQL Gateway at ${this.url} does not answer (${(err as Error).message}): start one with 'eddy flink start' or give --gateway`);
+      throw new FlinkGatewayError(`The Flink SQL Gateway at ${this.url} does not answer (${(err as Error).message}): start one with 'eddy flink start' or give --gateway`, undefined, true);
     }
     const text = await res.text();
     if (!res.ok) {
@@ -87,7 +87,7 @@ export class FlinkGateway {
       try {
         page = await this.call<ResultPage>('GET', next);
       } catch (err) {
-        if (err instanceof FlinkGatewayError) throw new FlinkGatewayError(err.message, statement);
+        if (err instanceof FlinkGatewayError) throw new FlinkGatewayError(err.message, statement, err.unreachable);
         throw err;
       }
       if (page.resultType === 'NOT_READY') { await sleep(200); continue; }

@@ -13,7 +13,7 @@ interface VertexInfo {
 interface JobInfo { jid: string; state: FlinkJobState; vertices: VertexInfo[] }
 
 /** Figures of one Flink vertex, labelled with the Eddy nodes it runs. */
-export interface VertexFigures { label: string; recordsIn: number; recordsOut: number; ratePerSec: number; watermark: number | null; status: string }
+export interface VertexFigures { label: string; nodes: string[]; recordsIn: number; recordsOut: number; ratePerSec: number; watermark: number | null; status: string }
 
 /** What the script names: the source and sink tables (Eddy's source and sink node ids) and the views (other node ids) by what they do. */
 export interface ScriptNames { sources: string[]; sinks: string[]; windows: string[]; joins: string[]; dedupes: string[] }
@@ -75,7 +75,7 @@ export class FlinkJobWatcher {
       const rate = prev && now > prev.at ? Math.max(0, Math.round(((out - prev.out) * 1000) / (now - prev.at))) : 0;
       this.last.set(v.id, { out, at: now });
       const nodes = vertexNodes(v.name, this.names);
-      return { label: nodes.length ? nodes.join(',') : v.name.replace(/\s+/g, ' ').slice(0, 40), recordsIn: v.metrics['read-records'], recordsOut: v.metrics['write-records'],
+      return { nodes, label: nodes.length ? nodes.join(',') : v.name.replace(/\s+/g, ' ').slice(0, 40), recordsIn: v.metrics['read-records'], recordsOut: v.metrics['write-records'],
         ratePerSec: rate, watermark: values.length ? Math.min(...values) : null, status: v.status };
     }));
   }
