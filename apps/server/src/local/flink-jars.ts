@@ -39,7 +39,8 @@ export async function resolveFlinkLib(progress: (line: string) => void = () => {
   const lib = flinkLibDir();
   if (existsSync(join(lib, MARKER))) return lib;
   requireTool('mvn', '-v', 'Apache Maven (to fetch Flink\'s jars from Maven Central once)');
-  const partial = `${lib}.partial`;
+  // Per process: two test files may resolve at once on a fresh machine.
+  const partial = `${lib}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   progress(`Resolving Flink ${flinkVersion()} with Maven into ${lib} (once; about 150 MB)…`);
@@ -64,8 +65,17 @@ export async function resolveFlinkLib(progress: (line: string) => void = () => {
   });
   const jars = readdirSync(partial).filter((f) => f.endsWith('.jar'));
   writeFileSync(join(partial, MARKER), `${jars.length} jars\n`);
-  rmSync(lib, { recursive: true, force: true });
-  renameSync(partial, lib);
+  if (existsSync(join(lib, MARKER))) {
+    rmSync(partial, { recursive: true, force: true }); // another process finished first
+  } else {
+    rmSync(lib, { recursive: true, force: true });
+    try {
+      renameSync(partial, lib);
+    } catch (err) {
+      if (!existsSync(join(lib, MARKER))) throw err;
+      rmSync(partial, { recursive: true, force: true });
+    }
+  }
   progress(`Flink's ${jars.length} jars are in ${lib}`);
   return lib;
 }
