@@ -74,3 +74,15 @@ describe('NEXMark on Eddy and on Flink: the same rows', () => {
     expect(multiset(readJsonLines(join(dir, `flink/${query}`)))).toEqual(multiset(eddyRows));
   }, 300_000);
 });
+
+describe('a Flink job that fails', () => {
+  it('ends the run with exit 1 and Flink\'s root cause, without restarts (as a local run)', async () => {
+    const file = onEventsFile('q1', 'flink/failing');
+    const doc = readDoc(file);
+    doc.nodes.find((n) => n.kind === 'source.file')!.params.path = 'no-such-events.jsonl';
+    writeFileSync(file, JSON.stringify(doc));
+    const c = io();
+    expect(await cli(['run', file, '--on', 'flink', '--gateway', gatewayUrl, '--quiet'], c.io)).toBe(1);
+    expect(c.lines.join('\n')).toMatch(/the Flink job failed: .*no-such-events\.jsonl does not exist/);
+  }, 120_000);
+});

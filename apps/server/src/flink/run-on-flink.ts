@@ -33,7 +33,8 @@ export interface FlinkRunResult {
 export async function runOnFlink(document: unknown, o: FlinkRunOptions): Promise<FlinkRunResult> {
   let submitted;
   try {
-    submitted = await submitToFlink(document, o);
+    // As a local `eddy run`, a failure ends the run: no restarts (the server's deploy target keeps settings.restart).
+    submitted = await submitToFlink(document, { ...o, overrides: { 'restart-strategy.type': 'none' } });
   } catch (err) {
     if (!(err instanceof FlinkSubmitError)) throw err;
     for (const p of err.problems) o.err(`${p.nodeId ? `[${p.nodeId}] ` : ''}not translatable: ${p.message}`);

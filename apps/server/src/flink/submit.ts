@@ -44,7 +44,7 @@ export interface FlinkSubmission {
  * Translates a pipeline and submits it through a SQL Gateway as one statement set (one Flink job).
  * Nothing is submitted when a node cannot be translated.
  */
-export async function submitToFlink(document: unknown, o: { gatewayUrl: string; restUrl?: string; baseDir: string }): Promise<FlinkSubmission> {
+export async function submitToFlink(document: unknown, o: { gatewayUrl: string; restUrl?: string; baseDir: string; overrides?: Record<string, string> }): Promise<FlinkSubmission> {
   const prepared = withAbsolutePaths(document, o.baseDir);
   const flink = translateToFlinkSql(prepared.doc);
   const problems = [...prepared.problems, ...flink.problems];
@@ -58,7 +58,10 @@ export async function submitToFlink(document: unknown, o: { gatewayUrl: string; 
   try {
     await gateway.open(`eddy-${Date.now()}`);
     restUrl ??= await gateway.clusterRestUrl();
-    for (const statement of flink.statements) {
+    // Overrides go last before the statement set, so they win over the script's own SETs.
+    const sets = Object.entries(o.overrides ?? {}).map(([k, v]) => `SET '${k.replace(/'/g, "''")}' = '${v.replace(/'/g, "''")}'`);
+    const statements = [...flink.statements.slice(0, -1), ...sets, ...flink.statements.slice(-1)];
+    for (const statement of statements) {
       const r = await gateway.execute(statement);
       const first = r.rows[0]?.[0];
       jobId = r.jobId ?? (typeof first === 'string' && /^[0-9a-f]{32}$/.test(first) ? first : jobId);
