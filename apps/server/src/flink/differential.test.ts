@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIO_SCHEMAS } from '@eddy/shared';
 import { cli } from '../cli.js';
@@ -85,4 +86,40 @@ describe('a Flink job that fails', () => {
     expect(await cli(['run', file, '--on', 'flink', '--gateway', gatewayUrl, '--quiet'], c.io)).toBe(1);
     expect(c.lines.join('\n')).toMatch(/the Flink job failed: .*no-such-events\.jsonl does not exist/);
   }, 120_000);
+});
+
+describe('sink.postgres through Flink\'s JDBC connector (4.0.0-2.0 on Flink 2.2)', () => {
+  const PG_URL = process.env.EDDY_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const tables = { eddy: `nexmark_q5_eddy_${suffix}`, flink: `nexmark_q5_flink_${suffix}` };
+  const admin = new pg.Client({ connectionString: PG_URL });
+  beforeAll(async () => {
+    await admin.connect();
+    // Flink does not create tables: both get the same one, keyed as the upsert is.
+    for (const t of Object.values(tables)) {
+      await admin.query(`CREATE TABLE ${t} (window_start BIGINT, window_end BIGINT, auction DOUBLE PRECISION, bids BIGINT, PRIMARY KEY (window_start, auction))`);
+    }
+  });
+  afterAll(async () => {
+    for (const t of Object.values(tables)) await admin.query(`DROP TABLE IF EXISTS ${t}`);
+    await admin.end();
+  });
+
+  it('NEXMark q5 upserted into Postgres: the same rows from both engines', async () => {
+    for (const [engine, table] of Object.entries(tables)) {
+      const file = onEventsFile('q5', `unused-${engine}`);
+      const doc = readDoc(file);
+      const sink = doc.nodes.find((n) => n.kind === 'sink.file')!;
+      sink.kind = 'sink.postgres';
+      sink.params = { url: PG_URL, table, mode: 'upsert', key: ['window_start', 'auction'], createTable: false };
+      writeFileSync(file, JSON.stringify(doc));
+      const c = io();
+      const args = engine === 'flink' ? ['--on', 'flink', '--gateway', gatewayUrl] : [];
+      expect(await cli(['run', file, '--quiet', ...args], c.io), c.lines.join('\n')).toBe(0);
+    }
+    const rows = async (t: string) => (await admin.query(`SELECT * FROM ${t} ORDER BY window_start, auction`)).rows;
+    const eddy = await rows(tables.eddy);
+    expect(eddy.length).toBeGreaterThan(0);
+    expect(await rows(tables.flink)).toEqual(eddy);
+  }, 300_000);
 });

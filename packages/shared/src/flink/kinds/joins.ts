@@ -68,7 +68,9 @@ function jdbcLookup(ctx: TranslateContext<'lookup'>) {
   const options: Record<string, string> = {
     connector: 'jdbc', url: url?.url ?? 'jdbc:postgresql://HOST:5432/DATABASE', 'table-name': p.table!,
     ...(url?.username && { username: url.username }),
+    ...(url?.password && { password: url.password }),
   };
+  if (url?.password) ctx.note('The password is in the script: keep it out of version control');
   if (p.cacheTtl) Object.assign(options, { 'lookup.cache': 'PARTIAL', 'lookup.partial-cache.expire-after-write': p.cacheTtl, 'lookup.partial-cache.cache-missing-key': 'true' });
   const outFields = ctx.outputSchema().fields;
   const columns = [[p.keyField, 'STRING'], ...p.fields.filter((f) => f !== p.keyField).map((f) => [f, columnType(outFields[f])])];
