@@ -98,7 +98,7 @@ describe('eddy CLI', () => {
     expect(await cli(['export', join(dir, 'declared.json'), '--to', 'flink-sql', '--out', join(dir, 'p.sql')], c.io)).toBe(0);
     const sql = readFileSync(join(dir, 'p.sql'), 'utf8');
     expect(sql).toContain("FROM TABLE(TUMBLE(TABLE `views`, DESCRIPTOR(`eddy_time`), INTERVAL '1' SECOND))");
-    expect(sql).toContain('INSERT INTO `out`\nSELECT `window_start`, `window_end`, `country`, `views` FROM `w`;');
+    expect(sql).toContain('INSERT INTO `out`\nSELECT (EXTRACT(EPOCH FROM `window_start`) * 1000 + EXTRACT(MILLISECOND FROM `window_start`)) AS `window_start`');
     expect(c.err.some((l) => l.startsWith('[w] note: window_start and window_end are TIMESTAMP_LTZ(3)'))).toBe(true);
   });
 

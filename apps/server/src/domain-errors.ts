@@ -5,7 +5,7 @@ import type { ValidationIssue } from '@eddy/shared';
  * went wrong in general (http/errors.ts maps it to a status in one table); `code` is the
  * specific reason a client can switch on; `details` is structured context.
  */
-export type DomainErrorKind = 'not_found' | 'invalid' | 'too_large' | 'stale_revision' | 'not_running' | 'busy' | 'not_translatable';
+export type DomainErrorKind = 'not_found' | 'invalid' | 'too_large' | 'stale_revision' | 'not_running' | 'busy' | 'not_translatable' | 'unavailable';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -63,4 +63,9 @@ export class Busy extends DomainError {
 
 export class NotTranslatable extends DomainError {
   readonly kind = 'not_translatable';
+}
+
+/** A service the request needs (a Flink SQL Gateway) is not configured or does not answer. */
+export class Unavailable extends DomainError {
+  readonly kind = 'unavailable';
 }

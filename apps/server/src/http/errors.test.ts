@@ -41,7 +41,7 @@ describe('domain errors: jobs and store throw them, with no HTTP in them', () =>
 
 describe('http/errors.ts maps each kind to one status, as { error: { code, message, details } }', () => {
   it('covers every kind of the table', () => {
-    expect(STATUS_OF).toEqual({ not_found: 404, invalid: 400, too_large: 413, stale_revision: 409, not_running: 409, not_translatable: 422, busy: 503 });
+    expect(STATUS_OF).toEqual({ not_found: 404, invalid: 400, too_large: 413, stale_revision: 409, not_running: 409, not_translatable: 422, busy: 503, unavailable: 503 });
   });
 
   it('answers each domain error with its status and code', async () => {
@@ -55,6 +55,7 @@ describe('http/errors.ts maps each kind to one status, as { error: { code, messa
       [`/api/pipelines/${id}?revision=x`, { method: 'PUT', json: viewsPerCountry() }, 400, 'invalid_revision'],
       [`/api/pipelines/${id}/restore`, { method: 'POST', json: { checkpointId: 424242 } }, 400, 'unknown_checkpoint'],
       [`/api/pipelines/${id}/deploy`, { method: 'POST', json: { fresh: 1 } }, 400, 'invalid_body'],
+      [`/api/pipelines/${id}/deploy`, { method: 'POST', json: { target: 'flink' } }, 503, 'flink_not_configured'],
       ['/api/pipelines', { method: 'POST', json: { format: 'eddy/pipeline@1', name: 'x', nodes: [{ id: 'a', kind: 'nope' }] } }, 400, 'invalid_pipeline'],
       [`/api/ingest/${id}/views`, { method: 'POST', json: { a: 1 } }, 409, 'not_running'],
       ['/api/templates/no-such-template', { method: 'POST' }, 404, 'not_found'],

@@ -19,6 +19,7 @@ export const STATUS_OF: Record<DomainErrorKind, number> = {
   not_running: 409,
   not_translatable: 422,
   busy: 503,
+  unavailable: 503,
 };
 
 /** The runtime's ingest refusals in the domain's words. */

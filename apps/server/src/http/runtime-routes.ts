@@ -1,11 +1,13 @@
 import { Router } from 'express';
-import { Invalid, NotFound, NotRunning } from '../domain-errors.js';
+import { Invalid, NotFound, NotRunning, NotTranslatable, Unavailable } from '../domain-errors.js';
+import { FlinkSubmitError } from '../flink/submit.js';
+import type { FlinkDeployments } from '../flink/deployments.js';
 import type { PipelineStore, StoredPipeline } from '../store/pipeline-store.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { StartFrom } from '../jobs/checkpoints.js';
 
 /** Lifecycle and live views of deployed pipelines. */
-export function runtimeRoutes(store: PipelineStore, jobs: JobManager): Router {
+export function runtimeRoutes(store: PipelineStore, jobs: JobManager, flink?: FlinkDeployments): Router {
   const r = Router();
   const find = (id: string): StoredPipeline => store.require(id);
   const findNode = (p: StoredPipeline, nodeId: string) => {
@@ -23,8 +25,29 @@ export function runtimeRoutes(store: PipelineStore, jobs: JobManager): Router {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Invalid('The deploy body is optional; when present it must be an object like { "fresh": true }', 'invalid_body');
     const fresh = (body as { fresh?: unknown }).fresh;
     if (fresh !== undefined && typeof fresh !== 'boolean') throw new Invalid("'fresh' must be true or false", 'invalid_body', { path: 'fresh' });
+    const target = (body as { target?: unknown }).target ?? 'embedded';
+    if (target !== 'embedded' && target !== 'flink') throw new Invalid("'target' is 'embedded' or 'flink'", 'invalid_body', { path: 'target' });
+    if (target === 'flink') {
+      res.json(await deployOnFlink(p));
+      return;
+    }
     res.json(await deploy(p, fresh ? { fresh: true } : {}));
   });
+
+  // Target flink: one Flink job through the configured SQL Gateway (docs/flink.md#deploy-from-the-server).
+  const deployOnFlink = async (p: StoredPipeline) => {
+    const gateway = flink?.gatewayUrl();
+    if (!flink || !gateway) throw new Unavailable('No Flink SQL Gateway is configured: set EDDY_FLINK_GATEWAY or run `eddy flink start`', 'flink_not_configured');
+    if (jobs.state(p.id) === 'running') throw new Invalid(`Pipeline '${p.id}' runs on the embedded engine: stop it first`, 'running_embedded');
+    try {
+      return await flink.deploy(p, gateway);
+    } catch (err) {
+      if (!(err instanceof FlinkSubmitError)) throw err;
+      if (err.reason === 'unreachable') throw new Unavailable(err.message, 'flink_unreachable');
+      const problems = err.problems;
+      throw new NotTranslatable(err.message, err.reason === 'refused' ? 'flink_refused' : 'not_translatable', { problems, statement: err.statement });
+    }
+  };
 
   r.post('/pipelines/:id/savepoint', async (req, res) => {
     const p = find(req.params.id);
@@ -54,11 +77,15 @@ export function runtimeRoutes(store: PipelineStore, jobs: JobManager): Router {
   });
 
   r.post('/pipelines/:id/stop', async (req, res) => {
-    res.json(await jobs.stop(find(req.params.id).id));
+    const id = find(req.params.id).id;
+    // On Flink: stop-with-savepoint, unless the embedded engine runs it.
+    if (flink?.has(id) && jobs.state(id) !== 'running') res.json({ ...jobs.status(id), flink: await flink.stop(id) });
+    else res.json(await jobs.stop(id));
   });
 
-  r.get('/pipelines/:id/status', (req, res) => {
-    res.json(jobs.status(find(req.params.id).id));
+  r.get('/pipelines/:id/status', async (req, res) => {
+    const id = find(req.params.id).id;
+    res.json(flink?.has(id) ? { ...jobs.status(id), flink: await flink.status(id) } : jobs.status(id));
   });
 
   r.get('/pipelines/:id/metrics', (req, res) => {

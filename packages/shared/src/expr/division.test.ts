@@ -24,12 +24,13 @@ describe('division and remainder by zero are NULL', () => {
 
   it('translates to Flink SQL that divides by NULL instead of zero', () => {
     expect(sql('a / b')).toBe('(`a` / NULLIF(`b`, 0E0))');
-    expect(sql('a % b')).toBe('(`a` % NULLIF(`b`, 0E0))');
+    // Flink's MOD is for integers: the double remainder, with the dividend's sign, as a - b * TRUNCATE(a / b).
+    expect(sql('a % b')).toBe('(`a` - (`b` * TRUNCATE((`a` / NULLIF(`b`, 0E0)))))');
     expect(sql('a / 0')).toBe('(`a` / NULLIF(0E0, 0E0))');
     expect(sql('(a + 1) / (b - 2) * 3')).toBe('(((`a` + 1E0) / NULLIF((`b` - 2E0), 0E0)) * 3E0)');
     expect(sql('a * b')).toBe('(`a` * `b`)');
     // A divisor that is a non-zero number literal needs no guard.
     expect(sql('a / 4')).toBe('(`a` / 4E0)');
-    expect(sql('a % 0.5')).toBe('(`a` % 0.5E0)');
+    expect(sql('a % 0.5')).toBe('(`a` - (0.5E0 * TRUNCATE((`a` / 0.5E0))))');
   });
 });

@@ -31,10 +31,14 @@ export function expressionToSql(e: Expr): string {
     case 'literal': return typeof e.value === 'number' ? doubleLiteral(e.value) : literal(e.value);
     case 'field': return e.path.map(ident).join('.');
     case 'unary': return e.op === 'NOT' ? `(NOT ${s(e.operand)})` : `(-${s(e.operand)})`;
-    // Eddy's x / 0 and x % 0 are NULL; Flink's DOUBLE division gives Infinity or NaN (and MOD fails): divide by NULL instead.
-    case 'binary': return (e.op === '/' || e.op === '%') && !(e.right.kind === 'literal' && typeof e.right.value === 'number' && e.right.value !== 0)
-      ? `(${s(e.left)} ${e.op} NULLIF(${s(e.right)}, 0E0))`
-      : `(${s(e.left)} ${e.op} ${s(e.right)})`;
+    case 'binary': {
+      // Eddy's x / 0 and x % 0 are NULL; Flink's DOUBLE division gives Infinity or NaN: divide by NULL instead.
+      const safe = e.right.kind === 'literal' && typeof e.right.value === 'number' && e.right.value !== 0;
+      const divisor = (e.op === '/' || e.op === '%') && !safe ? `NULLIF(${s(e.right)}, 0E0)` : s(e.right);
+      // Flink's % (MOD) takes integers only; Eddy's is the double remainder with the dividend's sign: a - b * TRUNCATE(a / b).
+      if (e.op === '%') return `(${s(e.left)} - (${s(e.right)} * TRUNCATE((${s(e.left)} / ${divisor}))))`;
+      return `(${s(e.left)} ${e.op} ${divisor})`;
+    }
     case 'logical': return `(${s(e.left)} ${e.op} ${s(e.right)})`;
     case 'compare': return `(${s(e.left)} ${e.op} ${s(e.right)})`;
     case 'in': return `(${s(e.operand)}${e.negated ? ' NOT' : ''} IN (${e.list.map(s).join(', ')}))`;

@@ -80,8 +80,12 @@ export function postgresToJdbc(url: string): { url: string; username?: string; p
   try {
     const u = new URL(url);
     if (!/^postgres(ql)?:$/.test(u.protocol)) return null;
-    return { url: `jdbc:postgresql://${u.host}${u.pathname}`, username: decodeURIComponent(u.username) || undefined,
-      password: decodeURIComponent(u.password) || undefined };
+    const username = decodeURIComponent(u.username) || undefined;
+    const password = decodeURIComponent(u.password) || undefined;
+    const jdbc = `jdbc:postgresql://${u.host}${u.pathname}`;
+    // Flink's JDBC options take a username and a password together or neither: a user alone goes in the URL.
+    if (username && !password) return { url: `${jdbc}?user=${encodeURIComponent(username)}` };
+    return { url: jdbc, username, password };
   } catch {
     return null;
   }

@@ -65,10 +65,10 @@ CREATE TABLE \`orders\` (
 );
 
 CREATE TABLE \`out\` (
-  \`window_start\` TIMESTAMP_LTZ(3),
-  \`window_end\` TIMESTAMP_LTZ(3),
+  \`window_start\` BIGINT,
+  \`window_end\` BIGINT,
   \`user\` STRING,
-  \`n\` DOUBLE,
+  \`n\` BIGINT,
   \`total\` DOUBLE
 ) WITH (
   'connector' = 'filesystem',
@@ -88,7 +88,7 @@ GROUP BY window_start, window_end, window_time, \`user\`;
 EXECUTE STATEMENT SET
 BEGIN
 INSERT INTO \`out\`
-SELECT \`window_start\`, \`window_end\`, \`user\`, \`n\`, \`total\` FROM \`per_user\`;
+SELECT (EXTRACT(EPOCH FROM \`window_start\`) * 1000 + EXTRACT(MILLISECOND FROM \`window_start\`)) AS \`window_start\`, (EXTRACT(EPOCH FROM \`window_end\`) * 1000 + EXTRACT(MILLISECOND FROM \`window_end\`)) AS \`window_end\`, \`user\`, \`n\`, \`total\` FROM \`per_user\`;
 END;`);
     expect(r.notes.map((n) => n.nodeId)).toEqual(['orders', 'per_user', 'out']);
     expect(syntaxErrors(r.sql)).toEqual([]);

@@ -19,6 +19,8 @@ export interface FlinkTranslation {
   problems: FlinkIssue[];
   /** Where Flink behaves differently from Eddy (also as comments in `sql`). */
   notes: FlinkIssue[];
+  /** The script's statements one by one (no comments, no final ';'), as a SQL Gateway runs them. */
+  statements: string[];
 }
 
 /** The Flink version the script targets (PERCENTILE and the SESSION window TVF need it). */
@@ -33,7 +35,7 @@ export function translateToFlinkSql(input: unknown): FlinkTranslation {
   const validated = validatePipeline(input);
   if (!validated.ok || !validated.document || !validated.graph || !validated.schemas) {
     const problems = validated.errors.map((e) => ({ nodeId: e.nodeId, message: `Invalid pipeline at ${e.path || 'the document'}: ${e.message}` }));
-    return { ok: false, sql: '', problems, notes: [] };
+    return { ok: false, sql: '', problems, notes: [], statements: [] };
   }
   const doc = validated.document;
   const { graph, schemas } = validated;
@@ -89,24 +91,32 @@ export function translateToFlinkSql(input: unknown): FlinkTranslation {
     }
     for (const message of nodeNotes) notes.push({ nodeId: id, message });
   }
-  return { ok: problems.length === 0, sql: render(doc, out, problems, notes), problems, notes };
+  const statements = executable(doc, out);
+  return { ok: problems.length === 0, sql: render(doc, statements, problems, notes), problems, notes, statements };
 }
 
 const comment = (text: string) => text.split('\n').map((l) => `-- ${l}`).join('\n');
 
-function render(doc: PipelineDocument, out: FlinkStatements, problems: FlinkIssue[], notes: FlinkIssue[]): string {
+/** Settings, tables, views and the one statement set, each a statement without its final ';'. */
+function executable(doc: PipelineDocument, out: FlinkStatements): string[] {
+  const list: string[] = [];
+  const interval = doc.settings.checkpointIntervalMs;
+  list.push(`SET 'execution.checkpointing.interval' = '${interval}ms';`);
+  // Eddy reads times without an offset, and takes date parts, in UTC: so must Flink (TO_TIMESTAMP_LTZ, EXTRACT, UNIX_TIMESTAMP).
+  list.push(`SET 'table.local-time-zone' = 'UTC';`);
+  list.push(`SET 'execution.checkpointing.mode' = '${doc.settings.guarantee === 'exactly-once' ? 'EXACTLY_ONCE' : 'AT_LEAST_ONCE'}';`);
+  list.push(...restartStatements(doc.settings.restart));
+  list.push(...out.tables, ...out.views);
+  if (out.inserts.length) list.push(`EXECUTE STATEMENT SET\nBEGIN\n${out.inserts.join('\n')}\nEND;`);
+  return list.map((st) => st.replace(/;\s*$/, ''));
+}
+
+function render(doc: PipelineDocument, statements: string[], problems: FlinkIssue[], notes: FlinkIssue[]): string {
   const parts: string[] = [comment(`${doc.name}: Flink SQL (Flink ${FLINK_VERSION} or later), translated by Eddy`)];
   if (problems.length) {
     parts.push(comment(`NOT TRANSLATED — the script is incomplete:\n${problems.map((p) => `  [${p.nodeId ?? '-'}] ${p.message}`).join('\n')}`));
   }
   if (notes.length) parts.push(comment(`How Flink differs here:\n${notes.map((n) => `  [${n.nodeId ?? '-'}] ${n.message}`).join('\n')}`));
-  const interval = doc.settings.checkpointIntervalMs;
-  parts.push(`SET 'execution.checkpointing.interval' = '${interval}ms';`);
-  // Eddy reads times without an offset, and takes date parts, in UTC: so must Flink (TO_TIMESTAMP_LTZ, EXTRACT, UNIX_TIMESTAMP).
-  parts.push(`SET 'table.local-time-zone' = 'UTC';`);
-  parts.push(`SET 'execution.checkpointing.mode' = '${doc.settings.guarantee === 'exactly-once' ? 'EXACTLY_ONCE' : 'AT_LEAST_ONCE'}';`);
-  parts.push(...restartStatements(doc.settings.restart));
-  parts.push(...out.tables, ...out.views);
-  if (out.inserts.length) parts.push(`EXECUTE STATEMENT SET\nBEGIN\n${out.inserts.join('\n')}\nEND;`);
+  parts.push(...statements.map((st) => `${st};`));
   return `${parts.join('\n\n')}\n`;
 }

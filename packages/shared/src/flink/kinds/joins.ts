@@ -71,6 +71,8 @@ function jdbcLookup(ctx: TranslateContext<'lookup'>) {
     connector: 'jdbc', url: url?.url ?? (secret ? `\${secret:${secret}}` : 'jdbc:postgresql://HOST:5432/DATABASE'), 'table-name': p.table!,
     ...(url?.username && { username: url.username }),
     ...(secret && { username: `\${secret:${secret}_USERNAME}`, password: `\${secret:${secret}_PASSWORD}` }),
+    // A valid document holds no password (credentials_in_url); should one get here, it never enters the script.
+    ...(url?.password && { password: '${secret:PASSWORD}' }),
   };
   if (p.cacheTtl) Object.assign(options, { 'lookup.cache': 'PARTIAL', 'lookup.partial-cache.expire-after-write': p.cacheTtl, 'lookup.partial-cache.cache-missing-key': 'true' });
   const outFields = ctx.outputSchema().fields;

@@ -3,6 +3,12 @@ import type { TranslateContext } from '../context.js';
 import { columnDefinitions, columnsOf, ident, NotTranslatable, postgresToJdbc, withOptions } from '../sql-text.js';
 
 /**
+ * Epoch milliseconds of a TIMESTAMP_LTZ (Flink allows no CAST to a number): whole seconds and the
+ * milliseconds of the second, both truncated towards zero, so their sum is exact for negative times too.
+ */
+export const epochMsOf = (column: string) => `(EXTRACT(EPOCH FROM ${column}) * 1000 + EXTRACT(MILLISECOND FROM ${column}))`;
+
+/**
  * A sink: a table with its input's columns (not the time column) and an INSERT from every
  * input into it. `primaryKey` makes it an upsert table.
  */
@@ -12,10 +18,12 @@ function sinkTable<K extends NodeKind>(ctx: TranslateContext<K>, options: Record
   const schema = inputs[0].schema;
   const columns = columnsOf(schema, `The input of '${ctx.node.id}'`);
   const types = Object.assign({}, ...inputs.map((r) => r.types)) as Record<string, string>;
-  const body = [...columnDefinitions(schema, columns, types)];
+  // A TIMESTAMP_LTZ column (a window bound) is written as epoch ms, as Eddy writes it.
+  const epochMs = new Set(columns.filter((c) => /^TIMESTAMP_LTZ/.test(types[c] ?? '')));
+  const body = [...columnDefinitions(schema, columns, { ...types, ...Object.fromEntries([...epochMs].map((c) => [c, 'BIGINT'])) })];
   if (primaryKey.length) body.push(`  PRIMARY KEY (${primaryKey.map(ident).join(', ')}) NOT ENFORCED`);
   ctx.table(`CREATE TABLE ${ctx.relation()} (\n${body.join(',\n')}\n) ${withOptions(options)};`);
-  const list = columns.map(ident).join(', ');
+  const list = columns.map((c) => (epochMs.has(c) ? `${epochMsOf(ident(c))} AS ${ident(c)}` : ident(c))).join(', ');
   const selects = inputs.map((r) => `SELECT ${list} FROM ${r.name}`).join('\nUNION ALL\n');
   ctx.insert(`INSERT INTO ${ctx.relation()}\n${selects};`);
 }

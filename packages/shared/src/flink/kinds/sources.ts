@@ -19,11 +19,19 @@ function timeColumn<K extends NodeKind>(ctx: TranslateContext<K>, schema: Record
   return [`  ${TIME} AS ${time}`, `  WATERMARK FOR ${TIME} AS ${TIME} - ${interval(eventTime.maxOutOfOrderness)}`];
 }
 
+/** Event-time fields (epoch ms) stay BIGINT downstream wherever they are copied by name, as Eddy writes them as integers. */
+function bigintTimestamps<K extends NodeKind>(ctx: TranslateContext<K>, schema: RecordSchema, columns: string[]) {
+  const types: Record<string, string> = {};
+  for (const c of columns) if (schema.fields[c]?.timestamp && schema.fields[c]?.type === 'number') types[c] = 'BIGINT';
+  ctx.setTypes(types);
+}
+
 /** CREATE TABLE for a source: its declared columns, the time column and the watermark. */
 function sourceTable<K extends NodeKind>(ctx: TranslateContext<K>, eventTime: EventTimeParams | undefined, options: Record<string, string | number>) {
   const schema = ctx.outputSchema();
   const columns = columnsOf(schema, `Source '${ctx.node.id}'`);
   const body = [...columnDefinitions(schema, columns), ...timeColumn(ctx, schema, eventTime)].join(',\n');
+  bigintTimestamps(ctx, schema, columns);
   ctx.table(`CREATE TABLE ${ctx.relation()} (\n${body}\n) ${withOptions(options)};`);
 }
 
@@ -54,6 +62,7 @@ export function sourceGenerator(ctx: TranslateContext<'source.generator'>) {
     `  WATERMARK FOR ${TIME} AS ${TIME} - ${interval(p.outOfOrderness)}`,
   ].join(',\n');
   if (timeField) ctx.note(`'${timeField}' is random under datagen; the time column is the generation time instead`);
+  bigintTimestamps(ctx, schema, columns);
   ctx.table(`CREATE TABLE ${ctx.relation()} (\n${body}\n) ${withOptions(options)};`);
 }
 

@@ -44,7 +44,7 @@ export function window(ctx: TranslateContext<'window'>) {
   }
   if (p.aggregates.some((a) => a.fn in PERCENTILES)) ctx.note('p50/p95/p99: Eddy takes the nearest rank; Flink\'s PERCENTILE interpolates');
   if (p.aggregates.some((a) => a.fn === 'first' || a.fn === 'last')) ctx.note('first/last: Eddy orders by event time; Flink\'s FIRST_VALUE/LAST_VALUE by arrival');
-  ctx.note('window_start and window_end are TIMESTAMP_LTZ(3) in Flink (epoch ms in Eddy)');
+  ctx.note('window_start and window_end are TIMESTAMP_LTZ(3) inside Flink; sinks write them as epoch ms, as Eddy does');
 
   // Keys as columns: a nested key (cart.country) becomes cart_country, as in Eddy's output.
   const input = ctx.input().name;
@@ -54,6 +54,10 @@ export function window(ctx: TranslateContext<'window'>) {
     : input;
   const keys = p.keyBy.map((k) => ident(keyFieldName(k)));
   const select = ['window_start', 'window_end', ...keys, ...p.aggregates.map((a) => `${aggregateSql(a)} AS ${ident(a.name)}`), `window_time AS ${TIME}`];
-  ctx.setTypes({ window_start: WINDOW_BOUND, window_end: WINDOW_BOUND });
+  // Counts are BIGINT in Flink (and integers in Eddy); keys keep their input's Flink type.
+  const inTypes = ctx.input().types;
+  const keyTypes = Object.fromEntries(p.keyBy.map(keyFieldName).filter((k) => inTypes[k]).map((k) => [k, inTypes[k]]));
+  const counts = Object.fromEntries(p.aggregates.filter((a) => a.fn === 'count' || a.fn === 'count_distinct').map((a) => [a.name, 'BIGINT']));
+  ctx.setTypes({ ...keyTypes, ...counts, window_start: WINDOW_BOUND, window_end: WINDOW_BOUND });
   ctx.view(`SELECT ${select.join(', ')}\nFROM ${windowTvf(source, p.type, p, keys)}\nGROUP BY ${['window_start', 'window_end', 'window_time', ...keys].join(', ')}`);
 }

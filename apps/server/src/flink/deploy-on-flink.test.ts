@@ -1,0 +1,96 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCENARIO_SCHEMAS } from '@eddy/shared';
+import { cli } from '../cli.js';
+import { startLocalFlink, stopLocalFlink } from '../local/flink.js';
+import { eventually, startServer, type TestServer } from '../test-utils/harness.js';
+import { readJsonLines } from './part-files.js';
+
+/*
+ * The server's deploy target `flink` on a local Flink (its own ports and data folder; the first
+ * start resolves the jars): the same rows as the embedded engine, figures per node from Flink's
+ * REST API, 422 for untranslatable nodes, stop-with-savepoint.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'eddy-deploy-flink-'));
+const examples = fileURLToPath(new URL('../../../../examples/nexmark/', import.meta.url));
+let s: TestServer;
+const quiet = { out: () => {}, err: () => {} };
+
+beforeAll(async () => {
+  const urls = await startLocalFlink({ dataDir: join(dir, 'flink-data'), restPort: 18091, gatewayPort: 18093, rpcPort: 16133, progress: () => {} });
+  process.env.EDDY_FLINK_GATEWAY = urls.gatewayUrl;
+  s = await startServer(join(dir, 'server'));
+  // NEXMark events into the server's data folder, written by Eddy's generator.
+  const gen = JSON.parse(readFileSync(join(examples, 'q0.json'), 'utf8'));
+  gen.nodes[1].params.path = join(s.dataDir, 'events.jsonl');
+  writeFileSync(join(dir, 'gen.json'), JSON.stringify(gen));
+  expect(await cli(['run', join(dir, 'gen.json'), '--quiet'], quiet)).toBe(0);
+}, 900_000);
+
+afterAll(async () => {
+  delete process.env.EDDY_FLINK_GATEWAY;
+  await s?.destroy();
+  await stopLocalFlink(join(dir, 'flink-data'));
+  rmSync(dir, { recursive: true, force: true });
+}, 60_000);
+
+/** NEXMark q5 over the events file; relative paths resolve against the server's data folder. */
+function q5(out: string) {
+  const doc = JSON.parse(readFileSync(join(examples, 'q5.json'), 'utf8'));
+  const fields = Object.entries(SCENARIO_SCHEMAS.nexmark.fields).map(([name, f]) => ({ name, type: f.type }));
+  doc.nodes[0] = { ...doc.nodes[0], kind: 'source.file', params: { path: 'events.jsonl', eventTime: { field: 'ts', maxOutOfOrderness: '0ms' }, fields } };
+  doc.nodes.find((n: { kind: string }) => n.kind === 'sink.file').params.path = out;
+  return doc;
+}
+
+describe('POST /api/pipelines/:id/deploy { target: "flink" }', () => {
+  it('runs the pipeline as one Flink job: status with the job id and per-node figures, the same rows as Eddy', async () => {
+    const id = (await s.api('/api/pipelines', { method: 'POST', json: q5('flink-out/q5') })).body.id as string;
+    const deployed = await s.api(`/api/pipelines/${id}/deploy`, { method: 'POST', json: { target: 'flink' } });
+    expect(deployed.status, JSON.stringify(deployed.body)).toBe(200);
+    expect(deployed.body).toMatchObject({ target: 'flink', pipelineId: id, flink: { jobId: expect.stringMatching(/^[0-9a-f]{32}$/) } });
+    const done = await eventually(async () => {
+      const st = (await s.api(`/api/pipelines/${id}/status`)).body;
+      return st.flink.flink.state === 'FINISHED' && st;
+    }, 'the bounded Flink job to finish', 120_000);
+    expect(done.flink.nodes.events.recordsIn).toBe(20_000);
+    expect(Object.keys(done.flink.nodes).sort()).toEqual(['bids_per_auction', 'events', 'out']);
+    expect(done.flink.flink.webUrl).toContain(done.flink.flink.jobId);
+
+    copyFileSync(join(s.dataDir, 'events.jsonl'), join(dir, 'events.jsonl'));
+    writeFileSync(join(dir, 'q5.json'), JSON.stringify(q5('eddy-q5.jsonl')));
+    expect(await cli(['run', join(dir, 'q5.json'), '--quiet'], quiet)).toBe(0);
+    const canonical = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r, Object.keys(r).sort())).sort();
+    expect(canonical(readJsonLines(join(s.dataDir, 'flink-out/q5')))).toEqual(canonical(readJsonLines(join(dir, 'eddy-q5.jsonl'))));
+  }, 300_000);
+
+  it('names untranslatable nodes before submitting (422), and refuses an unknown target (400)', async () => {
+    const doc = q5('never');
+    doc.nodes.push({ id: 'hook', kind: 'sink.webhook', params: { url: 'http://127.0.0.1:9/x' } });
+    doc.edges.push({ from: 'bids_per_auction', to: 'hook' });
+    const id = (await s.api('/api/pipelines', { method: 'POST', json: doc })).body.id as string;
+    const r = await s.api(`/api/pipelines/${id}/deploy`, { method: 'POST', json: { target: 'flink' } });
+    expect(r.status).toBe(422);
+    expect(r.body.error.code).toBe('not_translatable');
+    expect(r.body.error.details.problems).toEqual([{ nodeId: 'hook', message: expect.stringMatching(/no built-in HTTP sink/) }]);
+    expect((await s.api(`/api/pipelines/${id}/deploy`, { method: 'POST', json: { target: 'spark' } })).status).toBe(400);
+  });
+
+  it('stop takes a Flink savepoint of an unbounded job', async () => {
+    const doc = {
+      format: 'eddy/pipeline@1', name: 'unbounded',
+      nodes: [{ id: 'gen', kind: 'source.generator', params: { scenario: 'iot', ratePerSec: 50, limit: 0 } }, { id: 'log', kind: 'sink.log', params: {} }],
+      edges: [{ from: 'gen', to: 'log' }],
+    };
+    const id = (await s.api('/api/pipelines', { method: 'POST', json: doc })).body.id as string;
+    expect((await s.api(`/api/pipelines/${id}/deploy`, { method: 'POST', json: { target: 'flink' } })).status).toBe(200);
+    await eventually(async () => (await s.api(`/api/pipelines/${id}/status`)).body.flink.nodes.gen?.vertexStatus === 'RUNNING', 'the job to run', 120_000);
+    const stopped = await s.api(`/api/pipelines/${id}/stop`, { method: 'POST' });
+    expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
+    expect(stopped.body.flink.flink.savepoint).toMatch(/^file:.*savepoint-/);
+    await eventually(async () => (await s.api(`/api/pipelines/${id}/status`)).body.flink.flink.state === 'FINISHED', 'the job to end', 60_000);
+  }, 300_000);
+});
