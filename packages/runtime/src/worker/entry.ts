@@ -5,7 +5,7 @@ import type { DeadLetter } from '@eddy/shared';
 import { createJob, type JobHandle, type JobOutcome } from '../api.js';
 import type { Rec } from '../core/batch.js';
 import { CheckpointStore, type LoadedCheckpoint } from '../checkpoint/checkpoint-store.js';
-import { LmdbEnvironment } from '../state/lmdb-state.js';
+import type { LmdbEnvironment } from '../state/lmdb-state.js';
 import { EdgeSampler } from './edge-sampler.js';
 import { DEAD_LETTERS_PER_SNAPSHOT, toWire, type FromWorker, type Request, type RestoreFrom, type Snapshot, type ToWorker, type WorkerInit } from './protocol.js';
 
@@ -62,7 +62,8 @@ const ready: Promise<JobHandle | null> = initialised.then(async (given) => {
   sampler = new EdgeSampler(init.tapEdges);
   try {
     const restore = await loadRestore(init.restore);
-    env = init.stateDir ? new LmdbEnvironment(init.stateDir) : null;
+    // lmdb loads only for a job with state on disk: a thread's start-up pays for what its job uses.
+    env = init.stateDir ? new (await import('../state/lmdb-state.js')).LmdbEnvironment(init.stateDir) : null;
     const lmdb = env;
     const job = createJob(init.document, {
       baseDir: init.baseDir,

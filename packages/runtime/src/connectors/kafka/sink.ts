@@ -42,7 +42,7 @@ export class KafkaSinkOperator implements Operator {
 
   async open(): Promise<void> {
     const { ctx } = this;
-    const kafka = kafkaClient(this.params.brokers, ctx.node.id);
+    const kafka = await kafkaClient(this.params.brokers, ctx.node.id);
     this.producer = this.exactlyOnce
       ? kafka.producer({ transactionalId: this.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 })
       : kafka.producer({ idempotent: true, maxInFlightRequests: 1 });

@@ -56,7 +56,7 @@ export class KafkaSource implements SourceConnector {
       await this.consumer.commitOffsets(partitions.map((p) => ({ topic, ...p })));
       return;
     }
-    const admin = kafkaClient(this.params.brokers, this.nodeId).admin();
+    const admin = (await kafkaClient(this.params.brokers, this.nodeId)).admin();
     try {
       await admin.connect();
       await admin.setOffsets({ groupId: group, topic, partitions });
@@ -67,7 +67,7 @@ export class KafkaSource implements SourceConnector {
 
   async run(out: SourceOutput, signal: AbortSignal): Promise<void> {
     const { topic, startAt, stopAtEnd } = this.params;
-    const kafka = kafkaClient(this.params.brokers, this.nodeId);
+    const kafka = await kafkaClient(this.params.brokers, this.nodeId);
     const admin = kafka.admin();
     let partitions: { partition: number; low: bigint; high: bigint }[];
     try {

@@ -1,9 +1,10 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { ParamsOf } from '@eddy/shared';
 import type { Batch, Rec } from '../../core/batch.js';
 import type { Operator, OperatorContext } from '../../core/operator.js';
 import { resolveSecret } from '../../core/secrets.js';
 import { recordTemplate } from '../common/template.js';
+import { mqttLibrary } from './library.js';
 
 /** Publishes in flight at once per batch. */
 const IN_FLIGHT = 256;
@@ -20,6 +21,7 @@ export class MqttSinkOperator implements Operator {
 
   async open(): Promise<void> {
     const url = resolveSecret(this.params.url, 'url');
+    const mqtt = await mqttLibrary();
     try {
       this.client = await mqtt.connectAsync(url, { clean: true, reconnectPeriod: 1000, connectTimeout: 5000 });
     } catch (err) {

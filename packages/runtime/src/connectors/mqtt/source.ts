@@ -1,4 +1,4 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
 import { sourceEventTime, type SourceConnector, type SourceEventTime, type SourceOutput } from '../../core/source.js';
@@ -6,6 +6,7 @@ import type { NodeContext } from '../../core/operator.js';
 import { isPromise } from '../../core/async.js';
 import { resolveSecret } from '../../core/secrets.js';
 import { parseJsonObject } from '../common/json-object.js';
+import { mqttLibrary } from './library.js';
 
 /** Messages handed on per push. */
 const MAX_PUSH = 1024;
@@ -33,6 +34,7 @@ export class MqttSource implements SourceConnector {
 
   async open(): Promise<void> {
     const url = resolveSecret(this.params.url, 'url');
+    const mqtt = await mqttLibrary();
     try {
       this.client = await mqtt.connectAsync(url, {
         clientId: `eddy-${this.ctx.pipelineId}-${this.nodeId}-${Math.random().toString(36).slice(2, 8)}`.slice(0, 64),

@@ -1,9 +1,10 @@
-import { connect, type JetStreamClient, type NatsConnection } from 'nats';
+import type { JetStreamClient, NatsConnection } from 'nats';
 import type { ParamsOf } from '@eddy/shared';
 import type { Batch, Rec } from '../../core/batch.js';
 import type { Operator, OperatorContext } from '../../core/operator.js';
 import { resolveSecret } from '../../core/secrets.js';
 import { recordTemplate } from '../common/template.js';
+import { natsLibrary } from './library.js';
 
 const encoder = new TextEncoder();
 /** JetStream publishes in flight at once per batch: acknowledgements overlap, memory stays bounded. */
@@ -28,6 +29,7 @@ export class NatsSinkOperator implements Operator {
 
   async open(): Promise<void> {
     const url = resolveSecret(this.params.url, 'url');
+    const { connect } = await natsLibrary();
     try {
       this.nc = await connect({ servers: url, name: `eddy:${this.ctx.node.id}`, maxReconnectAttempts: 10 });
     } catch (err) {

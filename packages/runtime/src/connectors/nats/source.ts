@@ -1,10 +1,11 @@
-import { connect, DeliverPolicy, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
 import { sourceEventTime, type SourceConnector, type SourceEventTime, type SourceOutput } from '../../core/source.js';
 import { isPromise, sleep } from '../../core/async.js';
 import { resolveSecret } from '../../core/secrets.js';
 import { parseJsonObject } from '../common/json-object.js';
+import { natsLibrary } from './library.js';
 
 /** Messages fetched per request: one push into the graph each. */
 const FETCH_BATCH = 512;
@@ -38,6 +39,7 @@ export class NatsSource implements SourceConnector {
   }
 
   async run(out: SourceOutput, signal: AbortSignal): Promise<void> {
+    const { DeliverPolicy } = await natsLibrary();
     const nc = await this.connect();
     try {
       const jsm = await nc.jetstreamManager();
@@ -92,6 +94,7 @@ export class NatsSource implements SourceConnector {
 
   private async connect(): Promise<NatsConnection> {
     const url = resolveSecret(this.params.url, 'url');
+    const { connect } = await natsLibrary();
     try {
       return await connect({ servers: url, name: `eddy:${this.nodeId}`, maxReconnectAttempts: 10 });
     } catch (err) {

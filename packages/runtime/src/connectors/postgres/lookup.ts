@@ -1,15 +1,16 @@
-import pg from 'pg';
+import type { Client } from 'pg';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
 import { resolveSecret } from '../../core/secrets.js';
 import { keyString } from '../../core/keys.js';
 import type { RemoteStore } from '../common/lookup-store.js';
+import { pgLibrary } from './sql.js';
 
 const quoteIdent = (name: string) => name.split('.').map((p) => `"${p.replace(/"/g, '""')}"`).join('.');
 
 /** Rows from a Postgres table: one `WHERE key = ANY($1)` query per batch. */
 export class PostgresLookupStore implements RemoteStore {
-  private client: pg.Client | null = null;
+  private client: Client | null = null;
   private sql = '';
 
   constructor(private readonly params: ParamsOf<'lookup'>, private readonly nodeId: string) {}
@@ -18,6 +19,7 @@ export class PostgresLookupStore implements RemoteStore {
     const { table, keyField, fields } = this.params;
     const columns = fields.length ? [keyField, ...fields.filter((f) => f !== keyField)].map(quoteIdent).join(', ') : '*';
     this.sql = `SELECT ${columns} FROM ${quoteIdent(table!)} WHERE ${quoteIdent(keyField)} = ANY($1)`;
+    const pg = await pgLibrary();
     this.client = new pg.Client({ connectionString: resolveSecret(this.params.url!, 'url') });
     this.client.on('error', () => undefined);
     try {

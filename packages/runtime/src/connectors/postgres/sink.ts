@@ -1,9 +1,9 @@
-import pg from 'pg';
+import type { Client } from 'pg';
 import type { ParamsOf, RecordSchema } from '@eddy/shared';
 import type { Batch, Rec } from '../../core/batch.js';
 import type { CheckpointBarrier, Operator, OperatorContext } from '../../core/operator.js';
 import { resolveSecret } from '../../core/secrets.js';
-import { columnsOf, createTableSql, insertSql, rowValues, type Column } from './sql.js';
+import { columnsOf, createTableSql, insertSql, pgLibrary, rowValues, type Column } from './sql.js';
 
 interface Epoch { checkpointId: number; records: Rec[] }
 interface PostgresSinkSnapshot { pending: Epoch[]; columns: Column[] | null }
@@ -18,7 +18,7 @@ const COMMITS = 'eddy_sink_commits';
  * At-least-once and at-most-once insert each batch at once.
  */
 export class PostgresSinkOperator implements Operator {
-  private client!: pg.Client;
+  private client!: Client;
   private readonly exactlyOnce: boolean;
   private readonly sinkId: string;
   private columns: Column[] | null = null;
@@ -32,6 +32,7 @@ export class PostgresSinkOperator implements Operator {
 
   async open(): Promise<void> {
     const { ctx } = this;
+    const pg = await pgLibrary();
     this.client = new pg.Client({ connectionString: resolveSecret(this.params.url, 'url') });
     this.client.on('error', () => undefined); // a dropped connection fails the next query instead of the process
     try {

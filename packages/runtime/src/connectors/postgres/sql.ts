@@ -1,4 +1,8 @@
 import type { Rec } from '../../core/batch.js';
+import { loadOnce } from '../common/load-once.js';
+
+/** node-postgres, loaded when a Postgres node first connects. */
+export const pgLibrary = loadOnce(async () => (await import('pg')).default);
 
 export interface Column { name: string; type: 'bigint' | 'double precision' | 'text' | 'boolean' | 'jsonb' }
 

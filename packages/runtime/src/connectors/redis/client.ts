@@ -1,3 +1,8 @@
+import { loadOnce } from '../common/load-once.js';
+
+/** ioredis, loaded when a Redis node first connects. */
+export const ioredis = loadOnce(() => import('ioredis'));
+
 /** A hash field's text: strings as they are, everything else as JSON (read back by parseHashValue). */
 export const hashValue = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v ?? null));
 

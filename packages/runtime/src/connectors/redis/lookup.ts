@@ -1,10 +1,10 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
 import { resolveSecret } from '../../core/secrets.js';
 import { keyString } from '../../core/keys.js';
 import type { RemoteStore } from '../common/lookup-store.js';
-import { parseHashValue } from './client.js';
+import { ioredis, parseHashValue } from './client.js';
 
 /** Rows from Redis: a hash (or a JSON object string) at keyPrefix + key, fetched in one pipeline per batch. */
 export class RedisLookupStore implements RemoteStore {
@@ -14,6 +14,7 @@ export class RedisLookupStore implements RemoteStore {
 
   async open(): Promise<void> {
     const url = resolveSecret(this.params.url!, 'url');
+    const { Redis } = await ioredis();
     this.client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false });
     this.client.on('error', () => undefined); // a dropped connection fails the next fetch instead of the process
     try {

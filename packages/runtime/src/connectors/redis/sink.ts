@@ -1,10 +1,10 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { parseDuration, type ParamsOf } from '@eddy/shared';
 import type { Batch, Rec } from '../../core/batch.js';
 import type { Operator, OperatorContext } from '../../core/operator.js';
 import { resolveSecret } from '../../core/secrets.js';
 import { recordTemplate } from '../common/template.js';
-import { hashValue } from './client.js';
+import { hashValue, ioredis } from './client.js';
 
 /** Writes each batch as one pipeline of HSET (idempotent), XADD or PUBLISH commands and waits for it. */
 export class RedisSinkOperator implements Operator {
@@ -18,7 +18,9 @@ export class RedisSinkOperator implements Operator {
   }
 
   async open(): Promise<void> {
-    this.redis = new Redis(resolveSecret(this.params.url, 'url'), { lazyConnect: true, maxRetriesPerRequest: 2 });
+    const url = resolveSecret(this.params.url, 'url');
+    const { Redis } = await ioredis();
+    this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
     this.redis.on('error', () => undefined);
     try {
       await this.redis.connect();

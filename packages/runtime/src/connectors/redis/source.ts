@@ -1,11 +1,10 @@
-import { Redis } from 'ioredis';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
 import { sourceEventTime, type SourceConnector, type SourceEventTime, type SourceOutput } from '../../core/source.js';
 import { isPromise } from '../../core/async.js';
 import { resolveSecret } from '../../core/secrets.js';
 import { parseJsonObject } from '../common/json-object.js';
-import { parseHashValue } from './client.js';
+import { ioredis, parseHashValue } from './client.js';
 
 const READ_COUNT = 512;
 const BLOCK_MS = 1000;
@@ -41,6 +40,7 @@ export class RedisStreamSource implements SourceConnector {
 
   async run(out: SourceOutput, signal: AbortSignal): Promise<void> {
     const url = resolveSecret(this.params.url, 'url');
+    const { Redis } = await ioredis();
     const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
     redis.on('error', () => undefined);
     try {

@@ -1,0 +1,4 @@
+import { loadOnce } from '../common/load-once.js';
+
+/** mqtt.js, loaded when an MQTT node first connects. */
+export const mqttLibrary = loadOnce(async () => (await import('mqtt')).default);
