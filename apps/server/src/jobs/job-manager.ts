@@ -129,6 +129,8 @@ export class JobManager extends EventEmitter<JobEvents> {
   private async ended(d: Deployment, outcome: JobOutcome): Promise<void> {
     const id = d.pipeline.id;
     if (this.deployments.get(id) !== d) return; // superseded by a later deploy, or deleted
+    // Stopped by the user: a job ended on its way out (its thread did not stop in time) is not restarted.
+    if (d.status.state === 'stopped') return;
     this.lastMetrics.set(id, d.job.metrics());
     const now = Date.now();
     if (outcome.state !== 'failed') {

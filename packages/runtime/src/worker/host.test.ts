@@ -156,6 +156,19 @@ describe('createWorkerJob', () => {
     expect(outcome.error?.message).toMatch(/out\.jsonl/);
   });
 
+  it('ends a job whose thread does not stop within the grace period, with the reason', async () => {
+    const dir = tempDir();
+    // A grace of 1 ms: the final checkpoint of a full-speed job cannot be taken that fast.
+    const job = track(createWorkerJob(viewsPerCountry(50_000_000), { baseDir: dir, checkpointDir: join(dir, 'cp'), stopTimeoutMs: 1 }));
+    await job.start();
+    await until(() => (job.metrics().nodes.clicks?.recordsOut ?? 0) > 0, 'records to flow');
+    await job.stop();
+    const outcome = await job.done;
+    expect(outcome.state).toBe('failed');
+    expect(outcome.error?.message).toContain('did not stop within 1 ms');
+    expect(job.state).toBe('failed');
+  });
+
   it('fails a job that cannot be built on its thread, with the reason', async () => {
     const job = track(createWorkerJob(viewsPerCountry(100), { baseDir: tempDir(), restore: { id: 5 } }));
     await job.start();

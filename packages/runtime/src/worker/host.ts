@@ -40,6 +40,8 @@ export interface WorkerJobOptions {
   restore?: LoadedCheckpoint | { id: number } | null;
   /** The job's heap budget (V8 old generation, MB); past it the job fails and nothing else does. Default 1024. */
   memoryMb?: number;
+  /** How long stop() waits for the job's thread before ending it (default 30 s). */
+  stopTimeoutMs?: number;
   /** How often the job's thread reports metrics, rows, dead letters, log lines and samples (ms, default 200). */
   snapshotIntervalMs?: number;
   /** Edges (`node:port`) sampled from the start; change with watchEdges. */
@@ -130,7 +132,17 @@ class WorkerJob implements WorkerJobHandle {
     if (this.state === 'created') return this.end('stopped');
     if (this.state !== 'running') return;
     this.send({ type: 'stop' });
-    await this.done;
+    // A job stuck in its own code (a tight loop) never answers: after the grace period its
+    // thread is ended; the latest completed checkpoint is where a redeploy resumes.
+    const grace = this.options.stopTimeoutMs ?? STOP_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), grace); });
+    const first = await Promise.race([this.done, timedOut]);
+    clearTimeout(timer);
+    if (first === 'timeout') {
+      this.end('failed', new Error(`The job did not stop within ${grace} ms (its thread was busy); its thread was ended and the latest checkpoint stands`));
+      await this.done;
+    }
   }
 
   async savepoint(): Promise<CheckpointInfo> {
@@ -232,6 +244,9 @@ class WorkerJob implements WorkerJobHandle {
     });
   }
 }
+
+/** How long stop() waits for a job's thread before ending it. */
+const STOP_TIMEOUT_MS = 30_000;
 
 function fromWire(e: WireError): Error {
   if (e.name === 'IngestError' && e.code) return new IngestError(e.code as IngestError['code'], e.message);
