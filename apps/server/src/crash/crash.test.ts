@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createJob } from '@eddy/runtime';
 import pg from 'pg';
 import { connect } from 'nats';
-import { ServerProcess, freePort, seeded } from './server-process.js';
+import { ServerProcess, freePort, seeded, untilFinished } from './server-process.js';
 
 const EVENTS = 24_000;
 
@@ -76,13 +76,7 @@ async function crashRun(guarantee: string, kills: number, seed: number, sink?: o
     const plan = (await server.api(`/api/pipelines/${id}/plan`)).body;
     if (plan.current?.checkpointId) resumedFromCheckpoint++;
   }
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const status = (await server.api(`/api/pipelines/${id}/status`)).body;
-    if (status.state === 'finished') break;
-    if (status.state === 'failed' || Date.now() > deadline) throw new Error(`pipeline ended ${status.state}: ${status.error}\n${server.log.slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilFinished(server, id);
   await server.kill();
   return { got: sink ? [] : lines(join(dir, 'out/rows.jsonl')), want: await expectedRows(dir, crashPipeline(guarantee, 0, undefined, stateless, sourceOf)), checkpointsSeen, resumedFromCheckpoint };
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { createJob } from '@eddy/runtime';
-import { ServerProcess, freePort, seeded } from './server-process.js';
+import { ServerProcess, freePort, seeded, untilFinished } from './server-process.js';
 
 const EVENTS = 20_000;
 const brokers = process.env.KAFKA_BROKERS ?? '';
@@ -107,13 +107,7 @@ describe('crash with Kafka in and out (the local broker)', { timeout: 120_000 },
       await server.start();
       if ((await server.api(`/api/pipelines/${id}/plan`)).body.current?.checkpointId) resumedFromCheckpoint++;
     }
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const status = (await server.api(`/api/pipelines/${id}/status`)).body;
-      if (status.state === 'finished') break;
-      if (status.state === 'failed' || Date.now() > deadline) throw new Error(`pipeline ended ${status.state}: ${status.error}\n${server.log.slice(-3000)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await untilFinished(server, id);
     await server.kill();
 
     const want = (await expectedRows(lines)).map(normal);

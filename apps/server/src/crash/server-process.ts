@@ -73,3 +73,14 @@ export function seeded(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Waits until the pipeline finishes after its kills (90 s at most); a failure throws with the server's log. */
+export async function untilFinished(server: ServerProcess, id: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const status = (await server.api(`/api/pipelines/${id}/status`)).body;
+    if (status.state === 'finished') return;
+    if (status.state === 'failed' || Date.now() > deadline) throw new Error(`pipeline ended ${status.state}: ${status.error}\n${server.log.slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

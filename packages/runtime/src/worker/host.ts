@@ -12,7 +12,7 @@ import { planRestore } from '../core/checkpoint-coordinator.js';
 import { checkJobDocument } from '../core/job.js';
 import type { LoadedCheckpoint } from '../checkpoint/checkpoint-store.js';
 import { takeJobThread } from './pool.js';
-import type { FromWorker, NodeStateQuery, Request, Snapshot, StartReply, ToWorker, WireError, WorkerInit } from './protocol.js';
+import type { FromWorker, JobThreadSettings, NodeStateQuery, Request, Snapshot, StartReply, ToWorker, WireError, WorkerInit } from './protocol.js';
 
 export const DEFAULT_JOB_MEMORY_MB = 1024;
 const KEEP_DEAD_LETTERS = 1000;
@@ -20,22 +20,7 @@ const KEEP_DEAD_LETTERS = 1000;
 const REPLY_GRACE_MS = 2000;
 
 /** What a job on its own thread is given: only values that cross threads, plus callbacks run on this thread. */
-export interface WorkerJobOptions {
-  baseDir: string;
-  /** Folders besides baseDir that files may lie in (EDDY_FILE_ROOTS when unset). */
-  fileRoots?: string[];
-  /** Secrets file (besides EDDY_SECRET_* variables). */
-  secretsFile?: string;
-  pipelineId?: string;
-  metrics?: boolean;
-  inputs?: Record<string, Rec[]>;
-  inputChunkSize?: number | number[];
-  resumeFromAcks?: boolean;
-  /** Keyed state in LMDB in this folder (cleared at start, removed at the end); default: on the job's heap. */
-  stateDir?: string;
-  /** Where checkpoints go (a CheckpointStore folder); without it the job takes none. */
-  checkpointDir?: string;
-  retainedCheckpoints?: number;
+export interface WorkerJobOptions extends JobThreadSettings {
   /** A checkpoint read here (its data is copied to the job's thread), or the id of one in `checkpointDir`. */
   restore?: LoadedCheckpoint | { id: number } | null;
   /** The job's heap budget (V8 old generation, MB); past it the job fails and nothing else does. Default 1024. */

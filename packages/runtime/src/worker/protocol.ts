@@ -12,21 +12,28 @@ export type RestoreFrom =
   | { id: number }
   | { info: CheckpointInfo; nodes: Map<string, { kind: string; data: Uint8Array }> };
 
-/** What the worker is given at start (the `init` message). */
-export interface WorkerInit {
-  document: PipelineDocument;
+/** How a job on its own thread is set up: only values that cross threads. */
+export interface JobThreadSettings {
   baseDir: string;
+  /** Folders besides baseDir that files may lie in (EDDY_FILE_ROOTS when unset). */
   fileRoots?: string[];
+  /** Secrets file (besides EDDY_SECRET_* variables). */
   secretsFile?: string;
   pipelineId?: string;
   metrics?: boolean;
   inputs?: Record<string, Rec[]>;
   inputChunkSize?: number | number[];
   resumeFromAcks?: boolean;
-  /** Keyed state in an LMDB environment in this folder (cleared first, removed at the end); none: on the heap. */
+  /** Keyed state in LMDB in this folder (cleared at start, removed at the end); none: on the job's heap. */
   stateDir?: string;
+  /** Where checkpoints go (a CheckpointStore folder); without it the job takes none. */
   checkpointDir?: string;
   retainedCheckpoints?: number;
+}
+
+/** What the worker is given at start (the `init` message). */
+export interface WorkerInit extends JobThreadSettings {
+  document: PipelineDocument;
   restore?: RestoreFrom | null;
   /** Edges (`node:port`) whose records are sampled from the start. */
   tapEdges: string[];
