@@ -73,6 +73,9 @@ describe('a pipeline on Flink, watched as the designer does', () => {
       }
       // The filter and the lookup run in the source's vertex (Flink inlines them), marked shared.
       expect(last.nodes.views.flinkVertex).toMatchObject({ id: last.nodes.ads.flinkVertex!.id, shared: true });
+      // The window shows the vertex that emits its results (GlobalWindowAggregate), which also writes the sink.
+      expect(last.nodes.per_campaign.flinkVertex).toMatchObject({ id: last.nodes.out.flinkVertex!.id, shared: true });
+      expect(last.nodes.per_campaign.flinkVertex!.id).not.toBe(last.nodes.ads.flinkVertex!.id);
       expect(last.nodes.ads.recordsIn).toBe(50_000);
       // Checkpoint figures are Flink's (a bounded job's tasks may finish before a checkpoint completes: Flink counts those failed).
       expect(last.checkpoints).toMatchObject({ count: expect.any(Number), failed: expect.any(Number) });

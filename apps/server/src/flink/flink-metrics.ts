@@ -21,11 +21,14 @@ export function upstreamOf(doc: { edges: { from: string; to: string }[] }): Reco
  * Per-node metrics from per-vertex figures. A vertex names the sources, windows, joins, dedupes
  * and sinks it runs; a node it does not name (a filter, map or lookup Flink inlined into a view
  * and chained into an operator) runs in the vertex of its nearest upstream node that has one.
- * Every node of a vertex that runs several shows the vertex's figures, marked shared.
+ * Every node of a vertex that runs several shows the vertex's figures, marked shared. `figures`
+ * are in Flink's order of the job's vertices (upstream first).
  */
 export function nodeMetricsOf(figures: VertexFigures[], nodeIds: string[], upstream: Record<string, string>, now = Date.now()): Record<string, NodeMetrics> {
+  // Flink lists vertices upstream first; a node named by two (a window's LocalWindowAggregate and
+  // GlobalWindowAggregate) is placed in the later one, which emits its results.
   const vertexOf = new Map<string, VertexFigures>();
-  for (const f of figures) for (const id of f.nodes) if (!vertexOf.has(id)) vertexOf.set(id, f);
+  for (const f of figures) for (const id of f.nodes) vertexOf.set(id, f);
   const resolve = (id: string): VertexFigures | undefined => {
     const seen = new Set<string>();
     for (let at: string | undefined = id; at && !seen.has(at); at = upstream[at]) {

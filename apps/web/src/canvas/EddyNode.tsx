@@ -46,7 +46,7 @@ function FlinkFigures({ id, m, wmLag }: { id: string; m: NodeMetrics; wmLag: str
       {m.backpressure > 0 && <span title="back-pressured share of time (busiest subtask)">bp {Math.round(m.backpressure * 100)}%</span>}
       {wmLag && <span title="event-time lag: now minus the watermark" data-testid={`node-lag-${id}`}>wm −{wmLag}</span>}
       {v.shared && <span className="shared" data-testid={`node-shared-${id}`}
-        title={`Flink runs ${v.nodes.join(', ')} in one vertex (${v.name}): these are the vertex's figures`}>⛓ shared</span>}
+        title={`Flink runs ${v.nodes.join(', ')} in one vertex (${v.name}): these are the vertex's figures`}>shared</span>}
     </div>
   );
 }
