@@ -14,9 +14,11 @@ const marker = join(SHARED_FLINK_DIR, 'started-by-run');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The cluster started in SHARED_FLINK_DIR, when its three processes live and answer (not another cluster on its ports). */
 async function running(): Promise<LocalFlinkUrls | null> {
   const s = await localFlinkStatus(SHARED_FLINK_DIR);
-  return s.urls && s.gatewayUp && (s.overview?.taskmanagers ?? 0) > 0 ? s.urls : null;
+  const ours = s.running.every((c) => c.pid !== null);
+  return ours && s.urls && s.gatewayUp && (s.overview?.taskmanagers ?? 0) > 0 ? s.urls : null;
 }
 
 /** The shared cluster's URLs, starting it if no other test file has (allow minutes on a fresh machine: the jars). */
@@ -39,7 +41,7 @@ export async function sharedFlink(): Promise<LocalFlinkUrls> {
       if (await running()) continue;
       await stopLocalFlink(SHARED_FLINK_DIR); // leftovers of a half-started cluster
       // Four slots: test files run in parallel, each job takes one slot.
-      const urls = await startLocalFlink({ dataDir: SHARED_FLINK_DIR, restPort: 18081, gatewayPort: 18083, rpcPort: 16123, slots: 4, progress: () => {} });
+      const urls = await startLocalFlink({ dataDir: SHARED_FLINK_DIR, restPort: 18071, gatewayPort: 18073, rpcPort: 16113, slots: 4, progress: () => {} });
       writeFileSync(marker, process.env.EDDY_TEST_RUN ?? 'unknown');
       return urls;
     } finally {
