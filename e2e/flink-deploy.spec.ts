@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test, expect, type Page } from '@playwright/test';
 import { shot } from './helpers';
@@ -8,6 +9,15 @@ import { shot } from './helpers';
 // runs in its data folder (started here, on its own ports; the first start fetches the jars).
 const data = process.env.E2E_DATA!;
 const eddy = (...args: string[]) => spawnSync('node', ['apps/server/bin/eddy.js', ...args], { encoding: 'utf8' });
+const ports = { rest: 0, gateway: 0, rpc: 0 };
+
+/** A port free now (other local Flinks may hold fixed ones). */
+const freePort = () => new Promise<number>((resolve, reject) => {
+  const srv = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+    const { port } = srv.address() as { port: number };
+    srv.close(() => resolve(port));
+  });
+});
 
 async function openPipeline(page: Page, id: string, firstNode: string) {
   await page.goto('/');
@@ -27,7 +37,8 @@ test('without a Flink gateway the Deploy menu offers Flink disabled, with the re
 test.describe('on a local Flink', () => {
   test.beforeAll(async () => {
     test.setTimeout(900_000);
-    const started = eddy('flink', 'start', '--data', data, '--rest-port', '18281', '--gateway-port', '18283', '--rpc-port', '16223');
+    Object.assign(ports, { rest: await freePort(), gateway: await freePort(), rpc: await freePort() });
+    const started = eddy('flink', 'start', '--data', data, '--rest-port', String(ports.rest), '--gateway-port', String(ports.gateway), '--rpc-port', String(ports.rpc));
     expect(started.status, started.stderr).toBe(0);
     // The ad-analytics events, written once by Eddy's generator into the server's data folder.
     const gen = JSON.parse(readFileSync('examples/flink/ad-events.json', 'utf8'));
@@ -49,12 +60,12 @@ test.describe('on a local Flink', () => {
     await openPipeline(page, id, 'ads');
 
     await page.getByTestId('deploy-menu').click();
-    await expect(page.getByTestId('flink-target-note')).toContainText('SQL Gateway at http://127.0.0.1:18283');
+    await expect(page.getByTestId('flink-target-note')).toContainText(`SQL Gateway at http://127.0.0.1:${ports.gateway}`);
     await page.getByTestId('deploy-target-flink').click();
 
     const link = page.getByTestId('flink-job-link');
     await expect(link).toBeVisible({ timeout: 60_000 });
-    await expect(link).toHaveAttribute('href', /^http:\/\/127\.0\.0\.1:18281\/#\/job\/running\/[0-9a-f]{32}\/overview$/);
+    await expect(link).toHaveAttribute('href', new RegExp(`^http://127\\.0\\.0\\.1:${ports.rest}/#/job/running/[0-9a-f]{32}/overview$`));
     // A bounded file: the job finishes; the last figures stay on the nodes.
     await expect(page.getByTestId('status-badge')).toHaveText('finished', { timeout: 120_000 });
     await expect(page.getByTestId('node-records-ads')).toContainText('in 50k');

@@ -3,6 +3,7 @@
 // worker processes — wait for it and reuse it; flink-global-setup.ts stops it after the run
 // when this run started it. A cluster already running there (from an earlier, killed run) is reused.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { localFlinkStatus, startLocalFlink, stopLocalFlink, type LocalFlinkUrls } from '../local/flink.js';
@@ -13,6 +14,14 @@ const lock = join(SHARED_FLINK_DIR, 'starting.lock');
 const marker = join(SHARED_FLINK_DIR, 'started-by-run');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A port free now: fixed ports collide with other local Flinks on the machine. */
+const freePort = () => new Promise<number>((resolve, reject) => {
+  const srv = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+    const { port } = srv.address() as { port: number };
+    srv.close(() => resolve(port));
+  });
+});
 
 /** The cluster started in SHARED_FLINK_DIR, when its three processes live and answer (not another cluster on its ports). */
 async function running(): Promise<LocalFlinkUrls | null> {
@@ -41,7 +50,7 @@ export async function sharedFlink(): Promise<LocalFlinkUrls> {
       if (await running()) continue;
       await stopLocalFlink(SHARED_FLINK_DIR); // leftovers of a half-started cluster
       // Four slots: test files run in parallel, each job takes one slot.
-      const urls = await startLocalFlink({ dataDir: SHARED_FLINK_DIR, restPort: 18071, gatewayPort: 18073, rpcPort: 16113, slots: 4, progress: () => {} });
+      const urls = await startLocalFlink({ dataDir: SHARED_FLINK_DIR, restPort: await freePort(), gatewayPort: await freePort(), rpcPort: await freePort(), slots: 4, progress: () => {} });
       writeFileSync(marker, process.env.EDDY_TEST_RUN ?? 'unknown');
       return urls;
     } finally {
