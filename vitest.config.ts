@@ -17,7 +17,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // A real Kafka broker for the connector tests (KAFKA_BROKERS): see the file.
-    globalSetup: ['./apps/server/src/test-utils/kafka-global-setup.ts'],
+    // A real Kafka broker for the connector tests (KAFKA_BROKERS), and the stop of the one local Flink the Flink tests share: see the files.
+    globalSetup: ['./apps/server/src/test-utils/kafka-global-setup.ts', './apps/server/src/test-utils/flink-global-setup.ts'],
   },
 });

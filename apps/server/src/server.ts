@@ -51,6 +51,9 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   if (store.list().length === 0) await store.create(demoPipeline());
   const jobs = new JobManager(store, options.dataDir, options.state ?? (process.env.EDDY_STATE === 'memory' ? 'memory' : 'disk'));
 
+  const flink = new FlinkDeployments(options.dataDir, store);
+  flink.start(); // watches the Flink jobs a previous server deployed
+
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders, hostCheck(policy), stateChangeCheck);
@@ -62,7 +65,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   app.use('/api', express.json({ limit: '1mb', strict: false }));
   const catalog = buildCatalog(kinds);
   app.get('/api/catalog', (_req, res) => { res.json(catalog); });
-  app.use('/api', pipelineRoutes(store, jobs), runtimeRoutes(store, jobs, new FlinkDeployments(options.dataDir)), templateRoutes(store, jobs, options.dataDir));
+  app.use('/api', pipelineRoutes(store, jobs), runtimeRoutes(store, jobs, flink), templateRoutes(store, jobs, options.dataDir));
   app.use('/api', apiNotFound);
   app.get('/metrics', prometheus(store, jobs));
 
@@ -79,7 +82,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   app.use(errorHandler);
 
   const httpServer = createHttpServer(app);
-  const io = attachSockets(httpServer, store, jobs, policy);
+  const io = attachSockets(httpServer, store, jobs, policy, flink);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port ?? 8090, host, resolve);
@@ -100,6 +103,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     close: async () => {
+      flink.close();
       await jobs.stopAll();
       await new Promise<void>((resolve) => { void io.close(() => resolve()); });
       httpServer.closeAllConnections?.();

@@ -5,13 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIO_SCHEMAS } from '@eddy/shared';
 import { cli } from '../cli.js';
-import { startLocalFlink, stopLocalFlink } from '../local/flink.js';
+import { sharedFlink } from '../test-utils/shared-flink.js';
 import { eventually, startServer, type TestServer } from '../test-utils/harness.js';
 import { readJsonLines } from './part-files.js';
 
 /*
- * The server's deploy target `flink` on a local Flink (its own ports and data folder; the first
- * start resolves the jars): the same rows as the embedded engine, figures per node from Flink's
+ * The server's deploy target `flink` on the local Flink the tests share (the first start resolves
+ * the jars): the same rows as the embedded engine, figures per node from Flink's
  * REST API, 422 for untranslatable nodes, stop-with-savepoint.
  */
 const dir = mkdtempSync(join(tmpdir(), 'eddy-deploy-flink-'));
@@ -20,8 +20,7 @@ let s: TestServer;
 const quiet = { out: () => {}, err: () => {} };
 
 beforeAll(async () => {
-  const urls = await startLocalFlink({ dataDir: join(dir, 'flink-data'), restPort: 18091, gatewayPort: 18093, rpcPort: 16133, progress: () => {} });
-  process.env.EDDY_FLINK_GATEWAY = urls.gatewayUrl;
+  process.env.EDDY_FLINK_GATEWAY = (await sharedFlink()).gatewayUrl;
   s = await startServer(join(dir, 'server'));
   // NEXMark events into the server's data folder, written by Eddy's generator.
   const gen = JSON.parse(readFileSync(join(examples, 'q0.json'), 'utf8'));
@@ -33,7 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   delete process.env.EDDY_FLINK_GATEWAY;
   await s?.destroy();
-  await stopLocalFlink(join(dir, 'flink-data'));
   rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
@@ -54,11 +52,14 @@ describe('POST /api/pipelines/:id/deploy { target: "flink" }', () => {
     expect(deployed.body).toMatchObject({ target: 'flink', pipelineId: id, flink: { jobId: expect.stringMatching(/^[0-9a-f]{32}$/) } });
     const done = await eventually(async () => {
       const st = (await s.api(`/api/pipelines/${id}/status`)).body;
-      return st.flink.flink.state === 'FINISHED' && st;
+      return st.flink.state === 'FINISHED' && st;
     }, 'the bounded Flink job to finish', 120_000);
     expect(done.flink.nodes.events.recordsIn).toBe(20_000);
-    expect(Object.keys(done.flink.nodes).sort()).toEqual(['bids_per_auction', 'events', 'out']);
-    expect(done.flink.flink.webUrl).toContain(done.flink.flink.jobId);
+    // Every node has figures: the filter 'bids' those of the source's vertex, which Flink chained it into.
+    expect(Object.keys(done.flink.nodes).sort()).toEqual(['bids', 'bids_per_auction', 'events', 'out']);
+    expect(done.flink.nodes.bids).toMatchObject({ recordsIn: 20_000, shared: true });
+    expect(done.flink.webUrl).toContain(done.flink.jobId);
+    expect(done).toMatchObject({ target: 'flink', state: 'finished' });
 
     copyFileSync(join(s.dataDir, 'events.jsonl'), join(dir, 'events.jsonl'));
     writeFileSync(join(dir, 'q5.json'), JSON.stringify(q5('eddy-q5.jsonl')));
@@ -90,7 +91,8 @@ describe('POST /api/pipelines/:id/deploy { target: "flink" }', () => {
     await eventually(async () => (await s.api(`/api/pipelines/${id}/status`)).body.flink.nodes.gen?.vertexStatus === 'RUNNING', 'the job to run', 120_000);
     const stopped = await s.api(`/api/pipelines/${id}/stop`, { method: 'POST' });
     expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
-    expect(stopped.body.flink.flink.savepoint).toMatch(/^file:.*savepoint-/);
-    await eventually(async () => (await s.api(`/api/pipelines/${id}/status`)).body.flink.flink.state === 'FINISHED', 'the job to end', 60_000);
+    expect(stopped.body.flink.savepoint).toMatch(/^file:.*savepoint-/);
+    expect(stopped.body.state).toBe('stopped');
+    await eventually(async () => (await s.api(`/api/pipelines/${id}/status`)).body.flink.state === 'FINISHED', 'the job to end', 60_000);
   }, 300_000);
 });

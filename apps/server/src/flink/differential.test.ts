@@ -6,12 +6,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIO_SCHEMAS } from '@eddy/shared';
 import { cli } from '../cli.js';
-import { startLocalFlink, stopLocalFlink } from '../local/flink.js';
+import { sharedFlink } from '../test-utils/shared-flink.js';
 import { readJsonLines } from './part-files.js';
 
 /*
- * The same pipeline on the same input file, once in Eddy and once on a local Flink (started here;
- * the first start fetches Flink's jars with Maven), must give the same rows. Numbers compare as
+ * The same pipeline on the same input file, once in Eddy and once on the local Flink the tests share
+ * (test-utils/shared-flink.ts; the first start fetches Flink's jars with Maven), must give the same rows. Numbers compare as
  * numbers (Flink's DOUBLE columns write 1000.0 where Eddy writes 1000); NULL fields compare as
  * absent (Flink's JSON writes "x":null, Eddy leaves the field out).
  */
@@ -32,8 +32,7 @@ const canonical = (row: Record<string, unknown>) =>
 const multiset = (rows: Record<string, unknown>[]) => rows.map(canonical).sort();
 
 beforeAll(async () => {
-  const urls = await startLocalFlink({ dataDir: join(dir, 'data'), restPort: 18081, gatewayPort: 18083, rpcPort: 16123, progress: () => {} });
-  gatewayUrl = urls.gatewayUrl;
+  gatewayUrl = (await sharedFlink()).gatewayUrl;
   // The NEXMark events, written once by Eddy's generator (q0 is generator → file).
   const gen = readDoc(join(examples, 'q0.json'));
   gen.nodes.find((n) => n.kind === 'sink.file')!.params.path = 'events.jsonl';
@@ -41,10 +40,9 @@ beforeAll(async () => {
   expect(await cli(['run', join(dir, 'gen.json'), '--quiet'], io().io)).toBe(0);
 }, 900_000);
 
-afterAll(async () => {
-  await stopLocalFlink(join(dir, 'data'));
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
-}, 60_000);
+});
 
 /** The example reading the generator's file instead of generating, its sink writing `out`. */
 function onEventsFile(query: string, out: string): string {

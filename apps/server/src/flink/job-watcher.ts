@@ -2,6 +2,7 @@ import { getJson } from '../local/processes.js';
 
 export type FlinkJobState = 'INITIALIZING' | 'CREATED' | 'RUNNING' | 'FAILING' | 'FAILED' | 'CANCELLING' | 'CANCELED' | 'FINISHED' | 'RESTARTING' | 'SUSPENDED' | 'RECONCILING';
 const TERMINAL = new Set<FlinkJobState>(['FAILED', 'CANCELED', 'FINISHED', 'SUSPENDED']);
+export const isTerminal = (state: string) => TERMINAL.has(state as FlinkJobState);
 
 interface VertexInfo {
   id: string;
@@ -10,10 +11,17 @@ interface VertexInfo {
   status: string;
   metrics: { 'read-records': number; 'write-records': number };
 }
-interface JobInfo { jid: string; state: FlinkJobState; vertices: VertexInfo[] }
+export interface JobInfo { jid: string; state: FlinkJobState; vertices: VertexInfo[] }
 
 /** Figures of one Flink vertex, labelled with the Eddy nodes it runs. */
-export interface VertexFigures { label: string; nodes: string[]; recordsIn: number; recordsOut: number; ratePerSec: number; watermark: number | null; status: string }
+export interface VertexFigures {
+  vertexId: string; vertexName: string; label: string; nodes: string[]; recordsIn: number; recordsOut: number;
+  /** Records out per second (records in, for a vertex that writes none: a sink) and records in per second, since the last call. */
+  ratePerSec: number; ratePerSecIn: number;
+  watermark: number | null; status: string;
+  /** The busiest subtask's share of time back-pressured (0..1), from /vertices/:vid/backpressure. */
+  backpressure: number;
+}
 
 /** What the script names: the source and sink tables (Eddy's source and sink node ids) and the views (other node ids) by what they do. */
 export interface ScriptNames { sources: string[]; sinks: string[]; windows: string[]; joins: string[]; dedupes: string[] }
@@ -55,7 +63,7 @@ export function vertexNodes(vertexName: string, names: ScriptNames): string[] {
 /** Polls Flink's REST API for a job: prints per-vertex figures each second until the job ends. */
 export class FlinkJobWatcher {
   private readonly names: ScriptNames;
-  private readonly last = new Map<string, { out: number; at: number }>();
+  private readonly last = new Map<string, { out: number; in: number; at: number }>();
 
   constructor(readonly restUrl: string, readonly jobId: string, statements: string[]) {
     this.names = scriptNames(statements);
@@ -67,16 +75,26 @@ export class FlinkJobWatcher {
 
   async figures(job: JobInfo): Promise<VertexFigures[]> {
     const now = Date.now();
+    const vertexUrl = (v: VertexInfo) => `${this.restUrl}/jobs/${this.jobId}/vertices/${v.id}`;
     return Promise.all(job.vertices.map(async (v) => {
-      const wm = await getJson<{ id: string; value: string }[]>(`${this.restUrl}/jobs/${this.jobId}/vertices/${v.id}/watermarks`).catch(() => []);
+      const [wm, bp] = await Promise.all([
+        getJson<{ id: string; value: string }[]>(`${vertexUrl(v)}/watermarks`).catch(() => []),
+        getJson<{ subtasks?: { ratio?: number }[] }>(`${vertexUrl(v)}/backpressure`).catch(() => ({ subtasks: [] })),
+      ]);
+      // Flink reports Long.MIN_VALUE before the first watermark and Long.MAX_VALUE at the end of input.
       const values = wm.map((w) => Number(w.value)).filter((x) => Number.isFinite(x) && x > -9e18 && x < 9e18);
       const prev = this.last.get(v.id);
       const out = v.metrics['write-records'] || v.metrics['read-records'];
-      const rate = prev && now > prev.at ? Math.max(0, Math.round(((out - prev.out) * 1000) / (now - prev.at))) : 0;
-      this.last.set(v.id, { out, at: now });
+      const inn = v.metrics['read-records'];
+      const per = (now2: number, before: number | undefined) => (prev && now > prev.at && before !== undefined ? Math.max(0, Math.round(((now2 - before) * 1000) / (now - prev.at))) : 0);
+      const rate = per(out, prev?.out);
+      const rateIn = per(inn, prev?.in);
+      this.last.set(v.id, { out, in: inn, at: now });
       const nodes = vertexNodes(v.name, this.names);
-      return { nodes, label: nodes.length ? nodes.join(',') : v.name.replace(/\s+/g, ' ').slice(0, 40), recordsIn: v.metrics['read-records'], recordsOut: v.metrics['write-records'],
-        ratePerSec: rate, watermark: values.length ? Math.min(...values) : null, status: v.status };
+      return { vertexId: v.id, vertexName: v.name, nodes, label: nodes.length ? nodes.join(',') : v.name.replace(/\s+/g, ' ').slice(0, 40),
+        recordsIn: v.metrics['read-records'], recordsOut: v.metrics['write-records'], ratePerSec: rate, ratePerSecIn: rateIn,
+        watermark: values.length ? Math.min(...values) : null, status: v.status,
+        backpressure: Math.max(0, ...(bp.subtasks ?? []).map((t) => t.ratio ?? 0)) };
     }));
   }
 

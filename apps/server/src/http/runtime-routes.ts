@@ -31,6 +31,8 @@ export function runtimeRoutes(store: PipelineStore, jobs: JobManager, flink?: Fl
       res.json(await deployOnFlink(p));
       return;
     }
+    if (flink?.isRunning(p.id)) throw new Invalid(`Pipeline '${p.id}' runs on Flink: stop it first`, 'running_on_flink');
+    if (flink?.has(p.id)) await flink.forget(p.id);
     res.json(await deploy(p, fresh ? { fresh: true } : {}));
   });
 
@@ -39,6 +41,7 @@ export function runtimeRoutes(store: PipelineStore, jobs: JobManager, flink?: Fl
     const gateway = flink?.gatewayUrl();
     if (!flink || !gateway) throw new Unavailable('No Flink SQL Gateway is configured: set EDDY_FLINK_GATEWAY or run `eddy flink start`', 'flink_not_configured');
     if (jobs.state(p.id) === 'running') throw new Invalid(`Pipeline '${p.id}' runs on the embedded engine: stop it first`, 'running_embedded');
+    if (flink.isRunning(p.id)) throw new Invalid(`Pipeline '${p.id}' runs on Flink already: stop it first`, 'running_on_flink');
     try {
       return await flink.deploy(p, gateway);
     } catch (err) {
@@ -57,7 +60,8 @@ export function runtimeRoutes(store: PipelineStore, jobs: JobManager, flink?: Fl
 
   r.get('/pipelines/:id/checkpoints', async (req, res) => {
     const p = store.require(req.params.id);
-    res.json({ checkpoints: await jobs.checkpoints.list(p), resumeFrom: p.resumeFrom ?? null, metrics: jobs.latestMetrics(p.id)?.checkpoints ?? null });
+    const latest = (flink?.has(p.id) && jobs.state(p.id) !== 'running' ? flink.latestMetrics(p.id) : undefined) ?? jobs.latestMetrics(p.id);
+    res.json({ checkpoints: await jobs.checkpoints.list(p), resumeFrom: p.resumeFrom ?? null, metrics: latest?.checkpoints ?? null });
   });
 
   r.post('/pipelines/:id/restore', async (req, res) => {
@@ -79,17 +83,25 @@ export function runtimeRoutes(store: PipelineStore, jobs: JobManager, flink?: Fl
   r.post('/pipelines/:id/stop', async (req, res) => {
     const id = find(req.params.id).id;
     // On Flink: stop-with-savepoint, unless the embedded engine runs it.
-    if (flink?.has(id) && jobs.state(id) !== 'running') res.json({ ...jobs.status(id), flink: await flink.stop(id) });
+    if (flink?.has(id) && jobs.state(id) !== 'running') res.json(await flink.stop(id));
     else res.json(await jobs.stop(id));
   });
 
   r.get('/pipelines/:id/status', async (req, res) => {
     const id = find(req.params.id).id;
-    res.json(flink?.has(id) ? { ...jobs.status(id), flink: await flink.status(id) } : jobs.status(id));
+    res.json(flink?.has(id) && jobs.state(id) !== 'running' ? await flink.status(id) : jobs.status(id));
   });
 
   r.get('/pipelines/:id/metrics', (req, res) => {
-    res.json(jobs.metrics(find(req.params.id)));
+    const p = find(req.params.id);
+    const onFlink = flink?.has(p.id) && jobs.state(p.id) !== 'running' ? flink.latestMetrics(p.id) : undefined;
+    res.json(onFlink ?? jobs.metrics(p));
+  });
+
+  // Whether the designer can offer the deploy target flink (docs/flink.md#deploy-from-the-designer).
+  r.get('/flink', async (_req, res) => {
+    res.json(flink ? await flink.availability()
+      : { configured: false, gatewayUrl: null, webUrl: null, reachable: false, reason: 'This server has no Flink deploy target' });
   });
 
   r.get('/pipelines/:id/nodes/:nodeId/rows', (req, res) => {

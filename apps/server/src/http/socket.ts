@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@eddy/shared';
+import type { FlinkDeployments } from '../flink/deployments.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { PipelineStore } from '../store/pipeline-store.js';
 import { socketAllowRequest } from './security-middleware.js';
@@ -11,7 +12,7 @@ const isSubscription = (v: unknown): v is { pipelineId: string } =>
   typeof v === 'object' && v !== null && typeof (v as { pipelineId?: unknown }).pipelineId === 'string';
 
 /** Live figures over socket.io: subscribers of a pipeline get its snapshot at once, then every change. */
-export function attachSockets(httpServer: HttpServer, store: PipelineStore, jobs: JobManager, policy: AccessPolicy) {
+export function attachSockets(httpServer: HttpServer, store: PipelineStore, jobs: JobManager, policy: AccessPolicy, flink?: FlinkDeployments) {
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
     serveClient: false, maxHttpBufferSize: 1e6, allowRequest: socketAllowRequest(policy),
   });
@@ -28,8 +29,10 @@ export function attachSockets(httpServer: HttpServer, store: PipelineStore, jobs
         return;
       }
       void socket.join(room(p.id));
-      socket.emit('status', jobs.status(p.id));
-      const metrics = jobs.latestMetrics(p.id);
+      // A pipeline deployed to Flink (and not running embedded since): its Flink job's status and figures.
+      const onFlink = flink?.has(p.id) && jobs.state(p.id) !== 'running' ? flink : undefined;
+      socket.emit('status', onFlink?.pipelineStatus(p.id) ?? jobs.status(p.id));
+      const metrics = onFlink?.latestMetrics(p.id) ?? jobs.latestMetrics(p.id);
       if (metrics) socket.emit('metrics', metrics);
       for (const rows of jobs.allRows(p.id)) socket.emit('rows', rows);
     });
@@ -72,6 +75,8 @@ export function attachSockets(httpServer: HttpServer, store: PipelineStore, jobs
   jobs.on('status', (s) => io.to(room(s.pipelineId)).emit('status', s));
   jobs.on('rows', (r) => io.to(room(r.pipelineId)).emit('rows', r));
   jobs.on('deadLetter', (d) => io.to(room(d.pipelineId)).emit('deadLetter', d));
+  flink?.on('metrics', (m) => io.to(room(m.pipelineId)).emit('metrics', m));
+  flink?.on('status', (s) => io.to(room(s.pipelineId)).emit('status', s));
   jobs.on('sample', (p) => io.to(`sample:${p.pipelineId}|${p.edge}`).emit('sample', p));
   return io;
 }

@@ -19,10 +19,27 @@ export interface StoredPipeline {
   run?: { from: number | null; firstCheckpointId: number } | null;
   /** A savepoint the next deploy starts from (set by "stop with savepoint"). */
   resumeFrom?: number | null;
+  /** The pipeline's job on Flink (deploy target flink): a restarted server watches it again. */
+  flink?: StoredFlinkRun | null;
   document: PipelineDocument;
 }
 
-export type PipelineRunMeta = Partial<Pick<StoredPipeline, 'deployed' | 'run' | 'resumeFrom'>>;
+export interface StoredFlinkRun {
+  jobId: string;
+  /** The cluster's REST API the job is watched through, and the gateway it was submitted to. */
+  restUrl: string;
+  gatewayUrl: string;
+  revision: number;
+  deployedAt: string;
+  /** The submitted script: it names which Flink vertex runs which node. */
+  statements: string[];
+  /** Each node's first upstream node, to place nodes Flink chained into another's vertex. */
+  upstream: Record<string, string>;
+  nodeIds: string[];
+  savepoint?: string;
+}
+
+export type PipelineRunMeta = Partial<Pick<StoredPipeline, 'deployed' | 'run' | 'resumeFrom' | 'flink'>>;
 
 const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -1,10 +1,11 @@
 import type {
-  CatalogResponse, CheckpointInfo, DeadLetter, CheckpointMetrics, PipelineDocument, PipelineRecord, PipelineStatus, PipelineSummary, RestorePlan,
+  CatalogResponse, FlinkAvailability, CheckpointInfo, DeadLetter, CheckpointMetrics, PipelineDocument, PipelineRecord, PipelineStatus, PipelineSummary, RestorePlan,
 } from '@eddy/shared';
 import { useAuth } from '../auth/auth-store';
 
 export interface TemplateSummary { id: string; title: string; useCase: string; description: string }
 export type DeployResult = PipelineStatus & { plan: RestorePlan };
+export type DeployTarget = 'embedded' | 'flink';
 export interface PlanResponse { next: RestorePlan; current: RestorePlan | null; running: boolean }
 export interface CheckpointsResponse { checkpoints: CheckpointInfo[]; resumeFrom: number | null; metrics: CheckpointMetrics | null }
 
@@ -52,6 +53,9 @@ export const api = {
   remove: (id: string) => call<void>('DELETE', `/api/pipelines/${encodeURIComponent(id)}`),
   deploy: (id: string, opts: { fresh?: boolean } = {}) =>
     call<DeployResult>('POST', `/api/pipelines/${encodeURIComponent(id)}/deploy`, opts.fresh ? { fresh: true } : undefined),
+  /** Deploy target flink: one Flink job through the server's SQL Gateway. */
+  deployOnFlink: (id: string) => call<PipelineStatus>('POST', `/api/pipelines/${encodeURIComponent(id)}/deploy`, { target: 'flink' }),
+  flink: () => call<FlinkAvailability>('GET', '/api/flink'),
   savepoint: (id: string) => call<{ savepoint: CheckpointInfo; status: PipelineStatus }>('POST', `/api/pipelines/${encodeURIComponent(id)}/savepoint`),
   plan: (id: string) => call<PlanResponse>('GET', `/api/pipelines/${encodeURIComponent(id)}/plan`),
   checkpoints: (id: string) => call<CheckpointsResponse>('GET', `/api/pipelines/${encodeURIComponent(id)}/checkpoints`),

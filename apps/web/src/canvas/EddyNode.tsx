@@ -3,6 +3,7 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { useEditor } from '../state/editor-store';
 import { useLive, useNodeMetrics } from '../state/live-store';
 import { outputPortsOf } from './ports';
+import type { NodeMetrics } from '@eddy/shared';
 
 /** Data carried by a canvas node: plain values only (no functions), as React Flow advises. */
 export type EddyNodeData = { kind: string };
@@ -18,6 +19,7 @@ function NodeFigures({ id }: { id: string }) {
   const m = useNodeMetrics(id);
   if (!m) return null;
   const wmLag = lag(m.watermarkLagMs);
+  if (m.flinkVertex) return <FlinkFigures id={id} m={m} wmLag={wmLag} />;
   return (
     <div className="node-figures">
       <span data-testid={`node-rate-${id}`} title="records per second (out; in for sinks)">{fmtRate(m.ratePerSec)}/s</span>
@@ -27,6 +29,24 @@ function NodeFigures({ id }: { id: string }) {
       {m.stateKeys > 0 && <span title="keys in state" data-testid={`node-keys-${id}`}>{fmtRate(m.stateKeys)} keys</span>}
       {m.lateRecords > 0 && <span className="late" title="late records">{m.lateRecords} late</span>}
       {m.errors > 0 && <span className="errors" title="dead letters" data-testid={`node-errors-count-${id}`}>{m.errors} dead</span>}
+    </div>
+  );
+}
+
+/**
+ * Figures read from Flink's REST API: those of the Flink vertex that runs the node. Flink chains
+ * operators and inlines views, so several nodes may share one vertex (and its figures).
+ */
+function FlinkFigures({ id, m, wmLag }: { id: string; m: NodeMetrics; wmLag: string | null }) {
+  const v = m.flinkVertex!;
+  return (
+    <div className="node-figures" data-testid={`node-flink-${id}`}>
+      <span data-testid={`node-records-${id}`} title="records in / out (the Flink vertex's)">in {fmtRate(m.recordsIn)} · out {fmtRate(m.recordsOut)}</span>
+      <span data-testid={`node-rate-${id}`} title="records per second (out; in for sinks)">{fmtRate(m.ratePerSec)}/s</span>
+      {m.backpressure > 0 && <span title="back-pressured share of time (busiest subtask)">bp {Math.round(m.backpressure * 100)}%</span>}
+      {wmLag && <span title="event-time lag: now minus the watermark" data-testid={`node-lag-${id}`}>wm −{wmLag}</span>}
+      {v.shared && <span className="shared" data-testid={`node-shared-${id}`}
+        title={`Flink runs ${v.nodes.join(', ')} in one vertex (${v.name}): these are the vertex's figures`}>shared</span>}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { migrateDocument, pipelineSchema, validatePipeline, type PipelineDocument, type PipelineSummary } from '@eddy/shared';
-import { api, ApiError } from '../api/client';
+import { api, ApiError, type DeployTarget } from '../api/client';
 import { watchPipeline } from '../api/live-socket';
 import { emptyDocument, useEditor } from './editor-store';
 import { useLive } from './live-store';
@@ -27,7 +27,7 @@ export async function save(opts: { overwrite?: boolean } = {}): Promise<boolean>
   }
 }
 
-export async function deploy(): Promise<void> {
+export async function deploy(target: DeployTarget = 'embedded'): Promise<void> {
   const result = validatePipeline(useEditor.getState().doc);
   if (!result.ok) {
     notifyError(`Fix ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'} before deploying (see Problems)`);
@@ -35,6 +35,7 @@ export async function deploy(): Promise<void> {
   }
   if ((useEditor.getState().dirty || !useEditor.getState().pipelineId) && !(await save())) return;
   const id = useEditor.getState().pipelineId!;
+  if (target === 'flink') return deployOnFlink(id);
   try {
     watchPipeline(id);
     // Restoring state (a savepoint, or a redeploy while running): say what each node keeps, and ask when some lose it.
@@ -55,6 +56,20 @@ export async function deploy(): Promise<void> {
     }
   } catch (err) {
     notifyError(err);
+  }
+}
+
+/** Deploy target flink: the server translates and submits; untranslatable nodes come back named (422). */
+async function deployOnFlink(id: string): Promise<void> {
+  try {
+    watchPipeline(id);
+    const status = await api.deployOnFlink(id);
+    useLive.getState().setStatus(status);
+    notifyInfo(`Deployed to Flink: job ${status.flink?.jobId ?? '?'}`);
+  } catch (err) {
+    const problems = err instanceof ApiError ? (err.details as { problems?: { nodeId?: string; message: string }[] } | undefined)?.problems : undefined;
+    if (problems?.length) notifyError(`Cannot run on Flink: ${problems.map((x) => `${x.nodeId ? `${x.nodeId}: ` : ''}${x.message}`).join('; ')} (see the Flink SQL tab)`);
+    else notifyError(err);
   }
 }
 
@@ -88,7 +103,9 @@ export async function stop(): Promise<void> {
   const id = useEditor.getState().pipelineId;
   if (!id) return;
   try {
-    useLive.getState().setStatus(await api.stop(id));
+    const status = await api.stop(id);
+    useLive.getState().setStatus(status);
+    if (status.flink?.savepoint) notifyInfo(`Stopped the Flink job with a savepoint: ${status.flink.savepoint}`);
   } catch (err) {
     notifyError(err);
   }

@@ -3,6 +3,7 @@ import { useEditor } from '../state/editor-store';
 import { useLive } from '../state/live-store';
 import { deploy, exportJson, importFile, save, savepoint, stop } from '../state/actions';
 import { PipelinesMenu } from './PipelinesMenu';
+import { DeployMenu } from './DeployMenu';
 import { useUi } from '../state/ui-store';
 import { autoLayout } from '../canvas/layout';
 
@@ -14,6 +15,7 @@ export function TopBar() {
   const canRedo = useEditor((s) => s.future.length > 0);
   const state = useLive((s) => s.status?.state ?? 'stopped');
   const error = useLive((s) => s.status?.error);
+  const flink = useLive((s) => (s.status?.target === 'flink' ? s.status.flink : undefined));
   const fileInput = useRef<HTMLInputElement>(null);
   return (
     <header className="topbar">
@@ -32,12 +34,22 @@ export function TopBar() {
         onChange={(e) => { const f = e.target.files?.[0]; if (f) void importFile(f); e.target.value = ''; }} />
       <button onClick={exportJson} data-testid="export">Export</button>
       <button onClick={() => void save()} data-testid="save">Save</button>
-      {state === 'running' && <button onClick={() => void deploy()} data-testid="redeploy" title="Deploy the edited pipeline: unchanged nodes keep their state">Redeploy</button>}
-      {state === 'running' && <button onClick={() => void savepoint()} data-testid="savepoint" title="Stop with a savepoint; the next deploy resumes from it">Savepoint</button>}
+      {state === 'running' && !flink && <button onClick={() => void deploy()} data-testid="redeploy" title="Deploy the edited pipeline: unchanged nodes keep their state">Redeploy</button>}
+      {state === 'running' && !flink && <button onClick={() => void savepoint()} data-testid="savepoint" title="Stop with a savepoint; the next deploy resumes from it">Savepoint</button>}
       {state === 'running' || state === 'restarting'
-        ? <button className="danger" onClick={() => void stop()} data-testid="stop" title={state === 'restarting' ? 'Cancel the restart' : undefined}>Stop</button>
-        : <button className="primary" onClick={() => void deploy()} data-testid="deploy" title={problems ? `${problems} problems` : 'Deploy'}>Deploy</button>}
+        ? <button className="danger" onClick={() => void stop()} data-testid="stop"
+          title={flink ? 'Stop the Flink job with a savepoint' : state === 'restarting' ? 'Cancel the restart' : undefined}>Stop</button>
+        : <DeployMenu problems={problems} />}
       <span className={`badge state-${state}`} data-testid="status-badge" title={error ?? undefined}>{state}</span>
+      {flink && (
+        <span className="flink-job" data-testid="flink-job">
+          on Flink{' '}
+          <a href={flink.webUrl} target="_blank" rel="noreferrer" data-testid="flink-job-link" title={`Flink job ${flink.jobId} (${flink.state}) in Flink's Web UI`}>
+            job {flink.jobId.slice(0, 8)}… ↗
+          </a>
+          {flink.savepoint && <span className="muted" data-testid="flink-savepoint" title={flink.savepoint}> · savepoint {flink.savepoint.replace(/^.*\//, '')}</span>}
+        </span>
+      )}
     </header>
   );
 }

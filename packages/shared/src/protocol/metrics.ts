@@ -25,6 +25,25 @@ export interface NodeMetrics {
   stateBytes: number;
   /** Share of the last second a node's output waited on downstream (0..1). */
   backpressure: number;
+  /**
+   * On Flink: the vertex whose figures these are. Flink chains operators into one vertex and
+   * inlines views, so `shared` says the vertex runs other Eddy nodes too (the figures are the vertex's).
+   */
+  flinkVertex?: FlinkVertexRef;
+}
+
+export interface FlinkVertexRef { id: string; name: string; shared: boolean; nodes: string[] }
+
+/** A deployment on Apache Flink, as status events and GET …/status carry it. */
+export interface FlinkJobInfo {
+  jobId: string;
+  /** Flink's job state: INITIALIZING, RUNNING, FINISHED, FAILED, CANCELED… (UNKNOWN when Flink does not answer). */
+  state: string;
+  /** The job in Flink's Web UI. */
+  webUrl: string;
+  /** Where stop-with-savepoint wrote the savepoint. */
+  savepoint?: string;
+  deployedAt: string;
 }
 
 export interface PipelineMetrics {
@@ -34,6 +53,8 @@ export interface PipelineMetrics {
   nodes: Record<string, NodeMetrics>;
   deadLetters: number;
   checkpoints: CheckpointMetrics;
+  /** 'flink' when the figures come from Flink's REST API (absent: the embedded engine). */
+  engine?: 'flink';
 }
 
 /** `restarting`: the job failed and waits to restart from its latest checkpoint (settings.restart). */
@@ -49,6 +70,20 @@ export interface PipelineStatus {
   revision: number | null;
   /** Restarts since the last deploy by the user (absent or null: none). */
   restart?: RestartStatus | null;
+  /** Where it runs: absent or 'embedded', or 'flink' (then `flink` says which job). */
+  target?: 'embedded' | 'flink';
+  flink?: FlinkJobInfo;
+}
+
+/** GET /api/flink: whether deploys to Flink are possible from this server. */
+export interface FlinkAvailability {
+  configured: boolean;
+  gatewayUrl: string | null;
+  /** Flink's Web UI (and REST API), when known. */
+  webUrl: string | null;
+  reachable: boolean;
+  /** Why a deploy to Flink is not possible now (null when it is). */
+  reason: string | null;
 }
 
 export interface RestartStatus {
