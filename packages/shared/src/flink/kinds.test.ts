@@ -18,6 +18,26 @@ const viewOf = (sql: string, name: string) => {
 };
 
 describe('Flink SQL per kind', () => {
+  test('kafka: exactly-once gives a transactional sink, a group starts at its offsets and commits on checkpoints', () => {
+    const kafka = (group?: string) => ({ id: 'k', kind: 'source.kafka', params: { brokers: 'b:9092', topic: 'in', startAt: 'latest', ...(group && { group }),
+      fields: [{ name: 'user', type: 'string' }] } });
+    const out = { id: 'o', kind: 'sink.kafka', params: { brokers: 'b:9092', topic: 'out' } };
+    const once = translateToFlinkSql({ ...doc([kafka('billing'), out], [['k', 'o']]), name: 'Orders EU', settings: { guarantee: 'exactly-once' } });
+    expect(once.ok).toBe(true);
+    expect(once.sql).toContain("'sink.delivery-guarantee' = 'exactly-once'");
+    expect(once.sql).toContain("'sink.transactional-id-prefix' = 'eddy.Orders_EU.o'");
+    expect(once.sql).toContain("'properties.transaction.timeout.ms' = '900000'");
+    expect(once.sql).toContain("'properties.group.id' = 'billing'");
+    expect(once.sql).toContain("'scan.startup.mode' = 'group-offsets'");
+    expect(once.sql).toContain("'properties.auto.offset.reset' = 'latest'");
+    expect(once.sql).toContain("'properties.isolation.level' = 'read_committed'");
+    const least = translateToFlinkSql({ ...doc([kafka(), out], [['k', 'o']]), settings: { guarantee: 'at-least-once' } });
+    expect(least.sql).toContain("'sink.delivery-guarantee' = 'at-least-once'");
+    expect(least.sql).not.toContain('transactional-id-prefix');
+    expect(least.sql).not.toContain('properties.group.id');
+    expect(least.sql).toContain("'scan.startup.mode' = 'latest-offset'");
+  });
+
   test('route: first match excludes earlier routes, default takes what none matched', () => {
     const { sql } = translateToFlinkSql(doc([src('s'),
       { id: 'r', kind: 'route', params: { routes: [{ port: 'big', where: 'amount > 100' }, { port: 'mid', where: 'amount > 10' }] } },
