@@ -76,7 +76,7 @@ export function sourceKafka(ctx: TranslateContext<'source.kafka'>) {
   const fallback = p.startAt === 'earliest' ? 'earliest' : 'latest';
   // As Eddy's source: with a group, start at its committed offsets (else startAt) and commit on each completed
   // checkpoint; without one, commit nothing. Read only committed records (Eddy's consumer reads read_committed).
-  const start = p.group
+  const start: Record<string, string> = p.group
     ? { 'properties.group.id': p.group, 'scan.startup.mode': 'group-offsets', 'properties.auto.offset.reset': fallback, 'properties.commit.offsets.on.checkpoint': 'true' }
     : { 'scan.startup.mode': `${fallback}-offset` };
   sourceTable(ctx, p.eventTime, {
