@@ -19,15 +19,16 @@ export const flinkVerb: Verb = {
   --data <dir>           the data folder (default EDDY_DATA or ./data)
   --rest-port <n>        the Web UI / REST port (default 8081)
   --gateway-port <n>     the SQL Gateway's REST port (default 8083)
+  --rpc-port <n>         the JobManager's RPC port (default 6123)
   --slots <n>            task slots of the TaskManager (default 2)`,
-  options: { data: { type: 'string' }, 'rest-port': { type: 'string' }, 'gateway-port': { type: 'string' }, slots: { type: 'string' } },
+  options: { data: { type: 'string' }, 'rest-port': { type: 'string' }, 'gateway-port': { type: 'string' }, 'rpc-port': { type: 'string' }, slots: { type: 'string' } },
   positionals: { min: 1, max: 1, what: 'start, stop or status' },
   async run([action], values, io) {
     const dataDir = dataDirOf(values);
     if (action === 'start') {
       const slots = port('slots', values.slots);
       const urls = await startLocalFlink({ dataDir, restPort: port('rest-port', values['rest-port']), gatewayPort: port('gateway-port', values['gateway-port']),
-        slots, progress: io.err }).catch((err: Error) => err);
+        rpcPort: port('rpc-port', values['rpc-port']), slots, progress: io.err }).catch((err: Error) => err);
       if (urls instanceof Error) {
         io.err(`eddy: the local Flink did not start: ${urls.message}`);
         return 1;
