@@ -145,8 +145,8 @@ describe('every template, on files the generators wrote once: the same rows', ()
 });
 
 describe('every golden folder: the same rows, late records by Eddy\'s rule', () => {
-  const cases = [...goldenFolders().map((name) => [name, false] as const), ['tumbling-late', true] as const];
-  it.each(cases)('%s (event time as ISO-8601 text: %s)', async (name, iso) => {
+  const cases = [...goldenFolders().map((name) => [name, name, false] as const), ['tumbling-late, event time as ISO-8601 text', 'tumbling-late', true] as const];
+  it.each(cases)('%s', async (_label, name, iso) => {
     const caseDir = join(dir, 'golden', `${name}${iso ? '-iso' : ''}`);
     const doc = iso ? withIsoEventTime(goldenInDir(name, caseDir), caseDir) : goldenInDir(name, caseDir);
     const byDesign = GOLDEN_BY_DESIGN[name];
