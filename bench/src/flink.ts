@@ -1,6 +1,6 @@
 import { spawnSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJob } from '@eddy/runtime';
 
@@ -50,7 +50,9 @@ export async function flinkVsEddy(events: string, count: number, queries: string
     console.error('  flink: no Java 17 here, the Flink row is left out');
     return null;
   }
-  const dir = join(root, '.test-out', 'bench-flink');
+  // Beside the events file: Eddy reads and writes only under its base folder.
+  const base = dirname(events);
+  const dir = join(base, 'flink');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const data = join(dir, 'data');
@@ -63,7 +65,7 @@ export async function flinkVsEddy(events: string, count: number, queries: string
   try {
     for (const query of queries) {
       const eddyDoc = { format: 'eddy/pipeline@1', ...onFile(query, events, join(dir, `${query}-eddy.jsonl`)) };
-      const job = createJob(eddyDoc as Parameters<typeof createJob>[0], { baseDir: dir, metrics: false });
+      const job = createJob(eddyDoc as Parameters<typeof createJob>[0], { baseDir: base, metrics: false });
       const t0 = performance.now();
       await job.start();
       await job.done;

@@ -48,6 +48,8 @@ export function window(ctx: TranslateContext<'window'>) {
   if (p.aggregates.some((a) => a.fn in PERCENTILES)) ctx.note('p50/p95/p99: Eddy takes the nearest rank; Flink\'s PERCENTILE interpolates');
   if (p.aggregates.some((a) => a.fn === 'first' || a.fn === 'last')) ctx.note('first/last: Eddy orders by event time; Flink\'s FIRST_VALUE/LAST_VALUE by arrival');
   ctx.note('window_start and window_end are TIMESTAMP_LTZ(3) inside Flink; sinks write them as epoch ms, as Eddy does');
+  ctx.note('Late records: Eddy\'s watermark advances with each record, Flink\'s periodically (every 200 ms), so a record Eddy drops as late '
+    + 'may still count in Flink; records within maxOutOfOrderness give the same rows on both');
 
   // Keys as columns: a nested key (cart.country) becomes cart_country, as in Eddy's output. Input columns
   // named as the TVF's own (a window over a window) are renamed, else Flink finds window_start ambiguous.
