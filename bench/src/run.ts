@@ -9,10 +9,12 @@ import { workloads } from './workloads.js';
 import type { ChildReport, LatencyReport } from './child.js';
 import { summarize, round } from './stats.js';
 import { markdown, svg, type ResultRow } from './report.js';
+import { flinkMarkdown, flinkVsEddy } from './flink.js';
 
 /**
- * `npm run bench [-- --quick] [--events N] [--reps N] [--only ysb,q1] [--merge]`: every workload in every
- * implementation, one forked child per pair, answers checked equal before any figure counts.
+ * `npm run bench [-- --quick] [--events N] [--reps N] [--only ysb,q1] [--merge] [--no-flink]`: every workload in every
+ * implementation, one forked child per pair, answers checked equal before any figure counts; then NEXMark q1 and
+ * q5 on a local Flink against Eddy (not in --quick, so never in `npm test`).
  */
 const args = process.argv.slice(2);
 const flag = (name: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
@@ -115,19 +117,29 @@ const notes = [
   `${events.toLocaleString('en')} events per run, ${reps} repetitions after a 50 000-event warm-up, one process per implementation and workload.`,
 ];
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
-writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify({ machine, events, reps, results: rows }, null, 2) + '\n');
+// `--only flink` measures the Flink row alone and keeps the other results as they are.
+const engineRows = selected.length > 0;
+if (engineRows) writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify({ machine, events, reps, results: rows }, null, 2) + '\n');
 const names = workloads.map((w) => w.name).filter((n) => rows.some((r) => r.workload === n));
 const table = markdown(rows, names, notes);
-writeFileSync(join(resultsDir, 'latest.md'), table);
-writeFileSync(join(resultsDir, 'ratios.svg'), svg(rows, names));
+if (engineRows) {
+  writeFileSync(join(resultsDir, 'latest.md'), table);
+  writeFileSync(join(resultsDir, 'ratios.svg'), svg(rows, names));
+}
 
-// docs/performance.md shows the latest table between its markers.
+// The same NEXMark queries on a local Flink (started and stopped here) and in Eddy, on the same file.
+const flinkRows = args.includes('--no-flink') || (only && !only.includes('flink')) ? null
+  : await flinkVsEddy(await dataFile('nexmark', events, 7), events, ['q1', 'q5']);
+if (flinkRows) writeFileSync(join(resultsDir, 'flink.json'), JSON.stringify({ machine, events, results: flinkRows }, null, 2) + '\n');
+
+// docs/performance.md shows the latest tables between their markers.
 const doc = join(here, '..', '..', 'docs', 'performance.md');
 if (existsSync(doc)) {
-  const text = readFileSync(doc, 'utf8');
-  const updated = text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/,
-    `<!-- bench:start -->\nMeasured ${machine.date.slice(0, 10)} on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}.\n\n${table}<!-- bench:end -->`);
-  writeFileSync(doc, updated);
+  let text = readFileSync(doc, 'utf8');
+  const measuredOn = `Measured ${machine.date.slice(0, 10)} on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}.`;
+  if (engineRows) text = text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${measuredOn}\n\n${table}<!-- bench:end -->`);
+  if (flinkRows) text = text.replace(/<!-- bench-flink:start -->[\s\S]*<!-- bench-flink:end -->/, `<!-- bench-flink:start -->\n${measuredOn}\n\n${flinkMarkdown(flinkRows)}<!-- bench-flink:end -->`);
+  writeFileSync(doc, text);
 }
-console.log(table);
+console.log(engineRows ? table : flinkRows ? flinkMarkdown(flinkRows) : '');
 process.exit(mismatches.length ? 1 : 0);

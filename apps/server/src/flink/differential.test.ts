@@ -4,32 +4,23 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCENARIO_SCHEMAS } from '@eddy/shared';
+import { SCENARIO_SCHEMAS, translateToFlinkSql } from '@eddy/shared';
 import { cli } from '../cli.js';
 import { sharedFlink } from '../test-utils/shared-flink.js';
 import { readJsonLines } from './part-files.js';
+import { GOLDEN_BY_DESIGN, goldenFolders, goldenInDir, templateOnFiles, templates, TEMPLATE_VARIANTS, withIsoEventTime, withLateFiles, withoutLate } from './differential-cases.js';
+import { io, multiset, readDoc, runOn, toFileSinks, type Doc, type EngineRun } from './differential-support.js';
 
 /*
  * The same pipeline on the same input file, once in Eddy and once on the local Flink the tests share
  * (test-utils/shared-flink.ts; the first start fetches Flink's jars with Maven), must give the same rows. Numbers compare as
- * numbers (Flink's DOUBLE columns write 1000.0 where Eddy writes 1000); NULL fields compare as
- * absent (Flink's JSON writes "x":null, Eddy leaves the field out).
+ * numbers (Flink's DOUBLE columns write 1000.0 where Eddy writes 1000; non-integers to 12 significant
+ * digits, as sums may add in another order); NULL fields compare as absent (Flink's JSON writes
+ * "x":null, Eddy leaves the field out). One Flink cluster for every case; cases run one after another.
  */
 const examples = fileURLToPath(new URL('../../../../examples/nexmark/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'eddy-differential-'));
-const io = () => {
-  const lines: string[] = [];
-  return { lines, io: { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) } };
-};
 let gatewayUrl = '';
-
-type Doc = { nodes: { id: string; kind: string; params: Record<string, unknown> }[] };
-const readDoc = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Doc;
-
-/** One row as a canonical text: keys sorted, NULL fields dropped, numbers in JavaScript's form. */
-const canonical = (row: Record<string, unknown>) =>
-  JSON.stringify(Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null).sort(([a], [b]) => a.localeCompare(b))));
-const multiset = (rows: Record<string, unknown>[]) => rows.map(canonical).sort();
 
 beforeAll(async () => {
   gatewayUrl = (await sharedFlink()).gatewayUrl;
@@ -119,5 +110,53 @@ describe('sink.postgres through Flink\'s JDBC connector (4.0.0-2.0 on Flink 2.2)
     const eddy = await rows(tables.eddy);
     expect(eddy.length).toBeGreaterThan(0);
     expect(await rows(tables.flink)).toEqual(eddy);
+  }, 300_000);
+});
+
+/** Runs Eddy's side (unless it ran), then Flink's, and requires the same rows in every sink of Flink's side. */
+async function sameRows(caseDir: string, name: string, eddySide: { doc: Doc; sinks: Record<string, string> } | EngineRun, flinkSide: { doc: Doc; sinks: Record<string, string> }) {
+  const eddy = 'exit' in eddySide ? eddySide : await runOn('eddy', caseDir, name, eddySide.doc, eddySide.sinks, gatewayUrl);
+  expect(eddy.exit, eddy.log).toBe(0);
+  const flink = await runOn('flink', caseDir, name, flinkSide.doc, flinkSide.sinks, gatewayUrl);
+  expect(flink.exit, flink.log).toBe(0);
+  expect(Object.keys(flinkSide.sinks).map((s) => eddy.rows[s].length).reduce((a, b) => a + b, 0), 'rows from Eddy').toBeGreaterThan(0);
+  for (const sink of Object.keys(flinkSide.sinks)) expect(multiset(flink.rows[sink]), `sink ${sink}`).toEqual(multiset(eddy.rows[sink]));
+  return eddy;
+}
+
+describe('every template, on files the generators wrote once: the same rows', () => {
+  it.each(templates().map((t) => [t.id, t] as const))('%s', async (id, template) => {
+    const caseDir = join(dir, 'templates', id);
+    const doc = await templateOnFiles(template, caseDir);
+    const translated = translateToFlinkSql({ format: 'eddy/pipeline@1', ...doc });
+    const variant = TEMPLATE_VARIANTS[id];
+    if (variant) {
+      // As shipped it does not translate: the node and the reason are named; the nearest pipeline that does is run.
+      expect(translated.problems.map((p) => p.nodeId)).toEqual([variant.node]);
+      expect(translated.problems[0].message).toMatch(variant.why);
+      variant.variant(doc, caseDir);
+    } else expect(translated.problems).toEqual([]);
+    const eddyDoc = structuredClone(doc);
+    const flinkDoc = structuredClone(doc);
+    await sameRows(caseDir, id, { doc: eddyDoc, sinks: toFileSinks(eddyDoc, 'eddy') }, { doc: flinkDoc, sinks: toFileSinks(flinkDoc, 'flink') });
+  }, 300_000);
+});
+
+describe('every golden folder: the same rows, late records by Eddy\'s rule', () => {
+  const cases = [...goldenFolders().map((name) => [name, name, false] as const), ['tumbling-late, event time as ISO-8601 text', 'tumbling-late', true] as const];
+  it.each(cases)('%s', async (_label, name, iso) => {
+    const caseDir = join(dir, 'golden', `${name}${iso ? '-iso' : ''}`);
+    const doc = iso ? withIsoEventTime(goldenInDir(name, caseDir), caseDir) : goldenInDir(name, caseDir);
+    const byDesign = GOLDEN_BY_DESIGN[name];
+    const eddyDoc = structuredClone(doc);
+    byDesign?.eddy(eddyDoc);
+    // Eddy writes its late records; Flink runs without them (see withoutLate: its periodic watermark may not call them late).
+    const eddySide = withLateFiles(eddyDoc);
+    const eddy = await runOn('eddy', caseDir, name, eddySide.doc, eddySide.sinks, gatewayUrl);
+    expect(eddy.exit, eddy.log).toBe(0);
+    const late = eddySide.lateSinks.flatMap((s) => eddy.rows[s]);
+    const flinkSide = withoutLate(doc, caseDir, late);
+    expect(flinkSide.removed).toBe(late.length);
+    await sameRows(caseDir, name, eddy, flinkSide);
   }, 300_000);
 });

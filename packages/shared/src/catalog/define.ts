@@ -195,14 +195,22 @@ export type EventTimeParams = z.infer<ReturnType<typeof eventTimeParams>>;
 export const declaredFields = () =>
   z.array(z.object({
     name: fieldName(),
-    type: z.enum(['string', 'number', 'boolean', 'object', 'array', 'any']).default('string'),
+    type: z.enum(['string', 'number', 'integer', 'boolean', 'object', 'array', 'any']).default('string')
+      .describe('integer: a whole number (ids, counts, epoch ms) — a number in expressions, BIGINT in Flink'),
   }).strict()).optional().describe('Declared record fields; without them the schema is open');
 
+/** A declared field's type: a value type, or `integer` (a number that is always whole). */
+export type DeclaredType = ValueType | 'integer';
+
 /** The output schema of a source with declared fields (the event-time field marked), or an open one. */
-export function declaredSchema(p: { fields?: { name: string; type: ValueType }[]; eventTime?: { field: string } }): RecordSchema {
+export function declaredSchema(p: { fields?: { name: string; type: DeclaredType }[]; eventTime?: { field: string } }): RecordSchema {
   if (!p.fields?.length) return { fields: {}, open: true };
   const fields: RecordSchema['fields'] = {};
-  for (const f of p.fields) fields[f.name] = { type: f.type, timestamp: f.name === p.eventTime?.field || undefined };
+  for (const f of p.fields) {
+    fields[f.name] = f.type === 'integer'
+      ? { type: 'number', integer: true, timestamp: f.name === p.eventTime?.field || undefined }
+      : { type: f.type, timestamp: f.name === p.eventTime?.field || undefined };
+  }
   return { fields };
 }
 

@@ -6,7 +6,8 @@ export type Scenario = (typeof SCENARIOS)[number];
 
 const s = (doc?: string): FieldSchema => ({ type: 'string', doc });
 const n = (doc?: string): FieldSchema => ({ type: 'number', doc });
-const ts = (doc: string): FieldSchema => ({ type: 'number', timestamp: true, doc });
+const i = (doc?: string): FieldSchema => ({ type: 'number', integer: true, doc });
+const ts = (doc: string): FieldSchema => ({ type: 'number', integer: true, timestamp: true, doc });
 
 export const SCENARIO_SCHEMAS: Record<Scenario, RecordSchema> = {
   clickstream: {
@@ -15,7 +16,7 @@ export const SCENARIO_SCHEMAS: Record<Scenario, RecordSchema> = {
       ts: ts('Event time, epoch ms'),
       user_id: s(), session_id: s(),
       event_type: s('page_view, add_to_cart, remove_from_cart, checkout, purchase'),
-      product_id: s(), category: s(), price: n(), quantity: n(), country: s('ISO country code'),
+      product_id: s(), category: s(), price: n(), quantity: i(), country: s('ISO country code'),
     },
   },
   'ad-events': {
@@ -28,15 +29,15 @@ export const SCENARIO_SCHEMAS: Record<Scenario, RecordSchema> = {
     fields: {
       type: s('person, auction or bid'), ts: ts('Event time, epoch ms'),
       // person
-      id: n(), name: s(), email: s(), city: s(), state: s(),
+      id: i(), name: s(), email: s(), city: s(), state: s(),
       // auction
-      item_name: s(), description: s(), initial_bid: n(), reserve: n(), expires: n(), seller: n(), category: n(),
+      item_name: s(), description: s(), initial_bid: i(), reserve: i(), expires: i('Epoch ms'), seller: i(), category: i(),
       // bid
-      auction: n(), bidder: n(), price: n(), channel: s(), url: s(),
+      auction: i(), bidder: i(), price: n(), channel: s(), url: s(),
     },
   },
   iot: {
-    fields: { device_id: s(), ts: ts('Event time, epoch ms'), temperature: n(), humidity: n(), battery: n() },
+    fields: { device_id: s(), ts: ts('Event time, epoch ms'), temperature: n(), humidity: n(), battery: i() },
   },
 };
 

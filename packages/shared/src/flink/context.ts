@@ -26,6 +26,8 @@ export interface FlinkStatements {
 export interface TranslateContext<K extends NodeKind = NodeKind> {
   readonly node: { id: string; kind: K; params: ParamsOf<K> };
   readonly settings: PipelineDocument['settings'];
+  /** The pipeline's name (names Kafka transactions, as Eddy's sink names them by pipeline and node). */
+  readonly pipelineName: string;
   /** The one relation feeding a port (most kinds have one input edge per port). */
   input(port?: string): InputRelation;
   /** Every relation feeding a port (union, sinks with many inputs). */
@@ -81,6 +83,7 @@ export function makeContext(src: ContextSource): TranslateContext {
   return {
     node: node as TranslateContext['node'],
     settings: src.doc.settings,
+    pipelineName: src.doc.name,
     input,
     inputs,
     inputColumns: (port = 'in') => columnsOf(input(port).schema, `The input of '${node.id}'`),

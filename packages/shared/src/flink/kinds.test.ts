@@ -18,6 +18,50 @@ const viewOf = (sql: string, name: string) => {
 };
 
 describe('Flink SQL per kind', () => {
+  test('whole numbers are BIGINT: declared integer fields, counts, sums of integers, bare copies; averages are DOUBLE', () => {
+    const { sql, ok } = translateToFlinkSql(doc([src('s', [['ts', 'number'], ['id', 'integer'], ['amount', 'number']]),
+      { id: 'm', kind: 'map', params: { keep: false, fields: [{ name: 'id', expr: 'id' }, { name: 'half', expr: 'id / 2' }, { name: 'amount', expr: 'amount' }] } },
+      { id: 'w', kind: 'window', params: { size: '1m', keyBy: ['id'], aggregates: [{ name: 'n', fn: 'count' }, { name: 'ids', fn: 'sum', field: 'id' },
+        { name: 'mean', fn: 'avg', field: 'id' }, { name: 'halves', fn: 'sum', field: 'half' }] } },
+      { id: 'o', kind: 'sink.file', params: { path: 'o' } },
+    ], [['s', 'm'], ['m', 'w'], ['w', 'o']]));
+    expect(ok).toBe(true);
+    expect(sql).toContain('`id` BIGINT,\n  `amount` DOUBLE');
+    expect(sql).toContain('AVG(CAST(`id` AS DOUBLE)) AS `mean`');
+    expect(sql).toMatch(/CREATE TABLE `o` \(\n {2}`window_start` BIGINT,\n {2}`window_end` BIGINT,\n {2}`id` BIGINT,\n {2}`n` BIGINT,\n {2}`ids` BIGINT,\n {2}`mean` DOUBLE,\n {2}`halves` DOUBLE/);
+  });
+
+  test('a window over a window renames the inner window\'s bounds (the TVF adds its own)', () => {
+    const { sql, ok } = translateToFlinkSql(doc([src('s'),
+      { id: 'w1', kind: 'window', params: { size: '1s', aggregates: [{ name: 'n', fn: 'count' }] } },
+      { id: 'w2', kind: 'window', params: { size: '10s', aggregates: [{ name: 'total', fn: 'sum', field: 'n' }, { name: 'first', fn: 'min', field: 'window_start' }] } },
+      log('o'),
+    ], [['s', 'w1'], ['w1', 'w2'], ['w2', 'o']]));
+    expect(ok).toBe(true);
+    expect(viewOf(sql, 'w2__keyed')).toContain('`window_start` AS `eddy_in_window_start`, `window_end` AS `eddy_in_window_end`, `n`, `eddy_time`');
+    expect(viewOf(sql, 'w2')).toContain('MIN(`eddy_in_window_start`) AS `first`');
+  });
+
+  test('kafka: exactly-once gives a transactional sink, a group starts at its offsets and commits on checkpoints', () => {
+    const kafka = (group?: string) => ({ id: 'k', kind: 'source.kafka', params: { brokers: 'b:9092', topic: 'in', startAt: 'latest', ...(group && { group }),
+      fields: [{ name: 'user', type: 'string' }] } });
+    const out = { id: 'o', kind: 'sink.kafka', params: { brokers: 'b:9092', topic: 'out' } };
+    const once = translateToFlinkSql({ ...doc([kafka('billing'), out], [['k', 'o']]), name: 'Orders EU', settings: { guarantee: 'exactly-once' } });
+    expect(once.ok).toBe(true);
+    expect(once.sql).toContain("'sink.delivery-guarantee' = 'exactly-once'");
+    expect(once.sql).toContain("'sink.transactional-id-prefix' = 'eddy.Orders_EU.o'");
+    expect(once.sql).toContain("'properties.transaction.timeout.ms' = '900000'");
+    expect(once.sql).toContain("'properties.group.id' = 'billing'");
+    expect(once.sql).toContain("'scan.startup.mode' = 'group-offsets'");
+    expect(once.sql).toContain("'properties.auto.offset.reset' = 'latest'");
+    expect(once.sql).toContain("'properties.isolation.level' = 'read_committed'");
+    const least = translateToFlinkSql({ ...doc([kafka(), out], [['k', 'o']]), settings: { guarantee: 'at-least-once' } });
+    expect(least.sql).toContain("'sink.delivery-guarantee' = 'at-least-once'");
+    expect(least.sql).not.toContain('transactional-id-prefix');
+    expect(least.sql).not.toContain('properties.group.id');
+    expect(least.sql).toContain("'scan.startup.mode' = 'latest-offset'");
+  });
+
   test('route: first match excludes earlier routes, default takes what none matched', () => {
     const { sql } = translateToFlinkSql(doc([src('s'),
       { id: 'r', kind: 'route', params: { routes: [{ port: 'big', where: 'amount > 100' }, { port: 'mid', where: 'amount > 10' }] } },

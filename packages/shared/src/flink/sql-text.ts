@@ -35,11 +35,11 @@ export function sqlOf(expression: string): string {
   return expressionToSql(parsed.ast);
 }
 
-/** Flink column type of a field. Event-time fields (epoch ms) are BIGINT; other numbers DOUBLE, as JSON has one number type. */
+/** Flink column type of a field. Whole numbers (ids, counts, epoch ms) are BIGINT; other numbers DOUBLE. */
 export function columnType(field: FieldSchema | undefined): string {
   switch (field?.type) {
     case 'string': return 'STRING';
-    case 'number': return field.timestamp ? 'BIGINT' : 'DOUBLE';
+    case 'number': return field.integer || field.timestamp ? 'BIGINT' : 'DOUBLE';
     case 'boolean': return 'BOOLEAN';
     case 'object':
       if (field.fields && Object.keys(field.fields).length) {

@@ -90,7 +90,7 @@ BEGIN
 INSERT INTO \`out\`
 SELECT (EXTRACT(EPOCH FROM \`window_start\`) * 1000 + EXTRACT(MILLISECOND FROM \`window_start\`)) AS \`window_start\`, (EXTRACT(EPOCH FROM \`window_end\`) * 1000 + EXTRACT(MILLISECOND FROM \`window_end\`)) AS \`window_end\`, \`user\`, \`n\`, \`total\` FROM \`per_user\`;
 END;`);
-    expect(r.notes.map((n) => n.nodeId)).toEqual(['orders', 'per_user', 'out']);
+    expect(r.notes.map((n) => n.nodeId)).toEqual(['orders', 'per_user', 'per_user', 'out']);
     expect(syntaxErrors(r.sql)).toEqual([]);
   });
 

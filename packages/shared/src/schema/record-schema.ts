@@ -10,6 +10,11 @@ export interface FieldSchema {
   fields?: Record<string, FieldSchema>;
   /** Epoch milliseconds (a number) that carries event time. */
   timestamp?: boolean;
+  /**
+   * A number that is always whole (an id, a count, epoch ms): declared `type: "integer"`, inferred for
+   * counts and window bounds; a BIGINT in Flink. Expressions see a number like any other.
+   */
+  integer?: boolean;
   doc?: string;
 }
 

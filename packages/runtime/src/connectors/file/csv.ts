@@ -39,15 +39,17 @@ export class CsvRecords {
     return r;
   }
 
-  /** number: a decimal number (surrounding spaces allowed); boolean: true or false (any case); object/array: JSON. */
+  /** number: a decimal number (surrounding spaces allowed), integer: a whole one; boolean: true or false (any case); object/array: JSON. */
   convert(name: string, cell: string): unknown {
     if (cell === '') return null;
     const type = this.types.get(name);
-    if (type === 'number') {
+    if (type === 'number' || type === 'integer') {
       const t = cell.trim();
       if (t === '') return null;
       if (!STRICT_NUMBER.test(t)) throw new Error(`field '${name}' is not a number: ${JSON.stringify(cell)}`);
-      return Number(t);
+      const n = Number(t);
+      if (type === 'integer' && !Number.isInteger(n)) throw new Error(`field '${name}' is not an integer: ${JSON.stringify(cell)}`);
+      return n;
     }
     if (type === 'boolean') {
       const t = cell.trim().toLowerCase();

@@ -139,7 +139,7 @@ export class PostgresSinkOperator implements Operator {
 function columnsFromSchema(schema: RecordSchema | undefined): Column[] | null {
   if (!schema || Object.keys(schema.fields).length === 0) return null;
   return Object.entries(schema.fields).map(([name, f]) => ({
-    name, type: f.timestamp ? 'bigint' : f.type === 'number' ? 'double precision' : f.type === 'string' ? 'text' : f.type === 'boolean' ? 'boolean' : 'jsonb',
+    name, type: f.timestamp || f.integer ? 'bigint' : f.type === 'number' ? 'double precision' : f.type === 'string' ? 'text' : f.type === 'boolean' ? 'boolean' : 'jsonb',
   }));
 }
 

@@ -24,7 +24,8 @@ export const map = defineKind({
   outputSchema: ({ params, inputs, typeOf }) => {
     const input = inputOf(inputs);
     const fields: Record<string, FieldSchema> = params.keep ? { ...input.fields } : {};
-    for (const f of params.fields) fields[f.name] = { type: typeOf(f.expr) };
+    // A bare copy of a whole-number field stays whole (BIGINT in Flink); any other expression is a number.
+    for (const f of params.fields) fields[f.name] = { type: typeOf(f.expr), ...(input.fields[f.expr.trim()]?.integer && { integer: true }) };
     return { out: { fields, open: params.keep && input.open } };
   },
   expressions: (p) => p.fields.map((f, i) => ({ path: ['fields', i, 'expr'], source: f.expr, port: 'in' })),

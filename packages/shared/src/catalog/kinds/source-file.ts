@@ -12,8 +12,8 @@ export const sourceFile = defineKind({
     'Reads records from a JSON-lines or CSV file. A relative path resolves against the pipeline file (command line) ' +
     'or the server data folder. Declare `fields` to get type checking and completion downstream. CSV is RFC 4180 ' +
     '(a header record first; quoted cells may hold the delimiter, doubled quotes and line breaks; LF or CRLF). ' +
-    'CSV cells of declared number fields become numbers (empty = NULL; anything but a decimal number is a dead ' +
-    'letter), boolean fields true/false, other cells stay strings. Bounded: the pipeline finishes when the file is read.',
+    'CSV cells of declared number and integer fields become numbers (empty = NULL; anything but a decimal number, ' +
+    'or a whole one for integer, is a dead letter), boolean fields true/false, other cells stay strings. Bounded: the pipeline finishes when the file is read.',
   inputs: [],
   outputs: [{ name: 'out' }],
   params: z.object({

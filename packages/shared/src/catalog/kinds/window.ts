@@ -81,14 +81,21 @@ export const windowKind = defineKind({
   outputSchema: ({ params, inputs }) => {
     const input = inputOf(inputs);
     const fields: Record<string, FieldSchema> = {
-      window_start: { type: 'number', timestamp: true, doc: 'Window start, epoch ms' },
-      window_end: { type: 'number', doc: 'Window end (exclusive), epoch ms' },
+      window_start: { type: 'number', integer: true, timestamp: true, doc: 'Window start, epoch ms' },
+      window_end: { type: 'number', integer: true, doc: 'Window end (exclusive), epoch ms' },
     };
-    for (const k of params.keyBy) fields[keyFieldName(k)] = { type: lookupField(input, k.split('.'))?.type ?? 'any' };
+    const whole = (f: FieldSchema | undefined) => (f?.type === 'number' && (f.integer || f.timestamp) ? { integer: true } : {});
+    for (const k of params.keyBy) {
+      const key = lookupField(input, k.split('.'));
+      fields[keyFieldName(k)] = { type: key?.type ?? 'any', ...whole(key) };
+    }
     for (const a of params.aggregates) {
-      const source = a.field ? lookupField(input, a.field.split('.'))?.type ?? 'any' : 'any';
+      const field = a.field ? lookupField(input, a.field.split('.')) : undefined;
+      const source = field?.type ?? 'any';
       const type = a.fn === 'count' || a.fn === 'count_distinct' || NUMERIC_FNS.has(a.fn) ? 'number' : source;
-      fields[a.name] = { type };
+      // Counts are whole; a sum, min, max, first or last of whole numbers is whole (an average is not).
+      const integer = a.fn === 'count' || a.fn === 'count_distinct' || (a.fn !== 'avg' && !a.fn.startsWith('p') && whole(field).integer);
+      fields[a.name] = { type, ...(integer && { integer: true }) };
     }
     return { out: { fields }, late: input };
   },

@@ -72,10 +72,29 @@ export function sinkWebhook(_ctx: TranslateContext<'sink.webhook'>) {
 export function sinkKafka(ctx: TranslateContext<'sink.kafka'>) {
   const p = ctx.node.params;
   if (typeof p.brokers !== 'string') ctx.note(`The brokers are the secret '${p.brokers.secret}' in Eddy: replace \${secret:${p.brokers.secret}} in properties.bootstrap.servers`);
+  // Exactly-once as Eddy's sink: a transactional producer whose transaction commits when the checkpoint completes.
+  const exactlyOnce = ctx.settings.guarantee === 'exactly-once';
+  if (exactlyOnce) {
+    ctx.note('Exactly-once: Flink\'s KafkaSink commits a transaction per checkpoint (as Eddy\'s); readers need isolation.level = read_committed. '
+      + 'The transactional-id prefix must be unique per job on the cluster');
+  }
   sinkTable(ctx, {
     connector: 'kafka', topic: p.topic,
     'properties.bootstrap.servers': typeof p.brokers === 'string' ? p.brokers : `\${secret:${p.brokers.secret}}`,
-    format: 'json', 'sink.delivery-guarantee': 'at-least-once',
+    format: 'json',
+    ...(exactlyOnce
+      ? {
+        'sink.delivery-guarantee': 'exactly-once', 'sink.transactional-id-prefix': kafkaTransactionalPrefix(ctx.pipelineName, ctx.node.id),
+        // Flink's default (1 h) is above a broker's default transaction.max.timeout.ms (15 min), which refuses the producer.
+        'properties.transaction.timeout.ms': KAFKA_TRANSACTION_TIMEOUT_MS,
+      }
+      : { 'sink.delivery-guarantee': 'at-least-once' }),
     ...(p.key && { 'key.format': 'json', 'key.fields': p.key, 'value.fields-include': 'ALL' }),
   });
 }
+
+/** A Kafka transaction may stay open this long: the broker's default transaction.max.timeout.ms (15 min). */
+export const KAFKA_TRANSACTION_TIMEOUT_MS = 900_000;
+
+/** `eddy.<pipeline>.<node>`, as Eddy's exactly-once sink names its transactional producer (Kafka allows letters, digits, . _ -). */
+export const kafkaTransactionalPrefix = (pipeline: string, nodeId: string) => `eddy.${pipeline}.${nodeId}`.replace(/[^A-Za-z0-9._-]/g, '_');

@@ -73,11 +73,17 @@ export function sourceHttp(_ctx: TranslateContext<'source.http'>) {
 export function sourceKafka(ctx: TranslateContext<'source.kafka'>) {
   const p = ctx.node.params;
   if (typeof p.brokers !== 'string') ctx.note(`The brokers are the secret '${p.brokers.secret}' in Eddy: replace \${secret:${p.brokers.secret}} in properties.bootstrap.servers`);
+  const fallback = p.startAt === 'earliest' ? 'earliest' : 'latest';
+  // As Eddy's source: with a group, start at its committed offsets (else startAt) and commit on each completed
+  // checkpoint; without one, commit nothing. Read only committed records (Eddy's consumer reads read_committed).
+  const start: Record<string, string> = p.group
+    ? { 'properties.group.id': p.group, 'scan.startup.mode': 'group-offsets', 'properties.auto.offset.reset': fallback, 'properties.commit.offsets.on.checkpoint': 'true' }
+    : { 'scan.startup.mode': `${fallback}-offset` };
   sourceTable(ctx, p.eventTime, {
     connector: 'kafka', topic: p.topic,
     'properties.bootstrap.servers': typeof p.brokers === 'string' ? p.brokers : `\${secret:${p.brokers.secret}}`,
-    'properties.group.id': `eddy-${ctx.node.id}`,
-    'scan.startup.mode': p.startAt === 'earliest' ? 'earliest-offset' : 'latest-offset',
+    ...start,
+    'properties.isolation.level': 'read_committed',
     ...(p.stopAtEnd && { 'scan.bounded.mode': 'latest-offset' }),
     format: 'json', 'json.ignore-parse-errors': 'true',
   });

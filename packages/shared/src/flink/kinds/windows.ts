@@ -5,13 +5,16 @@ import { ident, interval, NotTranslatable, TIME } from '../sql-text.js';
 
 const WINDOW_BOUND = 'TIMESTAMP_LTZ(3)';
 const PERCENTILES = { p50: 0.5, p95: 0.95, p99: 0.99 } as const;
+/** The columns a window TVF adds to its input. */
+const WINDOW_COLUMNS = new Set(['window_start', 'window_end', 'window_time']);
 
-function aggregateSql(a: WindowAggregate): string {
-  const f = a.field ? a.field.split('.').map(ident).join('.') : '';
+function aggregateSql(a: WindowAggregate, column: (name: string) => string): string {
+  const f = a.field ? a.field.split('.').map((part, i) => ident(i === 0 ? column(part) : part)).join('.') : '';
   switch (a.fn) {
     case 'count': return a.field ? `COUNT(${f})` : 'COUNT(*)';
     case 'sum': return `SUM(${f})`;
-    case 'avg': return `AVG(${f})`;
+    // Flink's AVG of a BIGINT is a BIGINT (truncated); Eddy's average is a number.
+    case 'avg': return `AVG(CAST(${f} AS DOUBLE))`;
     case 'min': return `MIN(${f})`;
     case 'max': return `MAX(${f})`;
     case 'count_distinct': return `COUNT(DISTINCT ${f})`;
@@ -45,15 +48,24 @@ export function window(ctx: TranslateContext<'window'>) {
   if (p.aggregates.some((a) => a.fn in PERCENTILES)) ctx.note('p50/p95/p99: Eddy takes the nearest rank; Flink\'s PERCENTILE interpolates');
   if (p.aggregates.some((a) => a.fn === 'first' || a.fn === 'last')) ctx.note('first/last: Eddy orders by event time; Flink\'s FIRST_VALUE/LAST_VALUE by arrival');
   ctx.note('window_start and window_end are TIMESTAMP_LTZ(3) inside Flink; sinks write them as epoch ms, as Eddy does');
+  ctx.note('Late records: Eddy\'s watermark advances with each record, Flink\'s periodically (every 200 ms), so a record Eddy drops as late '
+    + 'may still count in Flink; records within maxOutOfOrderness give the same rows on both');
 
-  // Keys as columns: a nested key (cart.country) becomes cart_country, as in Eddy's output.
+  // Keys as columns: a nested key (cart.country) becomes cart_country, as in Eddy's output. Input columns
+  // named as the TVF's own (a window over a window) are renamed, else Flink finds window_start ambiguous.
   const input = ctx.input().name;
+  const inFields = Object.keys(ctx.input().schema.fields);
+  const clashes = new Set(inFields.filter((c) => WINDOW_COLUMNS.has(c)));
+  const column = (name: string) => (clashes.has(name) ? `eddy_in_${name}` : name);
   const nested = p.keyBy.filter((k) => k.includes('.'));
-  const source = nested.length
-    ? ctx.helperView('keyed', `SELECT *, ${nested.map((k) => `${k.split('.').map(ident).join('.')} AS ${ident(keyFieldName(k))}`).join(', ')}\nFROM ${input}`)
+  const nestedKeys = nested.map((k) => `${k.split('.').map((part, i) => ident(i === 0 ? column(part) : part)).join('.')} AS ${ident(keyFieldName(k))}`);
+  const renamedColumns = clashes.size ? [...inFields.map((c) => (clashes.has(c) ? `${ident(c)} AS ${ident(column(c))}` : ident(c))), TIME] : ['*'];
+  const source = nested.length || clashes.size
+    ? ctx.helperView('keyed', `SELECT ${[...renamedColumns, ...nestedKeys].join(', ')}\nFROM ${input}`)
     : input;
-  const keys = p.keyBy.map((k) => ident(keyFieldName(k)));
-  const select = ['window_start', 'window_end', ...keys, ...p.aggregates.map((a) => `${aggregateSql(a)} AS ${ident(a.name)}`), `window_time AS ${TIME}`];
+  const keys = p.keyBy.map((k) => ident(k.includes('.') ? keyFieldName(k) : column(k)));
+  const keyColumns = p.keyBy.map((k, i) => (!k.includes('.') && clashes.has(k) ? `${keys[i]} AS ${ident(k)}` : keys[i]));
+  const select = ['window_start', 'window_end', ...keyColumns, ...p.aggregates.map((a) => `${aggregateSql(a, column)} AS ${ident(a.name)}`), `window_time AS ${TIME}`];
   // Counts are BIGINT in Flink (and integers in Eddy); keys keep their input's Flink type.
   const inTypes = ctx.input().types;
   const keyTypes = Object.fromEntries(p.keyBy.map(keyFieldName).filter((k) => inTypes[k]).map((k) => [k, inTypes[k]]));
