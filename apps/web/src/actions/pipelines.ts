@@ -1,10 +1,11 @@
-import { migrateDocument, pipelineSchema, validatePipeline, type PipelineDocument, type PipelineSummary } from '@eddy/shared';
+import { migrateDocument, pipelineSchema, type PipelineDocument, type PipelineSummary } from '@eddy/shared';
 import { api, ApiError } from '../api/client';
-import { watchPipeline } from '../api/live-socket';
-import { emptyDocument, useEditor } from './editor-store';
-import { useLive } from './live-store';
-import { notifyError, notifyInfo } from './notice-store';
-import { needsConfirmation, usePlan } from './plan-store';
+import { emptyDocument, useEditor } from '../state/editor-store';
+import { ask } from '../state/ask-store';
+import { notifyError, notifyInfo } from '../state/notice-store';
+import { watchPipeline } from './live';
+import { parseRoute, showRoute, type HistoryMode } from './route';
+import { deploy } from './run';
 
 /** Saves the document: POST the first time, PUT with the revision after (409 when someone saved first). */
 export async function save(opts: { overwrite?: boolean } = {}): Promise<boolean> {
@@ -14,7 +15,10 @@ export async function save(opts: { overwrite?: boolean } = {}): Promise<boolean>
       ? await api.save(pipelineId, doc, opts.overwrite ? (await api.get(pipelineId)).revision : revision!)
       : await api.create(doc);
     useEditor.getState().markSaved(rec.id, rec.revision);
-    if (!pipelineId) watchPipeline(rec.id);
+    if (!pipelineId) {
+      watchPipeline(rec.id);
+      showRoute(rec.id, 'replace'); // the unsaved pipeline's address becomes the stored one's
+    }
     notifyInfo(`Saved “${rec.name}” (revision ${rec.revision})`);
     return true;
   } catch (err) {
@@ -27,86 +31,49 @@ export async function save(opts: { overwrite?: boolean } = {}): Promise<boolean>
   }
 }
 
-export async function deploy(): Promise<void> {
-  const result = validatePipeline(useEditor.getState().doc);
-  if (!result.ok) {
-    notifyError(`Fix ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'} before deploying (see Problems)`);
-    return;
-  }
-  if ((useEditor.getState().dirty || !useEditor.getState().pipelineId) && !(await save())) return;
-  const id = useEditor.getState().pipelineId!;
-  try {
-    watchPipeline(id);
-    // Restoring state (a savepoint, or a redeploy while running): say what each node keeps, and ask when some lose it.
-    const { next, running } = await api.plan(id);
-    let fresh = false;
-    if (needsConfirmation(next, running)) {
-      const choice = await usePlan.getState().ask(next);
-      if (choice === 'cancel') return;
-      fresh = choice === 'fresh';
-    }
-    const result = await api.deploy(id, { fresh });
-    useLive.getState().setStatus(result);
-    const count = (a: string) => result.plan.nodes.filter((n) => n.action === a).length;
-    const [kept, reset, dropped] = [count('kept'), count('reset'), count('dropped')];
-    if (result.plan.checkpointId !== null) {
-      notifyInfo(`Deployed from ${result.plan.checkpointKind} ${result.plan.checkpointId}: ${kept} node${kept === 1 ? '' : 's'} kept their state` +
-        `${reset ? `, ${reset} started empty` : ''}${dropped ? `, ${dropped} dropped` : ''}`);
-    }
-  } catch (err) {
-    notifyError(err);
-  }
+/**
+ * Before unsaved edits would be thrown away (open, import, New, back/forward): save them,
+ * discard them, or stay. True when the caller may go on.
+ */
+export async function confirmLeave(doing: string): Promise<boolean> {
+  const { dirty, doc } = useEditor.getState();
+  if (!dirty) return true;
+  const choice = await ask({
+    title: 'Unsaved changes',
+    message: `“${doc.name}” has changes that are not saved. ${doing} would throw them away.`,
+    choices: [
+      { id: 'cancel', label: 'Keep editing' },
+      { id: 'discard', label: 'Discard changes', kind: 'danger' },
+      { id: 'save', label: 'Save, then continue', kind: 'primary' },
+    ],
+    cancel: 'cancel',
+  });
+  if (choice === 'save') return save();
+  return choice === 'discard';
 }
 
-/** Stops with a savepoint: the next deploy resumes from it. */
-export async function savepoint(): Promise<void> {
-  const id = useEditor.getState().pipelineId;
-  if (!id) return;
-  try {
-    const { savepoint: sp, status } = await api.savepoint(id);
-    useLive.getState().setStatus(status);
-    notifyInfo(`Stopped with savepoint ${sp.id}: the next deploy resumes from it`);
-  } catch (err) {
-    notifyError(err);
-  }
+function show(doc: PipelineDocument, pipelineId: string | null, revision: number | null, history: HistoryMode): void {
+  useEditor.getState().load(doc, pipelineId, revision);
+  watchPipeline(pipelineId);
+  showRoute(pipelineId, history);
 }
 
-export async function restoreCheckpoint(checkpointId: number): Promise<void> {
-  const id = useEditor.getState().pipelineId;
-  if (!id) return;
-  if (!window.confirm(`Redeploy from checkpoint ${checkpointId}? Sources go back to its offsets and state to its contents.`)) return;
-  try {
-    const result = await api.restore(id, checkpointId);
-    useLive.getState().setStatus(result);
-    notifyInfo(`Restored checkpoint ${checkpointId}`);
-  } catch (err) {
-    notifyError(err);
-  }
-}
-
-export async function stop(): Promise<void> {
-  const id = useEditor.getState().pipelineId;
-  if (!id) return;
-  try {
-    useLive.getState().setStatus(await api.stop(id));
-  } catch (err) {
-    notifyError(err);
-  }
-}
-
-export async function openPipeline(id: string): Promise<void> {
+export async function openPipeline(id: string, opts: { history?: HistoryMode; guard?: boolean } = {}): Promise<boolean> {
+  if (opts.guard !== false && !(await confirmLeave('Opening another pipeline'))) return false;
   try {
     const rec = await api.get(id);
-    useEditor.getState().load(rec.document, rec.id, rec.revision);
-    watchPipeline(rec.id);
+    show(rec.document, rec.id, rec.revision, opts.history ?? 'push');
+    return true;
   } catch (err) {
     notifyError(err);
+    return false;
   }
 }
 
-export function newPipeline(): void {
-  useEditor.getState().load(emptyDocument(), null, null);
-  watchPipeline(null);
+export async function newPipeline(opts: { history?: HistoryMode; guard?: boolean } = {}): Promise<boolean> {
+  if (opts.guard !== false && !(await confirmLeave('A new pipeline'))) return false;
+  show(emptyDocument(), null, null, opts.history ?? 'push');
+  return true;
 }
 
 export async function listPipelines(): Promise<PipelineSummary[]> {
@@ -121,7 +88,7 @@ export async function listPipelines(): Promise<PipelineSummary[]> {
 export async function removePipeline(id: string): Promise<void> {
   try {
     await api.remove(id);
-    if (useEditor.getState().pipelineId === id) newPipeline();
+    if (useEditor.getState().pipelineId === id) await newPipeline({ guard: false, history: 'replace' });
     notifyInfo('Pipeline deleted');
   } catch (err) {
     notifyError(err);
@@ -146,39 +113,50 @@ export async function importFile(file: File): Promise<void> {
     notifyError(`${file.name} is not an Eddy pipeline: ${why}`);
     return;
   }
-  useEditor.getState().load(envelope.data, null, null);
+  if (!(await confirmLeave(`Importing ${file.name}`))) return;
+  show(envelope.data, null, null, 'push');
   useEditor.setState({ dirty: true });
-  watchPipeline(null);
   notifyInfo(`Imported “${envelope.data.name}” — Save to keep it`);
-}
-
-export function exportJson(): void {
-  const doc: PipelineDocument = useEditor.getState().doc;
-  download(JSON.stringify(doc, null, 2), 'application/json', `${fileBase(doc.name)}.json`);
-}
-
-export const fileBase = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'pipeline';
-
-/** Saves text as a file through the browser's download. */
-export function download(text: string, type: string, file: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type }));
-  a.download = file;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
 /** Creates a pipeline from a template (the server writes its sample files), opens it, and deploys it if asked. */
 export async function createFromTemplate(templateId: string, andDeploy: boolean): Promise<void> {
+  if (!(await confirmLeave('Opening a template'))) return;
   try {
     const rec = await api.fromTemplate(templateId);
-    useEditor.getState().load(rec.document, rec.id, rec.revision);
-    watchPipeline(rec.id);
+    show(rec.document, rec.id, rec.revision, 'push');
     notifyInfo(`Created “${rec.name}” from a template`);
     if (andDeploy) await deploy();
   } catch (err) {
     notifyError(err);
   }
+}
+
+/** Opens what the address names: `/p/<id>`, `/new`, or at `/` the most recently updated pipeline. */
+export async function openFromAddress(history: HistoryMode): Promise<void> {
+  const route = parseRoute(window.location.pathname);
+  if (route.kind === 'pipeline' && (await openPipeline(route.id, { history, guard: false }))) return;
+  if (route.kind === 'new') {
+    await newPipeline({ history, guard: false });
+    return;
+  }
+  const pipelines = await api.list();
+  if (pipelines.length) await openPipeline(pipelines[0].id, { history: 'replace', guard: false });
+  else await newPipeline({ history: 'replace', guard: false });
+}
+
+/** Back and forward open the pipeline of the address they reach; unsaved edits are asked about first. */
+export function followHistory(): () => void {
+  const onPop = () => void (async () => {
+    const { pipelineId } = useEditor.getState();
+    const route = parseRoute(window.location.pathname);
+    if (route.kind === 'pipeline' && route.id === pipelineId) return;
+    if (!(await confirmLeave('Going to another pipeline'))) {
+      showRoute(pipelineId, 'push'); // stay: the address names what is shown again
+      return;
+    }
+    await openFromAddress('none');
+  })();
+  window.addEventListener('popstate', onPop);
+  return () => window.removeEventListener('popstate', onPop);
 }
