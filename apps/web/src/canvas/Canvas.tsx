@@ -13,6 +13,7 @@ import { EddyNode, NODE_WIDTH, type EddyFlowNode } from './EddyNode';
 const nodeTypes = { eddy: EddyNode };
 const edgeTypes = { flow: FlowEdge };
 export const DRAG_MIME = 'application/eddy-kind';
+const ANIMATED_EDGES_MAX = 60;
 
 /** Selection changes, the same for nodes and edges (deletions come whole through onDelete). */
 function applySelection(changes: (NodeChange<EddyFlowNode> | EdgeChange<EddyFlowEdge>)[]): void {
@@ -42,14 +43,16 @@ export function Canvas() {
     id: n.id, type: 'eddy', position: { x: n.ui?.x ?? 0, y: n.ui?.y ?? 0 }, data: { kind: n.kind }, selected: selection.includes(n.id),
     ...(sizes[n.id] && { measured: sizes[n.id] }),
   })), [doc.nodes, selection, sizes]);
+  // Marching dashes repaint every edge on every frame: on a large canvas the edge widths show the flow instead.
+  const animate = running && doc.edges.length <= ANIMATED_EDGES_MAX;
   const guarantees = useMemo(() => edgeGuarantees(doc), [doc]);
   const timeNotes = useMemo(() => edgeTimeNotes(doc), [doc]);
   const edges: EddyFlowEdge[] = useMemo(() => doc.edges.map((e, i) => ({
     id: edgeKey(e), type: 'flow', source: e.from, target: e.to, sourceHandle: e.fromPort ?? 'out', targetHandle: e.toPort ?? 'in',
-    animated: running, selected: selection.includes(edgeKey(e)),
+    animated: animate, selected: selection.includes(edgeKey(e)),
     data: { guarantee: guarantees[i]?.guarantee ?? doc.settings.guarantee, reason: guarantees[i]?.reason ?? null, portLabel: e.fromPort && e.fromPort !== 'out' ? e.fromPort : null,
       timeNote: timeNotes[i] ?? null },
-  })), [doc.edges, doc.settings.guarantee, guarantees, timeNotes, running, selection]);
+  })), [doc.edges, doc.settings.guarantee, guarantees, timeNotes, animate, selection]);
 
   const onNodesChange = useCallback((changes: NodeChange<EddyFlowNode>[]) => {
     const editor = useEditor.getState();
