@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures';
+import { shot } from './helpers';
 
 const doc = {
   format: 'eddy/pipeline@1', name: 'Imported later',
@@ -6,7 +7,7 @@ const doc = {
   edges: [{ from: 'gen', to: 'live' }],
 };
 
-test('New, opening another pipeline and importing ask before unsaved edits are thrown away', async ({ page }) => {
+test('New, opening another pipeline and importing ask before unsaved edits are thrown away', async ({ page }, testInfo) => {
   // The browser's confirm() is not the answer: any native dialog fails the test.
   page.on('dialog', (d) => { throw new Error(`native dialog: ${d.message()}`); });
   await page.goto('/');
@@ -20,6 +21,7 @@ test('New, opening another pipeline and importing ask before unsaved edits are t
   await page.getByTestId('pipelines-menu').click();
   await page.getByTestId('new-pipeline').click();
   await expect(page.getByTestId('ask-dialog')).toContainText('not saved');
+  await shot(page, (n) => testInfo.outputPath(n), 'unsaved-changes.png');
   await page.getByTestId('ask-cancel').click();
   await expect(page.getByTestId('ask-dialog')).toHaveCount(0);
   await expect(page.getByTestId('pipeline-name')).toHaveValue(`${name} (edited)`);
