@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { selectNode, shot } from './helpers';
 
 /** Views per country in one-hour windows of a fixed timeline, plus a second live table to remove later. */

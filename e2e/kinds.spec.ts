@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 
 /** Every kind of the catalog: added from the palette, its inspector form generated from its schema, no page error. */
 test('every kind adds from the palette and gets an inspector form', async ({ page, request }) => {

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { api, ApiError } from './api/client';
-import { newPipeline, openPipeline, save } from './state/actions';
+import { followHistory, openFromAddress, save } from './actions';
 import { copySelection, paste } from './canvas/clipboard';
 import { autoLayout } from './canvas/layout';
 import { useEditor } from './state/editor-store';
@@ -14,6 +14,7 @@ import { Drawer } from './drawer/Drawer';
 import { PlanDialog } from './drawer/PlanDialog';
 import { TemplatesDialog } from './topbar/TemplatesDialog';
 import { TokenDialog } from './auth/TokenDialog';
+import { AskDialog } from './dialogs/AskDialog';
 
 function Notices() {
   const notices = useNotices((s) => s.notices);
@@ -66,13 +67,12 @@ export function App() {
     void (async () => {
       try {
         useEditor.getState().setCatalog(await api.catalog());
-        const pipelines = await api.list();
-        if (pipelines.length) await openPipeline(pipelines[0].id);
-        else newPipeline();
+        await openFromAddress('replace');
       } catch (err) {
         if (!(err instanceof ApiError && err.status === 401)) notifyError(err); // the token dialog says it
       }
     })();
+    return followHistory();
   }, []);
   return (
     <ReactFlowProvider>
@@ -88,6 +88,7 @@ export function App() {
         <PlanDialog />
         <TemplatesDialog />
         <TokenDialog />
+        <AskDialog />
       </div>
     </ReactFlowProvider>
   );

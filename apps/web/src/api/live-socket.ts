@@ -1,43 +1,62 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '@eddy/shared';
-import { useLive } from '../state/live-store';
-import { clearHistory, recordMetrics } from '../state/history-store';
-import { useSamples } from '../state/samples-store';
+import type { ClientToServerEvents, DeadLetter, PipelineMetrics, PipelineStatus, RowsPayload, SamplePayload, ServerToClientEvents } from '@eddy/shared';
 
 type EddySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-let socket: EddySocket | null = null;
-let subscribed: string | null = null;
 
-/** One socket for the app; subscribing to a pipeline replaces the previous subscription. */
-export function watchPipeline(pipelineId: string | null): void {
-  if (!socket) {
-    socket = io({ transports: ['websocket', 'polling'] });
-    socket.on('connect', () => { if (subscribed) socket!.emit('subscribe', { pipelineId: subscribed }); });
-    socket.on('metrics', (m) => {
-      if (m.pipelineId !== subscribed) return;
-      useLive.getState().setMetrics(m);
-      recordMetrics(m);
-    });
-    socket.on('sample', (p) => { if (p.pipelineId === subscribed) useSamples.getState().add(p); });
-    socket.on('status', (st) => {
-      // A new run has a fresh sample tap on the server: watch the edges again.
-      if (st.pipelineId === subscribed && st.state === 'running') for (const edge of useSamples.getState().watching) socket!.emit('watchEdge', { pipelineId: st.pipelineId, edge });
-    });
-    socket.on('status', (s) => { if (s.pipelineId === subscribed) useLive.getState().setStatus(s); });
-    socket.on('rows', (r) => { if (r.pipelineId === subscribed) useLive.getState().setRows(r); });
-    socket.on('deadLetter', (d) => { if (d.pipelineId === subscribed) useLive.getState().addDeadLetter(d.deadLetter); });
-  }
-  if (subscribed === pipelineId) return;
-  if (subscribed) socket.emit('unsubscribe', { pipelineId: subscribed });
-  subscribed = pipelineId;
-  useLive.getState().reset();
-  useSamples.getState().reset();
-  clearHistory();
-  if (pipelineId && socket.connected) socket.emit('subscribe', { pipelineId });
+/** What the app does with the events of the watched pipeline (events of other pipelines never reach it). */
+export interface LiveHandlers {
+  metrics(m: PipelineMetrics): void;
+  sample(p: SamplePayload): void;
+  status(s: PipelineStatus): void;
+  rows(r: RowsPayload): void;
+  deadLetter(d: DeadLetter): void;
+  /** The watched pipeline changed: forget what was shown for the previous one. */
+  switched(pipelineId: string | null): void;
+  /** Edges to sample again when a new run starts (a new run has a fresh sample tap on the server). */
+  watchedEdges(): string[];
 }
 
-/** Start or stop `sample` events for an edge (`<node>:<port>`) of the subscribed pipeline. */
-export function watchEdge(edge: string, on: boolean): void {
-  if (!socket || !subscribed) return;
-  socket.emit(on ? 'watchEdge' : 'unwatchEdge', { pipelineId: subscribed, edge });
+export interface LiveSocket {
+  /** Subscribes to one pipeline's events, replacing the previous subscription. */
+  watch(pipelineId: string | null): void;
+  /** Starts or stops `sample` events for an edge (`<node>:<port>`) of the watched pipeline. */
+  watchEdge(edge: string, on: boolean): void;
+  watched(): string | null;
+}
+
+/** One socket for the app, opened on the first `watch`; it knows no stores, only its handlers. */
+export function createLiveSocket(handlers: LiveHandlers): LiveSocket {
+  let socket: EddySocket | null = null;
+  let subscribed: string | null = null;
+
+  const open = (): EddySocket => {
+    const s: EddySocket = io({ transports: ['websocket', 'polling'] });
+    s.on('connect', () => { if (subscribed) s.emit('subscribe', { pipelineId: subscribed }); });
+    s.on('metrics', (m) => { if (m.pipelineId === subscribed) handlers.metrics(m); });
+    s.on('sample', (p) => { if (p.pipelineId === subscribed) handlers.sample(p); });
+    s.on('status', (st) => {
+      if (st.pipelineId !== subscribed) return;
+      if (st.state === 'running') for (const edge of handlers.watchedEdges()) s.emit('watchEdge', { pipelineId: st.pipelineId, edge });
+      handlers.status(st);
+    });
+    s.on('rows', (r) => { if (r.pipelineId === subscribed) handlers.rows(r); });
+    s.on('deadLetter', (d) => { if (d.pipelineId === subscribed) handlers.deadLetter(d.deadLetter); });
+    return s;
+  };
+
+  return {
+    watch(pipelineId) {
+      socket ??= open();
+      if (subscribed === pipelineId) return;
+      if (subscribed) socket.emit('unsubscribe', { pipelineId: subscribed });
+      subscribed = pipelineId;
+      handlers.switched(pipelineId);
+      if (pipelineId && socket.connected) socket.emit('subscribe', { pipelineId });
+    },
+    watchEdge(edge, on) {
+      if (!socket || !subscribed) return;
+      socket.emit(on ? 'watchEdge' : 'unwatchEdge', { pipelineId: subscribed, edge });
+    },
+    watched: () => subscribed,
+  };
 }

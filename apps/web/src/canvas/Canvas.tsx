@@ -2,26 +2,24 @@ import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react
 import {
   Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type EdgeChange, type NodeChange,
 } from '@xyflow/react';
-import { edgeGuarantees, edgeTimeNotes, type PipelineDocument } from '@eddy/shared';
+import { edgeGuarantees, edgeTimeNotes } from '@eddy/shared';
 import { FlowEdge, type EddyFlowEdge } from './FlowEdge';
 import { useUi } from '../state/ui-store';
 import { addNode, connect, edgeKey, moveNode, removeEdges, removeNodes, useEditor } from '../state/editor-store';
 import { useLive } from '../state/live-store';
-import { EddyNode, type EddyFlowNode } from './EddyNode';
+import { EddyNode, NODE_WIDTH, type EddyFlowNode } from './EddyNode';
 
 /** Defined once, outside components, so React Flow never sees a new nodeTypes object. */
 const nodeTypes = { eddy: EddyNode };
 const edgeTypes = { flow: FlowEdge };
 export const DRAG_MIME = 'application/eddy-kind';
+const ANIMATED_EDGES_MAX = 60;
 
-/** Deletions (one undo step) and selection changes, the same for nodes and edges. */
-function applyRemovalsAndSelection(changes: (NodeChange<EddyFlowNode> | EdgeChange<EddyFlowEdge>)[],
-  remove: (doc: PipelineDocument, ids: string[]) => PipelineDocument): void {
-  const editor = useEditor.getState();
-  const removed = changes.flatMap((c) => (c.type === 'remove' ? [c.id] : []));
-  if (removed.length) editor.change((d) => remove(d, removed));
+/** Selection changes, the same for nodes and edges (deletions come whole through onDelete). */
+function applySelection(changes: (NodeChange<EddyFlowNode> | EdgeChange<EddyFlowEdge>)[]): void {
   const selects = changes.flatMap((c) => (c.type === 'select' ? [c] : []));
   if (!selects.length) return;
+  const editor = useEditor.getState();
   const next = new Set(editor.selection);
   for (const c of selects) (c.selected ? next.add(c.id) : next.delete(c.id));
   editor.select([...next]);
@@ -45,14 +43,16 @@ export function Canvas() {
     id: n.id, type: 'eddy', position: { x: n.ui?.x ?? 0, y: n.ui?.y ?? 0 }, data: { kind: n.kind }, selected: selection.includes(n.id),
     ...(sizes[n.id] && { measured: sizes[n.id] }),
   })), [doc.nodes, selection, sizes]);
+  // Marching dashes repaint every edge on every frame: on a large canvas the edge widths show the flow instead.
+  const animate = running && doc.edges.length <= ANIMATED_EDGES_MAX;
   const guarantees = useMemo(() => edgeGuarantees(doc), [doc]);
   const timeNotes = useMemo(() => edgeTimeNotes(doc), [doc]);
   const edges: EddyFlowEdge[] = useMemo(() => doc.edges.map((e, i) => ({
     id: edgeKey(e), type: 'flow', source: e.from, target: e.to, sourceHandle: e.fromPort ?? 'out', targetHandle: e.toPort ?? 'in',
-    animated: running, selected: selection.includes(edgeKey(e)),
+    animated: animate, selected: selection.includes(edgeKey(e)),
     data: { guarantee: guarantees[i]?.guarantee ?? doc.settings.guarantee, reason: guarantees[i]?.reason ?? null, portLabel: e.fromPort && e.fromPort !== 'out' ? e.fromPort : null,
       timeNote: timeNotes[i] ?? null },
-  })), [doc.edges, doc.settings.guarantee, guarantees, timeNotes, running, selection]);
+  })), [doc.edges, doc.settings.guarantee, guarantees, timeNotes, animate, selection]);
 
   const onNodesChange = useCallback((changes: NodeChange<EddyFlowNode>[]) => {
     const editor = useEditor.getState();
@@ -63,10 +63,17 @@ export function Canvas() {
       if (c.type === 'dimensions' && c.dimensions) measured[c.id] = c.dimensions;
     }
     if (Object.keys(measured).length) setSizes((old) => ({ ...old, ...measured }));
-    applyRemovalsAndSelection(changes, removeNodes);
+    applySelection(changes);
   }, []);
 
-  const onEdgesChange = useCallback((changes: EdgeChange<EddyFlowEdge>[]) => applyRemovalsAndSelection(changes, removeEdges), []);
+  const onEdgesChange = useCallback((changes: EdgeChange<EddyFlowEdge>[]) => applySelection(changes), []);
+
+  // React Flow reports a deleted node and its edges as separate changes: remove them together, as one undo step.
+  const onDelete = useCallback(({ nodes: gone, edges: cut }: { nodes: EddyFlowNode[]; edges: EddyFlowEdge[] }) => {
+    const editor = useEditor.getState();
+    editor.change((d) => removeEdges(removeNodes(d, gone.map((n) => n.id)), cut.map((e) => e.id)));
+    editor.select(editor.selection.filter((id) => !gone.some((n) => n.id === id) && !cut.some((e) => e.id === id)));
+  }, []);
 
   // Clicking an edge previews the records flowing on it.
   const onEdgeClick = useCallback((_e: unknown, edge: EddyFlowEdge) => {
@@ -95,7 +102,7 @@ export function Canvas() {
     const at = screenToFlowPosition({ x: e.clientX, y: e.clientY });
     let id = '';
     editor.change((d) => {
-      const [next, newId] = addNode(d, entry, { x: at.x - 80, y: at.y - 30 });
+      const [next, newId] = addNode(d, entry, { x: at.x - NODE_WIDTH / 2, y: at.y - 30 });
       id = newId;
       return next;
     });
@@ -112,6 +119,7 @@ export function Canvas() {
         onEdgeClick={onEdgeClick}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
+        onDelete={onDelete}
         onConnect={onConnect}
         onNodeDragStart={onNodeDragStart}
         fitView

@@ -1,10 +1,9 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { useEditor } from '../state/editor-store';
 import { notifyError } from '../state/notice-store';
+import { NODE_MAX_HEIGHT, NODE_WIDTH } from './EddyNode';
 
 const elk = new ELK();
-const WIDTH = 190;
-const HEIGHT = 80;
 
 /** Auto-layout with ELK's layered algorithm (left to right, as data flows), as one undo step. */
 export async function autoLayout(): Promise<void> {
@@ -15,9 +14,11 @@ export async function autoLayout(): Promise<void> {
       id: 'root',
       layoutOptions: {
         'elk.algorithm': 'layered', 'elk.direction': 'RIGHT',
-        'elk.layered.spacing.nodeNodeBetweenLayers': '70', 'elk.spacing.nodeNode': '40',
+        // Room between layers for an edge's labels (guarantee, port, rate) between two nodes.
+        'elk.layered.spacing.nodeNodeBetweenLayers': '90', 'elk.spacing.nodeNode': '36',
       },
-      children: doc.nodes.map((n) => ({ id: n.id, width: WIDTH, height: HEIGHT })),
+      // Every node as big as it gets while running (figures included): nothing overlaps once figures appear.
+      children: doc.nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_MAX_HEIGHT })),
       edges: doc.edges.map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
     });
     const at = new Map((graph.children ?? []).map((c) => [c.id, { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) }]));

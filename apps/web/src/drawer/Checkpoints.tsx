@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, type CheckpointsResponse } from '../api/client';
 import { useEditor } from '../state/editor-store';
 import { useLive } from '../state/live-store';
-import { restoreCheckpoint } from '../state/actions';
+import { restoreCheckpoint } from '../actions';
 import { notifyError } from '../state/notice-store';
 
 const kb = (n: number) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KB`);

@@ -3,7 +3,7 @@ import Editor from '@monaco-editor/react';
 import '../monaco/setup';
 import { FLINK_VERSION, translateToFlinkSql } from '@eddy/shared';
 import { useEditor } from '../state/editor-store';
-import { download, fileBase } from '../state/actions';
+import { download, fileBase } from '../actions';
 
 /**
  * The pipeline as a Flink SQL script, translated in the browser as you edit: what cannot be

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useEditor } from '../state/editor-store';
-import { useLive } from '../state/live-store';
+import { useIsLive, useLive } from '../state/live-store';
 
 const cell = (v: unknown, column: string) => {
   if (v === null || v === undefined) return '∅';
@@ -16,6 +16,7 @@ export function LiveRows() {
   const ids = sinks ? sinks.split(',') : [];
   const nodeId = selected ?? (chosen && ids.includes(chosen) ? chosen : ids[0]);
   const payload = useLive((s) => (nodeId ? s.rows[nodeId] : undefined));
+  const live = useIsLive();
   if (!ids.length) return <p className="muted">Add a Live table (sink.live) node to see rows here.</p>;
   const rows = payload?.rows ?? [];
   const columns = [...new Set(rows.slice(0, 50).flatMap((r) => Object.keys(r)))];
@@ -25,7 +26,7 @@ export function LiveRows() {
         <select value={nodeId} onChange={(e) => setChosen(e.target.value)} data-testid="live-rows-node">
           {ids.map((id) => <option key={id}>{id}</option>)}
         </select>
-        <span className="muted">{payload ? `${payload.total} rows received, newest first` : 'No rows yet — deploy the pipeline.'}</span>
+        <span className="muted">{!payload ? 'No rows yet — deploy the pipeline.' : live ? `${payload.total} rows received, newest first` : `${payload.total} rows received in the last run (not running)`}</span>
       </div>
       <table data-testid="live-rows">
         <thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { watchEdge } from '../api/live-socket';
+import { watchEdge } from '../actions';
 import { edgeKey, useEditor } from '../state/editor-store';
 import { useLive } from '../state/live-store';
 import { useSamples } from '../state/samples-store';

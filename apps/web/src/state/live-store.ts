@@ -19,13 +19,30 @@ interface LiveState {
   reset(): void;
 }
 
+const sameNode = (a: NodeMetrics, b: NodeMetrics): boolean =>
+  a.recordsIn === b.recordsIn && a.recordsOut === b.recordsOut && a.ratePerSec === b.ratePerSec && a.ratePerSecIn === b.ratePerSecIn
+  && a.latencyMs.p50 === b.latencyMs.p50 && a.latencyMs.p99 === b.latencyMs.p99 && a.watermark === b.watermark
+  && a.watermarkLagMs === b.watermarkLagMs && a.lateRecords === b.lateRecords && a.errors === b.errors
+  && a.stateKeys === b.stateKeys && a.stateBytes === b.stateBytes && a.backpressure === b.backpressure;
+
+/**
+ * Each tick is a fresh object from the socket: keep the previous object of every node whose
+ * figures did not change, so selectors of that node see the same value and do not re-render.
+ */
+export function shareUnchanged(prev: PipelineMetrics | null, next: PipelineMetrics): PipelineMetrics {
+  if (!prev || prev.pipelineId !== next.pipelineId) return next;
+  const nodes: Record<string, NodeMetrics> = {};
+  for (const [id, m] of Object.entries(next.nodes)) nodes[id] = prev.nodes[id] && sameNode(prev.nodes[id], m) ? prev.nodes[id] : m;
+  return { ...next, nodes };
+}
+
 export const useLive = create<LiveState>((set) => ({
   status: null,
   metrics: null,
   rows: {},
   deadLetters: [],
   setStatus: (status) => set({ status }),
-  setMetrics: (metrics) => set({ metrics }),
+  setMetrics: (metrics) => set((s) => ({ metrics: shareUnchanged(s.metrics, metrics) })),
   setRows: (r) => set((s) => ({ rows: { ...s.rows, [r.nodeId]: r } })),
   addDeadLetter: (d) => set((s) => ({ deadLetters: [d, ...s.deadLetters].slice(0, 200) })),
   mergeDeadLetters: (list) => set((s) => {
@@ -36,5 +53,9 @@ export const useLive = create<LiveState>((set) => ({
   reset: () => set({ status: null, metrics: null, rows: {}, deadLetters: [] }),
 }));
 
-/** One node's figures; components using it re-render only when that node's figures change. */
-export const useNodeMetrics = (nodeId: string): NodeMetrics | undefined => useLive((s) => s.metrics?.nodes[nodeId]);
+/** Whether the figures are live: a stopped, finished or failed run shows none as if current. */
+export const isLive = (status: PipelineStatus | null): boolean => status?.state === 'running' || status?.state === 'restarting';
+export const useIsLive = (): boolean => useLive((s) => isLive(s.status));
+
+/** One node's figures while the pipeline runs; the same object while they do not change. */
+export const useNodeMetrics = (nodeId: string): NodeMetrics | undefined => useLive((s) => (isLive(s.status) ? s.metrics?.nodes[nodeId] : undefined));

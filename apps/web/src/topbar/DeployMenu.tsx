@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { FlinkAvailability } from '@eddy/shared';
 import { api } from '../api/client';
-import { deploy } from '../state/actions';
+import { deploy } from '../actions';
 
 /**
  * The Deploy split button: the button deploys on the embedded engine; the ▾ offers Embedded or

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { PipelineSummary } from '@eddy/shared';
-import { listPipelines, newPipeline, openPipeline, removePipeline } from '../state/actions';
+import { listPipelines, newPipeline, openPipeline, removePipeline } from '../actions';
 import { useEditor } from '../state/editor-store';
 
 /** List, open and delete stored pipelines; start a new one. */
@@ -21,7 +21,7 @@ export function PipelinesMenu() {
       <button data-testid="pipelines-menu" onClick={() => setOpen(!open)}>Pipelines ▾</button>
       {open && (
         <div className="menu-panel" data-testid="pipelines-list">
-          <button className="menu-item" data-testid="new-pipeline" onClick={() => { newPipeline(); setOpen(false); }}>+ New pipeline</button>
+          <button className="menu-item" data-testid="new-pipeline" onClick={() => { void newPipeline(); setOpen(false); }}>+ New pipeline</button>
           {items.map((p) => (
             <div key={p.id} className={`menu-item pipeline-item${p.id === current ? ' current' : ''}`} data-testid={`pipeline-item-${p.id}`}>
               <button className="link" onClick={() => { void openPipeline(p.id); setOpen(false); }}>{p.name}</button>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, type TemplateSummary } from '../api/client';
-import { createFromTemplate } from '../state/actions';
+import { createFromTemplate } from '../actions';
 import { notifyError } from '../state/notice-store';
 import { useUi } from '../state/ui-store';
 

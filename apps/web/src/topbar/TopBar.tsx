@@ -1,7 +1,7 @@
 import { useRef } from 'react';
 import { useEditor } from '../state/editor-store';
 import { useLive } from '../state/live-store';
-import { deploy, exportJson, importFile, save, savepoint, stop } from '../state/actions';
+import { deploy, exportJson, importFile, save, savepoint, stop } from '../actions';
 import { PipelinesMenu } from './PipelinesMenu';
 import { DeployMenu } from './DeployMenu';
 import { useUi } from '../state/ui-store';

@@ -1,0 +1,71 @@
+import { test, expect, type Page } from './fixtures';
+
+const CHAINS = 20;
+const LENGTH = 10; // 20 chains of 10: 200 nodes
+
+/** 20 generators, each through 8 filters into a live table: 200 nodes, all with live figures. */
+function bigPipeline(name: string) {
+  const nodes = [];
+  const edges = [];
+  for (let c = 0; c < CHAINS; c++) {
+    for (let i = 0; i < LENGTH; i++) {
+      const id = `c${c}_n${i}`;
+      const kind = i === 0 ? 'source.generator' : i === LENGTH - 1 ? 'sink.live' : 'filter';
+      const params = i === 0 ? { scenario: 'clickstream', ratePerSec: 5, seed: c } : i === LENGTH - 1 ? { maxRows: 10 } : { where: 'price >= 0' };
+      nodes.push({ id, kind, params, ui: { x: i * 240, y: c * 140 } });
+      if (i > 0) edges.push({ from: `c${c}_n${i - 1}`, to: id });
+    }
+  }
+  return { format: 'eddy/pipeline@1', name, nodes, edges };
+}
+
+/** Frame times over 5 s, the last 2 s while panning the canvas; a summary line. */
+async function measure(page: Page): Promise<string> {
+  const canvas = (await page.getByTestId('canvas').boundingBox())!;
+  const sampling = page.evaluate(() => new Promise<number[]>((resolve) => {
+    const deltas: number[] = [];
+    let last = performance.now();
+    const end = last + 5000;
+    const frame = (now: number) => {
+      deltas.push(now - last);
+      last = now;
+      if (now < end) requestAnimationFrame(frame);
+      else resolve(deltas);
+    };
+    requestAnimationFrame(frame);
+  }));
+  await page.waitForTimeout(3000); // three socket ticks land before the pan
+  await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(canvas.x + canvas.width / 2 - 200, canvas.y + canvas.height / 2 - 100, { steps: 40 });
+  await page.mouse.up();
+  const deltas = (await sampling).sort((a, b) => a - b);
+  expect(deltas.length).toBeGreaterThan(0);
+  const at = (q: number) => deltas[Math.min(deltas.length - 1, Math.floor(q * deltas.length))].toFixed(1);
+  return `${deltas.length} frames in 5 s; frame time p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms; ` +
+    `${deltas.filter((d) => d > 16.7).length} frames over 16.7 ms`;
+}
+
+// A measurement, not a check of speed: it reports frame times with 200 nodes whose figures tick every second.
+test('a 200-node canvas with live figures: frame times are reported', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const res = await page.request.post('/api/pipelines', { data: bigPipeline(`200 nodes ${Date.now()}`) });
+  expect(res.status()).toBe(201);
+  const { id } = await res.json();
+  await page.goto(`/p/${id}`);
+  await expect(page.locator('.react-flow__node')).toHaveCount(CHAINS * LENGTH);
+  const idle = await measure(page);
+  testInfo.annotations.push({ type: 'frame times (200 nodes, stopped)', description: idle });
+  console.log(`[perf] 200 nodes, stopped: ${idle}`);
+  await page.getByTestId('deploy').click();
+  await expect(page.getByTestId('status-badge')).toHaveText('running');
+  await expect(page.locator('[data-testid^="node-rate-"]')).toHaveCount(CHAINS * LENGTH, { timeout: 30_000 });
+
+  const live = await measure(page);
+  testInfo.annotations.push({ type: 'frame times (200 nodes, running)', description: live });
+  console.log(`[perf] 200 nodes, running with live figures: ${live}`);
+
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('status-badge')).toHaveText('stopped');
+  await page.request.delete(`/api/pipelines/${id}`);
+});
