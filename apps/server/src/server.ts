@@ -65,7 +65,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   app.use('/api', express.json({ limit: '1mb', strict: false }));
   const catalog = buildCatalog(kinds);
   app.get('/api/catalog', (_req, res) => { res.json(catalog); });
-  app.use('/api', pipelineRoutes(store, jobs), runtimeRoutes(store, jobs, flink), templateRoutes(store, jobs, options.dataDir));
+  app.use('/api', pipelineRoutes(store, jobs, flink), runtimeRoutes(store, jobs, flink), templateRoutes(store, jobs, options.dataDir));
   app.use('/api', apiNotFound);
   app.get('/metrics', prometheus(store, jobs));
 

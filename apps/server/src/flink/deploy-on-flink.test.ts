@@ -95,4 +95,21 @@ describe('POST /api/pipelines/:id/deploy { target: "flink" }', () => {
     expect(stopped.body.state).toBe('stopped');
     await eventually(async () => (await s.api(`/api/pipelines/${id}/status`)).body.flink.state === 'FINISHED', 'the job to end', 60_000);
   }, 300_000);
+
+  it('DELETE of a pipeline running on Flink cancels its Flink job', async () => {
+    const doc = {
+      format: 'eddy/pipeline@1', name: 'deleted while on Flink',
+      nodes: [{ id: 'gen', kind: 'source.generator', params: { scenario: 'iot', ratePerSec: 50, limit: 0 } }, { id: 'log', kind: 'sink.log', params: {} }],
+      edges: [{ from: 'gen', to: 'log' }],
+    };
+    const id = (await s.api('/api/pipelines', { method: 'POST', json: doc })).body.id as string;
+    const deployed = await s.api(`/api/pipelines/${id}/deploy`, { method: 'POST', json: { target: 'flink' } });
+    expect(deployed.status).toBe(200);
+    const jobId = deployed.body.flink.jobId as string;
+    const restUrl = (await sharedFlink()).webUrl.replace(/\/$/, '');
+    await eventually(async () => (await s.api(`/api/pipelines/${id}/status`)).body.flink.nodes.gen?.vertexStatus === 'RUNNING', 'the job to run', 120_000);
+    expect((await s.api(`/api/pipelines/${id}`, { method: 'DELETE' })).status).toBe(204);
+    await eventually(async () => ((await (await fetch(`${restUrl}/jobs/${jobId}`)).json()) as { state: string }).state === 'CANCELED', 'the Flink job to be cancelled', 60_000);
+    expect((await s.api(`/api/pipelines/${id}/status`)).status).toBe(404);
+  }, 300_000);
 });

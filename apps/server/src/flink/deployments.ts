@@ -100,6 +100,21 @@ export class FlinkDeployments extends EventEmitter<FlinkDeploymentEvents> {
     return this.status(p.id);
   }
 
+  /**
+   * The pipeline is deleted: its Flink job, if still running, is cancelled (no savepoint: nothing
+   * will resume it) and the deployment forgotten, so a deleted pipeline leaves no job behind.
+   */
+  async cancel(pipelineId: string): Promise<void> {
+    const d = this.deployments.get(pipelineId);
+    if (!d) return;
+    const job = await d.watcher.job().catch(() => undefined);
+    if (job && !isTerminal(job.state)) {
+      const res = await fetch(`${d.run.restUrl}/jobs/${d.run.jobId}?mode=cancel`, { method: 'PATCH', signal: AbortSignal.timeout(10_000) });
+      if (!res.ok && res.status !== 404) throw new Error(`Flink did not cancel job ${d.run.jobId}: HTTP ${res.status}`);
+    }
+    this.deployments.delete(pipelineId);
+  }
+
   /** Forgets a finished Flink deployment (an embedded deploy replaces it). */
   async forget(pipelineId: string): Promise<void> {
     this.deployments.delete(pipelineId);

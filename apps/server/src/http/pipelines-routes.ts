@@ -5,6 +5,7 @@ import { checkFilePaths, checkSecrets } from '@eddy/runtime';
 import { HttpError } from './errors.js';
 import { Invalid, InvalidPipeline, NotTranslatable } from '../domain-errors.js';
 import { summary, type PipelineStore, type StoredPipeline } from '../store/pipeline-store.js';
+import type { FlinkDeployments } from '../flink/deployments.js';
 import type { JobManager } from '../jobs/job-manager.js';
 
 /**
@@ -33,7 +34,7 @@ function expectedRevision(req: Request): number | undefined {
   return n;
 }
 
-export function pipelineRoutes(store: PipelineStore, jobs: JobManager): Router {
+export function pipelineRoutes(store: PipelineStore, jobs: JobManager, flink?: FlinkDeployments): Router {
   const r = Router();
   const find = (id: string): StoredPipeline => store.require(id);
   const record = (p: StoredPipeline): PipelineRecord => ({ ...summary(p, jobs.state(p.id)), document: p.document });
@@ -60,6 +61,7 @@ export function pipelineRoutes(store: PipelineStore, jobs: JobManager): Router {
   });
 
   r.delete('/pipelines/:id', async (req, res) => {
+    await flink?.cancel(req.params.id); // a job on Flink ends with the pipeline too
     await jobs.delete(req.params.id);
     res.status(204).end();
   });
