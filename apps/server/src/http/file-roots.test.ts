@@ -88,7 +88,7 @@ describe('files only inside the allowed folders (command line)', () => {
     writeFileSync(join(dir, 'p.json'), JSON.stringify(reading(join(outside, 'private.jsonl'))));
     for (const command of ['validate', 'run']) {
       const out: string[] = [];
-      const code = await cli([command, join(dir, 'p.json'), '--quiet'], { out: (l) => out.push(l), err: (l) => out.push(l) });
+      const code = await cli([command, join(dir, 'p.json'), ...(command === 'run' ? ['--quiet'] : [])], { out: (l) => out.push(l), err: (l) => out.push(l) });
       expect(code).toBe(1);
       expect(out.join('\n')).toContain('[src] nodes[0].params.path:');
       expect(out.join('\n')).toContain('outside the folders Eddy may use');
