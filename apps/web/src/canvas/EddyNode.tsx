@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { useEditor } from '../state/editor-store';
-import { isLive, useLive, useNodeMetrics } from '../state/live-store';
+import { isLive, useIsLive, useLive, useNodeMetrics } from '../state/live-store';
 import { outputPortsOf } from './ports';
 import { nodeFigures } from './node-figures';
 
@@ -19,7 +19,8 @@ export const NODE_MAX_HEIGHT = 112;
 /** Live figures of one node: re-renders only when this node's figures change. */
 function NodeFigures({ id }: { id: string }) {
   const m = useNodeMetrics(id);
-  const figures = useMemo(() => nodeFigures(id, m), [id, m]);
+  const live = useIsLive();
+  const figures = useMemo(() => nodeFigures(id, m, live), [id, m, live]);
   if (!figures.length) return null;
   return (
     <div className="node-figures" data-testid={m?.flinkVertex ? `node-flink-${id}` : `node-figures-${id}`}>

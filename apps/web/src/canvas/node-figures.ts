@@ -12,9 +12,9 @@ export interface Figure { key: string; text: string; title: string; className?: 
  * A node's figures as display strings. Components compare these, not the metrics object, so a
  * tick that changes no shown figure re-renders nothing.
  */
-export function nodeFigures(id: string, m: NodeMetrics | undefined): Figure[] {
+export function nodeFigures(id: string, m: NodeMetrics | undefined, live = true): Figure[] {
   if (!m) return [];
-  if (m.flinkVertex) return flinkFigures(id, m);
+  if (m.flinkVertex) return flinkFigures(id, m, live);
   const out: Figure[] = [{ key: 'rate', text: `${fmtRate(m.ratePerSec)}/s`, title: 'records per second (out; in for sinks)', testId: `node-rate-${id}` }];
   if (m.ratePerSecIn !== m.ratePerSec && m.recordsIn > 0) out.push({ key: 'in', text: `in ${fmtRate(m.ratePerSecIn)}/s`, title: 'records in per second' });
   out.push({ key: 'p99', text: `p99 ${m.latencyMs.p99.toFixed(m.latencyMs.p99 < 10 ? 2 : 0)} ms`, title: 'p99 latency from the source' });
@@ -33,14 +33,15 @@ export const figuresKey = (figures: Figure[]): string => figures.map((f) => f.te
  * Figures read from Flink's REST API: those of the Flink vertex that runs the node. Flink chains
  * operators and inlines views, so several nodes may share one vertex (and its figures).
  */
-function flinkFigures(id: string, m: NodeMetrics): Figure[] {
+function flinkFigures(id: string, m: NodeMetrics, live: boolean): Figure[] {
   const v = m.flinkVertex!;
   const out: Figure[] = [
     { key: 'records', text: `in ${fmtRate(m.recordsIn)} · out ${fmtRate(m.recordsOut)}`, title: 'records in / out (the Flink vertex\'s)', testId: `node-records-${id}` },
-    { key: 'rate', text: `${fmtRate(m.ratePerSec)}/s`, title: 'records per second (out; in for sinks)', testId: `node-rate-${id}` },
   ];
-  if (m.backpressure > 0) out.push({ key: 'bp', text: `bp ${Math.round(m.backpressure * 100)}%`, title: 'back-pressured share of time (busiest subtask)' });
-  const lag = fmtLag(m.watermarkLagMs);
+  // Once the job has ended only its totals stand: no rate, backpressure or lag as if live.
+  if (live) out.push({ key: 'rate', text: `${fmtRate(m.ratePerSec)}/s`, title: 'records per second (out; in for sinks)', testId: `node-rate-${id}` });
+  if (live && m.backpressure > 0) out.push({ key: 'bp', text: `bp ${Math.round(m.backpressure * 100)}%`, title: 'back-pressured share of time (busiest subtask)' });
+  const lag = live ? fmtLag(m.watermarkLagMs) : null;
   if (lag) out.push({ key: 'lag', text: `wm −${lag}`, title: 'event-time lag: now minus the watermark', testId: `node-lag-${id}` });
   if (v.shared) out.push({ key: 'shared', text: 'shared', className: 'shared', testId: `node-shared-${id}`,
     title: `Flink runs ${v.nodes.join(', ')} in one vertex (${v.name}): these are the vertex's figures` });

@@ -58,4 +58,9 @@ export const isLive = (status: PipelineStatus | null): boolean => status?.state 
 export const useIsLive = (): boolean => useLive((s) => isLive(s.status));
 
 /** One node's figures while the pipeline runs; the same object while they do not change. */
-export const useNodeMetrics = (nodeId: string): NodeMetrics | undefined => useLive((s) => (isLive(s.status) ? s.metrics?.nodes[nodeId] : undefined));
+/**
+ * A job on Flink keeps its last figures once it ends (its totals are what Flink reports of a
+ * finished job); an embedded one shows none then, so nothing reads as live when it is not.
+ */
+export const useNodeMetrics = (nodeId: string): NodeMetrics | undefined =>
+  useLive((s) => (isLive(s.status) || s.status?.target === 'flink' ? s.metrics?.nodes[nodeId] : undefined));
