@@ -14,6 +14,7 @@ import { Drawer } from './drawer/Drawer';
 import { PlanDialog } from './drawer/PlanDialog';
 import { TemplatesDialog } from './topbar/TemplatesDialog';
 import { TokenDialog } from './auth/TokenDialog';
+import { ConfirmDialog } from './ui/ConfirmDialog';
 
 function Notices() {
   const notices = useNotices((s) => s.notices);
@@ -30,6 +31,12 @@ function Notices() {
 function useShortcuts() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      // Saving works from anywhere, a text field included; the rest belongs to the field with focus.
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+        e.preventDefault();
+        void save();
+        return;
+      }
       const target = e.target as HTMLElement;
       if (target.closest('input, textarea, .monaco-editor')) return;
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') {
@@ -47,9 +54,6 @@ function useShortcuts() {
         e.preventDefault();
         const { doc } = useEditor.getState();
         useEditor.getState().select(doc.nodes.map((n) => n.id));
-      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
-        e.preventDefault();
-        void save();
       } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'l') {
         e.preventDefault();
         void autoLayout();
@@ -88,6 +92,7 @@ export function App() {
         <PlanDialog />
         <TemplatesDialog />
         <TokenDialog />
+        <ConfirmDialog />
       </div>
     </ReactFlowProvider>
   );

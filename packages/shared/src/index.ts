@@ -7,6 +7,7 @@ export * from './format/migrate.js';
 export * from './catalog/index.js';
 export * from './validate/issues.js';
 export * from './validate/validate.js';
+export { issueMessage } from './validate/zod-messages.js';
 export { documentFiles, type DocumentFile } from './validate/files.js';
 export { inlineCredential, secretParams } from './validate/credentials.js';
 export { edgeTimeNotes } from './validate/time-notes.js';

@@ -1,10 +1,12 @@
-import { migrateDocument, pipelineSchema, validatePipeline, type PipelineDocument, type PipelineSummary } from '@eddy/shared';
+import { validatePipeline, type PipelineDocument, type PipelineSummary } from '@eddy/shared';
 import { api, ApiError } from '../api/client';
 import { watchPipeline } from '../api/live-socket';
 import { emptyDocument, useEditor } from './editor-store';
 import { useLive } from './live-store';
 import { notifyError, notifyInfo } from './notice-store';
 import { needsConfirmation, usePlan } from './plan-store';
+import { confirmDialog } from '../ui/confirm-store';
+import { checkEnvelope } from '../ui/document-check';
 
 /** Saves the document: POST the first time, PUT with the revision after (409 when someone saved first). */
 export async function save(opts: { overwrite?: boolean } = {}): Promise<boolean> {
@@ -19,7 +21,7 @@ export async function save(opts: { overwrite?: boolean } = {}): Promise<boolean>
     return true;
   } catch (err) {
     if (err instanceof ApiError && err.code === 'stale_revision') {
-      if (window.confirm(`${err.message}\n\nOK overwrites their version with yours; Cancel keeps theirs on the server.`)) return save({ overwrite: true });
+      if (await confirmDialog({ title: 'Someone saved first', body: `${err.message}\n\nOverwrite replaces their version with yours; Cancel keeps theirs on the server.`, confirm: 'Overwrite', danger: true })) return save({ overwrite: true });
       return false;
     }
     notifyError(err);
@@ -74,7 +76,6 @@ export async function savepoint(): Promise<void> {
 export async function restoreCheckpoint(checkpointId: number): Promise<void> {
   const id = useEditor.getState().pipelineId;
   if (!id) return;
-  if (!window.confirm(`Redeploy from checkpoint ${checkpointId}? Sources go back to its offsets and state to its contents.`)) return;
   try {
     const result = await api.restore(id, checkpointId);
     useLive.getState().setStatus(result);
@@ -138,18 +139,15 @@ export async function importFile(file: File): Promise<void> {
     return;
   }
   // A document with problems imports (they show on its nodes); one that is not a pipeline at all does not.
-  const migrated = typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? migrateDocument(doc as Record<string, unknown>) : null;
-  const envelope = migrated?.ok ? pipelineSchema.safeParse(migrated.document) : null;
-  if (!envelope?.success) {
-    const why = migrated && !migrated.ok ? migrated.error.message
-      : envelope?.error.issues.slice(0, 2).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') ?? 'not a JSON object';
-    notifyError(`${file.name} is not an Eddy pipeline: ${why}`);
+  const envelope = checkEnvelope(doc);
+  if (!envelope.ok) {
+    notifyError(`${file.name} is not an Eddy pipeline: ${envelope.why}`);
     return;
   }
-  useEditor.getState().load(envelope.data, null, null);
+  useEditor.getState().load(envelope.document, null, null);
   useEditor.setState({ dirty: true });
   watchPipeline(null);
-  notifyInfo(`Imported “${envelope.data.name}” — Save to keep it`);
+  notifyInfo(`Imported “${envelope.document.name}” — Save to keep it`);
 }
 
 export function exportJson(): void {

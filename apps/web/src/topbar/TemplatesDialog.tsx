@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api, type TemplateSummary } from '../api/client';
 import { createFromTemplate } from '../state/actions';
 import { notifyError } from '../state/notice-store';
 import { useUi } from '../state/ui-store';
+import { useEscape } from '../ui/use-escape';
 
 /** The templates gallery: the seed's use cases, each deployable at once on generated data. */
 export function TemplatesDialog() {
@@ -11,8 +12,9 @@ export function TemplatesDialog() {
   useEffect(() => {
     if (open && !templates.length) api.templates().then(setTemplates, notifyError);
   }, [open, templates.length]);
+  const close = useCallback(() => useUi.getState().setTemplatesOpen(false), []);
+  useEscape(open, close);
   if (!open) return null;
-  const close = () => useUi.getState().setTemplatesOpen(false);
   return (
     <div className="modal-backdrop" role="dialog" aria-modal="true" aria-labelledby="templates-title" data-testid="templates-dialog" onClick={close}>
       <div className="modal templates" onClick={(e) => e.stopPropagation()}>

@@ -17,7 +17,7 @@ export function TopBar() {
   const fileInput = useRef<HTMLInputElement>(null);
   return (
     <header className="topbar">
-      <span className="logo">◐ Eddy</span>
+      <span className="logo" title="Eddy">◐<span className="logo-text"> Eddy</span></span>
       <PipelinesMenu />
       <input className="pipeline-name" data-testid="pipeline-name" value={name} aria-label="Pipeline name"
         onChange={(e) => useEditor.getState().change((d) => ({ ...d, name: e.target.value }), 'name')} />
