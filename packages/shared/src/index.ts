@@ -4,6 +4,7 @@ export * from './format/duration.js';
 export * from './format/restart.js';
 export { parseIsoTimestamp } from './format/iso-timestamp.js';
 export * from './format/migrate.js';
+export { canonicalJson, diffDocuments, sameBehaviour, summarizeDiff, type DocumentDiff } from './format/diff.js';
 export * from './catalog/index.js';
 export * from './validate/issues.js';
 export * from './validate/validate.js';

@@ -1,4 +1,4 @@
-import { validatePipeline, type PipelineDocument, type PipelineSummary } from '@eddy/shared';
+import { canonicalJson, validatePipeline, type PipelineDocument, type PipelineSummary } from '@eddy/shared';
 import { api, ApiError } from '../api/client';
 import { watchPipeline } from '../api/live-socket';
 import { emptyDocument, useEditor } from './editor-store';
@@ -152,7 +152,7 @@ export async function importFile(file: File): Promise<void> {
 
 export function exportJson(): void {
   const doc: PipelineDocument = useEditor.getState().doc;
-  download(JSON.stringify(doc, null, 2), 'application/json', `${fileBase(doc.name)}.json`);
+  download(canonicalJson(doc), 'application/json', `${fileBase(doc.name)}.json`);
 }
 
 export const fileBase = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'pipeline';
