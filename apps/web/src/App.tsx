@@ -15,6 +15,7 @@ import { PlanDialog } from './drawer/PlanDialog';
 import { TemplatesDialog } from './topbar/TemplatesDialog';
 import { TokenDialog } from './auth/TokenDialog';
 import { ConfirmDialog } from './ui/ConfirmDialog';
+import { HistoryDialog } from './history/HistoryDialog';
 
 function Notices() {
   const notices = useNotices((s) => s.notices);
@@ -92,6 +93,7 @@ export function App() {
         <PlanDialog />
         <TemplatesDialog />
         <TokenDialog />
+        <HistoryDialog />
         <ConfirmDialog />
       </div>
     </ReactFlowProvider>

@@ -10,6 +10,10 @@ import 'monaco-editor/editor/contrib/folding/browser/folding';
 import 'monaco-editor/editor/contrib/clipboard/browser/clipboard';
 import 'monaco-editor/editor/contrib/wordOperations/browser/wordOperations';
 import 'monaco-editor/editor/contrib/bracketMatching/browser/bracketMatching';
+// The JSON language loads every editor contribution lazily (with its worker manager); contributions
+// that register a service after the first editor exists then throw (ICodeLensCache, treeViewsDndService):
+// register them all before any editor is created.
+import 'monaco-editor/internal/common/workers';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import JsonWorker from 'monaco-editor/language/json/json.worker?worker';
 import { loader } from '@monaco-editor/react';

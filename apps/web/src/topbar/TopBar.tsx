@@ -5,6 +5,7 @@ import { deploy, exportJson, importFile, save, savepoint, stop } from '../state/
 import { PipelinesMenu } from './PipelinesMenu';
 import { useUi } from '../state/ui-store';
 import { autoLayout } from '../canvas/layout';
+import { useHistory } from '../history/history-store';
 
 export function TopBar() {
   const name = useEditor((s) => s.doc.name);
@@ -14,6 +15,7 @@ export function TopBar() {
   const canRedo = useEditor((s) => s.future.length > 0);
   const state = useLive((s) => s.status?.state ?? 'stopped');
   const error = useLive((s) => s.status?.error);
+  const pipelineId = useEditor((s) => s.pipelineId);
   const fileInput = useRef<HTMLInputElement>(null);
   return (
     <header className="topbar">
@@ -32,6 +34,8 @@ export function TopBar() {
         onChange={(e) => { const f = e.target.files?.[0]; if (f) void importFile(f); e.target.value = ''; }} />
       <button onClick={exportJson} data-testid="export">Export</button>
       <button onClick={() => void save()} data-testid="save">Save</button>
+      <button onClick={() => pipelineId && void useHistory.getState().show(pipelineId)} disabled={!pipelineId} data-testid="history"
+        title={pipelineId ? 'Saved revisions: what changed, compare any two, restore' : 'Save first: each save keeps a revision'}>History</button>
       {state === 'running' && <button onClick={() => void deploy()} data-testid="redeploy" title="Deploy the edited pipeline: unchanged nodes keep their state">Redeploy</button>}
       {state === 'running' && <button onClick={() => void savepoint()} data-testid="savepoint" title="Stop with a savepoint; the next deploy resumes from it">Savepoint</button>}
       {state === 'running' || state === 'restarting'
