@@ -16,6 +16,7 @@ import { TemplatesDialog } from './topbar/TemplatesDialog';
 import { TokenDialog } from './auth/TokenDialog';
 import { ConfirmDialog } from './ui/ConfirmDialog';
 import { HistoryDialog } from './history/HistoryDialog';
+import { PreviewRunDialog } from './preview/PreviewRunDialog';
 
 function Notices() {
   const notices = useNotices((s) => s.notices);
@@ -94,6 +95,7 @@ export function App() {
         <TemplatesDialog />
         <TokenDialog />
         <HistoryDialog />
+        <PreviewRunDialog />
         <ConfirmDialog />
       </div>
     </ReactFlowProvider>

@@ -6,6 +6,7 @@ import { PipelinesMenu } from './PipelinesMenu';
 import { useUi } from '../state/ui-store';
 import { autoLayout } from '../canvas/layout';
 import { useHistory } from '../history/history-store';
+import { usePreviewRun } from '../preview/preview-run-store';
 
 export function TopBar() {
   const name = useEditor((s) => s.doc.name);
@@ -36,6 +37,8 @@ export function TopBar() {
       <button onClick={() => void save()} data-testid="save">Save</button>
       <button onClick={() => pipelineId && void useHistory.getState().show(pipelineId)} disabled={!pipelineId} data-testid="history"
         title={pipelineId ? 'Saved revisions: what changed, compare any two, restore' : 'Save first: each save keeps a revision'}>History</button>
+      <button onClick={() => void usePreviewRun.getState().run(useEditor.getState().doc)} disabled={problems > 0} data-testid="preview-run"
+        title={problems ? `Fix ${problems} problems first` : 'Run a few seconds on a sample of the sources, sinks captured: nothing is deployed or written'}>Preview run</button>
       {state === 'running' && <button onClick={() => void deploy()} data-testid="redeploy" title="Deploy the edited pipeline: unchanged nodes keep their state">Redeploy</button>}
       {state === 'running' && <button onClick={() => void savepoint()} data-testid="savepoint" title="Stop with a savepoint; the next deploy resumes from it">Savepoint</button>}
       {state === 'running' || state === 'restarting'

@@ -17,3 +17,55 @@ export function localTime(ms: number): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
+
+const TIME_COLUMN = /(^|_)(ts|time|timestamp|at|start|end|date|watermark)$|^(ts|time|timestamp)_|_time_|eventtime/i;
+/** Epoch milliseconds between 2001 and 2286: a number here in a time column is a time. */
+const isEpochMs = (n: number) => Number.isInteger(n) && n >= 1e12 && n < 1e13;
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+/** A time to the millisecond, in local time: "2026-03-05 14:02:11.250" (the date dropped when it is today). */
+export function timeOfDay(ms: number, now = Date.now()): string {
+  const d = new Date(ms);
+  const today = new Date(now).toDateString() === d.toDateString();
+  const clock = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  return today ? clock : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clock}`;
+}
+
+/** A float rounded for reading: at most 3 decimals, or 3 significant digits below 1. */
+export function roundNumber(n: number): string {
+  if (Number.isInteger(n) || !Number.isFinite(n)) return String(n);
+  const abs = Math.abs(n);
+  const digits = abs >= 1 ? 3 : Math.min(10, 2 - Math.floor(Math.log10(abs)));
+  return String(Number(n.toFixed(digits)));
+}
+
+/** A state key or similar "1796191480000|DE": its epoch-ms parts as times. */
+export function formatKey(key: string): string {
+  return key.split('|').map((part) => (/^\d{13}$/.test(part) ? timeOfDay(Number(part)) : part)).join(' | ');
+}
+
+/** How a cell shows, and the raw value for its hover title when the two differ. */
+export function formatCell(v: unknown, column = ''): { text: string; raw?: string } {
+  if (v === null || v === undefined) return { text: '∅' };
+  if (typeof v === 'number') {
+    if (isEpochMs(v) && TIME_COLUMN.test(column)) return { text: timeOfDay(v), raw: String(v) };
+    const text = roundNumber(v);
+    return text === String(v) ? { text } : { text, raw: String(v) };
+  }
+  if (typeof v === 'string') {
+    if (/^\d{13}(\|.*)?$|\|\d{13}(\||$)/.test(v)) return { text: formatKey(v), raw: v };
+    return { text: v };
+  }
+  return { text: JSON.stringify(v) };
+}
+
+/** A duration for lags and delays: "350 ms", "4.2 s", "12 min", "3.5 h", "335 d". */
+export function formatDuration(ms: number): string {
+  const a = Math.abs(ms);
+  const sign = ms < 0 ? '−' : '';
+  if (a < 1000) return `${sign}${Math.round(a)} ms`;
+  if (a < 60_000) return `${sign}${roundNumber(a / 1000)} s`;
+  if (a < 3_600_000) return `${sign}${Math.round(a / 60_000)} min`;
+  if (a < 86_400_000) return `${sign}${Number((a / 3_600_000).toFixed(1))} h`;
+  return `${sign}${Number((a / 86_400_000).toFixed(1))} d`;
+}
