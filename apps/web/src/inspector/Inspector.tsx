@@ -2,6 +2,7 @@ import { useMemo, useState, useEffect } from 'react';
 import { edgeFromPort, edgeToPort, fieldPaths, getKind, type JsonSchema, type RecordSchema } from '@eddy/shared';
 import { renameNode, setParams, useEditor } from '../state/editor-store';
 import { ObjectFields, type FormContext, type Path } from './SchemaForm';
+import { NodeErrors } from './NodeErrors';
 
 const OPEN: RecordSchema = { fields: {}, open: true };
 
@@ -73,6 +74,7 @@ export function Inspector() {
       <div className="form-row"><span className="form-label">id</span><NodeIdInput id={node.id} /></div>
       {nodeErrors.map((e) => <div key={e.message} className="field-errors">{e.message}</div>)}
       {node.kind === 'source.http' && <IngestHint nodeId={node.id} />}
+      <NodeErrors nodeId={node.id} />
       {entry ? (
         <ObjectFields key={node.id} schema={entry.paramsSchema as JsonSchema} value={node.params} path={[]} ctx={ctx}
           onChange={(params) => useEditor.getState().change((d) => setParams(d, node.id, params as Record<string, unknown>), `params:${node.id}`)} />
