@@ -38,7 +38,8 @@ export function Canvas() {
   useEffect(() => {
     // An empty document is not fitted: React Flow would queue the fit and apply it to the first node dropped.
     if (!useEditor.getState().doc.nodes.length) return;
-    const t = setTimeout(() => void fitView({ padding: 0.2, maxZoom: 1.1 }), 60);
+    // A minimum zoom keeps node text readable: a large template is panned, not shrunk to 7 px.
+    const t = setTimeout(() => void fitView({ padding: 0.2, maxZoom: 1.1, minZoom: 0.75 }), 60);
     return () => clearTimeout(t);
   }, [loads, fitView]);
 

@@ -3,6 +3,7 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { useEditor } from '../state/editor-store';
 import { useLive, useNodeMetrics } from '../state/live-store';
 import { outputPortsOf } from './ports';
+import { watermarkFigure } from '../ui/format';
 
 /** Data carried by a canvas node: plain values only (no functions), as React Flow advises. */
 export type EddyNodeData = { kind: string };
@@ -10,20 +11,18 @@ export type EddyFlowNode = Node<EddyNodeData, 'eddy'>;
 
 const fmtRate = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(0)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n));
 
-const lag = (ms: number | null) => (ms === null ? null : ms >= 86_400_000 ? `${(ms / 86_400_000).toFixed(1)}d`
-  : ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(1)}h` : ms >= 60_000 ? `${(ms / 60_000).toFixed(1)}m` : `${(ms / 1000).toFixed(1)}s`);
 
 /** Live figures of one node: re-renders only when this node's figures change. */
 function NodeFigures({ id }: { id: string }) {
   const m = useNodeMetrics(id);
   if (!m) return null;
-  const wmLag = lag(m.watermarkLagMs);
+  const wm = watermarkFigure(m.watermark, m.watermarkLagMs);
   return (
     <div className="node-figures">
       <span data-testid={`node-rate-${id}`} title="records per second (out; in for sinks)">{fmtRate(m.ratePerSec)}/s</span>
       {m.ratePerSecIn !== m.ratePerSec && m.recordsIn > 0 && <span title="records in per second">in {fmtRate(m.ratePerSecIn)}/s</span>}
       <span title="p99 latency from the source">p99 {m.latencyMs.p99.toFixed(m.latencyMs.p99 < 10 ? 2 : 0)} ms</span>
-      {wmLag && <span title="event-time lag: now minus the watermark" data-testid={`node-lag-${id}`}>wm −{wmLag}</span>}
+      {wm && <span title={wm.title} data-testid={`node-lag-${id}`}>{wm.text}</span>}
       {m.stateKeys > 0 && <span title="keys in state" data-testid={`node-keys-${id}`}>{fmtRate(m.stateKeys)} keys</span>}
       {m.lateRecords > 0 && <span className="late" title="late records">{m.lateRecords} late</span>}
       {m.errors > 0 && <span className="errors" title="dead letters" data-testid={`node-errors-count-${id}`}>{m.errors} dead</span>}

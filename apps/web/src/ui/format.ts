@@ -69,3 +69,14 @@ export function formatDuration(ms: number): string {
   if (a < 86_400_000) return `${sign}${Number((a / 3_600_000).toFixed(1))} h`;
   return `${sign}${Number((a / 86_400_000).toFixed(1))} d`;
 }
+
+/**
+ * A node's watermark figure: the lag behind the wall clock while it is live-ish (under an
+ * hour), else the watermark's own time — a replayed file's event time is months behind, and
+ * "wm −335.2d" says nothing useful.
+ */
+export function watermarkFigure(watermark: number | null, lagMs: number | null): { text: string; title: string } | null {
+  if (lagMs === null || watermark === null) return null;
+  if (Math.abs(lagMs) < 3_600_000) return { text: `wm −${formatDuration(lagMs)}`, title: `event-time lag: now minus the watermark (${timeOfDay(watermark)})` };
+  return { text: `wm ${timeOfDay(watermark)}`, title: `watermark ${timeOfDay(watermark)}: event time is ${formatDuration(lagMs)} behind the wall clock (replayed or historical data)` };
+}

@@ -1,0 +1,62 @@
+import { test, expect, type Page } from '@playwright/test';
+
+async function open(page: Page, id: string) {
+  await page.getByTestId('pipelines-menu').click();
+  await page.getByTestId(`open-pipeline-${id}`).click();
+}
+
+const zoom = (page: Page) => page.locator('.canvas .react-flow__viewport').evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
+
+test('the bottom drawer resizes by its top edge and keeps its size across reloads', async ({ page }) => {
+  page.on('pageerror', (err) => { throw err; });
+  await page.goto('/');
+  await expect(page.getByTestId('palette-filter')).toBeVisible();
+  const drawer = page.getByTestId('drawer');
+  const before = (await drawer.boundingBox())!.height;
+  const edge = (await page.getByTestId('drawer-resizer').boundingBox())!;
+  await page.mouse.move(edge.x + 300, edge.y + edge.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(edge.x + 300, edge.y - 100, { steps: 4 });
+  await page.mouse.move(edge.x + 300, edge.y - 200, { steps: 4 });
+  await page.mouse.up();
+  const after = (await drawer.boundingBox())!.height;
+  expect(after).toBeGreaterThan(before + 150);
+  await page.reload();
+  await expect(page.getByTestId('palette-filter')).toBeVisible();
+  await expect.poll(async () => Math.round((await drawer.boundingBox())!.height)).toBe(Math.round(after));
+  await page.evaluate(() => localStorage.removeItem('eddy.drawerHeight'));
+});
+
+test('templates open at a readable zoom', async ({ page, request }) => {
+  page.on('pageerror', (err) => { throw err; });
+  const templates = await (await request.get('/api/templates')).json() as { templates: { id: string }[] };
+  await page.goto('/');
+  await expect(page.getByTestId('palette-filter')).toBeVisible();
+  for (const t of templates.templates) {
+    await page.getByTestId('templates').click();
+    await page.getByTestId(`template-open-${t.id}`).click();
+    await expect(page.getByTestId('notice-info').last()).toContainText('from a template');
+    await page.waitForTimeout(400); // the fit runs once the nodes are measured
+    expect(await zoom(page), t.id).toBeGreaterThanOrEqual(0.75);
+  }
+});
+
+test('figures read as what they are: a replayed file’s watermark as a time, epoch columns as times with the raw value on hover', async ({ page, request }) => {
+  page.on('pageerror', (err) => { throw err; });
+  const { id } = await (await request.post('/api/templates/streaming-etl')).json() as { id: string };
+  expect((await request.post(`/api/pipelines/${id}/deploy`)).ok()).toBe(true);
+  await page.goto('/');
+  await open(page, id);
+  // The sample orders are from 2026-01-01: "wm −335.2d" becomes the watermark's time.
+  const lag = page.getByTestId('node-lag-orders');
+  await expect(lag).toHaveText(/^wm 2026-01-01 \d\d:\d\d:\d\d\.\d{3}$/);
+  await expect(lag).toHaveAttribute('title', /behind the wall clock/);
+  await page.getByTestId('tab-live-rows').click();
+  const table = page.getByTestId('live-rows');
+  await expect(table.locator('tbody tr').first()).toBeVisible();
+  const header = await table.locator('thead th').allTextContents();
+  const ts = table.locator('tbody tr').first().locator(`td:nth-child(${header.indexOf('ts') + 1})`);
+  await expect(ts).toHaveText(/^2026-01-01 \d\d:\d\d:\d\d\.\d{3}$/);
+  await expect(ts).toHaveAttribute('title', /^\d{13}$/);
+  await request.post(`/api/pipelines/${id}/stop`);
+});
