@@ -60,3 +60,34 @@ test('figures read as what they are: a replayed file’s watermark as a time, ep
   await expect(ts).toHaveAttribute('title', /^\d{13}$/);
   await request.post(`/api/pipelines/${id}/stop`);
 });
+
+test('"Deploy now" offers to open the existing pipeline of a template and to stop the others', async ({ page, request }) => {
+  page.on('pageerror', (err) => { throw err; });
+  const existing = await (await request.post('/api/templates/ad-analytics')).json() as { id: string; name: string };
+  const other = await (await request.post('/api/pipelines', { data: {
+    format: 'eddy/pipeline@1', name: 'Already running',
+    nodes: [{ id: 'gen', kind: 'source.generator', params: {} }, { id: 'live', kind: 'sink.live', params: {} }], edges: [{ from: 'gen', to: 'live' }],
+  } })).json() as { id: string };
+  expect((await request.post(`/api/pipelines/${other.id}/deploy`)).ok()).toBe(true);
+  const count = async () => ((await (await request.get('/api/pipelines')).json()) as { pipelines: { name: string }[] }).pipelines.filter((p) => p.name === existing.name).length;
+  const before = await count();
+
+  await page.goto('/');
+  await expect(page.getByTestId('palette-filter')).toBeVisible();
+  await page.getByTestId('templates').click();
+  await expect(page.getByTestId('template-deploy-ad-analytics')).toBeVisible();
+  await page.waitForTimeout(300); // the gallery lists the pipelines as it opens
+  await page.getByTestId('template-deploy-ad-analytics').click();
+  const ask = page.getByTestId('confirm-dialog');
+  await expect(ask).toContainText(`“${existing.name}” exists already`);
+  await expect(ask).toContainText('“Already running”');
+  await expect(page.getByTestId('confirm-option')).toBeChecked();
+  await page.getByTestId('confirm-ok').click();
+
+  await expect(page.getByTestId('status-badge')).toHaveText('running');
+  await expect(page.getByTestId('pipeline-name')).toHaveValue(existing.name);
+  expect(await count()).toBe(before);
+  await expect.poll(async () => ((await (await request.get(`/api/pipelines/${other.id}/status`)).json()) as { state: string }).state).toBe('stopped');
+  await request.post(`/api/pipelines/${existing.id}/stop`);
+  await request.delete(`/api/pipelines/${other.id}`);
+});

@@ -5,6 +5,7 @@ import { useEscape } from './use-escape';
 /** The app's confirmation dialog: Enter confirms (focus starts on the confirm button), Esc cancels. */
 export function ConfirmDialog() {
   const req = useConfirm((s) => s.request);
+  const option = useConfirm((s) => s.option);
   const confirmRef = useRef<HTMLButtonElement>(null);
   const cancel = useCallback(() => useConfirm.getState().request?.resolve('cancel'), []);
   useEscape(req !== null, cancel);
@@ -15,6 +16,11 @@ export function ConfirmDialog() {
       <div className="modal confirm" onClick={(e) => e.stopPropagation()}>
         <h2 id="confirm-title">{req.title}</h2>
         {req.body && <p className="confirm-body">{req.body}</p>}
+        {req.option && (
+          <label className="confirm-option">
+            <input type="checkbox" checked={option} onChange={(e) => useConfirm.setState({ option: e.target.checked })} data-testid="confirm-option" /> {req.option.label}
+          </label>
+        )}
         <div className="modal-actions">
           <button onClick={cancel} data-testid="confirm-cancel">Cancel</button>
           {req.alternative && <button onClick={() => req.resolve('alternative')} data-testid="confirm-alternative">{req.alternative}</button>}
