@@ -1,4 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
+import { selectNode, setExpression } from './helpers';
 
 async function open(page: Page, id: string) {
   await page.getByTestId('pipelines-menu').click();
@@ -90,4 +91,36 @@ test('"Deploy now" offers to open the existing pipeline of a template and to sto
   await expect.poll(async () => ((await (await request.get(`/api/pipelines/${other.id}/status`)).json()) as { state: string }).state).toBe('stopped');
   await request.post(`/api/pipelines/${existing.id}/stop`);
   await request.delete(`/api/pipelines/${other.id}`);
+});
+
+test('"modified since deploy" shows when the canvas would run differently, with what changed', async ({ page, request }) => {
+  page.on('pageerror', (err) => { throw err; });
+  const { id } = await (await request.post('/api/pipelines', { data: {
+    format: 'eddy/pipeline@1', name: 'Drift check',
+    nodes: [{ id: 'gen', kind: 'source.generator', params: { ratePerSec: 10 }, ui: { x: 0, y: 0 } },
+      { id: 'keep', kind: 'filter', params: { where: 'price > 1' }, ui: { x: 300, y: 0 } },
+      { id: 'live', kind: 'sink.live', params: {}, ui: { x: 600, y: 0 } }],
+    edges: [{ from: 'gen', to: 'keep' }, { from: 'keep', to: 'live' }],
+  } })).json() as { id: string };
+  expect((await request.post(`/api/pipelines/${id}/deploy`)).ok()).toBe(true);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto('/');
+  await open(page, id);
+  await expect(page.getByTestId('status-badge')).toHaveText('running');
+  await expect(page.getByTestId('deploy-drift')).toHaveCount(0);
+
+  await selectNode(page, 'keep');
+  await setExpression(page, 'param-where', 'price > 2');
+  const drift = page.getByTestId('deploy-drift');
+  await expect(drift).toBeVisible();
+  await expect(drift).toHaveAttribute('title', /changed keep \(params\.where\)/);
+  await drift.click();
+  await expect(page.getByTestId('deploy-drift-summary')).toContainText('Running: revision 1. Canvas: changed keep (params.where)');
+  // Everything in the bar stays on screen at 1024 px while running and modified.
+  const rightmost = await page.locator('.topbar').evaluate((bar) => Math.max(...[...bar.querySelectorAll('button, input, .badge')].map((e) => e.getBoundingClientRect().right)));
+  expect(rightmost).toBeLessThanOrEqual(1024);
+
+  await page.getByTestId('undo').click();
+  await expect(drift).toHaveCount(0);
+  await request.post(`/api/pipelines/${id}/stop`);
 });
