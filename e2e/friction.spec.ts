@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { selectNode, setExpression } from './helpers';
+import { connect, dropKind, selectNode, setExpression } from './helpers';
 
 async function open(page: Page, id: string) {
   await page.getByTestId('pipelines-menu').click();
@@ -123,4 +123,41 @@ test('"modified since deploy" shows when the canvas would run differently, with 
   await page.getByTestId('undo').click();
   await expect(drift).toHaveCount(0);
   await request.post(`/api/pipelines/${id}/stop`);
+});
+
+test('a node has a free-text label apart from its id; an id is refused with the reason', async ({ page, request }) => {
+  page.on('pageerror', (err) => { throw err; });
+  await page.goto('/');
+  await expect(page.getByTestId('palette-filter')).toBeVisible();
+  await page.getByTestId('pipelines-menu').click();
+  await page.getByTestId('new-pipeline').click();
+  await dropKind(page, 'source.generator', 120, 150);
+  await dropKind(page, 'filter', 420, 150);
+  const [gen, id] = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')!));
+  await connect(page, gen, id);
+  await selectNode(page, id);
+
+  await page.getByTestId('node-label-input').fill('Only big orders (€100+)');
+  await expect(page.getByTestId(`node-label-${id}`)).toHaveText('Only big orders (€100+)');
+  await expect(page.getByTestId(`node-${id}`)).toContainText(id);
+
+  const idInput = page.getByTestId('node-id-input');
+  await idInput.fill('9 lives');
+  await expect(page.getByTestId('node-id-problem')).toContainText('Node ids start with a letter or _');
+  await idInput.press('Enter');
+  await expect(page.getByTestId('notice-error').last()).toContainText(`Id '9 lives' refused: Node ids start with a letter or _`);
+  await expect(idInput).toHaveValue(id);
+  await idInput.fill('big_orders');
+  await idInput.press('Enter');
+  await expect(page.getByTestId('node-big_orders')).toBeVisible();
+  await expect(page.getByTestId('node-label-big_orders')).toHaveText('Only big orders (€100+)');
+
+  // Stored as the node's optional name in the document.
+  const title = `Labels ${Date.now()}`;
+  await page.getByTestId('pipeline-name').fill(title);
+  await page.getByTestId('save').click();
+  await expect(page.getByTestId('notice-info').last()).toContainText('Saved');
+  const list = await (await request.get('/api/pipelines')).json() as { pipelines: { id: string; name: string }[] };
+  const saved = await (await request.get(`/api/pipelines/${list.pipelines.find((p) => p.name === title)!.id}`)).json() as { document: { nodes: { id: string; name?: string }[] } };
+  expect(saved.document.nodes.find((n) => n.id === 'big_orders')).toMatchObject({ name: 'Only big orders (€100+)' });
 });

@@ -36,6 +36,7 @@ const pressure = (bp: number | undefined) => (bp === undefined || bp < 0.3 ? '' 
 function EddyNodeView({ id, data, selected }: NodeProps<EddyFlowNode>) {
   const entry = useEditor((s) => s.kinds[data.kind]);
   const params = useEditor((s) => s.doc.nodes.find((n) => n.id === id)?.params);
+  const label = useEditor((s) => s.doc.nodes.find((n) => n.id === id)?.name);
   // A string, not a fresh array: zustand re-renders when the selected value changes by identity.
   const issueText = useEditor((s) => s.issues.filter((i) => i.nodeId === id).map((i) => i.message).join('\n'));
   const issueCount = issueText ? issueText.split('\n').length : 0;
@@ -53,7 +54,7 @@ function EddyNodeView({ id, data, selected }: NodeProps<EddyFlowNode>) {
         </Handle>
       ))}
       <div className="node-head">
-        <span className="node-title">{entry?.title ?? data.kind}</span>
+        <span className="node-title" data-testid={`node-label-${id}`} title={label ? `${entry?.title ?? data.kind}: ${label}` : undefined}>{label || (entry?.title ?? data.kind)}</span>
         {issueCount > 0 && <span className="node-error-badge" data-testid={`node-errors-${id}`} title={issueText}>{issueCount}</span>}
       </div>
       <div className="node-id">{id}</div>
