@@ -50,8 +50,8 @@ test('figures read as what they are: a replayed file’s watermark as a time, ep
   await open(page, id);
   // The sample orders are from 2026-01-01: "wm −335.2d" becomes the watermark's time.
   const lag = page.getByTestId('node-lag-orders');
-  await expect(lag).toHaveText(/^wm 2026-01-01 \d\d:\d\d:\d\d\.\d{3}$/);
-  await expect(lag).toHaveAttribute('title', /behind the wall clock/);
+  await expect(lag).toHaveText(/^wm \d\d:\d\d:\d\d$/);
+  await expect(lag).toHaveAttribute('title', /^watermark 2026-01-01 .* behind the wall clock/);
   await page.getByTestId('tab-live-rows').click();
   const table = page.getByTestId('live-rows');
   await expect(table.locator('tbody tr').first()).toBeVisible();

@@ -59,15 +59,16 @@ export function formatCell(v: unknown, column = ''): { text: string; raw?: strin
   return { text: JSON.stringify(v) };
 }
 
-/** A duration for lags and delays: "350 ms", "4.2 s", "12 min", "3.5 h", "335 d". */
-export function formatDuration(ms: number): string {
+/** A duration for lags and delays: "350 ms", "4.2 s", "12 min", "3.5 h", "335 d"; `compact` drops the spaces ("4.2s"). */
+export function formatDuration(ms: number, compact = false): string {
   const a = Math.abs(ms);
   const sign = ms < 0 ? '−' : '';
-  if (a < 1000) return `${sign}${Math.round(a)} ms`;
-  if (a < 60_000) return `${sign}${roundNumber(a / 1000)} s`;
-  if (a < 3_600_000) return `${sign}${Math.round(a / 60_000)} min`;
-  if (a < 86_400_000) return `${sign}${Number((a / 3_600_000).toFixed(1))} h`;
-  return `${sign}${Number((a / 86_400_000).toFixed(1))} d`;
+  const sp = compact ? '' : ' ';
+  if (a < 1000) return `${sign}${Math.round(a)}${sp}ms`;
+  if (a < 60_000) return `${sign}${(a / 1000).toFixed(1)}${sp}s`;
+  if (a < 3_600_000) return `${sign}${Math.round(a / 60_000)}${sp}min`;
+  if (a < 86_400_000) return `${sign}${(a / 3_600_000).toFixed(1)}${sp}h`;
+  return `${sign}${(a / 86_400_000).toFixed(1)}${sp}d`;
 }
 
 /**
@@ -77,6 +78,8 @@ export function formatDuration(ms: number): string {
  */
 export function watermarkFigure(watermark: number | null, lagMs: number | null): { text: string; title: string } | null {
   if (lagMs === null || watermark === null) return null;
-  if (Math.abs(lagMs) < 3_600_000) return { text: `wm −${formatDuration(lagMs)}`, title: `event-time lag: now minus the watermark (${timeOfDay(watermark)})` };
-  return { text: `wm ${timeOfDay(watermark)}`, title: `watermark ${timeOfDay(watermark)}: event time is ${formatDuration(lagMs)} behind the wall clock (replayed or historical data)` };
+  if (Math.abs(lagMs) < 3_600_000) return { text: `wm −${formatDuration(lagMs, true)}`, title: `event-time lag: now minus the watermark (${localTime(watermark)})` };
+  // The clock time alone keeps the figure as short as the lag was (the node has little room); the date is on hover.
+  const clock = new Date(watermark).toTimeString().slice(0, 8);
+  return { text: `wm ${clock}`, title: `watermark ${localTime(watermark)}: event time is ${formatDuration(lagMs)} behind the wall clock (replayed or historical data)` };
 }
