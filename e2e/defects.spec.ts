@@ -6,8 +6,11 @@ async function fresh(page: Page) {
   page.on('pageerror', (err) => { throw err; });
   await page.goto('/');
   await expect(page.getByTestId('palette-filter')).toBeVisible();
+  // The app opens the newest pipeline as it starts: wait for it, so New is not overtaken by it.
+  await expect(page.getByTestId('pipeline-name')).not.toHaveValue('Untitled pipeline');
   await page.getByTestId('pipelines-menu').click();
   await page.getByTestId('new-pipeline').click();
+  await expect(page.locator('.react-flow__node')).toHaveCount(0);
   await expect(page.locator('.react-flow__node')).toHaveCount(0);
 }
 

@@ -129,8 +129,11 @@ test('a node has a free-text label apart from its id; an id is refused with the 
   page.on('pageerror', (err) => { throw err; });
   await page.goto('/');
   await expect(page.getByTestId('palette-filter')).toBeVisible();
+  // The app opens the newest pipeline as it starts: wait for it, so New is not overtaken by it.
+  await expect(page.getByTestId('pipeline-name')).not.toHaveValue('Untitled pipeline');
   await page.getByTestId('pipelines-menu').click();
   await page.getByTestId('new-pipeline').click();
+  await expect(page.locator('.react-flow__node')).toHaveCount(0);
   await dropKind(page, 'source.generator', 120, 150);
   await dropKind(page, 'filter', 420, 150);
   const [gen, id] = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')!));
