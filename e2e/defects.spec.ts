@@ -11,7 +11,6 @@ async function fresh(page: Page) {
   await page.getByTestId('pipelines-menu').click();
   await page.getByTestId('new-pipeline').click();
   await expect(page.locator('.react-flow__node')).toHaveCount(0);
-  await expect(page.locator('.react-flow__node')).toHaveCount(0);
 }
 
 async function typeCode(page: Page, text: string) {
