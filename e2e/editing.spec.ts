@@ -174,10 +174,10 @@ test.describe('stale save', () => {
     await other.getByTestId('save').click();
     await expect(other.getByTestId('notice-info').last()).toContainText('Saved');
     // This tab is now behind: saving asks; dismissing keeps the other tab's version on the server.
-    const asked = page.waitForEvent('dialog');
     await page.getByTestId('pipeline-name').fill(`${name} (this tab)`);
     await page.getByTestId('save').click();
-    expect((await asked).message()).toMatch(/revision|saved/i);
+    await expect(page.getByTestId('confirm-dialog')).toContainText(/revision|saved/i);
+    await page.getByTestId('confirm-cancel').click();
     await other.reload();
     await expect(other.getByTestId('pipeline-name')).toHaveValue(`${name} (other tab)`);
     await other.close();

@@ -18,4 +18,4 @@ export const test = base.extend<{ allowedErrors: RegExp[]; pageErrors: void }>({
 });
 
 export { expect };
-export type { Page, Locator } from '@playwright/test';
+export type { Page, Locator, APIRequestContext } from '@playwright/test';

@@ -62,6 +62,9 @@ test('import, validation errors on the node, fix, save, rename, list, open, dele
   await page.getByTestId('pipelines-menu').click();
   const item = page.getByTestId('pipelines-list').locator('.pipeline-item', { hasText: 'Expensive clicks' });
   await item.getByTitle('Delete').click();
+  await expect(page.getByTestId('confirm-dialog')).toContainText('Delete “Expensive clicks”?');
+  await page.getByTestId('confirm-ok').click();
+  await page.getByTestId('pipelines-menu').click();
   await expect(page.getByTestId('pipelines-list')).not.toContainText('Expensive clicks');
   await page.screenshot({ path: 'test-results/pipelines-menu.png' });
 });

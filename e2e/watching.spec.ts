@@ -7,6 +7,11 @@ async function deployTemplate(page: Page, id: string) {
   await page.getByTestId('templates').click();
   await expect(page.getByTestId('templates-dialog')).toBeVisible();
   await page.getByTestId(`template-deploy-${id}`).click();
+  // Asked when one exists already or others run: a new one, the others stopped.
+  if (await page.getByTestId('confirm-dialog').isVisible()) {
+    const fresh = page.getByTestId('confirm-alternative');
+    await (await fresh.isVisible() ? fresh : page.getByTestId('confirm-ok')).click();
+  }
   await expect(page.getByTestId('status-badge')).toHaveText('running');
 }
 

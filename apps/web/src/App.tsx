@@ -15,6 +15,9 @@ import { PlanDialog } from './drawer/PlanDialog';
 import { TemplatesDialog } from './topbar/TemplatesDialog';
 import { TokenDialog } from './auth/TokenDialog';
 import { AskDialog } from './dialogs/AskDialog';
+import { ConfirmDialog } from './ui/ConfirmDialog';
+import { HistoryDialog } from './history/HistoryDialog';
+import { PreviewRunDialog } from './preview/PreviewRunDialog';
 
 function Notices() {
   const notices = useNotices((s) => s.notices);
@@ -31,6 +34,12 @@ function Notices() {
 function useShortcuts() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      // Saving works from anywhere, a text field included; the rest belongs to the field with focus.
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+        e.preventDefault();
+        void save();
+        return;
+      }
       const target = e.target as HTMLElement;
       if (target.closest('input, textarea, .monaco-editor')) return;
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') {
@@ -48,9 +57,6 @@ function useShortcuts() {
         e.preventDefault();
         const { doc } = useEditor.getState();
         useEditor.getState().select(doc.nodes.map((n) => n.id));
-      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
-        e.preventDefault();
-        void save();
       } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'l') {
         e.preventDefault();
         void autoLayout();
@@ -89,6 +95,9 @@ export function App() {
         <TemplatesDialog />
         <TokenDialog />
         <AskDialog />
+        <HistoryDialog />
+        <PreviewRunDialog />
+        <ConfirmDialog />
       </div>
     </ReactFlowProvider>
   );

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { translateToFlinkSql, validatePipeline, type PipelineDocument, type PipelineRecord } from '@eddy/shared';
+import { canonicalJson, translateToFlinkSql, validatePipeline, type PipelineDocument, type PipelineRecord } from '@eddy/shared';
 import { join } from 'node:path';
 import { checkFilePaths, checkSecrets } from '@eddy/runtime';
 import { HttpError } from './errors.js';
@@ -66,6 +66,18 @@ export function pipelineRoutes(store: PipelineStore, jobs: JobManager, flink?: F
     res.status(204).end();
   });
 
+  r.get('/pipelines/:id/revisions', async (req, res) => {
+    const p = find(req.params.id);
+    res.json({ revisions: await store.revisions.list(p.id, p) });
+  });
+
+  r.get('/pipelines/:id/revisions/:rev', async (req, res) => {
+    const p = find(req.params.id);
+    const rev = Number(req.params.rev);
+    if (!Number.isInteger(rev) || rev < 1) throw new Invalid(`Revision must be a positive integer, got '${req.params.rev}'`, 'invalid_revision');
+    res.json(await store.revisions.get(p.id, rev, p));
+  });
+
   r.post('/validate', (req, res) => {
     const result = validatePipeline(requireJsonBody(req));
     // What this server adds: files inside its allowed folders, and every secret given (a deploy refuses either).
@@ -81,7 +93,7 @@ export function pipelineRoutes(store: PipelineStore, jobs: JobManager, flink?: F
     if (format !== 'json' && format !== 'flink-sql') throw new Invalid(`Unknown export format '${format}': use json or flink-sql`, 'invalid_format');
     const base = p.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'pipeline';
     if (format === 'json') {
-      res.attachment(`${base}.json`).type('application/json').send(JSON.stringify(p.document, null, 2));
+      res.attachment(`${base}.json`).type('application/json').send(canonicalJson(p.document));
       return;
     }
     const flink = translateToFlinkSql(p.document);

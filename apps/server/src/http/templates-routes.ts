@@ -10,7 +10,7 @@ import type { JobManager } from '../jobs/job-manager.js';
 export function templateRoutes(store: PipelineStore, jobs: JobManager, dataDir: string): Router {
   const r = Router();
   r.get('/templates', (_req, res) => {
-    res.json({ templates: TEMPLATES.map(({ id, title, useCase, description }) => ({ id, title, useCase, description })) });
+    res.json({ templates: TEMPLATES.map((t) => ({ id: t.id, title: t.title, useCase: t.useCase, description: t.description, name: t.document().name })) });
   });
   r.post('/templates/:id', async (req, res) => {
     const t = getTemplate(req.params.id);

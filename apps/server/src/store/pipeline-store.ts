@@ -3,6 +3,7 @@ import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PipelineDocument, PipelineSummary } from '@eddy/shared';
 import { NotFound, StaleRevision } from '../domain-errors.js';
+import { RevisionStore } from './revisions.js';
 
 export interface StoredPipeline {
   id: string;
@@ -60,9 +61,12 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
 export class PipelineStore {
   private readonly dir: string;
   private readonly cache = new Map<string, StoredPipeline>();
+  /** Every saved version of the documents (the History panel). */
+  readonly revisions: RevisionStore;
 
   constructor(dataDir: string) {
     this.dir = join(dataDir, 'pipelines');
+    this.revisions = new RevisionStore(dataDir);
   }
 
   async load(): Promise<void> {
@@ -97,6 +101,7 @@ export class PipelineStore {
     const now = new Date().toISOString();
     const p: StoredPipeline = { id: newId(), name: document.name, revision: 1, createdAt: now, updatedAt: now, deployed: false, document };
     await this.save(p);
+    await this.revisions.record(p.id, p.revision, now, document, null);
     return p;
   }
 
@@ -106,6 +111,7 @@ export class PipelineStore {
     if (expectedRevision !== undefined && expectedRevision !== old.revision) throw new StaleRevision(id, old.revision, expectedRevision);
     const p = { ...old, name: document.name, document, revision: old.revision + 1, updatedAt: new Date().toISOString() };
     await this.save(p);
+    await this.revisions.record(id, p.revision, p.updatedAt, document, old.document);
     return p;
   }
 
@@ -124,6 +130,7 @@ export class PipelineStore {
   async delete(id: string): Promise<void> {
     this.cache.delete(id);
     await rm(join(this.dir, `${id}.json`), { force: true });
+    await this.revisions.delete(id);
   }
 
   private async save(p: StoredPipeline): Promise<void> {

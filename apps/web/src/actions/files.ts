@@ -1,9 +1,9 @@
-import type { PipelineDocument } from '@eddy/shared';
+import { canonicalJson, type PipelineDocument } from '@eddy/shared';
 import { useEditor } from '../state/editor-store';
 
 export function exportJson(): void {
   const doc: PipelineDocument = useEditor.getState().doc;
-  download(JSON.stringify(doc, null, 2), 'application/json', `${fileBase(doc.name)}.json`);
+  download(canonicalJson(doc), 'application/json', `${fileBase(doc.name)}.json`);
 }
 
 export const fileBase = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '') || 'pipeline';

@@ -1,4 +1,6 @@
-import { migrateDocument, pipelineSchema, type PipelineDocument, type PipelineSummary } from '@eddy/shared';
+import type { PipelineDocument, PipelineSummary } from '@eddy/shared';
+import { confirmDialog } from '../ui/confirm-store';
+import { checkEnvelope } from '../ui/document-check';
 import { api, ApiError } from '../api/client';
 import { emptyDocument, useEditor } from '../state/editor-store';
 import { ask } from '../state/ask-store';
@@ -23,7 +25,7 @@ export async function save(opts: { overwrite?: boolean } = {}): Promise<boolean>
     return true;
   } catch (err) {
     if (err instanceof ApiError && err.code === 'stale_revision') {
-      if (window.confirm(`${err.message}\n\nOK overwrites their version with yours; Cancel keeps theirs on the server.`)) return save({ overwrite: true });
+      if (await confirmDialog({ title: 'Someone saved first', body: `${err.message}\n\nOverwrite replaces their version with yours; Cancel keeps theirs on the server.`, confirm: 'Overwrite', danger: true })) return save({ overwrite: true });
       return false;
     }
     notifyError(err);
@@ -105,18 +107,15 @@ export async function importFile(file: File): Promise<void> {
     return;
   }
   // A document with problems imports (they show on its nodes); one that is not a pipeline at all does not.
-  const migrated = typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? migrateDocument(doc as Record<string, unknown>) : null;
-  const envelope = migrated?.ok ? pipelineSchema.safeParse(migrated.document) : null;
-  if (!envelope?.success) {
-    const why = migrated && !migrated.ok ? migrated.error.message
-      : envelope?.error.issues.slice(0, 2).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') ?? 'not a JSON object';
-    notifyError(`${file.name} is not an Eddy pipeline: ${why}`);
+  const envelope = checkEnvelope(doc);
+  if (!envelope.ok) {
+    notifyError(`${file.name} is not an Eddy pipeline: ${envelope.why}`);
     return;
   }
   if (!(await confirmLeave(`Importing ${file.name}`))) return;
-  show(envelope.data, null, null, 'push');
+  show(envelope.document, null, null, 'push');
   useEditor.setState({ dirty: true });
-  notifyInfo(`Imported “${envelope.data.name}” — Save to keep it`);
+  notifyInfo(`Imported “${envelope.document.name}” — Save to keep it`);
 }
 
 /** Creates a pipeline from a template (the server writes its sample files), opens it, and deploys it if asked. */

@@ -55,7 +55,6 @@ export async function savepoint(): Promise<void> {
 export async function restoreCheckpoint(checkpointId: number): Promise<void> {
   const id = useEditor.getState().pipelineId;
   if (!id) return;
-  if (!window.confirm(`Redeploy from checkpoint ${checkpointId}? Sources go back to its offsets and state to its contents.`)) return;
   try {
     const result = await api.restore(id, checkpointId);
     useLive.getState().setStatus(result);

@@ -31,9 +31,13 @@ export function Canvas() {
   const running = useLive((s) => s.status?.state === 'running');
   const { screenToFlowPosition, fitView } = useReactFlow();
   const loads = useEditor((s) => s.loads);
-  // Each loaded document (open, import, template) is shown whole.
+  // Each loaded document (open, import, template) is shown whole — and only then: a fit on the
+  // first node dropped on an empty canvas would move it away from the cursor.
   useEffect(() => {
-    const t = setTimeout(() => void fitView({ padding: 0.2, maxZoom: 1.1 }), 60);
+    // An empty document is not fitted: React Flow would queue the fit and apply it to the first node dropped.
+    if (!useEditor.getState().doc.nodes.length) return;
+    // A minimum zoom keeps node text readable: a large template is panned, not shrunk to 7 px.
+    const t = setTimeout(() => void fitView({ padding: 0.2, maxZoom: 1.1, minZoom: 0.75 }), 60);
     return () => clearTimeout(t);
   }, [loads, fitView]);
 
@@ -85,6 +89,9 @@ export function Canvas() {
     useEditor.getState().change((d) => connect(d, { from: c.source, fromPort: c.sourceHandle ?? undefined, to: c.target, toPort: c.targetHandle ?? undefined }));
   }, []);
 
+  // A node feeding itself is a cycle of one: refused while dragging, so it never reaches the document.
+  const isValidConnection = useCallback((c: Connection | EddyFlowEdge) => c.source !== c.target, []);
+
   const onNodeDragStart = useCallback(() => useEditor.getState().checkpoint(), []);
 
   const onDragOver = useCallback((e: DragEvent) => {
@@ -122,8 +129,7 @@ export function Canvas() {
         onDelete={onDelete}
         onConnect={onConnect}
         onNodeDragStart={onNodeDragStart}
-        fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.1 }}
+        isValidConnection={isValidConnection}
         deleteKeyCode={['Delete', 'Backspace']}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         selectionKeyCode="Shift"

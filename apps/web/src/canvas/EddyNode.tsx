@@ -37,6 +37,7 @@ function EddyNodeView({ id, data, selected }: NodeProps<EddyFlowNode>) {
   // Indexed once per document change: a node looks up its own, not the whole document.
   const params = useEditor((s) => s.nodeIndex[id]?.params);
   const issueText = useEditor((s) => s.issuesByNode[id] ?? '');
+  const label = useEditor((s) => s.nodeIndex[id]?.name);
   const issueCount = issueText ? issueText.split('\n').length : 0;
   const inputs = entry?.inputs ?? [];
   const outputs = entry ? outputPortsOf(entry, params) : [];
@@ -53,7 +54,7 @@ function EddyNodeView({ id, data, selected }: NodeProps<EddyFlowNode>) {
         </Handle>
       ))}
       <div className="node-head">
-        <span className="node-title">{title}</span>
+        <span className="node-title" data-testid={`node-label-${id}`} title={label ? `${entry?.title ?? data.kind}: ${label}` : undefined}>{label || (entry?.title ?? data.kind)}</span>
         {issueCount > 0 && <span className="node-error-badge" data-testid={`node-errors-${id}`} title={issueText}>{issueCount}</span>}
       </div>
       <div className="node-id" title={id}>{id}</div>

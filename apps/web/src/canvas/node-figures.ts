@@ -1,4 +1,5 @@
 import type { NodeMetrics } from '@eddy/shared';
+import { watermarkFigure } from '../ui/format';
 
 export const fmtRate = (n: number): string => (n >= 10_000 ? `${(n / 1000).toFixed(0)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(Math.round(n)));
 
@@ -18,8 +19,8 @@ export function nodeFigures(id: string, m: NodeMetrics | undefined, live = true)
   const out: Figure[] = [{ key: 'rate', text: `${fmtRate(m.ratePerSec)}/s`, title: 'records per second (out; in for sinks)', testId: `node-rate-${id}` }];
   if (m.ratePerSecIn !== m.ratePerSec && m.recordsIn > 0) out.push({ key: 'in', text: `in ${fmtRate(m.ratePerSecIn)}/s`, title: 'records in per second' });
   out.push({ key: 'p99', text: `p99 ${m.latencyMs.p99.toFixed(m.latencyMs.p99 < 10 ? 2 : 0)} ms`, title: 'p99 latency from the source' });
-  const lag = fmtLag(m.watermarkLagMs);
-  if (lag) out.push({ key: 'lag', text: `wm −${lag}`, title: 'event-time lag: now minus the watermark', testId: `node-lag-${id}` });
+  const wm = watermarkFigure(m.watermark, m.watermarkLagMs);
+  if (wm) out.push({ key: 'lag', text: wm.text, title: wm.title, testId: `node-lag-${id}` });
   if (m.stateKeys > 0) out.push({ key: 'keys', text: `${fmtRate(m.stateKeys)} keys`, title: 'keys in state', testId: `node-keys-${id}` });
   if (m.lateRecords > 0) out.push({ key: 'late', text: `${m.lateRecords} late`, title: 'late records', className: 'late' });
   if (m.errors > 0) out.push({ key: 'dead', text: `${m.errors} dead`, title: 'dead letters', className: 'errors', testId: `node-errors-count-${id}` });
@@ -41,8 +42,8 @@ function flinkFigures(id: string, m: NodeMetrics, live: boolean): Figure[] {
   // Once the job has ended only its totals stand: no rate, backpressure or lag as if live.
   if (live) out.push({ key: 'rate', text: `${fmtRate(m.ratePerSec)}/s`, title: 'records per second (out; in for sinks)', testId: `node-rate-${id}` });
   if (live && m.backpressure > 0) out.push({ key: 'bp', text: `bp ${Math.round(m.backpressure * 100)}%`, title: 'back-pressured share of time (busiest subtask)' });
-  const lag = live ? fmtLag(m.watermarkLagMs) : null;
-  if (lag) out.push({ key: 'lag', text: `wm −${lag}`, title: 'event-time lag: now minus the watermark', testId: `node-lag-${id}` });
+  const wm = live ? watermarkFigure(m.watermark, m.watermarkLagMs) : null;
+  if (wm) out.push({ key: 'lag', text: wm.text, title: wm.title, testId: `node-lag-${id}` });
   if (v.shared) out.push({ key: 'shared', text: 'shared', className: 'shared', testId: `node-shared-${id}`,
     title: `Flink runs ${v.nodes.join(', ')} in one vertex (${v.name}): these are the vertex's figures` });
   return out;

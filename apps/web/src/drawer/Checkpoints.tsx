@@ -3,6 +3,13 @@ import { api, type CheckpointsResponse } from '../api/client';
 import { useEditor } from '../state/editor-store';
 import { useLive } from '../state/live-store';
 import { restoreCheckpoint } from '../actions';
+import { confirmDialog } from '../ui/confirm-store';
+
+async function confirmRestore(checkpointId: number): Promise<void> {
+  const ok = await confirmDialog({ title: `Redeploy from checkpoint ${checkpointId}?`,
+    body: 'Sources go back to its offsets and state to its contents.', confirm: 'Redeploy from it' });
+  if (ok) await restoreCheckpoint(checkpointId);
+}
 import { notifyError } from '../state/notice-store';
 
 const kb = (n: number) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KB`);
@@ -53,7 +60,7 @@ export function Checkpoints() {
                     </div>
                   )}
                 </td>
-                <td><button onClick={() => void restoreCheckpoint(c.id)} data-testid={`restore-${c.id}`}>Restore</button></td>
+                <td><button onClick={() => void confirmRestore(c.id)} data-testid={`restore-${c.id}`}>Restore</button></td>
               </tr>
             ))}
           </tbody>

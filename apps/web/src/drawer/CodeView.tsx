@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import Editor from '@monaco-editor/react';
 import '../monaco/setup';
-import { migrateDocument, pipelineSchema } from '@eddy/shared';
 import { useEditor } from '../state/editor-store';
+import { checkEnvelope } from '../ui/document-check';
 
 const pretty = (v: unknown) => JSON.stringify(v, null, 2);
 
@@ -34,16 +34,14 @@ export function CodeView() {
       setProblem(`Not valid JSON: ${(err as Error).message}. The canvas keeps the last valid pipeline.`);
       return;
     }
-    const migrated = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? migrateDocument(parsed as Record<string, unknown>) : null;
-    const envelope = migrated?.ok ? pipelineSchema.safeParse(migrated.document) : null;
-    if (!envelope?.success) {
-      const why = migrated && !migrated.ok ? migrated.error.message : envelope?.error.issues.slice(0, 2).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') ?? 'not a JSON object';
-      setProblem(`Not a pipeline: ${why}. The canvas keeps the last valid pipeline.`);
+    const checked = checkEnvelope(parsed);
+    if (!checked.ok) {
+      setProblem(`Not a pipeline: ${checked.why}. The canvas keeps the last valid pipeline.`);
       return;
     }
     setProblem('');
-    pushed.current = pretty(envelope.data);
-    if (pushed.current !== pretty(useEditor.getState().doc)) useEditor.getState().change(() => envelope.data, 'code');
+    pushed.current = pretty(checked.document);
+    if (pushed.current !== pretty(useEditor.getState().doc)) useEditor.getState().change(() => checked.document, 'code');
   };
 
   const onChange = (value: string | undefined) => {

@@ -12,6 +12,7 @@ import { Preview } from './Preview';
 import { Watermarks } from './Watermarks';
 import { StateBrowser } from './StateBrowser';
 import { DeadLetters } from './DeadLetters';
+import { DrawerResizer } from './DrawerResizer';
 
 /** The bottom drawer: live rows, charts, figures, edge preview, watermarks, state, checkpoints, dead letters, problems, code, Flink SQL. */
 export function Drawer() {
@@ -20,7 +21,8 @@ export function Drawer() {
   const deadLetters = useLive((s) => s.metrics?.deadLetters ?? 0);
   const count = (t: string) => (t === 'Problems' && problems > 0 ? ` (${problems})` : t === 'Dead letters' && deadLetters > 0 ? ` (${deadLetters})` : '');
   return (
-    <section className="drawer">
+    <section className="drawer" data-testid="drawer">
+      <DrawerResizer />
       <nav className="tabs">
         {DRAWER_TABS.map((t) => (
           <button key={t} className={t === tab ? 'active' : ''} onClick={() => useUi.getState().setTab(t)} data-testid={tabTestId(t)}>

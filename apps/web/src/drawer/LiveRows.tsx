@@ -1,12 +1,8 @@
 import { useState } from 'react';
 import { useEditor } from '../state/editor-store';
 import { useIsLive, useLive } from '../state/live-store';
+import { formatCell } from '../ui/format';
 
-const cell = (v: unknown, column: string) => {
-  if (v === null || v === undefined) return '∅';
-  if (typeof v === 'number' && /^window_(start|end)$/.test(column)) return new Date(v).toISOString().slice(11, 23);
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
-};
 
 /** The rows of a sink.live node, newest first, as they arrive over the socket. */
 export function LiveRows() {
@@ -31,7 +27,7 @@ export function LiveRows() {
       <table data-testid="live-rows">
         <thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
         <tbody>
-          {rows.slice(0, 100).map((r, i) => <tr key={i}>{columns.map((c) => <td key={c}>{cell(r[c], c)}</td>)}</tr>)}
+          {rows.slice(0, 100).map((r, i) => <tr key={i}>{columns.map((c) => { const f = formatCell(r[c], c); return <td key={c} title={f.raw}>{f.text}</td>; })}</tr>)}
         </tbody>
       </table>
     </div>

@@ -1,3 +1,4 @@
+import { formatDuration } from '../ui/format';
 import { useIsLive, useLive } from '../state/live-store';
 
 const time = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().slice(11, 23));
@@ -18,7 +19,7 @@ export function MetricsTable() {
           <tr key={id}>
             <td>{id}</td><td>{m.recordsIn}</td><td>{m.recordsOut}</td><td>{live ? m.ratePerSec : '—'}</td>
             <td>{m.latencyMs.p50.toFixed(2)}</td><td>{m.latencyMs.p99.toFixed(2)}</td><td>{time(m.watermark)}</td>
-            <td>{m.watermarkLagMs === null ? '—' : `${(m.watermarkLagMs / 1000).toFixed(1)} s`}</td>
+            <td title={m.watermarkLagMs === null ? undefined : `${m.watermarkLagMs} ms`}>{m.watermarkLagMs === null ? '—' : formatDuration(m.watermarkLagMs)}</td>
             <td>{m.lateRecords}</td><td>{m.errors}</td><td>{m.stateKeys}</td>
           </tr>
         ))}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import { useEditor } from '../state/editor-store';
 import { useLive } from '../state/live-store';
+import { formatKey } from '../ui/format';
 
 interface NodeStateView { nodeId: string; keys: number; bytes: number; entries: [string, string, unknown][] }
 
@@ -50,7 +51,7 @@ export function StateBrowser() {
       <div className="preview-body">
         <ul className="preview-list" data-testid="state-keys">
           {view?.entries.map(([name, key], i) => (
-            <li key={i} className={picked === i ? 'active' : ''} onClick={() => setPicked(i)}><span className="muted">{name}</span> {key}</li>
+            <li key={i} className={picked === i ? 'active' : ''} onClick={() => setPicked(i)}><span className="muted">{name}</span> <span title={key}>{formatKey(key)}</span></li>
           ))}
         </ul>
         {picked !== null && view?.entries[picked] && <pre className="preview-json" data-testid="state-value">{JSON.stringify(view.entries[picked][2], null, 2)}</pre>}

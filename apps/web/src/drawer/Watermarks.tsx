@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { watchEdge } from '../actions';
 import { useEditor } from '../state/editor-store';
+import { formatDuration } from '../ui/format';
 import { useLive } from '../state/live-store';
 import { useSamples } from '../state/samples-store';
 
@@ -31,7 +32,7 @@ export function Watermarks() {
           {Object.entries(metrics.nodes).map(([id, m]) => (
             <tr key={id} data-testid={`wm-${id}`}>
               <td>{id}</td><td>{time(m.watermark)}</td>
-              <td>{m.watermarkLagMs === null ? '—' : `${(m.watermarkLagMs / 1000).toFixed(1)} s`}</td>
+              <td title={m.watermarkLagMs === null ? undefined : `${m.watermarkLagMs} ms`}>{m.watermarkLagMs === null ? '—' : formatDuration(m.watermarkLagMs)}</td>
               <td className={m.lateRecords ? 'late' : ''}>{m.lateRecords}</td>
             </tr>
           ))}

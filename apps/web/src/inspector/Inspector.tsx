@@ -1,7 +1,9 @@
 import { useMemo, useState, useEffect } from 'react';
-import { edgeFromPort, edgeToPort, fieldPaths, getKind, type JsonSchema, type RecordSchema } from '@eddy/shared';
+import { edgeFromPort, edgeToPort, fieldPaths, getKind, issueMessage, nodeIdSchema, type JsonSchema, type RecordSchema } from '@eddy/shared';
+import { notifyError } from '../state/notice-store';
 import { renameNode, setParams, useEditor } from '../state/editor-store';
 import { ObjectFields, type FormContext, type Path } from './SchemaForm';
+import { NodeErrors } from './NodeErrors';
 
 const OPEN: RecordSchema = { fields: {}, open: true };
 
@@ -11,23 +13,46 @@ function paramPath(path: string): string {
   return m ? m[1].replace(/\[(\d+)\]/g, '.$1').replace(/^\./, '') : '';
 }
 
+/** Why an id is refused, in words (the format's own rule), or null when it is fine. */
+function idProblem(draft: string, taken: boolean): string | null {
+  if (taken) return `Another node has the id '${draft}'`;
+  const parsed = nodeIdSchema.safeParse(draft);
+  return parsed.success ? null : issueMessage(parsed.error.issues[0]);
+}
+
 function NodeIdInput({ id }: { id: string }) {
   const [draft, setDraft] = useState(id);
   useEffect(() => setDraft(id), [id]);
   const taken = useEditor((s) => s.doc.nodes.some((n) => n.id === draft && n.id !== id));
-  const valid = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(draft) && !taken;
+  const problem = idProblem(draft, taken);
   const commit = () => {
-    if (!valid || draft === id) return setDraft(id);
+    if (draft === id) return;
+    if (problem) {
+      notifyError(`Id '${draft}' refused: ${problem}. The node keeps '${id}'.`);
+      return setDraft(id);
+    }
     useEditor.getState().change((d) => renameNode(d, id, draft));
     useEditor.getState().select([draft]);
   };
   return (
     <>
       <input data-testid="node-id-input" value={draft} onChange={(e) => setDraft(e.target.value)} onBlur={commit}
-        onKeyDown={(e) => { if (e.key === 'Enter') commit(); }} className={valid ? '' : 'invalid'} />
-      {!valid && <div className="field-errors">{taken ? 'Another node has this id' : 'Letters, digits, _ and -; a letter or _ first'}</div>}
+        onKeyDown={(e) => { if (e.key === 'Enter') commit(); }} className={problem ? 'invalid' : ''} aria-invalid={!!problem} />
+      {problem && <div className="field-errors" data-testid="node-id-problem">{problem}</div>}
     </>
   );
+}
+
+/** A free-text label shown on the canvas instead of the kind's title; the id stays the stable reference. */
+function NodeLabelInput({ id, label, placeholder }: { id: string; label: string; placeholder: string }) {
+  const set = (text: string) => useEditor.getState().change((d) => ({
+    ...d, nodes: d.nodes.map((n) => {
+      if (n.id !== id) return n;
+      const { name: _old, ...rest } = n;
+      return text ? { ...rest, name: text } : rest;
+    }),
+  }), `label:${id}`);
+  return <input data-testid="node-label-input" value={label} maxLength={200} placeholder={placeholder} onChange={(e) => set(e.target.value)} />;
 }
 
 /** The selected node's id, doc and params: a form generated from its kind's JSON Schema. */
@@ -70,9 +95,11 @@ export function Inspector() {
     <aside className="inspector" data-testid="inspector">
       <h2>{entry?.title ?? node.kind} <span className="muted kind">{node.kind}</span></h2>
       <p className="doc">{entry?.doc}</p>
+      <div className="form-row"><span className="form-label">label</span><NodeLabelInput id={node.id} label={node.name ?? ''} placeholder={entry?.title ?? node.kind} /></div>
       <div className="form-row"><span className="form-label">id</span><NodeIdInput id={node.id} /></div>
       {nodeErrors.map((e) => <div key={e.message} className="field-errors">{e.message}</div>)}
       {node.kind === 'source.http' && <IngestHint nodeId={node.id} />}
+      <NodeErrors nodeId={node.id} />
       {entry ? (
         <ObjectFields key={node.id} schema={entry.paramsSchema as JsonSchema} value={node.params} path={[]} ctx={ctx}
           onChange={(params) => useEditor.getState().change((d) => setParams(d, node.id, params as Record<string, unknown>), `params:${node.id}`)} />

@@ -4,8 +4,17 @@ import { useLive } from '../state/live-store';
 import { deploy, exportJson, importFile, save, savepoint, stop } from '../actions';
 import { PipelinesMenu } from './PipelinesMenu';
 import { DeployMenu } from './DeployMenu';
+import { DeployDrift } from './DeployDrift';
+import { Icon, type IconName } from '../ui/Icon';
+
+/** An icon with its label; below 1280 px the label hides (the button's title still names it). */
+function Labelled({ icon, children }: { icon: IconName; children: string }) {
+  return <><Icon name={icon} /><span className="wide-label"> {children}</span></>;
+}
 import { useUi } from '../state/ui-store';
 import { autoLayout } from '../canvas/layout';
+import { useHistory } from '../history/history-store';
+import { usePreviewRun } from '../preview/preview-run-store';
 
 export function TopBar() {
   const name = useEditor((s) => s.doc.name);
@@ -16,24 +25,30 @@ export function TopBar() {
   const state = useLive((s) => s.status?.state ?? 'stopped');
   const error = useLive((s) => s.status?.error);
   const flink = useLive((s) => (s.status?.target === 'flink' ? s.status.flink : undefined));
+  const pipelineId = useEditor((s) => s.pipelineId);
   const fileInput = useRef<HTMLInputElement>(null);
   return (
     <header className="topbar">
-      <span className="logo">◐ Eddy</span>
+      <span className="logo" title="Eddy">◐<span className="logo-text"> Eddy</span></span>
       <PipelinesMenu />
       <input className="pipeline-name" data-testid="pipeline-name" value={name} aria-label="Pipeline name"
         onChange={(e) => useEditor.getState().change((d) => ({ ...d, name: e.target.value }), 'name')} />
       {dirty && <span className="muted" title="Unsaved changes">●</span>}
+      <DeployDrift />
       <div className="spacer" />
       <button onClick={() => useEditor.getState().undo()} disabled={!canUndo} title="Undo (Ctrl+Z)" data-testid="undo">↶</button>
       <button onClick={() => useEditor.getState().redo()} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">↷</button>
-      <button onClick={() => useUi.getState().setTemplatesOpen(true)} data-testid="templates">Templates</button>
-      <button onClick={() => void autoLayout()} data-testid="auto-layout" title="Arrange the nodes left to right (Ctrl+L)">Layout</button>
-      <button onClick={() => fileInput.current?.click()} data-testid="import">Import</button>
+      <button onClick={() => useUi.getState().setTemplatesOpen(true)} data-testid="templates" title="Templates"><Labelled icon="templates">Templates</Labelled></button>
+      <button onClick={() => void autoLayout()} data-testid="auto-layout" title="Arrange the nodes left to right (Ctrl+L)"><Labelled icon="layout">Layout</Labelled></button>
+      <button onClick={() => fileInput.current?.click()} data-testid="import" title="Import a pipeline JSON file"><Labelled icon="upload">Import</Labelled></button>
       <input ref={fileInput} type="file" accept=".json,application/json" hidden data-testid="import-file"
         onChange={(e) => { const f = e.target.files?.[0]; if (f) void importFile(f); e.target.value = ''; }} />
-      <button onClick={exportJson} data-testid="export">Export</button>
+      <button onClick={exportJson} data-testid="export" title="Export as canonical JSON"><Labelled icon="download">Export</Labelled></button>
       <button onClick={() => void save()} data-testid="save">Save</button>
+      <button onClick={() => pipelineId && void useHistory.getState().show(pipelineId)} disabled={!pipelineId} data-testid="history"
+        title={pipelineId ? 'Saved revisions: what changed, compare any two, restore' : 'Save first: each save keeps a revision'}><Labelled icon="history">History</Labelled></button>
+      <button onClick={() => void usePreviewRun.getState().run(useEditor.getState().doc)} disabled={problems > 0} data-testid="preview-run"
+        title={problems ? `Fix ${problems} problems first` : 'Run a few seconds on a sample of the sources, sinks captured: nothing is deployed or written'}><Labelled icon="play">Preview run</Labelled></button>
       {state === 'running' && !flink && <button onClick={() => void deploy()} data-testid="redeploy" title="Deploy the edited pipeline: unchanged nodes keep their state">Redeploy</button>}
       {state === 'running' && !flink && <button onClick={() => void savepoint()} data-testid="savepoint" title="Stop with a savepoint; the next deploy resumes from it">Savepoint</button>}
       {state === 'running' || state === 'restarting'
