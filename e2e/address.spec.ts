@@ -2,7 +2,7 @@ import { test, expect, type Page } from './fixtures';
 
 async function openFromMenu(page: Page, name: string) {
   await page.getByTestId('pipelines-menu').click();
-  await page.getByTestId('pipelines-list').locator('.pipeline-item').filter({ hasText: name }).first().locator('button.link').click();
+  await page.getByTestId('pipelines-list').locator('.pipeline-item').filter({ hasText: name }).first().locator('button.pipeline-open').click();
   await expect(page.getByTestId('pipeline-name')).toHaveValue(name);
 }
 

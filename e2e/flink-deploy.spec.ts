@@ -22,7 +22,7 @@ const freePort = () => new Promise<number>((resolve, reject) => {
 async function openPipeline(page: Page, id: string, firstNode: string) {
   await page.goto('/');
   await page.getByTestId('pipelines-menu').click();
-  await page.getByTestId(`pipeline-item-${id}`).locator('button.link').click();
+  await page.getByTestId(`pipeline-item-${id}`).locator('button.pipeline-open').click();
   await expect(page.getByTestId(`node-${firstNode}`)).toBeVisible();
 }
 

@@ -35,7 +35,7 @@ test('New, opening another pipeline and importing ask before unsaved edits are t
 
   // Opening another pipeline: save, then continue — the edit is on the server and the other one opens.
   await page.getByTestId('pipelines-menu').click();
-  await page.getByTestId('pipelines-list').locator('.pipeline-item:not(.current)').first().locator('button.link').click();
+  await page.getByTestId('pipelines-list').locator('.pipeline-item:not(.current)').first().locator('button.pipeline-open').click();
   await page.getByTestId('ask-save').click();
   await expect(page.getByTestId('notice-info').first()).toContainText(`Saved “${name} (edited)”`);
   await expect(page.getByTestId('pipeline-name')).not.toHaveValue(`${name} (edited)`);
