@@ -45,3 +45,18 @@ export async function shot(page: Page, outputPath: (name: string) => string, nam
   await page.screenshot({ path: outputPath(name) });
   if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: `docs/img/${name}` });
 }
+
+const appears = (locator: Locator, timeout = 1500) => locator.waitFor({ timeout }).then(() => true, () => false);
+
+/**
+ * After a template's "Deploy now": the gallery may ask (a pipeline of this template exists, or
+ * others run) — a new one, the others stopped; then unsaved edits of the open pipeline are discarded.
+ */
+export async function answerTemplateQuestions(page: Page): Promise<void> {
+  if (await appears(page.getByTestId('confirm-dialog'))) {
+    const fresh = page.getByTestId('confirm-alternative');
+    await ((await fresh.isVisible()) ? fresh : page.getByTestId('confirm-ok')).click();
+  }
+  const discard = page.getByTestId('ask-discard');
+  if (await appears(discard)) await discard.click();
+}

@@ -1,4 +1,5 @@
 import { test, expect, type Page } from './fixtures';
+import { answerTemplateQuestions } from './helpers';
 
 const TEMPLATES = ['checkout-personalisation', 'streaming-etl', 'event-triggered-campaign', 'ad-analytics', 'iot-anomaly', 'page-views'];
 
@@ -35,7 +36,7 @@ test('while a template runs, no two nodes overlap and every figure stays inside 
   for (const id of TEMPLATES) {
     await page.getByTestId('templates').click();
     await page.getByTestId(`template-deploy-${id}`).click();
-    if (id === 'streaming-etl') await page.getByTestId('ask-discard').click(); // the auto-layout before was not saved
+    await answerTemplateQuestions(page); // e.g. the auto-layout before was not saved
     await expect(page.getByTestId('status-badge')).toHaveText('running');
     // Wait for the figures of every node: that is when nodes used to widen.
     const count = await page.locator('.react-flow__node').count();

@@ -1,10 +1,12 @@
 import { test, expect } from './fixtures';
+import { answerTemplateQuestions } from './helpers';
 
 test('a stopped pipeline shows no rates as if live; its rows are labelled as the last run', async ({ page }) => {
   page.on('dialog', (d) => void d.accept());
   await page.goto('/');
   await page.getByTestId('templates').click();
   await page.getByTestId('template-deploy-page-views').click();
+  await answerTemplateQuestions(page);
   await expect(page.getByTestId('status-badge')).toHaveText('running');
   await expect(page.getByTestId('node-rate-clicks')).toHaveText(/^[1-9][\d.]*k?\/s$/);
   await expect(page.locator('[data-testid^="edge-rate-"]').first()).toBeVisible();

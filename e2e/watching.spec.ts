@@ -1,5 +1,5 @@
 import { test, expect, type Page } from './fixtures';
-import { shot } from './helpers';
+import { answerTemplateQuestions, shot } from './helpers';
 
 const TEMPLATES = ['checkout-personalisation', 'streaming-etl', 'event-triggered-campaign', 'ad-analytics', 'iot-anomaly', 'page-views'];
 
@@ -7,11 +7,7 @@ async function deployTemplate(page: Page, id: string) {
   await page.getByTestId('templates').click();
   await expect(page.getByTestId('templates-dialog')).toBeVisible();
   await page.getByTestId(`template-deploy-${id}`).click();
-  // Asked when one exists already or others run: a new one, the others stopped.
-  if (await page.getByTestId('confirm-dialog').isVisible()) {
-    const fresh = page.getByTestId('confirm-alternative');
-    await (await fresh.isVisible() ? fresh : page.getByTestId('confirm-ok')).click();
-  }
+  await answerTemplateQuestions(page);
   await expect(page.getByTestId('status-badge')).toHaveText('running');
 }
 
