@@ -18,6 +18,7 @@ export type { GraphInfo } from './validate/graph.js';
 export * from './protocol/metrics.js';
 export * from './protocol/events.js';
 export * from './protocol/checkpoints.js';
+export * from './protocol/preview.js';
 export * from './expr/index.js';
 export { demoPipeline } from './templates/demo.js';
 export { TEMPLATES, getTemplate, type PipelineTemplate } from './templates/templates.js';

@@ -1,21 +1,9 @@
 import { join } from 'node:path';
 import { createJob } from '@eddy/runtime';
-import { getKind, type DeadLetter, type PipelineDocument } from '@eddy/shared';
+import { getKind, type DeadLetter, type EdgeCapture, type PipelineDocument, type PreviewResult } from '@eddy/shared';
 import { Busy, Invalid } from '../domain-errors.js';
 
 export interface PreviewOptions { seconds: number; limit: number }
-export interface EdgeCapture { from: string; fromPort: string; to: string; toPort: string; count: number; records: Record<string, unknown>[] }
-export interface PreviewResult {
-  state: string;
-  error: string | null;
-  ranMs: number;
-  /** What each edge carried: the first `limit` records and how many in all. */
-  edges: EdgeCapture[];
-  /** What each sink would have received (its real connector never opened). */
-  sinks: Record<string, { kind: string; count: number; records: Record<string, unknown>[] }>;
-  deadLetters: DeadLetter[];
-}
-
 /** Reads `{ seconds, limit }` from a preview request body, within bounds. */
 export function previewOptions(body: Record<string, unknown>): PreviewOptions {
   const num = (v: unknown, name: string, min: number, max: number, dflt: number) => {

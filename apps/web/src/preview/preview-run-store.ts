@@ -1,17 +1,7 @@
 import { create } from 'zustand';
-import type { DeadLetter, PipelineDocument } from '@eddy/shared';
+import type { PipelineDocument, PreviewResult } from '@eddy/shared';
 import { call } from '../api/client';
 import { notifyError } from '../state/notice-store';
-
-export interface EdgeCapture { from: string; fromPort: string; to: string; toPort: string; count: number; records: Record<string, unknown>[] }
-export interface PreviewResult {
-  state: string;
-  error: string | null;
-  ranMs: number;
-  edges: EdgeCapture[];
-  sinks: Record<string, { kind: string; count: number; records: Record<string, unknown>[] }>;
-  deadLetters: DeadLetter[];
-}
 
 interface PreviewRunState {
   open: boolean;
