@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIO_SCHEMAS } from '@eddy/shared';
 import { cli } from '../cli.js';
 import { sharedFlink } from '../test-utils/shared-flink.js';
-import { eventually, startServer, type TestServer } from '../test-utils/harness.js';
+import { eventually, type TestServer } from '../test-utils/harness.js';
+import { closeServerOnSharedFlink, serverOnSharedFlink } from '../test-utils/flink-server.js';
 import { readJsonLines } from './part-files.js';
 
 /*
@@ -20,20 +21,10 @@ let s: TestServer;
 const quiet = { out: () => {}, err: () => {} };
 
 beforeAll(async () => {
-  process.env.EDDY_FLINK_GATEWAY = (await sharedFlink()).gatewayUrl;
-  s = await startServer(join(dir, 'server'));
-  // NEXMark events into the server's data folder, written by Eddy's generator.
-  const gen = JSON.parse(readFileSync(join(examples, 'q0.json'), 'utf8'));
-  gen.nodes[1].params.path = join(s.dataDir, 'events.jsonl');
-  writeFileSync(join(dir, 'gen.json'), JSON.stringify(gen));
-  expect(await cli(['run', join(dir, 'gen.json'), '--quiet'], quiet)).toBe(0);
+  s = await serverOnSharedFlink(dir, join(examples, 'q0.json'), 'events.jsonl');
 }, 900_000);
 
-afterAll(async () => {
-  delete process.env.EDDY_FLINK_GATEWAY;
-  await s?.destroy();
-  rmSync(dir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => closeServerOnSharedFlink(s, dir), 60_000);
 
 /** NEXMark q5 over the events file; relative paths resolve against the server's data folder. */
 function q5(out: string) {

@@ -1,13 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineMetrics, PipelineStatus } from '@eddy/shared';
-import { cli } from '../cli.js';
-import { sharedFlink } from '../test-utils/shared-flink.js';
-import { eventually, startServer, type TestServer } from '../test-utils/harness.js';
+import { eventually, type TestServer } from '../test-utils/harness.js';
+import { closeServerOnSharedFlink, serverOnSharedFlink } from '../test-utils/flink-server.js';
 import { readJsonLines } from './part-files.js';
 
 /*
@@ -19,23 +18,12 @@ import { readJsonLines } from './part-files.js';
 const examples = fileURLToPath(new URL('../../../../examples/flink/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'eddy-flink-live-'));
 let s: TestServer;
-const quiet = { out: () => {}, err: () => {} };
 
 beforeAll(async () => {
-  process.env.EDDY_FLINK_GATEWAY = (await sharedFlink()).gatewayUrl;
-  s = await startServer(join(dir, 'server'));
-  // The template's events, written once by Eddy's generator into the server's data folder.
-  const gen = JSON.parse(readFileSync(join(examples, 'ad-events.json'), 'utf8'));
-  gen.nodes[1].params.path = join(s.dataDir, 'ad-events.jsonl');
-  writeFileSync(join(dir, 'gen.json'), JSON.stringify(gen));
-  expect(await cli(['run', join(dir, 'gen.json'), '--quiet'], quiet)).toBe(0);
+  s = await serverOnSharedFlink(dir, join(examples, 'ad-events.json'), 'ad-events.jsonl');
 }, 900_000);
 
-afterAll(async () => {
-  delete process.env.EDDY_FLINK_GATEWAY;
-  await s?.destroy();
-  rmSync(dir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => closeServerOnSharedFlink(s, dir), 60_000);
 
 function listen(url: string, pipelineId: string) {
   const socket: Socket = connect(url, { transports: ['websocket'], forceNew: true });
