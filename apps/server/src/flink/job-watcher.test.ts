@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { translateToFlinkSql } from '@eddy/shared';
+import { hotItems } from '../test-utils/hot-items.js';
 import { scriptNames, vertexNodes } from './job-watcher.js';
 
-const fields = [{ name: 'ts', type: 'number' }, { name: 'auction', type: 'number' }, { name: 'type', type: 'string' }];
-const doc = {
-  format: 'eddy/pipeline@1', name: 'hot items',
-  nodes: [
-    { id: 'events', kind: 'source.file', params: { path: 'e.jsonl', eventTime: { field: 'ts', maxOutOfOrderness: '0ms' }, fields } },
-    { id: 'bids', kind: 'filter', params: { where: "type = 'bid'" } },
-    { id: 'hot', kind: 'window', params: { type: 'sliding', size: '10s', slide: '2s', keyBy: ['auction'], aggregates: [{ name: 'bids', fn: 'count' }] } },
-    { id: 'out', kind: 'sink.file', params: { path: 'out' } },
-  ],
-  edges: [{ from: 'events', to: 'bids' }, { from: 'bids', to: 'hot' }, { from: 'hot', to: 'out' }],
-};
+const doc = hotItems;
 
 describe('Flink vertices → Eddy nodes', () => {
   const names = scriptNames(translateToFlinkSql(doc).statements);
