@@ -1,17 +1,7 @@
 import { test, expect, type Page } from './fixtures';
-import { connect, dropKind } from './helpers';
+import { connect, dropKind, newEmptyPipeline } from './helpers';
 
-/** A new, empty pipeline; any page error fails the test. */
-async function fresh(page: Page) {
-  page.on('pageerror', (err) => { throw err; });
-  await page.goto('/');
-  await expect(page.getByTestId('palette-filter')).toBeVisible();
-  // The app opens the newest pipeline as it starts: wait for it, so New is not overtaken by it.
-  await expect(page.getByTestId('pipeline-name')).not.toHaveValue('Untitled pipeline');
-  await page.getByTestId('pipelines-menu').click();
-  await page.getByTestId('new-pipeline').click();
-  await expect(page.locator('.react-flow__node')).toHaveCount(0);
-}
+const fresh = newEmptyPipeline;
 
 async function typeCode(page: Page, text: string) {
   await page.getByTestId('code-view').locator('.monaco-editor').click();

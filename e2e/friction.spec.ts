@@ -1,5 +1,5 @@
 import { test, expect, type Page } from './fixtures';
-import { connect, dropKind, selectNode, setExpression } from './helpers';
+import { connect, dropKind, newEmptyPipeline, selectNode, setExpression } from './helpers';
 
 async function open(page: Page, id: string) {
   await page.getByTestId('pipelines-menu').click();
@@ -9,7 +9,6 @@ async function open(page: Page, id: string) {
 const zoom = (page: Page) => page.locator('.canvas .react-flow__viewport').evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
 
 test('the bottom drawer resizes by its top edge and keeps its size across reloads', async ({ page }) => {
-  page.on('pageerror', (err) => { throw err; });
   await page.goto('/');
   await expect(page.getByTestId('palette-filter')).toBeVisible();
   const drawer = page.getByTestId('drawer');
@@ -29,7 +28,6 @@ test('the bottom drawer resizes by its top edge and keeps its size across reload
 });
 
 test('templates open at a readable zoom', async ({ page, request }) => {
-  page.on('pageerror', (err) => { throw err; });
   const templates = await (await request.get('/api/templates')).json() as { templates: { id: string }[] };
   await page.goto('/');
   await expect(page.getByTestId('palette-filter')).toBeVisible();
@@ -43,7 +41,6 @@ test('templates open at a readable zoom', async ({ page, request }) => {
 });
 
 test('figures read as what they are: a replayed file’s watermark as a time, epoch columns as times with the raw value on hover', async ({ page, request }) => {
-  page.on('pageerror', (err) => { throw err; });
   const { id } = await (await request.post('/api/templates/streaming-etl')).json() as { id: string };
   expect((await request.post(`/api/pipelines/${id}/deploy`)).ok()).toBe(true);
   await page.goto('/');
@@ -63,7 +60,6 @@ test('figures read as what they are: a replayed file’s watermark as a time, ep
 });
 
 test('"Deploy now" offers to open the existing pipeline of a template and to stop the others', async ({ page, request }) => {
-  page.on('pageerror', (err) => { throw err; });
   const existing = await (await request.post('/api/templates/ad-analytics')).json() as { id: string; name: string };
   const other = await (await request.post('/api/pipelines', { data: {
     format: 'eddy/pipeline@1', name: 'Already running',
@@ -94,7 +90,6 @@ test('"Deploy now" offers to open the existing pipeline of a template and to sto
 });
 
 test('"modified since deploy" shows when the canvas would run differently, with what changed', async ({ page, request }) => {
-  page.on('pageerror', (err) => { throw err; });
   const { id } = await (await request.post('/api/pipelines', { data: {
     format: 'eddy/pipeline@1', name: 'Drift check',
     nodes: [{ id: 'gen', kind: 'source.generator', params: { ratePerSec: 10 }, ui: { x: 0, y: 0 } },
@@ -126,14 +121,7 @@ test('"modified since deploy" shows when the canvas would run differently, with 
 });
 
 test('a node has a free-text label apart from its id; an id is refused with the reason', async ({ page, request }) => {
-  page.on('pageerror', (err) => { throw err; });
-  await page.goto('/');
-  await expect(page.getByTestId('palette-filter')).toBeVisible();
-  // The app opens the newest pipeline as it starts: wait for it, so New is not overtaken by it.
-  await expect(page.getByTestId('pipeline-name')).not.toHaveValue('Untitled pipeline');
-  await page.getByTestId('pipelines-menu').click();
-  await page.getByTestId('new-pipeline').click();
-  await expect(page.locator('.react-flow__node')).toHaveCount(0);
+  await newEmptyPipeline(page);
   await dropKind(page, 'source.generator', 120, 150);
   await dropKind(page, 'filter', 420, 150);
   const [gen, id] = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')!));

@@ -60,3 +60,14 @@ export async function answerTemplateQuestions(page: Page): Promise<void> {
   const discard = page.getByTestId('ask-discard');
   if (await appears(discard)) await discard.click();
 }
+
+/** A new, empty pipeline (the suite's fixture fails the test on any page error). */
+export async function newEmptyPipeline(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByTestId('palette-filter')).toBeVisible();
+  // The app opens the newest pipeline as it starts: wait for it, so New is not overtaken by it.
+  await expect(page.getByTestId('pipeline-name')).not.toHaveValue('Untitled pipeline');
+  await page.getByTestId('pipelines-menu').click();
+  await page.getByTestId('new-pipeline').click();
+  await expect(page.locator('.react-flow__node')).toHaveCount(0);
+}

@@ -18,7 +18,6 @@ async function put(request: APIRequestContext, id: string, revision: number, doc
 }
 
 test('History lists each save with what changed, diffs any two on the canvas and as JSON, and restores', async ({ page, request }, testInfo) => {
-  page.on('pageerror', (err) => { throw err; });
   const { id } = await (await request.post('/api/pipelines', { data: v1 })).json() as { id: string };
   const v2 = structuredClone(v1);
   v2.nodes[1].params = { where: "event_type = 'click'" };

