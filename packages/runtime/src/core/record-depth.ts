@@ -13,6 +13,10 @@ const isObject = (v: unknown): v is object => v !== null && typeof v === 'object
 /** True when the value nests deeper than `limit` levels. Iterative, so any depth is safe to ask about. */
 export function nestsDeeperThan(value: unknown, limit: number): boolean {
   if (!isObject(value)) return false;
+  // Most records are flat: answer those without allocating (this runs once per record at every source).
+  let nested = false;
+  for (const k in value) if (isObject((value as Record<string, unknown>)[k])) { nested = true; break; }
+  if (!nested) return limit < 1;
   const stack: object[] = [value];
   const depths: number[] = [1];
   while (stack.length) {
