@@ -4,6 +4,9 @@ import { formatDuration, parseDuration } from '../../format/duration.js';
 import { canonicalDuration } from '../fingerprint.js';
 import { lookupField, type FieldSchema } from '../../schema/record-schema.js';
 
+/** The fields every window row starts with (epoch ms): the window's bounds. */
+export const WINDOW_BOUNDS = ['window_start', 'window_end'] as const;
+
 export const AGGREGATE_FNS = [
   'count', 'sum', 'avg', 'min', 'max', 'count_distinct', 'first', 'last', 'p50', 'p95', 'p99',
 ] as const;
@@ -70,7 +73,7 @@ export const windowKind = defineKind({
           `at most ${MAX_WINDOWS_PER_RECORD} are allowed: make the slide at least ${formatDuration(Math.ceil(size / MAX_WINDOWS_PER_RECORD))}` });
       }
     }
-    const seen = new Set<string>(['window_start', 'window_end', ...p.keyBy.map(keyFieldName)]);
+    const seen = new Set<string>([...WINDOW_BOUNDS, ...p.keyBy.map(keyFieldName)]);
     p.aggregates.forEach((a, i) => {
       if (a.fn !== 'count' && !a.field) ctx.addIssue({ code: 'custom', path: ['aggregates', i, 'field'], message: `${a.fn} needs a field` });
       if (seen.has(a.name)) ctx.addIssue({ code: 'custom', path: ['aggregates', i, 'name'], message: `Output field '${a.name}' is defined twice` });

@@ -1,12 +1,12 @@
-import { keyFieldName, type WindowAggregate } from '../../catalog/kinds/window.js';
+import { keyFieldName, WINDOW_BOUNDS, type WindowAggregate } from '../../catalog/kinds/window.js';
 import { parseDuration } from '../../format/duration.js';
 import type { TranslateContext } from '../context.js';
 import { ident, interval, NotTranslatable, TIME } from '../sql-text.js';
 
 const WINDOW_BOUND = 'TIMESTAMP_LTZ(3)';
 const PERCENTILES = { p50: 0.5, p95: 0.95, p99: 0.99 } as const;
-/** The columns a window TVF adds to its input. */
-const WINDOW_COLUMNS = new Set(['window_start', 'window_end', 'window_time']);
+/** The columns Flink's window TVFs add to their input: the window kind's bounds, and Flink's own window_time. */
+const WINDOW_COLUMNS = new Set<string>([...WINDOW_BOUNDS, 'window_time']);
 
 function aggregateSql(a: WindowAggregate, column: (name: string) => string): string {
   const f = a.field ? a.field.split('.').map((part, i) => ident(i === 0 ? column(part) : part)).join('.') : '';
