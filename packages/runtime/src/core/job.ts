@@ -1,24 +1,21 @@
 import {
-  edgeFromPort, edgeToPort, getKind, noCheckpoints, parseDuration, parsePipeline, validatePipeline, PipelineValidationError,
-  type CheckpointInfo, type DeadLetter, type NodeMetrics, type PipelineDocument, type PipelineMetrics, type RecordSchema,
-  type RestorePlan,
+  edgeFromPort, edgeToPort, getKind, noCheckpoints, parsePipeline, validatePipeline, PipelineValidationError,
+  type CheckpointInfo, type DeadLetter, type NodeMetrics, type PipelineDocument, type PipelineMetrics, type RestorePlan,
 } from '@eddy/shared';
 import type { JobHandle, JobOptions, JobOutcome, JobState, NodeState, RefusedRecord } from '../api.js';
 import { Mailbox } from './async.js';
-import { NodeRuntime, type NodeRuntimeEnv } from './node-runtime.js';
+import type { NodeRuntime, NodeRuntimeEnv } from './node-runtime.js';
 import { nodeFailure } from './node-error.js';
 import { ReconvergeQueue } from './reconverge.js';
 import { watermarkCaps } from './watermark-caps.js';
 import { SourceDriver } from './source-driver.js';
-import type { NodeLifecycle, Operator, OperatorContext } from './operator.js';
+import type { NodeLifecycle, OperatorContext } from './operator.js';
+import { buildNode, type NodeBuildEnv } from './node-builder.js';
 import { IngestError, isIngestible, type SourceConnector } from './source.js';
 import type { NodeFactories } from './node-factories.js';
-import { MemoryStateBackend, type KeyedStateBackend } from '../state/keyed-state.js';
-import { withTtl } from '../state/ttl.js';
-import { NodeMetricsRecorder } from '../metrics/node-metrics.js';
+import type { KeyedStateBackend } from '../state/keyed-state.js';
 import { DeadLetterList } from './dead-letters.js';
 import { LiveRows } from './live-rows.js';
-import { ArraySource } from './array-source.js';
 import { AckLog } from '../checkpoint/ack-log.js';
 import { nodeError } from './node-error.js';
 import { redactError, redactSecrets } from './redact.js';
@@ -92,56 +89,19 @@ export class Job implements JobHandle {
       clock: this.clock, wallClock: this.wallClock, tap: options.tap, reconverge: new ReconvergeQueue(),
       runTask: (task) => { Promise.resolve(this.mailbox.run(task)).catch((err) => this.fail(err)); },
     };
+    const build: NodeBuildEnv = {
+      document: this.document, graph: result.graph, schemas: result.schemas, options, fileRoots, secretParams: secrets.params,
+      runtimeEnv: env, deadLetters: this.deadLetterList, liveRows: this.liveRows, clock: this.clock, wallClock: this.wallClock, factories,
+    };
     for (const id of result.graph.order) {
-      const node = this.document.nodes[result.graph.indexOf.get(id)!];
-      const inputSchemas: Record<string, RecordSchema> = {};
-      for (const e of result.graph.incoming.get(id)!) {
-        const s = result.schemas[e.from]?.[edgeFromPort(e)];
-        if (s) inputSchemas[edgeToPort(e)] = s;
-      }
-      const base: KeyedStateBackend = options.stateBackend?.(id) ?? new MemoryStateBackend();
-      const ttl = this.document.settings.stateTtl;
-      const state = ttl ? withTtl(base, parseDuration(ttl), this.clock) : base;
-      const snapshot = restored.get(id);
-      if (snapshot) state.importState(snapshot.state);
-      this.states.set(id, state);
-      const metrics = new NodeMetricsRecorder(options.metrics !== false);
-      let runtime: NodeRuntime;
-      const ctx: OperatorContext = {
-        node, pipelineId: options.pipelineId ?? this.document.name, document: this.document, inputSchemas, baseDir: options.baseDir, fileRoots, state, restored: snapshot?.operator,
-        checkpointed: !!options.checkpoints,
-        emit: (batch, port = 'out') => runtime.collect(batch, port),
-        output: (record, time, wm, port = 'out') => runtime.output(record, time, wm, port),
-        get timers() { return runtime.timers; },
-        deadLetter: (record, reason) => { metrics.errors++; this.deadLetterList.add(id, record, redactSecrets(reason), this.wallClock()); },
-        countLate: (n) => { metrics.lateRecords += n; },
-        currentWatermark: () => runtime.currentWatermark(),
-        clock: this.clock,
-        now: this.wallClock,
-        log: options.log ?? ((line) => process.stdout.write(line + '\n')),
-        publishRows: (rows, total) => this.liveRows.publish(id, rows, total),
-      };
-      // The catalog's category says which factory builds a kind (NodeFactories is split the same way).
-      // The operator alone sees the secrets filled in; the document keeps the references.
-      const withSecrets = secrets.params.get(id);
-      const params = withSecrets ? { ...node, params: withSecrets } : node;
-      let operator: Operator | null = null;
-      if (getKind(node.kind)?.category === 'source') {
-        let source = factories.sources[node.kind as keyof NodeFactories['sources']](params as never, ctx);
-        const replacement = options.inputs?.[id];
-        if (replacement) source = new ArraySource(replacement, source.eventTime, options.inputChunkSize ?? 1);
-        this.sources.set(id, source);
-        this.code.set(id, source);
-      } else {
-        operator = factories.operators[node.kind as keyof NodeFactories['operators']](params as never, ctx);
-        this.code.set(id, operator);
-      }
-      runtime = new NodeRuntime(id, node.kind, operator, metrics, env);
-      runtime.order = this.nodes.length;
-      if (state.settle) runtime.afterCall = () => state.settle!();
-      this.contexts.set(id, ctx);
-      byId.set(id, runtime);
-      this.nodes.push(runtime);
+      const built = buildNode(id, build, restored.get(id));
+      built.runtime.order = this.nodes.length;
+      this.states.set(id, built.state);
+      this.code.set(id, built.code);
+      if (built.source) this.sources.set(id, built.source);
+      this.contexts.set(id, built.ctx);
+      byId.set(id, built.runtime);
+      this.nodes.push(built.runtime);
     }
     for (const e of this.document.edges) byId.get(e.from)!.connect(edgeFromPort(e), byId.get(e.to)!, edgeToPort(e));
     for (const [id, caps] of watermarkCaps(this.document, result.graph.order)) byId.get(id)!.setWatermarkCaps(caps.map((ids) => ids.map((s) => byId.get(s)!)));

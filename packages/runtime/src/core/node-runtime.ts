@@ -9,7 +9,30 @@ import { capWatermarks, orderByWatermark, ReconvergeQueue, type BufferedInput, t
 
 export interface WatermarkSnapshot { inputs: number[]; idle: boolean[]; watermark: number; timers?: TimerSnapshot }
 
-interface Target { node: NodeRuntime; inputIndex: number; port: string }
+/**
+ * Where a node hands what it emits: another node on this thread, or a channel to other
+ * threads (parallel subtasks). Events arrive in order per input: batches, watermarks,
+ * idleness and checkpoint barriers.
+ */
+export interface Downstream {
+  /** Declares an edge into this downstream; returns its input index. */
+  addInput(): number;
+  receive(batch: Batch, inputIndex: number, port: string): MaybePromise;
+  receiveWatermark(wm: number, inputIndex: number): MaybePromise;
+  receiveIdle(idle: boolean, inputIndex: number): MaybePromise;
+  receiveBarrier(id: number, inputIndex: number): MaybePromise;
+}
+
+/** A source's watermark as a multi-input node's cap reads it (a source on this thread, or a mirror of one on another). */
+export interface WatermarkView { readonly watermark: number; readonly idle: boolean }
+
+interface Target { node: Downstream; inputIndex: number; port: string }
+
+/**
+ * A barrier has passed every input of a node: take its snapshot (or, for the end-of-input
+ * barrier, note that it is done) before anything after the barrier reaches it.
+ */
+export type BarrierHandler = (node: NodeRuntime, id: number) => MaybePromise;
 
 export interface NodeRuntimeEnv {
   /** Monotonic ms. */
@@ -29,14 +52,19 @@ export interface NodeRuntimeEnv {
  * emitted, tracks the minimum watermark over its inputs, and owns the timer service. Output fired by a watermark is emitted before that
  * watermark is forwarded (Flink's order), so downstream judges it against the previous one.
  */
-export class NodeRuntime implements Drainable {
+export class NodeRuntime implements Drainable, Downstream, WatermarkView {
   private readonly outputs = new Map<string, Target[]>();
   /** Latest watermark of each incoming edge. */
   private inputWms: number[] = [];
   /** Inputs whose source went idle: they do not hold the minimum back (as Flink's idleness). */
   private inputIdle: boolean[] = [];
-  private idle = false;
-  private watermark = NO_WATERMARK;
+  private idleNow = false;
+  private wmNow = NO_WATERMARK;
+  /** Which inputs delivered the barrier being aligned, and what arrived behind it (held until aligned, as Flink's aligned checkpoints). */
+  private barrierSeen: boolean[] = [];
+  private held: (() => MaybePromise)[] = [];
+  /** Set by a parallel job: what a node does when a barrier passed all its inputs. */
+  onBarrier: BarrierHandler | null = null;
   private emitted: [string, Batch][] = [];
   /** The batch `output` appends to (the last one emitted, while it is the node's own). */
   private open: Batch | null = null;
@@ -46,7 +74,7 @@ export class NodeRuntime implements Drainable {
   /** Multi-input nodes: what arrived during this task, handed on by watermark order. */
   private buffered: BufferedInput[] = [];
   /** Per input: the sources upstream of this node but not of that input, whose watermark bounds its records. */
-  private caps: NodeRuntime[][] = [];
+  private caps: WatermarkView[][] = [];
   readonly timers: TimerServiceImpl;
   order = 0;
   private readonly reconverge: ReconvergeQueue;
@@ -80,7 +108,10 @@ export class NodeRuntime implements Drainable {
     return this.inputWms.length - 1;
   }
 
-  connect(fromPort: string, target: NodeRuntime, toPort: string): void {
+  get watermark(): number { return this.wmNow; }
+  get idle(): boolean { return this.idleNow; }
+
+  connect(fromPort: string, target: Downstream, toPort: string): void {
     const inputIndex = target.addInput();
     const list = this.outputs.get(fromPort) ?? [];
     list.push({ node: target, inputIndex, port: toPort });
@@ -88,7 +119,7 @@ export class NodeRuntime implements Drainable {
   }
 
   /** Sources whose watermark bounds the records of each input (see Job: sources not upstream of that input). */
-  setWatermarkCaps(caps: NodeRuntime[][]): void {
+  setWatermarkCaps(caps: WatermarkView[][]): void {
     this.caps = caps;
   }
 
@@ -99,18 +130,18 @@ export class NodeRuntime implements Drainable {
 
   /** Watermarks per input, the node's own and its timers: kept in checkpoints so time after a restore goes on as before. */
   snapshotWatermarks(): WatermarkSnapshot {
-    return { inputs: [...this.inputWms], idle: [...this.inputIdle], watermark: this.watermark, timers: this.timers.snapshot() };
+    return { inputs: [...this.inputWms], idle: [...this.inputIdle], watermark: this.wmNow, timers: this.timers.snapshot() };
   }
 
   restoreWatermarks(s: WatermarkSnapshot): void {
     if (s.inputs.length === this.inputWms.length) {
       this.inputWms = [...s.inputs];
       this.inputIdle = [...s.idle];
-      this.watermark = s.watermark;
+      this.wmNow = s.watermark;
       if (s.watermark > -Infinity) this.metrics.watermark = s.watermark;
     }
     // Timers belong to the operator's state: restored with it even when edges changed.
-    this.timers.restore(s.timers, this.watermark);
+    this.timers.restore(s.timers, this.wmNow);
   }
 
   /** Called by the operator context: a whole batch. */
@@ -137,6 +168,7 @@ export class NodeRuntime implements Drainable {
   receive(batch: Batch, inputIndex: number, port: string): MaybePromise {
     const n = batch.records.length;
     if (n === 0) return;
+    if (this.barrierSeen[inputIndex]) { this.held.push(() => this.receive(batch, inputIndex, port)); return; }
     const now = this.env.clock();
     this.metrics.onInput(n, now - batch.arrivedAt, now);
     if (this.inputWms.length > 1) {
@@ -195,6 +227,7 @@ export class NodeRuntime implements Drainable {
 
   /** A watermark arrives on one input edge (inputIndex -1: this node is a source). */
   receiveWatermark(wm: number, inputIndex: number): MaybePromise {
+    if (inputIndex >= 0 && this.barrierSeen[inputIndex]) { this.held.push(() => this.receiveWatermark(wm, inputIndex)); return; }
     if (inputIndex >= 0) {
       if (wm <= this.inputWms[inputIndex]) return;
       this.inputWms[inputIndex] = wm;
@@ -208,14 +241,15 @@ export class NodeRuntime implements Drainable {
    * every input is idle this node is idle too and says so downstream.
    */
   receiveIdle(idle: boolean, inputIndex: number): MaybePromise {
+    if (inputIndex >= 0 && this.barrierSeen[inputIndex]) { this.held.push(() => this.receiveIdle(idle, inputIndex)); return; }
     if (inputIndex >= 0) {
       if (this.inputIdle[inputIndex] === idle) return;
       this.inputIdle[inputIndex] = idle;
     }
     const allIdle = inputIndex < 0 ? idle : this.inputIdle.every(Boolean);
     const advanced = inputIndex >= 0 && !allIdle ? this.advanceTo(this.combinedWatermark()) : undefined;
-    if (allIdle === this.idle) return advanced;
-    this.idle = allIdle;
+    if (allIdle === this.idleNow) return advanced;
+    this.idleNow = allIdle;
     return andThen(advanced, () => {
       const results: MaybePromise[] = [];
       for (const targets of this.outputs.values()) for (const t of targets) results.push(t.node.receiveIdle(allIdle, t.inputIndex));
@@ -231,15 +265,45 @@ export class NodeRuntime implements Drainable {
 
   /** Buffered records first, then the timers the watermark passes, their output, and only then the watermark downstream. */
   private advanceTo(wm: number): MaybePromise {
-    if (wm <= this.watermark) return;
+    if (wm <= this.wmNow) return;
     return andThen(this.drain(), () => {
-      if (wm <= this.watermark) return;
-      this.watermark = wm;
+      if (wm <= this.wmNow) return;
+      this.wmNow = wm;
       this.metrics.watermark = wm;
       this.timers.advance(wm);
       const fired = this.operator?.onWatermark?.(wm);
       return andThen(andThen(fired, () => { this.afterCall?.(); return this.flush(); }), () => this.forwardWatermark(wm));
     });
+  }
+
+  /**
+   * A checkpoint barrier (or the end-of-input marker) arrives on one input (-1: this node is
+   * a source and the barrier starts here). Once it has come on every input the node
+   * snapshots, passes the barrier on, then takes what was held behind it.
+   */
+  receiveBarrier(id: number, inputIndex: number): MaybePromise {
+    if (inputIndex >= 0) {
+      if (this.barrierSeen[inputIndex]) { this.held.push(() => this.receiveBarrier(id, inputIndex)); return; }
+      this.barrierSeen[inputIndex] = true;
+      for (let i = 0; i < this.inputWms.length; i++) if (!this.barrierSeen[i]) return;
+    }
+    // Everything before the barrier is in: buffered multi-input records go first.
+    return andThen(andThen(this.drain(), () => this.onBarrier?.(this, id)), () => {
+      this.barrierSeen = [];
+      const results: MaybePromise[] = [];
+      for (const targets of this.outputs.values()) for (const t of targets) results.push(t.node.receiveBarrier(id, t.inputIndex));
+      return andThen(allDone(results), () => this.release());
+    });
+  }
+
+  /** Hands on, in arrival order, what waited behind an aligned barrier (a later barrier holds the rest again). */
+  private release(): MaybePromise {
+    const held = this.held;
+    this.held = [];
+    let chain: MaybePromise = undefined;
+    // Each event re-checks its own input: one that delivered a newer barrier holds it again.
+    for (const event of held) chain = andThen(chain, event);
+    return andThen(chain, () => this.drainGraph());
   }
 
   private forwardWatermark(wm: number): MaybePromise {

@@ -124,8 +124,19 @@ interface KindBase<K extends string, P, C extends Category> {
    * for the user, why a kind cannot.
    */
   delivery?: Delivery | ((params: P) => Delivery);
+  /**
+   * How parallel subtasks share the kind's input (settings.parallelism > 1). Absent: each
+   * subtask keeps what it has ('forward', stateless kinds). A keyed kind names, per input
+   * port, what makes its key, so every record of a key meets in one subtask; 'single' sends
+   * everything to one subtask (state without a key, e.g. a window without keyBy).
+   */
+  partitioning?(params: P): Partitioning;
   /** Params that hold secrets are referenced as { secret: NAME }, never inlined. */
 }
+
+/** A key as the operator builds it: from fields (read as the operator reads them) or from one expression. */
+export type PartitionKey = { fields: string[] } | { expression: string };
+export type Partitioning = 'forward' | 'single' | Record<string, PartitionKey>;
 
 export interface Delivery { source?: 'replayable' | 'not-replayable'; sink?: 'transactional' | 'idempotent' | 'at-least-once' | 'view'; why?: string }
 

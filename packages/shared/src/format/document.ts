@@ -27,6 +27,8 @@ export const settingsSchema = z
     retainedCheckpoints: z.number().int().min(1).max(100).default(3)
       .describe('Completed checkpoints kept on disk (savepoints are kept until deleted with the pipeline)'),
     restart: restartSchema,
+    parallelism: z.union([z.number().int().min(1).max(64), z.literal('auto')]).optional()
+      .describe('Subtasks that run the pipeline on worker threads: 1 = one thread (the default), "auto" = the cores but one (the server keeps one)'),
   })
   .strict();
 

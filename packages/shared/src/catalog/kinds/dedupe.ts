@@ -24,5 +24,6 @@ export const dedupe = defineKind({
   // The first event time per key. The key expression defines what a state key means;
   // within is in too: keys are forgotten once the watermark passes first + within, so
   // after a larger one, repeats of keys already forgotten would pass.
+  partitioning: (p) => ({ in: { expression: p.key } }),
   stateFingerprint: (p) => ({ key: p.key, within: canonicalDuration(p.within) }),
 });

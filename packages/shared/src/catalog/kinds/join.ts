@@ -45,6 +45,7 @@ export const join = defineKind({
   // a state key means; the window size what a pane is; within how long records are kept
   // (a larger one would miss matches among records already dropped); the type whether
   // unmatched left records were being tracked for their NULL row.
+  partitioning: (p) => ({ left: { expression: p.leftKey }, right: { expression: p.rightKey } }),
   stateFingerprint: (p) => ({
     type: p.type, leftKey: p.leftKey, rightKey: p.rightKey,
     ...(p.within ? { within: canonicalDuration(p.within) } : { window: canonicalDuration(p.window) }),

@@ -113,6 +113,7 @@ export const windowKind = defineKind({
   // a window fires, so renaming keeps the state. allowedLateness is in too: windows fire
   // and are forgotten at end + lateness, so with a larger one a late record would open a
   // fresh window of a key already fired and emit a second, partial row for it. emit too.
+  partitioning: (p) => (p.keyBy.length ? { in: { fields: p.keyBy } } : 'single'),
   stateFingerprint: (p) => ({
     type: p.type,
     ...(p.type === 'session' ? { gap: canonicalDuration(p.gap) } : { size: canonicalDuration(p.size) }),
