@@ -1,13 +1,28 @@
 import type { CheckpointInfo, DeadLetter, NodeMetrics, PipelineDocument, PipelineMetrics, RestorePlan } from '@eddy/shared';
 import type { CheckpointStore, LoadedCheckpoint } from './checkpoint/checkpoint-store.js';
 import type { KeyedStateBackend } from './state/keyed-state.js';
+import { availableParallelism } from 'node:os';
 import { Job } from './core/job.js';
+import { ParallelJob } from './parallel/parallel-job.js';
 import { registry } from './registry.js';
 
 /** Validates a document and builds a job; throws PipelineValidationError on bad input. */
 export function createJob(document: unknown, options: JobOptions): JobHandle {
-  return new Job(document, options, registry);
+  const parallelism = resolveParallelism(settingsOf(document)?.parallelism);
+  return parallelism > 1 ? new ParallelJob(document, options, registry, parallelism) : new Job(document, options, registry);
 }
+
+/**
+ * settings.parallelism as a number of subtasks: 'auto' is the machine's cores but one (the
+ * thread that serves the API and hosts the job keeps a core), at most 16; absent is 1.
+ */
+export function resolveParallelism(setting: number | 'auto' | undefined, cores = availableParallelism()): number {
+  if (setting === 'auto') return Math.max(1, Math.min(16, cores - 1));
+  return setting ?? 1;
+}
+
+const settingsOf = (document: unknown) =>
+  (typeof document === 'object' && document !== null ? (document as { settings?: { parallelism?: number | 'auto' } }).settings : undefined);
 
 /** What the embedding program (server or CLI) gives a job. The runtime knows no HTTP. */
 export interface JobOptions {

@@ -21,7 +21,8 @@ import { nodeError } from './node-error.js';
 import { redactError, redactSecrets } from './redact.js';
 import { resolveDocumentSecrets, SecretSource } from './secrets.js';
 import { checkFilePaths, fileRootsFromEnv } from '../io/allowed-roots.js';
-import { CheckpointCoordinator, checkpointNodesOf, decodeNodeSnapshot, planRestore, type NodeSnapshot } from './checkpoint-coordinator.js';
+import { CheckpointCoordinator, checkpointNodesOf, planRestore } from './checkpoint-coordinator.js';
+import { restoreSnapshots } from '../parallel/snapshots.js';
 
 /**
  * Everything a job checks before it is built: the document, the files it names (inside the
@@ -79,10 +80,8 @@ export class Job implements JobHandle {
 
     const checkpoint = options.restore ?? null;
     this.restorePlan = planRestore(checkpoint?.info ?? null, this.document);
-    const restored = new Map<string, NodeSnapshot>();
-    for (const step of this.restorePlan.nodes) {
-      if (step.action === 'kept') restored.set(step.nodeId, decodeNodeSnapshot(checkpoint!.nodes.get(step.nodeId)!.data));
-    }
+    // A checkpoint of a parallel job comes back re-partitioned into this one thread.
+    const restored = restoreSnapshots(checkpoint, this.restorePlan, this.document, null).host;
     if (options.checkpoints && this.document.settings.guarantee === 'at-most-once') this.ackLog = new AckLog(options.checkpoints.dir);
     const byId = new Map<string, NodeRuntime>();
     const env: NodeRuntimeEnv = {
@@ -91,7 +90,7 @@ export class Job implements JobHandle {
     };
     const build: NodeBuildEnv = {
       document: this.document, graph: result.graph, schemas: result.schemas, options, fileRoots, secretParams: secrets.params,
-      runtimeEnv: env, deadLetters: this.deadLetterList, liveRows: this.liveRows, clock: this.clock, wallClock: this.wallClock, factories,
+      runtimeEnv: env, deadLetters: this.deadLetterList, liveRows: this.liveRows, clock: this.clock, wallClock: this.wallClock, factories, checkpointed: !!options.checkpoints,
     };
     for (const id of result.graph.order) {
       const built = buildNode(id, build, restored.get(id));

@@ -28,6 +28,8 @@ export interface NodeBuildEnv {
   clock: () => number;
   wallClock: () => number;
   factories: NodeFactories;
+  /** Whether the job takes checkpoints (a transactional sink then commits only with them). */
+  checkpointed: boolean;
 }
 
 /** One node, built: its runtime (edges are connected by the caller), its code, context and state. */
@@ -60,7 +62,7 @@ export function buildNode(id: string, b: NodeBuildEnv, snapshot: NodeSnapshot | 
   const ctx: OperatorContext = {
     node, pipelineId: options.pipelineId ?? document.name, document, inputSchemas, baseDir: options.baseDir, fileRoots: b.fileRoots, state,
     restored: snapshot?.operator,
-    checkpointed: !!options.checkpoints,
+    checkpointed: b.checkpointed,
     emit: (batch, port = 'out') => runtime.collect(batch, port),
     output: (record, time, wm, port = 'out') => runtime.output(record, time, wm, port),
     get timers() { return runtime.timers; },

@@ -30,6 +30,21 @@ export interface NodeMetrics {
    * inlines views, so `shared` says the vertex runs other Eddy nodes too (the figures are the vertex's).
    */
   flinkVertex?: FlinkVertexRef;
+  /**
+   * With settings.parallelism > 1: the figures of each subtask (index = subtask), as Flink's
+   * subtask view; the node's own figures are their sum (watermark: the minimum). A skewed key
+   * shows as one subtask with most of the records.
+   */
+  subtasks?: SubtaskMetrics[];
+}
+
+export interface SubtaskMetrics {
+  recordsIn: number;
+  recordsOut: number;
+  ratePerSec: number;
+  backpressure: number;
+  watermark: number | null;
+  stateKeys: number;
 }
 
 export interface FlinkVertexRef { id: string; name: string; shared: boolean; nodes: string[] }

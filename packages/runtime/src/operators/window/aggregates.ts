@@ -1,5 +1,6 @@
 import type { AggregateFn, WindowAggregate } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
+import { fieldReader } from '../../core/keys.js';
 
 /**
  * Accumulators are plain JSON-able values so window state snapshots as-is. SQL semantics:
@@ -20,15 +21,7 @@ export function makeAggregateSpecs(aggregates: WindowAggregate[]): AggregateSpec
   return aggregates.map((a) => ({ name: a.name, fn: a.fn, read: a.field ? fieldReader(a.field) : () => 1 }));
 }
 
-export function fieldReader(path: string): (r: Rec) => unknown {
-  const parts = path.split('.');
-  if (parts.length === 1) return (r) => r[path];
-  return (r) => {
-    let v: unknown = r;
-    for (const p of parts) v = v == null ? undefined : (v as Rec)[p];
-    return v;
-  };
-}
+export { fieldReader };
 
 export function initAccumulator(fn: AggregateFn): Accumulator {
   switch (fn) {

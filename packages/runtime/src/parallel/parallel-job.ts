@@ -1,0 +1,498 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { serialize } from 'node:v8';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import {
+  edgeFromPort, edgeToPort, getKind, noCheckpoints,
+  type CheckpointInfo, type DeadLetter, type NodeMetrics, type PipelineDocument, type PipelineMetrics, type RestorePlan,
+} from '@eddy/shared';
+import type { JobHandle, JobOptions, JobOutcome, JobState, NodeState, RefusedRecord } from '../api.js';
+import { checkJobDocument } from '../core/job.js';
+import { buildNode, type BuiltNode, type NodeBuildEnv } from '../core/node-builder.js';
+import type { NodeRuntime, NodeRuntimeEnv } from '../core/node-runtime.js';
+import { ReconvergeQueue } from '../core/reconverge.js';
+import { allDone, andThen, Mailbox, type MaybePromise } from '../core/async.js';
+import { DeadLetterList } from '../core/dead-letters.js';
+import { LiveRows } from '../core/live-rows.js';
+import { nodeError } from '../core/node-error.js';
+import { redactError, redactSecrets } from '../core/redact.js';
+import { SourceDriver } from '../core/source-driver.js';
+import { IngestError, isIngestible } from '../core/source.js';
+import { planRestore, type NodeSnapshot } from '../core/checkpoint-coordinator.js';
+import type { NodeFactories } from '../core/node-factories.js';
+import type { NodeSnapshotFile } from '../checkpoint/checkpoint-store.js';
+import { planParallel, type ParallelPlan } from './plan.js';
+import { batchOf, ChannelOut, HOST, Outbox, SourceMirrorOut, type WireEvent } from './wire.js';
+import { END_BARRIER } from './subtask.js';
+import { combineSubtaskMetrics } from './metrics.js';
+import { restoreSnapshots, encodeTaskSnapshots } from './snapshots.js';
+import type { FromSubtask, SubtaskInit, ToSubtask } from './protocol.js';
+
+/** Host messages a subtask may have waiting before the sources wait (backpressure). */
+const MAX_IN_FLIGHT = 8;
+
+interface Inbound { node: NodeRuntime; input: number; port: string }
+interface PendingBarrier { waiting: number; parts: NodeSnapshotFile[]; task: Map<string, Uint8Array[]>; resolve: () => void; reject: (err: unknown) => void }
+
+/**
+ * A job run by N subtasks on worker threads (settings.parallelism > 1). This thread — the
+ * host — runs the sources (one reader each) and the sinks (one writer each, so exactly-once
+ * commits stay as they are); every operator between runs once per subtask, fed through key
+ * exchanges. Checkpoints are aligned barriers from the sources through every channel; the
+ * end of input is barrier 0. Results equal the single-thread job's (docs/parallelism.md).
+ */
+export class ParallelJob implements JobHandle {
+  readonly document: PipelineDocument;
+  state: JobState = 'created';
+  readonly done: Promise<JobOutcome>;
+  readonly restorePlan: RestorePlan;
+  readonly plan: ParallelPlan;
+  private settle!: (outcome: JobOutcome) => void;
+  private readonly hostNodes = new Map<string, BuiltNode>();
+  private readonly inbound = new Map<number, Inbound[]>();
+  private readonly drivers: SourceDriver[] = [];
+  private readonly driverOf = new Map<string, SourceDriver>();
+  private readonly mailbox = new Mailbox();
+  private readonly reconverge = new ReconvergeQueue();
+  private readonly abort = new AbortController();
+  private readonly deadLetterList: DeadLetterList;
+  private readonly liveRows: LiveRows;
+  private readonly clock = () => performance.now();
+  private readonly wallClock: () => number;
+  private readonly outbox: Outbox;
+  private readonly workers: Worker[] = [];
+  private readonly sent: number[];
+  private readonly hostDone: number[];
+  private readonly backlog: number[];
+  private gateWaiters: (() => void)[] = [];
+  private readonly subMetrics: Record<string, NodeMetrics>[];
+  private readonly barriers = new Map<number, PendingBarrier>();
+  private readonly closed: Promise<string | undefined>[] = [];
+  private readonly closers: ((error: string | undefined) => void)[] = [];
+  private readonly restoredTask: Map<string, Uint8Array[]>;
+  private runs: Promise<void>[] = [];
+  private stopping: Promise<void> | null = null;
+  private nextCheckpoint = 1;
+  private checkpointTimer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<CheckpointInfo | null> | null = null;
+  private savepointOnStop = false;
+  private finalCheckpoint: CheckpointInfo | null = null;
+  private readonly stats = noCheckpoints();
+
+  constructor(input: unknown, private readonly options: JobOptions, factories: NodeFactories, parallelism: number) {
+    const { result, fileRoots, secrets } = checkJobDocument(input, options);
+    this.document = result.document;
+    this.plan = planParallel(this.document, result.graph.order, parallelism);
+    this.wallClock = options.now ?? Date.now;
+    this.done = new Promise((resolve) => { this.settle = resolve; });
+    this.deadLetterList = new DeadLetterList((dl) => options.onDeadLetter?.(dl));
+    this.liveRows = new LiveRows((nodeId, rows, total) => options.onRows?.(nodeId, rows, total));
+    this.sent = new Array<number>(parallelism).fill(0);
+    this.hostDone = new Array<number>(parallelism).fill(0);
+    this.backlog = new Array<number>(parallelism).fill(0);
+    this.subMetrics = Array.from({ length: parallelism }, () => ({}));
+    this.outbox = new Outbox((dest, events) => this.post(dest, { t: 'events', events }), HOST, null, () => this.gate());
+
+    const checkpoint = options.restore ?? null;
+    this.restorePlan = planRestore(checkpoint?.info ?? null, this.document);
+    const { host, task } = restoreSnapshots(checkpoint, this.restorePlan, this.document, this.plan);
+    this.restoredTask = task;
+    const runtimeEnv: NodeRuntimeEnv = {
+      clock: this.clock, wallClock: this.wallClock, tap: options.tap, reconverge: this.reconverge,
+      runTask: (t) => { Promise.resolve(this.mailbox.run(t)).catch((err) => this.fail(err)); },
+    };
+    const build: NodeBuildEnv = {
+      document: this.document, graph: result.graph, schemas: result.schemas, options, fileRoots, secretParams: secrets.params,
+      runtimeEnv, deadLetters: this.deadLetterList, liveRows: this.liveRows, clock: this.clock, wallClock: this.wallClock, factories,
+      checkpointed: !!options.checkpoints,
+    };
+    for (const id of this.plan.hostNodes) {
+      const built = buildNode(id, build, host.get(id));
+      built.runtime.order = this.hostNodes.size;
+      built.runtime.onBarrier = (node, barrier) => this.onHostBarrier(node, barrier);
+      this.hostNodes.set(id, built);
+    }
+    for (const pe of this.plan.edges) {
+      if (pe.to === 'host' && pe.route === 'local') {
+        this.hostNodes.get(pe.edge.from)!.runtime.connect(edgeFromPort(pe.edge), this.hostNodes.get(pe.edge.to)!.runtime, edgeToPort(pe.edge));
+      } else if (pe.to === 'host') {
+        const target = this.hostNodes.get(pe.edge.to)!.runtime;
+        this.inbound.set(pe.index, Array.from({ length: parallelism }, () => ({ node: target, input: target.addInput(), port: edgeToPort(pe.edge) })));
+      } else if (pe.from === 'host') {
+        const schema = result.schemas[pe.edge.from]?.[edgeFromPort(pe.edge)];
+        this.hostNodes.get(pe.edge.from)!.runtime.connect(edgeFromPort(pe.edge),
+          new ChannelOut(pe, 0, parallelism, this.outbox, schema, performance.timeOrigin), edgeToPort(pe.edge));
+      }
+    }
+    for (const built of this.hostNodes.values()) {
+      const snapshot = host.get(built.id);
+      if (snapshot) built.runtime.restoreWatermarks(snapshot.watermarks);
+      if (!built.source) continue;
+      built.runtime.connect('out', new SourceMirrorOut(built.id, parallelism, this.outbox), 'in');
+      const driver = new SourceDriver(built.runtime, built.source, this.document.settings, this.mailbox, this.clock,
+        this.wallClock, built.ctx.deadLetter, (err) => this.fail(err));
+      if (snapshot?.source) driver.restore(snapshot.source);
+      this.driverOf.set(built.id, driver);
+      this.drivers.push(driver);
+    }
+  }
+
+  private post(dest: number, message: ToSubtask, transfer?: readonly unknown[]): void {
+    if (message.t === 'events') this.sent[dest]++;
+    this.workers[dest]?.postMessage(message, transfer as never);
+  }
+
+  private overloaded(): boolean {
+    for (let k = 0; k < this.workers.length; k++) if (this.sent[k] - this.hostDone[k] > MAX_IN_FLIGHT || this.backlog[k] > 4 * MAX_IN_FLIGHT) return true;
+    return false;
+  }
+
+  private gate(): MaybePromise {
+    if (!this.overloaded() || this.abort.signal.aborted) return;
+    return new Promise<void>((resolve) => this.gateWaiters.push(resolve));
+  }
+
+  private releaseGate(): void {
+    if (this.overloaded() && !this.abort.signal.aborted) return;
+    const waiters = this.gateWaiters;
+    this.gateWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'created') throw new Error(`A job starts once; this one is ${this.state}`);
+    this.state = 'running';
+    try {
+      if (this.options.checkpoints) this.nextCheckpoint = (await this.options.checkpoints.lastId()) + 1;
+      await this.startSubtasks();
+      for (const n of this.hostNodes.values()) {
+        try {
+          await n.code.open?.();
+        } catch (err) {
+          throw nodeError(n.id, n.kind, err);
+        }
+      }
+    } catch (err) {
+      await this.fail(err);
+      return;
+    }
+    if (this.options.checkpoints) {
+      this.checkpointTimer = setInterval(() => { if (!this.inFlight) void this.checkpoint(); }, this.document.settings.checkpointIntervalMs);
+      this.checkpointTimer.unref();
+    }
+    this.runs = this.drivers.map((d) => d.run(this.abort.signal));
+    Promise.all(this.runs).then(
+      async () => {
+        if (this.abort.signal.aborted) return;
+        await this.mailbox.idle();
+        await this.finish('finished');
+      },
+      (err) => this.fail(err),
+    );
+  }
+
+  private startSubtasks(): Promise<void> {
+    const n = this.plan.parallelism;
+    const peers: (import('node:worker_threads').MessagePort | null)[][] = Array.from({ length: n }, () => new Array(n).fill(null));
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const { port1, port2 } = new MessageChannel();
+        peers[i][j] = port1;
+        peers[j][i] = port2;
+      }
+    }
+    const ready: Promise<void>[] = [];
+    for (let k = 0; k < n; k++) {
+      const worker = new Worker(subtaskEntry());
+      this.workers.push(worker);
+      let closeWith!: (error: string | undefined) => void;
+      this.closed.push(new Promise((resolve) => { closeWith = resolve; }));
+      this.closers.push(closeWith);
+      ready.push(new Promise((resolve, reject) => {
+        worker.on('message', (m: FromSubtask) => {
+          if (m.t === 'ready') resolve();
+          else if (m.t === 'failed') { reject(Object.assign(new Error(m.message), { name: m.name })); void this.fail(Object.assign(new Error(m.message), { name: m.name })); } else this.fromSubtask(k, m);
+        });
+        worker.on('error', (err) => { reject(err); void this.fail(err); });
+        worker.on('exit', () => { closeWith(undefined); reject(new Error(`subtask ${k} exited`)); });
+      }));
+      const init: SubtaskInit = {
+        index: k, parallelism: n, document: this.document, baseDir: this.options.baseDir, fileRoots: this.options.fileRoots,
+        secretsFile: this.options.secretsFile, pipelineId: this.options.pipelineId ?? this.document.name, metrics: this.options.metrics !== false,
+        tap: !!this.options.tap, checkpointed: !!this.options.checkpoints,
+        restore: [...this.restoredTask].filter(([, list]) => list[k]).map(([id, list]) => [id, list[k]]),
+        peers: peers[k],
+      };
+      const transfer = peers[k].filter((p) => p !== null);
+      worker.postMessage({ t: 'init', init } satisfies ToSubtask, transfer as never);
+    }
+    return Promise.all(ready).then(() => undefined);
+  }
+
+  private fromSubtask(k: number, m: FromSubtask): void {
+    switch (m.t) {
+      case 'events':
+        void this.mailbox.run(() => {
+          let chain: MaybePromise = undefined;
+          for (const ev of m.events) chain = andThen(chain, () => this.deliver(ev));
+          return andThen(chain, () => this.reconverge.drainAll());
+        })?.catch?.((err: unknown) => this.fail(err));
+        return;
+      case 'load':
+        this.hostDone[k] = m.hostDone;
+        this.backlog[k] = m.backlog;
+        this.releaseGate();
+        return;
+      case 'snap': this.taskBarrier(k, m.id, m.nodes); return;
+      case 'ended': this.taskBarrier(k, END_BARRIER, []); return;
+      case 'metrics': this.subMetrics[k] = m.nodes; return;
+      case 'dead': for (const dl of m.letters) this.deadLetterList.add(dl.nodeId, dl.record, dl.reason, dl.at ?? this.wallClock()); return;
+      case 'log': for (const line of m.lines) (this.options.log ?? ((l: string) => process.stdout.write(l + '\n')))(line); return;
+      case 'tap': for (const [nodeId, port, records] of m.taps) this.options.tap?.(nodeId, port, records); return;
+      case 'closed': this.closers[k](m.error); return;
+      default:
+    }
+  }
+
+  private deliver(ev: WireEvent): MaybePromise {
+    if (ev.k === 's') return;
+    const to = this.inbound.get(ev.e)![ev.c];
+    switch (ev.k) {
+      case 'b': return to.node.receive(batchOf(ev, performance.timeOrigin), to.input, to.port);
+      case 'w': return to.node.receiveWatermark(ev.wm, to.input);
+      case 'i': return to.node.receiveIdle(ev.idle, to.input);
+      case 'x': return to.node.receiveBarrier(ev.id, to.input);
+    }
+  }
+
+  // --- barriers: checkpoints and the end of input -------------------------------------------
+
+  /** Starts barrier `id` at every source and settles once every node of every thread has it. */
+  private runBarrier(id: number): Promise<PendingBarrier> {
+    const pending: PendingBarrier = { waiting: this.hostNodes.size + this.workers.length, parts: [], task: new Map(), resolve: () => undefined, reject: () => undefined };
+    const settled = new Promise<PendingBarrier>((resolve, reject) => { pending.resolve = () => resolve(pending); pending.reject = reject; });
+    this.barriers.set(id, pending);
+    const injected = this.mailbox.run(() => {
+      const results: MaybePromise[] = [];
+      for (const n of this.hostNodes.values()) if (n.source) results.push(n.runtime.receiveBarrier(id, -1));
+      return andThen(allDone(results), () => this.reconverge.drainAll());
+    });
+    Promise.resolve(injected).catch((err) => pending.reject(err));
+    return settled.finally(() => this.barriers.delete(id));
+  }
+
+  private onHostBarrier(node: NodeRuntime, id: number): MaybePromise {
+    const pending = this.barriers.get(id);
+    if (!pending) return;
+    const built = this.hostNodes.get(node.id)!;
+    const count = () => { if (--pending.waiting === 0) pending.resolve(); };
+    if (id === END_BARRIER) return count();
+    return (async () => {
+      try {
+        const operator = await built.code.onCheckpoint?.({ id, timestamp: this.wallClock() });
+        const snapshot: NodeSnapshot = {
+          watermarks: node.snapshotWatermarks(), state: built.state.exportState(), operator, source: this.driverOf.get(node.id)?.snapshot(),
+        };
+        pending.parts.push({ nodeId: built.id, kind: built.kind, fingerprint: undefined, data: serialize(snapshot) });
+        count();
+      } catch (err) {
+        const failure = nodeError(built.id, built.kind, err, `checkpoint ${id} failed`);
+        pending.reject(failure);
+        throw failure;
+      }
+    })();
+  }
+
+  private taskBarrier(k: number, id: number, nodes: [string, Uint8Array][]): void {
+    const pending = this.barriers.get(id);
+    if (!pending) return;
+    for (const [nodeId, data] of nodes) {
+      const list = pending.task.get(nodeId) ?? new Array<Uint8Array>(this.workers.length);
+      list[k] = data;
+      pending.task.set(nodeId, list);
+    }
+    if (--pending.waiting === 0) pending.resolve();
+  }
+
+  checkpoint(): Promise<CheckpointInfo | null> {
+    if (!this.options.checkpoints || this.state !== 'running') return Promise.resolve(null);
+    return this.trigger('checkpoint');
+  }
+
+  private trigger(kind: CheckpointInfo['kind']): Promise<CheckpointInfo | null> {
+    const previous = this.inFlight;
+    const run = (async () => {
+      await previous;
+      return this.take(kind);
+    })();
+    this.inFlight = run;
+    const clear = () => { if (this.inFlight === run) this.inFlight = null; };
+    run.then(clear, clear);
+    return run;
+  }
+
+  /** One aligned checkpoint over every thread; null when it failed (a node failing its snapshot fails the job). */
+  private async take(kind: CheckpointInfo['kind']): Promise<CheckpointInfo | null> {
+    const store = this.options.checkpoints!;
+    const id = this.nextCheckpoint++;
+    const timestamp = this.wallClock();
+    const startedAt = performance.now();
+    let pending: PendingBarrier;
+    try {
+      pending = await this.runBarrier(id);
+    } catch (err) {
+      this.stats.failed++;
+      (this.options.log ?? console.error)(redactSecrets((err as Error).message));
+      void this.fail(err);
+      return null;
+    }
+    const parts = [...pending.parts, ...encodeTaskSnapshots(pending.task, this.document)];
+    let info: CheckpointInfo;
+    try {
+      info = await store.write({ id, kind, timestamp, startedAt }, parts);
+    } catch (err) {
+      this.stats.failed++;
+      (this.options.log ?? console.error)(`checkpoint ${id} failed: ${(err as Error).message}`);
+      return null;
+    }
+    Object.assign(this.stats, { count: this.stats.count + 1, lastId: id, lastAt: timestamp, lastDurationMs: info.durationMs, lastSizeBytes: info.sizeBytes });
+    for (let k = 0; k < this.workers.length; k++) this.post(k, { t: 'complete', id });
+    try {
+      await this.mailbox.run(() => allDone([...this.hostNodes.values()].map((n) => {
+        if (!n.code.onCheckpointComplete) return undefined;
+        return (async () => {
+          try { await n.code.onCheckpointComplete!(id); } catch (err) { throw nodeError(n.id, n.kind, err, `commit of checkpoint ${id} failed`); }
+        })();
+      })));
+    } catch (err) {
+      void this.fail(err);
+    }
+    return info;
+  }
+
+  stop(): Promise<void> {
+    if (this.state !== 'running' && this.state !== 'created') return this.stopping ?? Promise.resolve();
+    return this.finish('stopped');
+  }
+
+  async savepoint(): Promise<CheckpointInfo> {
+    if (!this.options.checkpoints) throw new Error('This job has no checkpoint storage: savepoints need one');
+    if (this.state !== 'running') throw new Error(`A savepoint needs a running job; this one is ${this.state}`);
+    this.savepointOnStop = true;
+    await this.finish('stopped');
+    if (!this.finalCheckpoint) throw new Error('The savepoint could not be written (see the log)');
+    return this.finalCheckpoint;
+  }
+
+  private finish(state: 'finished' | 'stopped', error?: Error): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.abort.abort();
+    this.releaseGate();
+    this.stopping = (async () => {
+      await Promise.allSettled(this.runs);
+      await this.mailbox.idle();
+      if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+      await this.inFlight;
+      let closeError: Error | undefined;
+      if (!error && this.workers.length === this.plan.parallelism) {
+        try {
+          // A stop or the end of input ends with a checkpoint (a savepoint on request), then the
+          // end marker: when it has passed every node, nothing is in flight between threads.
+          if (this.options.checkpoints) this.finalCheckpoint = await this.trigger(this.savepointOnStop ? 'savepoint' : 'checkpoint');
+          if (!this.failure) await this.runBarrier(END_BARRIER);
+        } catch (err) {
+          closeError = err as Error;
+        }
+      }
+      for (let k = 0; k < this.workers.length; k++) this.post(k, { t: 'close' });
+      const subtaskErrors = await Promise.race([
+        Promise.all(this.closed),
+        new Promise<undefined[]>((resolve) => setTimeout(() => resolve([]), 30_000).unref()),
+      ]);
+      for (const message of subtaskErrors) if (message && !closeError) closeError = new Error(message);
+      await Promise.all(this.workers.map((w) => w.terminate()));
+      for (const n of this.hostNodes.values()) n.runtime.dispose();
+      for (const n of this.hostNodes.values()) {
+        try {
+          await n.code.close?.();
+        } catch (err) {
+          closeError ??= err as Error;
+        }
+      }
+      for (const n of this.hostNodes.values()) await n.state.close?.();
+      this.liveRows.flushAll();
+      const failure = this.failure ?? error ?? closeError;
+      const outcome: JobOutcome = failure ? { state: 'failed', error: redactError(failure) } : { state };
+      this.state = outcome.state;
+      this.settle(outcome);
+    })();
+    return this.stopping;
+  }
+
+  private failure: Error | undefined;
+
+  private fail(err: unknown): Promise<void> {
+    const error = err instanceof Error ? err : new Error(String(err));
+    this.failure ??= error;
+    for (const p of this.barriers.values()) p.reject(error);
+    return this.finish('stopped', error);
+  }
+
+  metrics(): PipelineMetrics {
+    const nodes: Record<string, NodeMetrics> = {};
+    for (const id of this.document.nodes.map((n) => n.id)) nodes[id] = this.nodeMetrics(id)!;
+    return {
+      pipelineId: this.options.pipelineId ?? this.document.name,
+      at: this.wallClock(),
+      nodes,
+      deadLetters: this.deadLetterList.total,
+      checkpoints: { ...this.stats },
+    };
+  }
+
+  nodeMetrics(nodeId: string): NodeMetrics | undefined {
+    const built = this.hostNodes.get(nodeId);
+    if (built) {
+      const isSink = getKind(built.kind)?.category === 'sink';
+      return built.runtime.metrics.snapshot(this.clock(), this.wallClock(), { keys: built.state.keyCount(), bytes: built.state.approximateBytes() }, isSink);
+    }
+    if (!this.plan.taskNodes.includes(nodeId)) return undefined;
+    return combineSubtaskMetrics(this.subMetrics.map((m) => m[nodeId]), this.wallClock());
+  }
+
+  rows(nodeId: string): Record<string, unknown>[] {
+    return this.liveRows.rows(nodeId);
+  }
+
+  deadLetters(): DeadLetter[] {
+    return this.deadLetterList.list();
+  }
+
+  ingest(nodeId: string, records: Record<string, unknown>[], refused: RefusedRecord[] = []): Promise<void> {
+    const n = this.hostNodes.get(nodeId);
+    if (!n) return Promise.reject(new IngestError('not_found', `No source '${nodeId}' in this pipeline`));
+    if (!n.source || !isIngestible(n.source)) return Promise.reject(new IngestError('not_ingestible', `Node '${nodeId}' is a ${n.kind}, not a source.http`));
+    for (const r of refused) {
+      n.runtime.metrics.errors++;
+      this.deadLetterList.add(nodeId, r.record, r.reason, this.wallClock());
+    }
+    return records.length || !refused.length ? n.source.ingest(records) : Promise.resolve();
+  }
+
+  /** Keyed state lives in the subtasks: the host knows its size (from their figures), not its entries. */
+  nodeState(nodeId: string): NodeState | undefined {
+    const built = this.hostNodes.get(nodeId);
+    if (built) return { nodeId, keys: built.state.keyCount(), bytes: built.state.approximateBytes(), entries: [] };
+    const m = this.nodeMetrics(nodeId);
+    return m && { nodeId, keys: m.stateKeys, bytes: m.stateBytes, entries: [] };
+  }
+}
+
+/** The compiled subtask entry beside this file; under vitest (running src/) the one tsc wrote to dist/. */
+function subtaskEntry(): URL {
+  const here = new URL('./subtask-entry.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  const built = new URL(here.href.replace(/\/src\/parallel\/subtask-entry\.js$/, '/dist/parallel/subtask-entry.js'));
+  if (existsSync(fileURLToPath(built))) return built;
+  throw new Error(`The subtask entry ${fileURLToPath(here)} is missing: build the runtime (npx tsc -b)`);
+}

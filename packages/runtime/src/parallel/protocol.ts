@@ -1,0 +1,44 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { DeadLetter, NodeMetrics } from '@eddy/shared';
+import type { Rec } from '../core/batch.js';
+import type { WireEvent } from './wire.js';
+
+/** What a subtask is given when its thread starts. */
+export interface SubtaskInit {
+  index: number;
+  parallelism: number;
+  document: unknown;
+  baseDir: string;
+  fileRoots?: string[];
+  secretsFile?: string;
+  pipelineId?: string;
+  metrics: boolean;
+  /** Send every emitted batch to the host (the test harness, previews). */
+  tap: boolean;
+  checkpointed: boolean;
+  /** This subtask's snapshot of each node it restores (v8-serialized NodeSnapshot). */
+  restore: [nodeId: string, data: Uint8Array][];
+  /** Ports to the other subtasks, by their index (its own is absent). */
+  peers: (MessagePort | null)[];
+  /** performance.timeOrigin of the host (clocks are per thread). */
+}
+
+export type ToSubtask =
+  | { t: 'init'; init: SubtaskInit }
+  | { t: 'events'; events: WireEvent[] }
+  | { t: 'complete'; id: number }
+  | { t: 'close' };
+
+export type FromSubtask =
+  | { t: 'ready' }
+  | { t: 'events'; events: WireEvent[] }
+  /** Progress, for the host's backpressure: host messages handled, messages waiting. */
+  | { t: 'load'; hostDone: number; backlog: number }
+  | { t: 'snap'; id: number; nodes: [nodeId: string, data: Uint8Array][] }
+  | { t: 'ended' }
+  | { t: 'metrics'; nodes: Record<string, NodeMetrics> }
+  | { t: 'dead'; letters: DeadLetter[] }
+  | { t: 'log'; lines: string[] }
+  | { t: 'tap'; taps: [nodeId: string, port: string, records: Rec[]][] }
+  | { t: 'failed'; message: string; name: string }
+  | { t: 'closed'; error?: string };

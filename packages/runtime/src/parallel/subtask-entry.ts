@@ -1,0 +1,40 @@
+// A parallel job's subtask thread: builds its Subtask from `init` and talks to the host
+// (parentPort) and to the other subtasks (their MessagePorts) through wire events only.
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import { registry } from '../registry.js';
+import { Subtask } from './subtask.js';
+import { HOST, type WireEvent } from './wire.js';
+import type { FromSubtask, ToSubtask } from './protocol.js';
+
+const host = parentPort!;
+const send = (message: FromSubtask) => host.postMessage(message);
+let subtask: Subtask | null = null;
+
+host.on('message', (message: ToSubtask) => {
+  switch (message.t) {
+    case 'init': {
+      const peers = message.init.peers as (MessagePort | null)[];
+      try {
+        subtask = new Subtask(message.init, send, (dest, events) => {
+          if (dest === HOST) send({ t: 'events', events });
+          else peers[dest]!.postMessage(events);
+        }, registry);
+      } catch (err) {
+        send({ t: 'failed', message: (err as Error).message, name: (err as Error).name });
+        return;
+      }
+      peers.forEach((p) => p?.on('message', (events: WireEvent[]) => subtask!.receive(events, false)));
+      subtask.open().then(() => send({ t: 'ready' }), (err: Error) => send({ t: 'failed', message: err.message, name: err.name }));
+      return;
+    }
+    case 'events': subtask?.receive(message.events, true); return;
+    case 'complete': void subtask?.complete(message.id); return;
+    case 'close':
+      void (async () => {
+        const error = subtask ? await subtask.close() : undefined;
+        send({ t: 'closed', ...(error && { error }) });
+        host.close();
+      })();
+      return;
+  }
+});

@@ -1,0 +1,231 @@
+import { serialize, deserialize } from 'node:v8';
+import { edgeFromPort, edgeToPort, type DeadLetter } from '@eddy/shared';
+import { checkJobDocument } from '../core/job.js';
+import { buildNode, type BuiltNode, type NodeBuildEnv } from '../core/node-builder.js';
+import type { NodeRuntime, NodeRuntimeEnv, WatermarkView } from '../core/node-runtime.js';
+import { ReconvergeQueue } from '../core/reconverge.js';
+import { andThen, Mailbox, type MaybePromise } from '../core/async.js';
+import { DeadLetterList } from '../core/dead-letters.js';
+import { LiveRows } from '../core/live-rows.js';
+import { nodeError } from '../core/node-error.js';
+import { redactError } from '../core/redact.js';
+import { watermarkCaps } from '../core/watermark-caps.js';
+import type { NodeSnapshot } from '../core/checkpoint-coordinator.js';
+import type { NodeFactories } from '../core/node-factories.js';
+import type { Rec } from '../core/batch.js';
+import { planParallel, type ParallelPlan } from './plan.js';
+import { batchOf, ChannelOut, Outbox, type WireEvent } from './wire.js';
+import type { FromSubtask, SubtaskInit } from './protocol.js';
+
+/** The end-of-input marker travels as barrier 0 (checkpoints count from 1). */
+export const END_BARRIER = 0;
+
+interface Inbound { node: NodeRuntime; input: number; port: string }
+
+/**
+ * One subtask of a parallel job, on its own thread: an instance of every operator between
+ * the sources and the sinks, fed by the host (sources) and the other subtasks (exchanges).
+ * It aligns barriers per node as the single-thread job would see them, snapshots its
+ * nodes for each checkpoint, and reports figures, dead letters and logs to the host.
+ */
+export class Subtask {
+  private readonly nodes = new Map<string, BuiltNode>();
+  /** Per planned edge, per channel: the node input it feeds. */
+  private readonly inbound = new Map<number, Inbound[]>();
+  private readonly mirrors = new Map<string, { watermark: number; idle: boolean }>();
+  private readonly mailbox = new Mailbox();
+  private readonly reconverge = new ReconvergeQueue();
+  private readonly outbox: Outbox;
+  private readonly plan: ParallelPlan;
+  private readonly snaps = new Map<number, [string, Uint8Array][]>();
+  private deadLetters: DeadLetter[] = [];
+  private logs: string[] = [];
+  private taps: [string, string, Rec[]][] = [];
+  private hostDone = 0;
+  private backlog = 0;
+  private ticker: NodeJS.Timeout | null = null;
+  private failed = false;
+
+  constructor(private readonly init: SubtaskInit, private readonly send: (message: FromSubtask) => void,
+    private readonly postEvents: (dest: number, events: WireEvent[]) => void, factories: NodeFactories) {
+    const { result, fileRoots, secrets } = checkJobDocument(init.document, init);
+    const document = result.document;
+    this.plan = planParallel(document, result.graph.order, init.parallelism);
+    this.outbox = new Outbox(postEvents, init.index, (ev) => this.deliver(ev));
+    const clock = () => performance.now();
+    const runtimeEnv: NodeRuntimeEnv = {
+      clock, wallClock: Date.now, reconverge: this.reconverge,
+      tap: init.tap ? (nodeId, port, records) => { this.taps.push([nodeId, port, records]); } : undefined,
+      runTask: (task) => { Promise.resolve(this.mailbox.run(task)).catch((err) => this.fail(err)); },
+    };
+    const build: NodeBuildEnv = {
+      document, graph: result.graph, schemas: result.schemas,
+      options: { baseDir: init.baseDir, pipelineId: init.pipelineId, metrics: init.metrics, log: (line) => { this.logs.push(line); } },
+      checkpointed: init.checkpointed,
+      fileRoots, secretParams: secrets.params, runtimeEnv,
+      deadLetters: new DeadLetterList((dl) => { this.deadLetters.push(dl); }),
+      liveRows: new LiveRows(() => undefined), clock, wallClock: Date.now, factories,
+    };
+    const restored = new Map(init.restore.map(([id, data]) => [id, deserialize(data) as NodeSnapshot]));
+    for (const id of this.plan.taskNodes) {
+      const built = buildNode(id, build, restored.get(id));
+      built.runtime.order = this.nodes.size;
+      built.runtime.onBarrier = (node, barrier) => this.onBarrier(node, barrier);
+      this.nodes.set(id, built);
+    }
+    const capsOf = new Map<string, WatermarkView[][]>();
+    const caps = watermarkCaps(document, result.graph.order);
+    const mirror = (source: string) => {
+      let m = this.mirrors.get(source);
+      if (!m) this.mirrors.set(source, (m = { watermark: -Infinity, idle: false }));
+      return m;
+    };
+    const edgeNumber = new Map<string, number>();
+    for (const pe of this.plan.edges) {
+      if (pe.to !== 'task') continue;
+      const target = this.nodes.get(pe.edge.to)!.runtime;
+      const nth = edgeNumber.get(pe.edge.to) ?? 0;
+      edgeNumber.set(pe.edge.to, nth + 1);
+      const edgeCaps = (caps.get(pe.edge.to)?.[nth] ?? []).map(mirror);
+      const list = capsOf.get(pe.edge.to) ?? [];
+      if (pe.from === 'task' && pe.route === 'local') {
+        this.nodes.get(pe.edge.from)!.runtime.connect(edgeFromPort(pe.edge), target, edgeToPort(pe.edge));
+        list.push(edgeCaps);
+      } else {
+        const channels = pe.from === 'host' ? 1 : init.parallelism;
+        const inputs: Inbound[] = [];
+        for (let c = 0; c < channels; c++) {
+          inputs.push({ node: target, input: target.addInput(), port: edgeToPort(pe.edge) });
+          list.push(edgeCaps);
+        }
+        this.inbound.set(pe.index, inputs);
+      }
+      capsOf.set(pe.edge.to, list);
+    }
+    for (const pe of this.plan.edges) {
+      if (pe.from !== 'task' || pe.route === 'local') continue;
+      const from = this.nodes.get(pe.edge.from)!;
+      const schema = result.schemas[pe.edge.from]?.[edgeFromPort(pe.edge)];
+      from.runtime.connect(edgeFromPort(pe.edge), new ChannelOut(pe, init.index, init.parallelism, this.outbox, schema, performance.timeOrigin), edgeToPort(pe.edge));
+    }
+    for (const [id, list] of capsOf) if (list.some((c) => c.length)) this.nodes.get(id)!.runtime.setWatermarkCaps(list);
+    for (const [id, built] of this.nodes) {
+      const snapshot = restored.get(id);
+      if (snapshot) built.runtime.restoreWatermarks(snapshot.watermarks);
+    }
+  }
+
+  async open(): Promise<void> {
+    for (const n of this.nodes.values()) {
+      try {
+        await n.code.open?.();
+      } catch (err) {
+        throw nodeError(n.id, n.kind, err);
+      }
+    }
+    this.ticker = setInterval(() => this.report(), 500);
+    this.ticker.unref();
+  }
+
+  /** Events from the host (fromHost) or a peer subtask, handled in order in the mailbox. */
+  receive(events: WireEvent[], fromHost: boolean): void {
+    this.backlog++;
+    Promise.resolve(this.mailbox.run(() => {
+      let chain: MaybePromise = undefined;
+      for (const ev of events) chain = andThen(chain, () => this.deliver(ev));
+      return andThen(andThen(chain, () => this.reconverge.drainAll()), () => {
+        this.backlog--;
+        if (fromHost) this.hostDone++;
+        this.send({ t: 'load', hostDone: this.hostDone, backlog: this.backlog });
+      });
+    })).catch((err) => this.fail(err));
+  }
+
+  private deliver(ev: WireEvent): MaybePromise {
+    if (ev.k === 's') {
+      const m = this.mirrors.get(ev.source);
+      if (m) { m.watermark = ev.wm; m.idle = ev.idle; }
+      return;
+    }
+    const to = this.inbound.get(ev.e)![ev.c];
+    switch (ev.k) {
+      case 'b': return to.node.receive(batchOf(ev, performance.timeOrigin), to.input, to.port);
+      case 'w': return to.node.receiveWatermark(ev.wm, to.input);
+      case 'i': return to.node.receiveIdle(ev.idle, to.input);
+      case 'x': return to.node.receiveBarrier(ev.id, to.input);
+    }
+  }
+
+  /** A barrier passed every input of one of this subtask's nodes: its snapshot, then (all nodes) the report. */
+  private onBarrier(node: NodeRuntime, id: number): MaybePromise {
+    const built = this.nodes.get(node.id)!;
+    const take = id === END_BARRIER ? undefined : (async () => {
+      const operator = await built.code.onCheckpoint?.({ id, timestamp: Date.now() });
+      const snapshot: NodeSnapshot = { watermarks: node.snapshotWatermarks(), state: built.state.exportState(), operator };
+      return new Uint8Array(serialize(snapshot));
+    })();
+    const list = this.snaps.get(id) ?? [];
+    this.snaps.set(id, list);
+    const record = (data: Uint8Array) => {
+      list.push([node.id, data]);
+      if (list.length < this.nodes.size) return;
+      this.snaps.delete(id);
+      this.flushReports();
+      this.send(id === END_BARRIER ? { t: 'ended' } : { t: 'snap', id, nodes: list });
+    };
+    if (!take) return record(new Uint8Array(0));
+    return take.then(record, (err) => { throw nodeError(built.id, built.kind, err, `checkpoint ${id} failed`); });
+  }
+
+  async complete(id: number): Promise<void> {
+    for (const n of this.nodes.values()) {
+      try {
+        await n.code.onCheckpointComplete?.(id);
+      } catch (err) {
+        this.fail(nodeError(n.id, n.kind, err, `commit of checkpoint ${id} failed`));
+      }
+    }
+  }
+
+  /** Closes every operator (after the end marker, or on failure). */
+  async close(): Promise<string | undefined> {
+    if (this.ticker) clearInterval(this.ticker);
+    await this.mailbox.idle();
+    let error: string | undefined;
+    for (const n of this.nodes.values()) n.runtime.dispose();
+    for (const n of this.nodes.values()) {
+      try {
+        await n.code.close?.();
+      } catch (err) {
+        error ??= redactError(err as Error).message;
+      }
+    }
+    for (const n of this.nodes.values()) await n.state.close?.();
+    this.report();
+    return error;
+  }
+
+  private flushReports(): void {
+    this.outbox.flush();
+    if (this.taps.length) { this.send({ t: 'tap', taps: this.taps }); this.taps = []; }
+    if (this.deadLetters.length) { this.send({ t: 'dead', letters: this.deadLetters }); this.deadLetters = []; }
+    if (this.logs.length) { this.send({ t: 'log', lines: this.logs }); this.logs = []; }
+  }
+
+  /** Figures of every node of this subtask (the host sums them), and what piled up since the last report. */
+  report(): void {
+    this.flushReports();
+    const now = performance.now();
+    const nodes: Record<string, ReturnType<BuiltNode['runtime']['metrics']['snapshot']>> = {};
+    for (const [id, n] of this.nodes) nodes[id] = n.runtime.metrics.snapshot(now, Date.now(), { keys: n.state.keyCount(), bytes: n.state.approximateBytes() }, false);
+    this.send({ t: 'metrics', nodes });
+  }
+
+  private fail(err: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    const e = redactError(err instanceof Error ? err : new Error(String(err)));
+    this.flushReports();
+    this.send({ t: 'failed', message: e.message, name: e.name });
+  }
+}

@@ -1,0 +1,160 @@
+import type { Batch, Rec } from '../core/batch.js';
+import { allDone, type MaybePromise } from '../core/async.js';
+import type { Downstream } from '../core/node-runtime.js';
+import type { PlannedEdge } from './plan.js';
+import { keyGroupOf, keyReader, subtaskOfKeyGroup } from './partitioner.js';
+import type { RecordSchema } from '@eddy/shared';
+
+/**
+ * What crosses between a parallel job's threads, in order per pair of threads. Records go
+ * as whole batches (parallel arrays), many events per message: never a message per record.
+ * `e` is the planned edge, `c` the channel (the sending subtask; 0 from the host).
+ */
+export type WireEvent =
+  | { k: 'b'; e: number; c: number; records: Rec[]; times: number[]; wms: number[]; at: number }
+  | { k: 'w'; e: number; c: number; wm: number }
+  | { k: 'i'; e: number; c: number; idle: boolean }
+  | { k: 'x'; e: number; c: number; id: number }
+  /** A source's watermark, for multi-input nodes whose records it bounds (watermark caps). */
+  | { k: 's'; source: string; wm: number; idle: boolean };
+
+/** The destination of wire events: a subtask index, or HOST. */
+export const HOST = -1;
+
+/**
+ * Collects the events a thread sends and posts them once per turn of its event loop, one
+ * message per destination. `deliverSelf` takes events a subtask addresses to itself at
+ * once (a hash exchange keeps a subtask's own keys on its thread).
+ */
+export class Outbox {
+  private readonly pending = new Map<number, WireEvent[]>();
+  private scheduled = false;
+
+  constructor(
+    private readonly post: (dest: number, events: WireEvent[]) => void,
+    readonly self: number,
+    private readonly deliverSelf: ((event: WireEvent) => MaybePromise) | null,
+    /** Host only: a promise while the subtasks are too far behind (backpressure on the sources). */
+    readonly gate: () => MaybePromise = () => undefined,
+  ) {}
+
+  add(dest: number, event: WireEvent): MaybePromise {
+    if (dest === this.self && this.deliverSelf) return this.deliverSelf(event);
+    let list = this.pending.get(dest);
+    if (!list) this.pending.set(dest, (list = []));
+    list.push(event);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    for (const [dest, events] of this.pending) if (events.length) this.post(dest, events);
+    this.pending.clear();
+  }
+}
+
+/**
+ * One planned edge leaving one instance of its source node for other threads: it splits
+ * batches by route and sends watermarks, idleness and barriers to every instance of the
+ * target (each is one input channel there).
+ */
+export class ChannelOut implements Downstream {
+  private next = 0;
+  private readonly keyOf: ((r: Rec) => string) | null;
+  private readonly targets: number[];
+
+  constructor(
+    private readonly planned: PlannedEdge,
+    private readonly channel: number,
+    private readonly parallelism: number,
+    private readonly outbox: Outbox,
+    schema: RecordSchema | undefined,
+    /** Monotonic clock origin of this thread (batches carry absolute times between threads). */
+    private readonly timeOrigin: number,
+  ) {
+    this.keyOf = planned.key ? keyReader(planned.key, schema) : null;
+    this.targets = planned.route === 'gather' ? [HOST] : Array.from({ length: parallelism }, (_, i) => i);
+  }
+
+  addInput(): number {
+    return 0;
+  }
+
+  receive(batch: Batch): MaybePromise {
+    const route = this.planned.route;
+    if (route === 'hash') return this.sendSplit(batch);
+    const dest = route === 'gather' ? HOST : route === 'single' ? 0 : this.next++ % this.parallelism;
+    return this.send(dest, batch.records, batch.times, batch.wms, batch.arrivedAt);
+  }
+
+  private sendSplit(batch: Batch): MaybePromise {
+    const n = batch.records.length;
+    const parts = new Map<number, number[]>();
+    for (let i = 0; i < n; i++) {
+      const dest = subtaskOfKeyGroup(keyGroupOf(this.keyOf!(batch.records[i])), this.parallelism);
+      let list = parts.get(dest);
+      if (!list) parts.set(dest, (list = []));
+      list.push(i);
+    }
+    let result: MaybePromise = undefined;
+    for (const [dest, idx] of parts) {
+      const records = idx.map((i) => batch.records[i]);
+      const times = idx.map((i) => batch.times[i]);
+      const wms = idx.map((i) => batch.wms[i]);
+      const r = this.send(dest, records, times, wms, batch.arrivedAt);
+      result ??= r;
+    }
+    return result;
+  }
+
+  private send(dest: number, records: Rec[], times: number[], wms: number[], arrivedAt: number): MaybePromise {
+    const r = this.outbox.add(dest, { k: 'b', e: this.planned.index, c: this.channel, records, times, wms, at: arrivedAt + this.timeOrigin });
+    return r ?? this.outbox.gate();
+  }
+
+  receiveWatermark(wm: number): MaybePromise {
+    return this.broadcast((dest) => this.outbox.add(dest, { k: 'w', e: this.planned.index, c: this.channel, wm }));
+  }
+
+  receiveIdle(idle: boolean): MaybePromise {
+    return this.broadcast((dest) => this.outbox.add(dest, { k: 'i', e: this.planned.index, c: this.channel, idle }));
+  }
+
+  receiveBarrier(id: number): MaybePromise {
+    return this.broadcast((dest) => this.outbox.add(dest, { k: 'x', e: this.planned.index, c: this.channel, id }));
+  }
+
+  private broadcast(send: (dest: number) => MaybePromise): MaybePromise {
+    const results: MaybePromise[] = [];
+    for (const dest of this.targets) results.push(send(dest));
+    return allDone(results);
+  }
+}
+
+/** A source on the host tells the subtasks its watermark (the caps of multi-input nodes read it). */
+export class SourceMirrorOut implements Downstream {
+  private wm = -Infinity;
+  private idle = false;
+  constructor(private readonly source: string, private readonly parallelism: number, private readonly outbox: Outbox) {}
+  addInput(): number { return 0; }
+  receive(): MaybePromise { return undefined; }
+  receiveBarrier(): MaybePromise { return undefined; }
+  receiveWatermark(wm: number): MaybePromise {
+    this.wm = wm;
+    return this.tell();
+  }
+  receiveIdle(idle: boolean): MaybePromise {
+    this.idle = idle;
+    return this.tell();
+  }
+  private tell(): MaybePromise {
+    for (let i = 0; i < this.parallelism; i++) this.outbox.add(i, { k: 's', source: this.source, wm: this.wm, idle: this.idle });
+  }
+}
+
+/** Turns a wire batch back into a batch on the receiving thread's clock. */
+export const batchOf = (ev: Extract<WireEvent, { k: 'b' }>, timeOrigin: number): Batch =>
+  ({ records: ev.records, times: ev.times, wms: ev.wms, arrivedAt: ev.at - timeOrigin });
