@@ -4,6 +4,7 @@ import type { KeyedStateBackend } from './state/keyed-state.js';
 import { availableParallelism } from 'node:os';
 import { Job } from './core/job.js';
 import { ParallelJob } from './parallel/parallel-job.js';
+import { planParallel } from './parallel/plan.js';
 import { registry } from './registry.js';
 
 /** Validates a document and builds a job; throws PipelineValidationError on bad input. */
@@ -19,6 +20,30 @@ export function createJob(document: unknown, options: JobOptions): JobHandle {
 export function resolveParallelism(setting: number | 'auto' | undefined, cores = availableParallelism()): number {
   if (setting === 'auto') return Math.max(1, Math.min(16, cores - 1));
   return setting ?? 1;
+}
+
+/**
+ * How a valid document would run, in words for the user (eddy run, the deploy log): its
+ * subtasks, what runs once on the job's thread, and which edges exchange records by key.
+ */
+export function describeExecution(document: PipelineDocument, cores?: number): string[] {
+  const parallelism = resolveParallelism(document.settings.parallelism, cores);
+  if (parallelism === 1) return ['parallelism 1: every node runs on the job\'s one thread'];
+  const order = topologicalOrder(document);
+  return planParallel(document, order, parallelism).notes;
+}
+
+function topologicalOrder(document: PipelineDocument): string[] {
+  const indegree = new Map(document.nodes.map((n) => [n.id, 0]));
+  for (const e of document.edges) indegree.set(e.to, (indegree.get(e.to) ?? 0) + 1);
+  const order: string[] = [];
+  const ready = document.nodes.filter((n) => indegree.get(n.id) === 0).map((n) => n.id);
+  while (ready.length) {
+    const id = ready.shift()!;
+    order.push(id);
+    for (const e of document.edges) if (e.from === id && indegree.set(e.to, indegree.get(e.to)! - 1).get(e.to) === 0) ready.push(e.to);
+  }
+  return order;
 }
 
 const settingsOf = (document: unknown) =>

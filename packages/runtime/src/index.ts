@@ -1,4 +1,4 @@
-export { createJob, type JobHandle, type JobOptions, type JobOutcome, type JobState, type NodeState } from './api.js';
+export { createJob, describeExecution, resolveParallelism, type JobHandle, type JobOptions, type JobOutcome, type JobState, type NodeState } from './api.js';
 export { runPipeline, type RunPipelineOptions, type RunPipelineResult } from './harness/run-pipeline.js';
 export type { Batch, Rec } from './core/batch.js';
 export type { NodeContext, NodeLifecycle, Operator, OperatorContext } from './core/operator.js';
