@@ -18,12 +18,13 @@ import { nodeError } from '../core/node-error.js';
 import { redactError, redactSecrets } from '../core/redact.js';
 import { SourceDriver } from '../core/source-driver.js';
 import { IngestError, isIngestible } from '../core/source.js';
-import { planRestore, type NodeSnapshot } from '../core/checkpoint-coordinator.js';
+import { checkpointNodesOf, planRestore, type NodeSnapshot } from '../core/checkpoint-coordinator.js';
 import type { NodeFactories } from '../core/node-factories.js';
 import type { NodeSnapshotFile } from '../checkpoint/checkpoint-store.js';
 import { planParallel, type ParallelPlan } from './plan.js';
 import { batchOf, ChannelOut, HOST, Outbox, SourceMirrorOut, type WireEvent } from './wire.js';
 import { END_BARRIER } from './subtask.js';
+import { inletFor, type Inlet } from './channel-merge.js';
 import { combineSubtaskMetrics } from './metrics.js';
 import { restoreSnapshots, encodeTaskSnapshots } from './snapshots.js';
 import type { FromSubtask, SubtaskInit, ToSubtask } from './protocol.js';
@@ -31,7 +32,6 @@ import type { FromSubtask, SubtaskInit, ToSubtask } from './protocol.js';
 /** Host messages a subtask may have waiting before the sources wait (backpressure). */
 const MAX_IN_FLIGHT = 8;
 
-interface Inbound { node: NodeRuntime; input: number; port: string }
 interface PendingBarrier { waiting: number; parts: NodeSnapshotFile[]; task: Map<string, Uint8Array[]>; resolve: () => void; reject: (err: unknown) => void }
 
 /**
@@ -49,7 +49,7 @@ export class ParallelJob implements JobHandle {
   readonly plan: ParallelPlan;
   private settle!: (outcome: JobOutcome) => void;
   private readonly hostNodes = new Map<string, BuiltNode>();
-  private readonly inbound = new Map<number, Inbound[]>();
+  private readonly inbound = new Map<number, Inlet>();
   private readonly drivers: SourceDriver[] = [];
   private readonly driverOf = new Map<string, SourceDriver>();
   private readonly mailbox = new Mailbox();
@@ -78,11 +78,13 @@ export class ParallelJob implements JobHandle {
   private savepointOnStop = false;
   private finalCheckpoint: CheckpointInfo | null = null;
   private readonly stats = noCheckpoints();
+  private readonly fingerprints: CheckpointInfo['nodes'];
 
   constructor(input: unknown, private readonly options: JobOptions, factories: NodeFactories, parallelism: number) {
     const { result, fileRoots, secrets } = checkJobDocument(input, options);
     this.document = result.document;
     this.plan = planParallel(this.document, result.graph.order, parallelism);
+    this.fingerprints = checkpointNodesOf(this.document);
     this.wallClock = options.now ?? Date.now;
     this.done = new Promise((resolve) => { this.settle = resolve; });
     this.deadLetterList = new DeadLetterList((dl) => options.onDeadLetter?.(dl));
@@ -116,8 +118,7 @@ export class ParallelJob implements JobHandle {
       if (pe.to === 'host' && pe.route === 'local') {
         this.hostNodes.get(pe.edge.from)!.runtime.connect(edgeFromPort(pe.edge), this.hostNodes.get(pe.edge.to)!.runtime, edgeToPort(pe.edge));
       } else if (pe.to === 'host') {
-        const target = this.hostNodes.get(pe.edge.to)!.runtime;
-        this.inbound.set(pe.index, Array.from({ length: parallelism }, () => ({ node: target, input: target.addInput(), port: edgeToPort(pe.edge) })));
+        this.inbound.set(pe.index, inletFor(parallelism, this.hostNodes.get(pe.edge.to)!.runtime, edgeToPort(pe.edge)));
       } else if (pe.from === 'host') {
         const schema = result.schemas[pe.edge.from]?.[edgeFromPort(pe.edge)];
         this.hostNodes.get(pe.edge.from)!.runtime.connect(edgeFromPort(pe.edge),
@@ -256,12 +257,12 @@ export class ParallelJob implements JobHandle {
 
   private deliver(ev: WireEvent): MaybePromise {
     if (ev.k === 's') return;
-    const to = this.inbound.get(ev.e)![ev.c];
+    const to = this.inbound.get(ev.e)!;
     switch (ev.k) {
-      case 'b': return to.node.receive(batchOf(ev, performance.timeOrigin), to.input, to.port);
-      case 'w': return to.node.receiveWatermark(ev.wm, to.input);
-      case 'i': return to.node.receiveIdle(ev.idle, to.input);
-      case 'x': return to.node.receiveBarrier(ev.id, to.input);
+      case 'b': return to.batch(ev.c, batchOf(ev, performance.timeOrigin));
+      case 'w': return to.watermark(ev.c, ev.wm);
+      case 'i': return to.idleness(ev.c, ev.idle);
+      case 'x': return to.barrier(ev.c, ev.id);
     }
   }
 
@@ -293,7 +294,7 @@ export class ParallelJob implements JobHandle {
         const snapshot: NodeSnapshot = {
           watermarks: node.snapshotWatermarks(), state: built.state.exportState(), operator, source: this.driverOf.get(node.id)?.snapshot(),
         };
-        pending.parts.push({ nodeId: built.id, kind: built.kind, fingerprint: undefined, data: serialize(snapshot) });
+        pending.parts.push({ nodeId: built.id, kind: built.kind, fingerprint: this.fingerprints[built.id].fingerprint, data: serialize(snapshot) });
         count();
       } catch (err) {
         const failure = nodeError(built.id, built.kind, err, `checkpoint ${id} failed`);

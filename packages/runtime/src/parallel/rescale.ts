@@ -30,12 +30,15 @@ const STATE_KEYS = {
       timer: (k, ns) => (ns === 'end' ? null : afterEnd(k)),
       operator: (snapshot, parallelism, subtaskOf) => {
         const ends = (snapshot as { ends?: [number, string[]][] } | undefined)?.ends ?? [];
-        const split = Array.from({ length: parallelism }, () => ({ ends: [] as [number, string[]][] }));
+        // Every instance lists its own keys under the same ends: one list per end and subtask.
+        const byEnd = new Map<number, string[][]>();
         for (const [end, keys] of ends) {
-          const lists = Array.from({ length: parallelism }, () => [] as string[]);
+          let lists = byEnd.get(end);
+          if (!lists) byEnd.set(end, (lists = Array.from({ length: parallelism }, () => [])));
           for (const k of keys) lists[subtaskOf(afterEnd(k))].push(k);
-          lists.forEach((l, i) => { if (l.length) split[i].ends.push([end, l]); });
         }
+        const split = Array.from({ length: parallelism }, () => ({ ends: [] as [number, string[]][] }));
+        for (const [end, lists] of byEnd) lists.forEach((l, i) => { if (l.length) split[i].ends.push([end, l]); });
         return split;
       },
     };

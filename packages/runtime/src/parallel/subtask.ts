@@ -15,12 +15,11 @@ import type { NodeFactories } from '../core/node-factories.js';
 import type { Rec } from '../core/batch.js';
 import { planParallel, type ParallelPlan } from './plan.js';
 import { batchOf, ChannelOut, Outbox, type WireEvent } from './wire.js';
+import { inletFor, type Inlet } from './channel-merge.js';
 import type { FromSubtask, SubtaskInit } from './protocol.js';
 
 /** The end-of-input marker travels as barrier 0 (checkpoints count from 1). */
 export const END_BARRIER = 0;
-
-interface Inbound { node: NodeRuntime; input: number; port: string }
 
 /**
  * One subtask of a parallel job, on its own thread: an instance of every operator between
@@ -30,8 +29,8 @@ interface Inbound { node: NodeRuntime; input: number; port: string }
  */
 export class Subtask {
   private readonly nodes = new Map<string, BuiltNode>();
-  /** Per planned edge, per channel: the node input it feeds. */
-  private readonly inbound = new Map<number, Inbound[]>();
+  /** Per planned edge from another thread: where its events go in (one channel, or a merge of N). */
+  private readonly inbound = new Map<number, Inlet>();
   private readonly mirrors = new Map<string, { watermark: number; idle: boolean }>();
   private readonly mailbox = new Mailbox();
   private readonly reconverge = new ReconvergeQueue();
@@ -92,13 +91,8 @@ export class Subtask {
         this.nodes.get(pe.edge.from)!.runtime.connect(edgeFromPort(pe.edge), target, edgeToPort(pe.edge));
         list.push(edgeCaps);
       } else {
-        const channels = pe.from === 'host' ? 1 : init.parallelism;
-        const inputs: Inbound[] = [];
-        for (let c = 0; c < channels; c++) {
-          inputs.push({ node: target, input: target.addInput(), port: edgeToPort(pe.edge) });
-          list.push(edgeCaps);
-        }
-        this.inbound.set(pe.index, inputs);
+        this.inbound.set(pe.index, inletFor(pe.from === 'host' ? 1 : init.parallelism, target, edgeToPort(pe.edge)));
+        list.push(edgeCaps);
       }
       capsOf.set(pe.edge.to, list);
     }
@@ -147,12 +141,12 @@ export class Subtask {
       if (m) { m.watermark = ev.wm; m.idle = ev.idle; }
       return;
     }
-    const to = this.inbound.get(ev.e)![ev.c];
+    const to = this.inbound.get(ev.e)!;
     switch (ev.k) {
-      case 'b': return to.node.receive(batchOf(ev, performance.timeOrigin), to.input, to.port);
-      case 'w': return to.node.receiveWatermark(ev.wm, to.input);
-      case 'i': return to.node.receiveIdle(ev.idle, to.input);
-      case 'x': return to.node.receiveBarrier(ev.id, to.input);
+      case 'b': return to.batch(ev.c, batchOf(ev, performance.timeOrigin));
+      case 'w': return to.watermark(ev.c, ev.wm);
+      case 'i': return to.idleness(ev.c, ev.idle);
+      case 'x': return to.barrier(ev.c, ev.id);
     }
   }
 
