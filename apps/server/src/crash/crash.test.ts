@@ -26,9 +26,9 @@ type SourceOf = (ratePerSec: number) => object;
 const fileSource: SourceOf = (ratePerSec) => ({ kind: 'source.file', params: { path: 'in/events.jsonl', ratePerSec, eventTime: { field: 'ts', maxOutOfOrderness: '1s' } } });
 
 const crashPipeline = (guarantee: string, ratePerSec: number, sink: object = { kind: 'sink.file', params: { path: 'out/rows.jsonl' } }, stateless = false,
-  sourceOf: SourceOf = fileSource) => ({
+  sourceOf: SourceOf = fileSource, parallelism = 1) => ({
   format: 'eddy/pipeline@1', name: `crash ${guarantee}`,
-  settings: { guarantee, checkpointIntervalMs: 150, retainedCheckpoints: 2 },
+  settings: { guarantee, checkpointIntervalMs: 150, retainedCheckpoints: 2, ...(parallelism > 1 && { parallelism }) },
   nodes: [
     { id: 'src', ...sourceOf(ratePerSec) },
     stateless
@@ -54,12 +54,12 @@ const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Bo
 const counts = (xs: string[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
 
 /** Deploys, kills the server -9 `kills` times at seeded moments, restarts it each time, waits for the end. */
-async function crashRun(guarantee: string, kills: number, seed: number, sink?: object, stateless = false, sourceOf: SourceOf = fileSource) {
+async function crashRun(guarantee: string, kills: number, seed: number, sink?: object, stateless = false, sourceOf: SourceOf = fileSource, parallelism = 1) {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-crash-'));
   writeInput(dir);
   const server = new ServerProcess(dir, await freePort());
   running.push(server);
-  const doc = crashPipeline(guarantee, 6000, sink, stateless, sourceOf);
+  const doc = crashPipeline(guarantee, 6000, sink, stateless, sourceOf, parallelism);
   await server.start();
   const created = await server.api('/api/pipelines', doc);
   expect(created.status).toBe(201);
@@ -90,6 +90,14 @@ describe('crash: kill -9 the server at seeded moments, restart, compare with a r
     expect(want.length).toBeGreaterThan(500);
     expect(checkpointsSeen).toBeGreaterThan(0);
     expect(resumedFromCheckpoint).toBeGreaterThanOrEqual(5); // most restarts resumed mid-input
+    expect(got.length).toBe(want.length);
+    expect(counts(got)).toEqual(counts(want));
+  });
+
+  it('exactly-once at parallelism 2 (window in two subtasks): every row once after 8 kills, as the one-thread run without a crash', async () => {
+    const { got, want, resumedFromCheckpoint } = await crashRun('exactly-once', 8, 515, undefined, false, fileSource, 2);
+    expect(want.length).toBeGreaterThan(500);
+    expect(resumedFromCheckpoint).toBeGreaterThanOrEqual(4);
     expect(got.length).toBe(want.length);
     expect(counts(got)).toEqual(counts(want));
   });
