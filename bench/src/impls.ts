@@ -11,9 +11,9 @@ import type { Workload } from './workloads.js';
 import { runNodeRed } from './node-red.js';
 
 export type ImplName = 'eddy-native' | 'eddy-microbatch' | 'eddy-native-nometrics' | 'eddy-native-checkpoints' | 'eddy-native-lmdb'
-  | 'hand' | 'rxjs' | 'node-streams' | 'node-red';
+  | 'eddy-native-p2' | 'hand' | 'rxjs' | 'node-streams' | 'node-red';
 export const IMPLS: ImplName[] = ['hand', 'eddy-native', 'eddy-microbatch', 'rxjs', 'node-streams', 'node-red', 'eddy-native-nometrics',
-  'eddy-native-checkpoints', 'eddy-native-lmdb'];
+  'eddy-native-checkpoints', 'eddy-native-lmdb', 'eddy-native-p2'];
 /** The bench checkpoints 50× more often than the default 5 s, so that every run takes several: an upper bound of the cost. */
 export const BENCH_CHECKPOINT_MS = 100;
 
@@ -65,10 +65,11 @@ const nodeStreams: Runner = async (w, path, emit) => {
   sink.end();
 };
 
-function eddy(mode: 'native' | 'microbatch', opts: { metrics?: boolean; checkpoints?: boolean; lmdb?: boolean } = {}): Runner {
+function eddy(mode: 'native' | 'microbatch', opts: { metrics?: boolean; checkpoints?: boolean; lmdb?: boolean; parallelism?: number } = {}): Runner {
   return async (w, path, emit) => {
     const doc = w.eddy(path);
     doc.settings.mode = mode;
+    if (opts.parallelism) doc.settings.parallelism = opts.parallelism;
     doc.settings.checkpointIntervalMs = BENCH_CHECKPOINT_MS;
     const last = doc.nodes[doc.nodes.length - 1].id;
     const scratch = opts.checkpoints || opts.lmdb ? mkdtempSync(join(tmpdir(), 'eddy-bench-')) : null;
@@ -77,7 +78,7 @@ function eddy(mode: 'native' | 'microbatch', opts: { metrics?: boolean; checkpoi
       baseDir: dirname(path), metrics: opts.metrics ?? true, // the data file's folder: files elsewhere are refused
       checkpoints: opts.checkpoints ? new CheckpointStore(join(scratch!, 'checkpoints'), 2) : undefined,
       stateBackend: env ? (id) => env.backend(id) : undefined,
-      tap: (nodeId, port, records) => { if (nodeId === last && port === 'out') for (const r of records) emit(r); },
+      tap: (nodeId, port, records) => { if (nodeId === last && port === 'out') for (const r of records) emit(r); }, tapNodes: [last],
     });
     await job.start();
     const outcome = await job.done;
@@ -97,6 +98,7 @@ export const runners: Record<ImplName, Runner> = {
   'eddy-native-nometrics': eddy('native', { metrics: false }),
   'eddy-native-checkpoints': eddy('native', { checkpoints: true }),
   'eddy-native-lmdb': eddy('native', { lmdb: true }),
+  'eddy-native-p2': eddy('native', { parallelism: 2 }),
 };
 
 /** Which implementations can run a workload (Node-RED only where its nodes express it). */

@@ -73,6 +73,8 @@ export interface JobOptions {
   metrics?: boolean;
   /** Sees every batch a node emits, per output port (edge previews, the test harness). */
   tap?(nodeId: string, port: string, records: Record<string, unknown>[]): void;
+  /** With `tap`: only these nodes are tapped (a parallel job then sends only their batches across threads). */
+  tapNodes?: readonly string[];
   /** Replaces a source node's input with these records, in order (tests, the harness). */
   inputs?: Record<string, Record<string, unknown>[]>;
   /** With `inputs`: records handed on per push (1 = strictly one by one); a list is cycled (random batch boundaries in tests). */

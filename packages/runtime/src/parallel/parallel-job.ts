@@ -166,6 +166,7 @@ export class ParallelJob implements JobHandle {
     try {
       if (this.options.checkpoints) this.nextCheckpoint = (await this.options.checkpoints.lastId()) + 1;
       await this.startSubtasks();
+      this.started = true;
       for (const n of this.hostNodes.values()) {
         try {
           await n.code.open?.();
@@ -193,7 +194,8 @@ export class ParallelJob implements JobHandle {
   }
 
   private startSubtasks(): Promise<void> {
-    const n = this.plan.parallelism;
+    // Everything chained to the sources: no operator runs in a subtask, so none is started.
+    const n = this.plan.taskNodes.length ? this.plan.parallelism : 0;
     const peers: (import('node:worker_threads').MessagePort | null)[][] = Array.from({ length: n }, () => new Array(n).fill(null));
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) {
@@ -220,7 +222,7 @@ export class ParallelJob implements JobHandle {
       const init: SubtaskInit = {
         index: k, parallelism: n, document: this.document, baseDir: this.options.baseDir, fileRoots: this.options.fileRoots,
         secretsFile: this.options.secretsFile, pipelineId: this.options.pipelineId ?? this.document.name, metrics: this.options.metrics !== false,
-        tap: !!this.options.tap, checkpointed: !!this.options.checkpoints,
+        tap: !!this.options.tap, tapNodes: this.options.tapNodes && [...this.options.tapNodes], checkpointed: !!this.options.checkpoints,
         restore: [...this.restoredTask].filter(([, list]) => list[k]).map(([id, list]) => [id, list[k]]),
         peers: peers[k],
       };
@@ -395,7 +397,7 @@ export class ParallelJob implements JobHandle {
       if (this.checkpointTimer) clearInterval(this.checkpointTimer);
       await this.inFlight;
       let closeError: Error | undefined;
-      if (!error && this.workers.length === this.plan.parallelism) {
+      if (!error && this.started) {
         try {
           // A stop or the end of input ends with a checkpoint (a savepoint on request), then the
           // end marker: when it has passed every node, nothing is in flight between threads.
@@ -431,6 +433,7 @@ export class ParallelJob implements JobHandle {
   }
 
   private failure: Error | undefined;
+  private started = false;
 
   private fail(err: unknown): Promise<void> {
     const error = err instanceof Error ? err : new Error(String(err));

@@ -36,10 +36,20 @@ export interface ParallelPlan {
 
 /** Places a document's nodes and routes its edges for `parallelism` subtasks. */
 export function planParallel(doc: PipelineDocument, order: string[], parallelism: number): ParallelPlan {
-  const onHost = (id: string) => {
-    const category = getKind(doc.nodes.find((n) => n.id === id)!.kind)?.category;
-    return category === 'source' || category === 'sink';
-  };
+  // Sources and sinks run once, on the host. Cheap stateless transforms fed only by the host
+  // run there too, chained to their source as Flink chains operators of one parallelism: a
+  // record then crosses threads once (a filter's dropped records never), and crossing costs
+  // about what parsing it did (docs/parallelism.md). Keyed, scoring and lookup nodes go parallel.
+  const host = new Set<string>();
+  const nodeOf = new Map(doc.nodes.map((n) => [n.id, n]));
+  for (const id of order) {
+    const node = nodeOf.get(id)!;
+    const def = getKind(node.kind);
+    const inputs = doc.edges.filter((e) => e.to === id).map((e) => e.from);
+    const chained = def?.category === 'transform' && !def.stateful && partitioningOf(node) === 'forward' && inputs.every((f) => host.has(f));
+    if (def?.category === 'source' || def?.category === 'sink' || chained) host.add(id);
+  }
+  const onHost = (id: string) => host.has(id);
   const hostNodes = order.filter(onHost);
   const taskNodes = order.filter((id) => !onHost(id));
   const edges: PlannedEdge[] = doc.edges.map((edge, index) => {
@@ -55,8 +65,11 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
     return { index, edge, from, to, route: 'hash', key };
   });
   const notes = [
-    `${parallelism} subtasks run ${taskNodes.length ? taskNodes.join(', ') : 'no operator'}`,
-    ...hostNodes.map((id) => `${id} runs once, on the job's thread (${getKind(doc.nodes.find((n) => n.id === id)!.kind)?.category === 'source' ? 'one reader' : 'one writer'})`),
+    taskNodes.length ? `${parallelism} subtasks run ${taskNodes.join(', ')}` : 'every node is chained to its source: no subtask is started (parallelism has no effect here)',
+    ...hostNodes.map((id) => {
+      const category = getKind(nodeOf.get(id)!.kind)?.category;
+      return `${id} runs once, on the job's thread (${category === 'source' ? 'one reader' : category === 'sink' ? 'one writer' : 'chained to its source'})`;
+    }),
     ...edges.filter((e) => e.route === 'hash' || e.route === 'single')
       .map((e) => `${e.edge.from}.${edgeFromPort(e.edge)} → ${e.edge.to}.${edgeToPort(e.edge)}: ${e.route === 'hash' ? 'by key' : 'all to subtask 0 (no key)'}`),
   ];

@@ -15,6 +15,8 @@ export interface SubtaskInit {
   metrics: boolean;
   /** Send every emitted batch to the host (the test harness, previews). */
   tap: boolean;
+  /** Only these nodes' batches (absent: all). */
+  tapNodes?: string[];
   checkpointed: boolean;
   /** This subtask's snapshot of each node it restores (v8-serialized NodeSnapshot). */
   restore: [nodeId: string, data: Uint8Array][];

@@ -52,9 +52,10 @@ export class Subtask {
     this.plan = planParallel(document, result.graph.order, init.parallelism);
     this.outbox = new Outbox(postEvents, init.index, (ev) => this.deliver(ev));
     const clock = () => performance.now();
+    const tapped = init.tapNodes ? new Set(init.tapNodes) : null;
     const runtimeEnv: NodeRuntimeEnv = {
       clock, wallClock: Date.now, reconverge: this.reconverge,
-      tap: init.tap ? (nodeId, port, records) => { this.taps.push([nodeId, port, records]); } : undefined,
+      tap: init.tap ? (nodeId, port, records) => { if (!tapped || tapped.has(nodeId)) this.taps.push([nodeId, port, records]); } : undefined,
       runTask: (task) => { Promise.resolve(this.mailbox.run(task)).catch((err) => this.fail(err)); },
     };
     const build: NodeBuildEnv = {
