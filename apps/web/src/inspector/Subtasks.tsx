@@ -20,7 +20,7 @@ export function Subtasks({ nodeId }: { nodeId: string }) {
       {hot && <p className="muted" data-testid="subtask-skew">Subtask {hot.index} holds more than twice its share of the records: a skewed key.</p>}
       <table>
         <thead>
-          <tr><th>#</th><th>in</th><th>out</th><th>rate</th><th title="back-pressured share of the last second">bp</th><th>watermark</th><th>keys</th></tr>
+          <tr><th>#</th><th>in</th><th>out</th><th title="records out per second">rate</th><th title="back-pressured share of the last second">bp</th><th>watermark</th><th>keys</th></tr>
         </thead>
         <tbody>
           {rows.map((r) => (
