@@ -64,6 +64,8 @@ describe('eddy CLI', () => {
     // describeExecution's words, once: the subtasks, and the window's input exchanged by key.
     expect(c.err.filter((l) => /^eddy: 2 subtasks run\b.*\bw\b/.test(l))).toHaveLength(1);
     expect(c.err).toContain('eddy: views.out → w.in: by key');
+    expect(await cli(['run', join(dir, 'p.json'), '--quiet', '--parallelism', 'auto'], capture().io)).toBe(0);
+    expect(sorted(readRows('out/views.jsonl'))).toEqual(sorted(single));
     const one = capture();
     expect(await cli(['run', join(dir, 'p.json'), '--quiet', '--parallelism', '1'], one.io)).toBe(0);
     expect(one.err).toEqual([]);
