@@ -55,6 +55,28 @@ describe('eddy CLI', () => {
     expect(readRows('out/views.jsonl')).toEqual(native);
   });
 
+  it('--parallelism 2: the same rows as one thread, the plan printed once; bad values are usage errors (exit 2)', async () => {
+    expect(await cli(['run', join(dir, 'p.json'), '--quiet'], capture().io)).toBe(0);
+    const single = readRows('out/views.jsonl');
+    const c = capture();
+    expect(await cli(['run', join(dir, 'p.json'), '--quiet', '--parallelism', '2'], c.io)).toBe(0);
+    expect(sorted(readRows('out/views.jsonl'))).toEqual(sorted(single));
+    // describeExecution's words, once: the subtasks, and the window's input exchanged by key.
+    expect(c.err.filter((l) => /^eddy: 2 subtasks run\b.*\bw\b/.test(l))).toHaveLength(1);
+    expect(c.err).toContain('eddy: views.out → w.in: by key');
+    expect(await cli(['run', join(dir, 'p.json'), '--quiet', '--parallelism', 'auto'], capture().io)).toBe(0);
+    expect(sorted(readRows('out/views.jsonl'))).toEqual(sorted(single));
+    const one = capture();
+    expect(await cli(['run', join(dir, 'p.json'), '--quiet', '--parallelism', '1'], one.io)).toBe(0);
+    expect(one.err).toEqual([]);
+    for (const bad of ['0', '65', '1.5', 'many', '-1']) {
+      const b = capture();
+      expect(await cli(['run', join(dir, 'p.json'), `--parallelism=${bad}`], b.io)).toBe(2);
+      expect(b.err[0]).toContain(`--parallelism is a whole number from 1 to 64 or 'auto', not '${bad}'`);
+    }
+    expect(await cli(['run', join(dir, 'p.json'), '--parallelism', '2', '--on', 'flink'], capture().io)).toBe(2);
+  });
+
   it('prints per-node metrics on stderr', async () => {
     const c = capture();
     expect(await cli(['run', join(dir, 'p.json')], c.io)).toBe(0);

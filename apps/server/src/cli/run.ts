@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CheckpointStore, createJob, LmdbEnvironment } from '@eddy/runtime';
-import { PipelineValidationError, type NodeMetrics } from '@eddy/shared';
+import { CheckpointStore, createJob, describeExecution, LmdbEnvironment, resolveParallelism } from '@eddy/runtime';
+import { PipelineValidationError, validatePipeline, type NodeMetrics } from '@eddy/shared';
 import { runOnFlink } from '../flink/run-on-flink.js';
 import { localFlinkUrls } from '../local/flink.js';
 import { dataDirOf, formatIssue, oneOf, readDocument, UsageError, type CliIO, type Values, type Verb } from './common.js';
@@ -9,6 +9,21 @@ import { dataDirOf, formatIssue, oneOf, readDocument, UsageError, type CliIO, ty
 function metricsLine(id: string, m: NodeMetrics): string {
   const wm = m.watermark === null ? '-' : new Date(m.watermark).toISOString();
   return `  ${id.padEnd(20)} in ${String(m.recordsIn).padStart(9)}  out ${String(m.recordsOut).padStart(9)}  ${String(m.ratePerSec).padStart(7)}/s  p99 ${m.latencyMs.p99.toFixed(2).padStart(7)} ms  late ${m.lateRecords}  wm ${wm}`;
+}
+
+/** --parallelism: a whole number of subtasks 1..64 (as settings.parallelism allows) or 'auto'. */
+function parallelismOption(value: string | boolean | undefined): number | 'auto' | undefined {
+  if (value === undefined || value === 'auto') return value;
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 64)) throw new UsageError(`--parallelism is a whole number from 1 to 64 or 'auto', not '${String(value)}'`);
+  return n;
+}
+
+/** The plan in words, once at start, when the job runs in subtasks (a valid document: createJob accepted it). */
+function printPlan(doc: unknown, io: CliIO): void {
+  const document = validatePipeline(doc).document;
+  if (!document || resolveParallelism(document.settings.parallelism) <= 1) return;
+  for (const line of describeExecution(document)) io.err(`eddy: ${line}`);
 }
 
 /** Aborted on the first SIGINT/SIGTERM while `body` runs. */
@@ -44,6 +59,7 @@ async function runLocally(file: string, doc: Record<string, unknown>, values: Va
     for (const e of err.errors) io.err(formatIssue(e));
     return 1;
   }
+  printPlan(doc, io);
   const report = () => {
     if (values.quiet) return;
     const m = job.metrics();
@@ -71,7 +87,7 @@ async function runLocally(file: string, doc: Record<string, unknown>, values: Va
 }
 
 async function runFlink(file: string, doc: unknown, values: Values, io: CliIO): Promise<number> {
-  for (const local of ['checkpoints', 'state', 'mode'] as const) {
+  for (const local of ['checkpoints', 'state', 'mode', 'parallelism'] as const) {
     if (values[local] !== undefined) throw new UsageError(`--${local} is for the embedded engine, not --on flink`);
   }
   const local = localFlinkUrls(dataDirOf(values));
@@ -88,6 +104,8 @@ export const runVerb: Verb = {
   help: `Usage: eddy run <pipeline.json> [options]
   Runs until its bounded sources are read (or Ctrl-C); per-node figures on stderr each second.
   --mode native|microbatch   the embedded engine's execution mode
+  --parallelism <n>|auto     subtasks on worker threads (1..64; auto: the cores but one); overrides
+                             settings.parallelism; above 1 the plan is printed once at start
   --state disk|memory        where keyed state lives while running (default disk: LMDB in a temp folder)
   --checkpoints <dir>        take checkpoints there and resume from the newest one
   --fresh                    with --checkpoints: ignore the existing ones
@@ -99,7 +117,7 @@ export const runVerb: Verb = {
   --flink-rest <url>         the cluster's REST API (default EDDY_FLINK_REST, else what the gateway names)
   --data <dir>               the data folder of 'eddy flink start' (default EDDY_DATA or ./data)`,
   options: {
-    mode: { type: 'string' }, state: { type: 'string' }, checkpoints: { type: 'string' }, fresh: { type: 'boolean' },
+    mode: { type: 'string' }, parallelism: { type: 'string' }, state: { type: 'string' }, checkpoints: { type: 'string' }, fresh: { type: 'boolean' },
     quiet: { type: 'boolean' }, on: { type: 'string' }, gateway: { type: 'string' }, 'flink-rest': { type: 'string' }, data: { type: 'string' },
   },
   positionals: { min: 1, max: 1, what: 'a pipeline file' },
@@ -107,10 +125,12 @@ export const runVerb: Verb = {
     const on = oneOf('on', values.on, ['local', 'flink'] as const, 'local');
     if (values.mode !== undefined) oneOf('mode', values.mode, ['native', 'microbatch'] as const, 'native');
     if (values.state !== undefined) oneOf('state', values.state, ['disk', 'memory'] as const, 'disk');
+    const parallelism = parallelismOption(values.parallelism);
     const doc = readDocument(file, io) as Record<string, unknown> | undefined;
     if (doc === undefined) return 2;
     if (on === 'flink') return runFlink(file, doc, values, io);
     if (typeof values.mode === 'string' && typeof doc === 'object' && doc) doc.settings = { ...(doc.settings as object | undefined), mode: values.mode };
+    if (parallelism !== undefined && typeof doc === 'object' && doc) doc.settings = { ...(doc.settings as object | undefined), parallelism };
     return runLocally(file, doc, values, io);
   },
 };

@@ -4,6 +4,8 @@ import { notifyError } from '../state/notice-store';
 import { renameNode, setParams, useEditor } from '../state/editor-store';
 import { ObjectFields, type FormContext, type Path } from './SchemaForm';
 import { NodeErrors } from './NodeErrors';
+import { PipelineSettings } from './PipelineSettings';
+import { Subtasks } from './Subtasks';
 
 const OPEN: RecordSchema = { fields: {}, open: true };
 
@@ -87,6 +89,7 @@ export function Inspector() {
       <aside className="inspector" data-testid="inspector">
         <h2>Inspector</h2>
         <p className="muted">Select a node to edit it. Drag kinds from the palette; connect an output (right) to an input (left).</p>
+        <PipelineSettings />
       </aside>
     );
   }
@@ -100,6 +103,7 @@ export function Inspector() {
       {nodeErrors.map((e) => <div key={e.message} className="field-errors">{e.message}</div>)}
       {node.kind === 'source.http' && <IngestHint nodeId={node.id} />}
       <NodeErrors nodeId={node.id} />
+      <Subtasks nodeId={node.id} />
       {entry ? (
         <ObjectFields key={node.id} schema={entry.paramsSchema as JsonSchema} value={node.params} path={[]} ctx={ctx}
           onChange={(params) => useEditor.getState().change((d) => setParams(d, node.id, params as Record<string, unknown>), `params:${node.id}`)} />

@@ -17,6 +17,13 @@ describe('live figures', () => {
     expect(next.nodes.a).toBe(first.nodes.a);
     expect(next.nodes.b).not.toBe(first.nodes.b);
   });
+  it('takes a node as changed when only a subtask\'s figures changed (the sums may stay)', () => {
+    const sub = (recordsIn: number, watermark: number) => ({ recordsIn, recordsOut: 0, ratePerSec: 0, backpressure: 0, watermark, stateKeys: 1 });
+    const withSubtasks = (wm: number): PipelineMetrics => ({ ...tick(5, 7), nodes: { a: { ...node(5), subtasks: [sub(5, 1000), sub(5, wm)] } } });
+    const first = withSubtasks(1000);
+    expect(shareUnchanged(first, withSubtasks(1000)).nodes.a).toBe(first.nodes.a);
+    expect(shareUnchanged(first, withSubtasks(2000)).nodes.a).not.toBe(first.nodes.a);
+  });
   it('counts figures as live only while running or restarting', () => {
     expect(isLive({ state: 'running' } as never)).toBe(true);
     expect(isLive({ state: 'restarting' } as never)).toBe(true);

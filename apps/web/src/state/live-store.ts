@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { DeadLetter, NodeMetrics, PipelineMetrics, PipelineStatus, RowsPayload } from '@eddy/shared';
+import type { DeadLetter, NodeMetrics, PipelineMetrics, PipelineStatus, RowsPayload, SubtaskMetrics } from '@eddy/shared';
 
 /**
  * Live figures: updated every second from the socket. Kept apart from the document so a
@@ -23,7 +23,16 @@ const sameNode = (a: NodeMetrics, b: NodeMetrics): boolean =>
   a.recordsIn === b.recordsIn && a.recordsOut === b.recordsOut && a.ratePerSec === b.ratePerSec && a.ratePerSecIn === b.ratePerSecIn
   && a.latencyMs.p50 === b.latencyMs.p50 && a.latencyMs.p99 === b.latencyMs.p99 && a.watermark === b.watermark
   && a.watermarkLagMs === b.watermarkLagMs && a.lateRecords === b.lateRecords && a.errors === b.errors
-  && a.stateKeys === b.stateKeys && a.stateBytes === b.stateBytes && a.backpressure === b.backpressure;
+  && a.stateKeys === b.stateKeys && a.stateBytes === b.stateBytes && a.backpressure === b.backpressure
+  && sameSubtasks(a.subtasks, b.subtasks);
+
+/** A subtask's figures can move while the node's sums do not (a watermark under the minimum, records shifting between subtasks). */
+const sameSubtasks = (a: SubtaskMetrics[] | undefined, b: SubtaskMetrics[] | undefined): boolean =>
+  a === b || (!!a && !!b && a.length === b.length && a.every((x, i) => {
+    const y = b[i];
+    return x.recordsIn === y.recordsIn && x.recordsOut === y.recordsOut && x.ratePerSec === y.ratePerSec
+      && x.backpressure === y.backpressure && x.watermark === y.watermark && x.stateKeys === y.stateKeys;
+  }));
 
 /**
  * Each tick is a fresh object from the socket: keep the previous object of every node whose
@@ -62,5 +71,6 @@ export const useIsLive = (): boolean => useLive((s) => isLive(s.status));
  * A job on Flink keeps its last figures once it ends (its totals are what Flink reports of a
  * finished job); an embedded one shows none then, so nothing reads as live when it is not.
  */
-export const useNodeMetrics = (nodeId: string): NodeMetrics | undefined =>
-  useLive((s) => (isLive(s.status) || s.status?.target === 'flink' ? s.metrics?.nodes[nodeId] : undefined));
+export const liveNodeMetrics = (s: Pick<LiveState, 'status' | 'metrics'>, nodeId: string): NodeMetrics | undefined =>
+  (isLive(s.status) || s.status?.target === 'flink' ? s.metrics?.nodes[nodeId] : undefined);
+export const useNodeMetrics = (nodeId: string): NodeMetrics | undefined => useLive((s) => liveNodeMetrics(s, nodeId));
