@@ -25,10 +25,11 @@ describe('subtask rows', () => {
     expect(rows.some((r) => r.hot)).toBe(false);
   });
 
-  it('mark one hot subtask when it holds more than twice the mean (a skewed key), none when even or idle', () => {
+  it('mark one hot subtask when it holds more than twice the mean of the others (a skewed key), none when even or idle', () => {
     expect(subtaskRows(node([sub(10), sub(900), sub(10), sub(10)]))!.map((r) => r.hot)).toEqual([false, true, false, false]);
-    // Two of two can never exceed twice the mean; nor can equal shares.
-    expect(subtaskRows(node([sub(0), sub(900)]))!.some((r) => r.hot)).toBe(false);
+    // At two subtasks too: one with most of the records is hot; close shares are not.
+    expect(subtaskRows(node([sub(50), sub(900)]))!.map((r) => r.hot)).toEqual([false, true]);
+    expect(subtaskRows(node([sub(600), sub(900)]))!.some((r) => r.hot)).toBe(false);
     expect(subtaskRows(node([sub(0), sub(0), sub(0)]))!.some((r) => r.hot)).toBe(false);
     expect(subtaskRows(node([sub(100), sub(100), sub(100)]))!.some((r) => r.hot)).toBe(false);
   });

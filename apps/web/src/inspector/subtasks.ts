@@ -12,11 +12,11 @@ export interface SubtaskRow {
   watermark: string;
   watermarkTitle: string;
   keys: string;
-  /** The subtask with the most records in, when it has more than twice the mean: a skewed key. */
+  /** The subtask with the most records in, when it has more than twice the mean of the others: a skewed key. */
   hot: boolean;
 }
 
-/** A subtask is hot when it holds more than this many times the mean of the records. */
+/** A subtask is hot when it holds more than this many times the mean of the other subtasks (so skew shows at 2 subtasks too). */
 const HOT_FACTOR = 2;
 
 /**
@@ -28,8 +28,8 @@ export function subtaskRows(m: NodeMetrics | undefined): SubtaskRow[] | null {
   const subs = m?.subtasks;
   if (!m || !subs || subs.length < 2) return null;
   const held = subs.map((s) => s.recordsIn);
-  const mean = held.reduce((a, b) => a + b, 0) / held.length;
   const top = held.indexOf(Math.max(...held));
+  const others = (held.reduce((a, b) => a + b, 0) - held[top]) / (held.length - 1);
   return subs.map((s, index) => {
     const lag = s.watermark === null || m.watermark === null || m.watermarkLagMs === null ? null : m.watermarkLagMs - (s.watermark - m.watermark);
     const wm = watermarkFigure(s.watermark, lag);
@@ -42,7 +42,7 @@ export function subtaskRows(m: NodeMetrics | undefined): SubtaskRow[] | null {
       watermark: wm ? wm.text.replace(/^wm /, '') : '—',
       watermarkTitle: wm?.title ?? 'no watermark yet',
       keys: fmtRate(s.stateKeys),
-      hot: index === top && mean > 0 && held[index] > HOT_FACTOR * mean,
+      hot: index === top && held[index] > 0 && held[index] > HOT_FACTOR * others,
     };
   });
 }
