@@ -75,6 +75,11 @@ export interface JobOptions {
   tap?(nodeId: string, port: string, records: Record<string, unknown>[]): void;
   /** With `tap`: only these nodes are tapped (a parallel job then sends only their batches across threads). */
   tapNodes?: readonly string[];
+  /**
+   * With `tap`: it only keeps the newest N records of each node port (edge samples), so a
+   * parallel job sends at most that many per report across threads, not every batch.
+   */
+  tapSample?: number;
   /** Replaces a source node's input with these records, in order (tests, the harness). */
   inputs?: Record<string, Record<string, unknown>[]>;
   /** With `inputs`: records handed on per push (1 = strictly one by one); a list is cycled (random batch boundaries in tests). */

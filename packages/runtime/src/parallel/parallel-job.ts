@@ -222,7 +222,7 @@ export class ParallelJob implements JobHandle {
       const init: SubtaskInit = {
         index: k, parallelism: n, document: this.document, baseDir: this.options.baseDir, fileRoots: this.options.fileRoots,
         secretsFile: this.options.secretsFile, pipelineId: this.options.pipelineId ?? this.document.name, metrics: this.options.metrics !== false,
-        tap: !!this.options.tap, tapNodes: this.options.tapNodes && [...this.options.tapNodes], checkpointed: !!this.options.checkpoints,
+        tap: !!this.options.tap, tapNodes: this.options.tapNodes && [...this.options.tapNodes], tapSample: this.options.tapSample, checkpointed: !!this.options.checkpoints,
         restore: [...this.restoredTask].filter(([, list]) => list[k]).map(([id, list]) => [id, list[k]]),
         peers: peers[k],
       };

@@ -17,6 +17,8 @@ export interface SubtaskInit {
   tap: boolean;
   /** Only these nodes' batches (absent: all). */
   tapNodes?: string[];
+  /** Keep only the newest N records per node port between reports (edge samples). */
+  tapSample?: number;
   checkpointed: boolean;
   /** This subtask's snapshot of each node it restores (v8-serialized NodeSnapshot). */
   restore: [nodeId: string, data: Uint8Array][];

@@ -55,7 +55,7 @@ export class Subtask {
     const tapped = init.tapNodes ? new Set(init.tapNodes) : null;
     const runtimeEnv: NodeRuntimeEnv = {
       clock, wallClock: Date.now, reconverge: this.reconverge,
-      tap: init.tap ? (nodeId, port, records) => { if (!tapped || tapped.has(nodeId)) this.taps.push([nodeId, port, records]); } : undefined,
+      tap: init.tap ? (nodeId, port, records) => { if (!tapped || tapped.has(nodeId)) this.tapped(nodeId, port, records); } : undefined,
       runTask: (task) => { Promise.resolve(this.mailbox.run(task)).catch((err) => this.fail(err)); },
     };
     const build: NodeBuildEnv = {
@@ -198,6 +198,16 @@ export class Subtask {
     for (const n of this.nodes.values()) await n.state.close?.();
     this.report();
     return error;
+  }
+
+  /** Every tapped batch, or (edge samples) only the newest `tapSample` records of each node port. */
+  private tapped(nodeId: string, port: string, records: Rec[]): void {
+    const limit = this.init.tapSample;
+    if (!limit) { this.taps.push([nodeId, port, records]); return; }
+    let entry = this.taps.find(([n, p]) => n === nodeId && p === port);
+    if (!entry) this.taps.push((entry = [nodeId, port, []]));
+    const kept = entry[2].concat(records.length > limit ? records.slice(-limit) : records);
+    entry[2] = kept.length > limit ? kept.slice(-limit) : kept;
   }
 
   private flushReports(): void {

@@ -77,7 +77,7 @@ const ready: Promise<JobHandle | null> = initialised.then(async (given) => {
       restore,
       checkpoints: init.checkpointDir ? new CheckpointStore(init.checkpointDir, init.retainedCheckpoints) : undefined,
       stateBackend: lmdb ? (nodeId) => lmdb.backend(nodeId) : undefined,
-      tap: sampler.tap,
+      tap: sampler.tap, tapSample: 20,
       onRows: (nodeId, latest, total) => { rows.set(nodeId, [latest, total]); },
       onDeadLetter: (dl) => {
         deadLetters.push(dl);
