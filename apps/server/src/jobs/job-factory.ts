@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { EventEmitter } from 'node:events';
-import type { CheckpointStore, LoadedCheckpoint } from '@eddy/runtime';
+import { describeExecution, type CheckpointStore, type LoadedCheckpoint } from '@eddy/runtime';
 import { PipelineValidationError, type RowsPayload } from '@eddy/shared';
 import { InvalidPipeline } from '../domain-errors.js';
 import { SampleTap } from './samples.js';
@@ -46,6 +46,8 @@ export function buildJob(p: StoredPipeline, events: EventEmitter<JobEvents>, o: 
       onDeadLetter: (deadLetter) => events.emit('deadLetter', { pipelineId: p.id, deadLetter }),
       log: (line) => console.log(`[${p.id}] ${line}`),
     });
+    // How it runs, once, in the server's log (subtasks, what runs once, which edges go by key).
+    if ((job.document.settings.parallelism ?? 1) !== 1) for (const line of describeExecution(job.document)) console.log(`[${p.id}] ${line}`);
     return { job, samples, rows };
   } catch (err) {
     samples.close();
