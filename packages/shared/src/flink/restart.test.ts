@@ -38,3 +38,16 @@ describe('settings.restart in the Flink SQL export', () => {
     expect(restartLines({ strategy: 'none' })).toEqual(["SET 'restart-strategy.type' = 'none';"]);
   });
 });
+
+describe('parallelism on Flink', () => {
+  const doc = (parallelism?: number | 'auto') => ({ ...withRestart(), settings: parallelism === undefined ? {} : { parallelism } });
+  it('carries a number of subtasks over as parallelism.default and says how Flink differs above 1; absent and auto leave Flink its default', () => {
+    const four = translateToFlinkSql(doc(4));
+    expect(four.sql).toContain("SET 'parallelism.default' = '4';");
+    expect(four.notes.some((n) => n.message.includes('watermark order'))).toBe(true);
+    const one = translateToFlinkSql(doc(1));
+    expect(one.sql).toContain("SET 'parallelism.default' = '1';");
+    expect(one.notes.some((n) => n.message.includes('watermark order'))).toBe(false);
+    for (const p of [undefined, 'auto'] as const) expect(translateToFlinkSql(doc(p)).sql).not.toContain('parallelism.default');
+  });
+});

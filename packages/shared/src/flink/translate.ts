@@ -91,6 +91,10 @@ export function translateToFlinkSql(input: unknown): FlinkTranslation {
     }
     for (const message of nodeNotes) notes.push({ nodeId: id, message });
   }
+  if (doc.settings.parallelism !== undefined && doc.settings.parallelism !== 1) {
+    notes.push({ message: 'Flink runs the operators in parallel without merging channels in watermark order: with out-of-order data, '
+      + 'which records are late can differ from Eddy (Eddy gives the rows of parallelism 1 at any parallelism; docs/parallelism.md)' });
+  }
   const statements = executable(doc, out);
   return { ok: problems.length === 0, sql: render(doc, statements, problems, notes), problems, notes, statements };
 }
@@ -106,6 +110,8 @@ function executable(doc: PipelineDocument, out: FlinkStatements): string[] {
   list.push(`SET 'table.local-time-zone' = 'UTC';`);
   list.push(`SET 'execution.checkpointing.mode' = '${doc.settings.guarantee === 'exactly-once' ? 'EXACTLY_ONCE' : 'AT_LEAST_ONCE'}';`);
   list.push(...restartStatements(doc.settings.restart));
+  // A number of subtasks carries over; 'auto' is Flink's own default (its cluster's configuration).
+  if (typeof doc.settings.parallelism === 'number') list.push(`SET 'parallelism.default' = '${doc.settings.parallelism}';`);
   list.push(...out.tables, ...out.views);
   if (out.inserts.length) list.push(`EXECUTE STATEMENT SET\nBEGIN\n${out.inserts.join('\n')}\nEND;`);
   return list.map((st) => st.replace(/;\s*$/, ''));
