@@ -34,6 +34,8 @@ describe('catalog', () => {
       expect(def.eventTime === 'assigns', def.kind).toBe(def.category === 'source');
       // A stateful kind says what its state means; so does a source that resumes from an offset.
       if (def.stateful) expect(typeof def.stateFingerprint, def.kind).toBe('function');
+      // A stateful kind says how parallel subtasks share its input (its key per input port), so each key lives in one subtask.
+      if (def.stateful) expect(typeof def.partitioning, def.kind).toBe('function');
       if (def.category === 'source' && def.delivery && 'source' in def.delivery && def.delivery.source === 'replayable') {
         expect(typeof def.stateFingerprint, def.kind).toBe('function');
       }
