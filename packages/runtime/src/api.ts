@@ -92,6 +92,10 @@ export interface JobOptions {
   resumeFromAcks?: boolean;
   /** Keyed state per node (default: in memory). */
   stateBackend?(nodeId: string): KeyedStateBackend;
+  /** Parallel jobs: the subtasks keep their keyed state on disk (LMDB) in folders under this one (default: in memory). */
+  subtaskStateDir?: string;
+  /** Parallel jobs: each subtask thread's heap budget in MB (a subtask past it fails the job with that reason). */
+  subtaskMemoryMb?: number;
 }
 
 export type JobState = 'created' | 'running' | 'finished' | 'stopped' | 'failed';

@@ -206,7 +206,8 @@ export class ParallelJob implements JobHandle {
     }
     const ready: Promise<void>[] = [];
     for (let k = 0; k < n; k++) {
-      const worker = new Worker(subtaskEntry());
+      const memoryMb = this.options.subtaskMemoryMb;
+      const worker = new Worker(subtaskEntry(), memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: memoryMb } } : {});
       this.workers.push(worker);
       let closeWith!: (error: string | undefined) => void;
       this.closed.push(new Promise((resolve) => { closeWith = resolve; }));
@@ -216,12 +217,18 @@ export class ParallelJob implements JobHandle {
           if (m.t === 'ready') resolve();
           else if (m.t === 'failed') { reject(Object.assign(new Error(m.message), { name: m.name })); void this.fail(Object.assign(new Error(m.message), { name: m.name })); } else this.fromSubtask(k, m);
         });
-        worker.on('error', (err) => { reject(err); void this.fail(err); });
+        worker.on('error', (err) => {
+          const failure = (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? new Error(`Subtask ${k} exceeded its memory budget of ${memoryMb} MB and the job was stopped (keep keyed state on disk, shorten windows, or raise the budget)`) : err;
+          reject(failure);
+          void this.fail(failure);
+        });
         worker.on('exit', () => { closeWith(undefined); reject(new Error(`subtask ${k} exited`)); });
       }));
       const init: SubtaskInit = {
         index: k, parallelism: n, document: this.document, baseDir: this.options.baseDir, fileRoots: this.options.fileRoots,
         secretsFile: this.options.secretsFile, pipelineId: this.options.pipelineId ?? this.document.name, metrics: this.options.metrics !== false,
+        stateDir: this.options.subtaskStateDir && `${this.options.subtaskStateDir}/${k}`,
         tap: !!this.options.tap, tapNodes: this.options.tapNodes && [...this.options.tapNodes], tapSample: this.options.tapSample, checkpointed: !!this.options.checkpoints,
         restore: [...this.restoredTask].filter(([, list]) => list[k]).map(([id, list]) => [id, list[k]]),
         peers: peers[k],

@@ -20,6 +20,8 @@ export interface SubtaskInit {
   /** Keep only the newest N records per node port between reports (edge samples). */
   tapSample?: number;
   checkpointed: boolean;
+  /** Keyed state on disk (LMDB) in this folder (absent: in memory). */
+  stateDir?: string;
   /** This subtask's snapshot of each node it restores (v8-serialized NodeSnapshot). */
   restore: [nodeId: string, data: Uint8Array][];
   /** Ports to the other subtasks, by their index (its own is absent). */

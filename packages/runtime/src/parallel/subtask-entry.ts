@@ -4,29 +4,32 @@ import { parentPort, type MessagePort } from 'node:worker_threads';
 import { registry } from '../registry.js';
 import { Subtask } from './subtask.js';
 import { HOST, type WireEvent } from './wire.js';
-import type { FromSubtask, ToSubtask } from './protocol.js';
+import type { FromSubtask, SubtaskInit, ToSubtask } from './protocol.js';
 
 const host = parentPort!;
+
+async function start(init: SubtaskInit): Promise<void> {
+  const peers = init.peers as (MessagePort | null)[];
+  try {
+    // lmdb loads only for state on disk: a subtask's start-up pays for what it uses.
+    const disk = init.stateDir ? new (await import('../state/lmdb-state.js')).LmdbEnvironment(init.stateDir) : null;
+    subtask = new Subtask(init, send, (dest, events) => {
+      if (dest === HOST) send({ t: 'events', events });
+      else peers[dest]!.postMessage(events);
+    }, registry, disk);
+    peers.forEach((p) => p?.on('message', (events: WireEvent[]) => subtask!.receive(events, false)));
+    await subtask.open();
+    send({ t: 'ready' });
+  } catch (err) {
+    send({ t: 'failed', message: (err as Error).message, name: (err as Error).name });
+  }
+}
 const send = (message: FromSubtask) => host.postMessage(message);
 let subtask: Subtask | null = null;
 
 host.on('message', (message: ToSubtask) => {
   switch (message.t) {
-    case 'init': {
-      const peers = message.init.peers as (MessagePort | null)[];
-      try {
-        subtask = new Subtask(message.init, send, (dest, events) => {
-          if (dest === HOST) send({ t: 'events', events });
-          else peers[dest]!.postMessage(events);
-        }, registry);
-      } catch (err) {
-        send({ t: 'failed', message: (err as Error).message, name: (err as Error).name });
-        return;
-      }
-      peers.forEach((p) => p?.on('message', (events: WireEvent[]) => subtask!.receive(events, false)));
-      subtask.open().then(() => send({ t: 'ready' }), (err: Error) => send({ t: 'failed', message: err.message, name: err.name }));
-      return;
-    }
+    case 'init': void start(message.init); return;
     case 'events': subtask?.receive(message.events, true); return;
     case 'complete': void subtask?.complete(message.id); return;
     case 'close':

@@ -13,6 +13,7 @@ import { watermarkCaps } from '../core/watermark-caps.js';
 import type { NodeSnapshot } from '../core/checkpoint-coordinator.js';
 import type { NodeFactories } from '../core/node-factories.js';
 import type { Rec } from '../core/batch.js';
+import type { LmdbEnvironment } from '../state/lmdb-state.js';
 import { planParallel, type ParallelPlan } from './plan.js';
 import { batchOf, ChannelOut, Outbox, type WireEvent } from './wire.js';
 import { inletFor, type Inlet } from './channel-merge.js';
@@ -46,7 +47,9 @@ export class Subtask {
   private failed = false;
 
   constructor(private readonly init: SubtaskInit, private readonly send: (message: FromSubtask) => void,
-    private readonly postEvents: (dest: number, events: WireEvent[]) => void, factories: NodeFactories) {
+    private readonly postEvents: (dest: number, events: WireEvent[]) => void, factories: NodeFactories,
+    /** Keyed state on disk (init.stateDir), opened by the entry only when asked for: lmdb loads only then. */
+    private readonly disk: LmdbEnvironment | null = null) {
     const { result, fileRoots, secrets } = checkJobDocument(init.document, init);
     const document = result.document;
     this.plan = planParallel(document, result.graph.order, init.parallelism);
@@ -60,7 +63,8 @@ export class Subtask {
     };
     const build: NodeBuildEnv = {
       document, graph: result.graph, schemas: result.schemas,
-      options: { baseDir: init.baseDir, pipelineId: init.pipelineId, metrics: init.metrics, log: (line) => { this.logs.push(line); } },
+      options: { baseDir: init.baseDir, pipelineId: init.pipelineId, metrics: init.metrics, log: (line) => { this.logs.push(line); },
+        stateBackend: disk ? (nodeId) => disk.backend(nodeId) : undefined },
       checkpointed: init.checkpointed,
       fileRoots, secretParams: secrets.params, runtimeEnv,
       deadLetters: new DeadLetterList((dl) => { this.deadLetters.push(dl); }),
@@ -196,6 +200,7 @@ export class Subtask {
       }
     }
     for (const n of this.nodes.values()) await n.state.close?.();
+    await this.disk?.close().catch(() => undefined);
     this.report();
     return error;
   }

@@ -77,6 +77,8 @@ const ready: Promise<JobHandle | null> = initialised.then(async (given) => {
       restore,
       checkpoints: init.checkpointDir ? new CheckpointStore(init.checkpointDir, init.retainedCheckpoints) : undefined,
       stateBackend: lmdb ? (nodeId) => lmdb.backend(nodeId) : undefined,
+      subtaskStateDir: init.stateDir ? `${init.stateDir}/subtasks` : undefined,
+      subtaskMemoryMb: init.memoryMb,
       tap: sampler.tap, tapSample: 20,
       onRows: (nodeId, latest, total) => { rows.set(nodeId, [latest, total]); },
       onDeadLetter: (dl) => {

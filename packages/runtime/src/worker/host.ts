@@ -89,7 +89,7 @@ class WorkerJob implements WorkerJobHandle {
     const init: WorkerInit = {
       document: this.document, baseDir: o.baseDir, fileRoots: o.fileRoots, secretsFile: o.secretsFile, pipelineId: o.pipelineId, metrics: o.metrics, inputs: o.inputs, inputChunkSize: o.inputChunkSize,
       resumeFromAcks: o.resumeFromAcks, stateDir: o.stateDir, checkpointDir: o.checkpointDir, retainedCheckpoints: o.retainedCheckpoints,
-      restore: o.restore ?? null, tapEdges: this.tapEdges, snapshotIntervalMs: o.snapshotIntervalMs ?? 200,
+      restore: o.restore ?? null, tapEdges: this.tapEdges, snapshotIntervalMs: o.snapshotIntervalMs ?? 200, memoryMb: this.memoryMb,
     };
     const worker = takeJobThread(this.memoryMb);
     this.worker = worker;

@@ -39,6 +39,8 @@ export interface WorkerInit extends JobThreadSettings {
   tapEdges: string[];
   /** How often the worker posts its snapshot (metrics, rows, dead letters, logs, samples). */
   snapshotIntervalMs: number;
+  /** The job thread's heap budget: each subtask of a parallel job gets the same. */
+  memoryMb?: number;
 }
 
 export interface NodeStateQuery { key?: string; prefix?: string; limit?: number }

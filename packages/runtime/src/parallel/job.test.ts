@@ -1,0 +1,99 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createJob, describeExecution, resolveParallelism } from '../api.js';
+import { runPipeline } from '../harness/run-pipeline.js';
+import { parsePipeline } from '@eddy/shared';
+
+const golden = fileURLToPath(new URL('../golden/', import.meta.url));
+const sorted = (rows: Record<string, unknown>[] = []) => rows.map((r) => JSON.stringify(r)).sort();
+
+describe('parallel job', { timeout: 60_000 }, () => {
+  it('keeps the subtasks\' keyed state on disk (LMDB, one folder per subtask) with the same rows', async () => {
+    const dir = join(golden, 'session-merge');
+    const doc = JSON.parse(readFileSync(join(dir, 'pipeline.json'), 'utf8'));
+    doc.settings = { ...doc.settings, parallelism: 2 };
+    const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Record<string, Record<string, unknown>[]>;
+    const stateDir = join(mkdtempSync(join(tmpdir(), 'eddy-par-lmdb-')), 'subtasks');
+    let onDisk: string[] = [];
+    const result = await runPipeline(doc, {}, { baseDir: dir, subtaskStateDir: stateDir,
+      // While the subtasks run, each has its LMDB folder (removed when it closes: checkpoints hold durable state).
+      tap: () => { if (!onDisk.length && existsSync(stateDir)) onDisk = readdirSync(stateDir).sort(); } });
+    for (const [output, rows] of Object.entries(expected)) expect(sorted(result.outputs[output]), output).toEqual(sorted(rows));
+    expect(onDisk).toEqual(['0', '1']);
+  });
+
+  it('gives the same dead letters, figures and late counts as one thread', async () => {
+    const doc = (parallelism: number) => ({
+      format: 'eddy/pipeline@1', name: 'dl', settings: { parallelism },
+      nodes: [
+        { id: 'src', kind: 'source.file', params: { path: 'events.jsonl', eventTime: { field: 'ts', maxOutOfOrderness: '500ms' } } },
+        // A string where a number belongs fails `v * 2`: a dead letter of the map, which runs in the subtasks.
+        { id: 'double', kind: 'map', params: { fields: [{ name: 'k', expr: 'k' }, { name: 'ts', expr: 'ts' }, { name: 'v2', expr: 'v * 2' }] } },
+        { id: 'score', kind: 'score', params: { features: [{ name: 'x', expr: 'v2' }], model: { type: 'linear', weights: { x: 0.5 }, intercept: 1 }, output: 's' } },
+        { id: 'w', kind: 'window', params: { type: 'tumbling', size: '1s', keyBy: ['k'], aggregates: [{ name: 'n', fn: 'count' }, { name: 'total', fn: 'sum', field: 's' }] } },
+        { id: 'out', kind: 'sink.live', params: {} },
+      ],
+      edges: [{ from: 'src', to: 'double' }, { from: 'double', to: 'score' }, { from: 'score', to: 'w' }, { from: 'w', to: 'out' }],
+    });
+    let seed = 3;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const events = Array.from({ length: 3000 }, (_, i) => ({
+      k: `k${Math.floor(rnd() * 25)}`, ts: 1_700_000_000_000 + i * 10 - Math.floor(rnd() * 800), v: rnd() < 0.05 ? 'oops' : Math.floor(rnd() * 100),
+    }));
+    const one = await runPipeline(doc(1), { src: events }, { baseDir: tmpdir(), inputChunkSize: [7, 50, 1, 300] });
+    const two = await runPipeline(doc(2), { src: events }, { baseDir: tmpdir(), inputChunkSize: [13, 2, 120] });
+    expect(one.deadLetters.length).toBeGreaterThan(50);
+    expect(one.outputs['w.late']?.length ?? 0).toBeGreaterThan(0);
+    expect(sorted(two.outputs.w)).toEqual(sorted(one.outputs.w));
+    expect(sorted(two.outputs['w.late'])).toEqual(sorted(one.outputs['w.late']));
+    expect(two.deadLetters.map((d) => `${d.nodeId} ${d.reason}`).sort()).toEqual(one.deadLetters.map((d) => `${d.nodeId} ${d.reason}`).sort());
+    for (const id of ['src', 'double', 'score', 'w', 'out']) {
+      const [a, b] = [one.metrics.nodes[id], two.metrics.nodes[id]];
+      expect([b.recordsIn, b.recordsOut, b.lateRecords, b.errors], id).toEqual([a.recordsIn, a.recordsOut, a.lateRecords, a.errors]);
+    }
+    expect(two.metrics.nodes.w.subtasks!.map((s) => s.recordsIn).reduce((x, y) => x + y, 0)).toBe(one.metrics.nodes.w.recordsIn);
+    expect(two.metrics.nodes.src.subtasks).toBeUndefined();
+  });
+
+  it('fails the job naming the node when an operator in a subtask cannot open, and starts nothing else', async () => {
+    const job = createJob({
+      format: 'eddy/pipeline@1', name: 'bad', settings: { parallelism: 2 },
+      nodes: [
+        { id: 'src', kind: 'source.generator', params: { scenario: 'clickstream', ratePerSec: 100 } },
+        { id: 'enrich', kind: 'lookup', params: { store: 'redis', url: 'redis://127.0.0.1:1', keyField: 'user_id', key: 'user_id', fields: ['segment'] } },
+        { id: 'out', kind: 'sink.live', params: {} },
+      ],
+      edges: [{ from: 'src', to: 'enrich' }, { from: 'enrich', to: 'out' }],
+    }, { baseDir: tmpdir() });
+    await job.start();
+    const outcome = await job.done;
+    expect(outcome.state).toBe('failed');
+    expect(outcome.error?.message).toContain('enrich');
+  });
+
+  it('says how a document runs: auto is the cores but one; the plan names subtasks, what runs once and the keyed edges', () => {
+    expect(resolveParallelism('auto', 2)).toBe(1);
+    expect(resolveParallelism('auto', 8)).toBe(7);
+    expect(resolveParallelism(undefined, 8)).toBe(1);
+    const doc = parsePipeline({
+      format: 'eddy/pipeline@1', name: 'plan', settings: { parallelism: 3 },
+      nodes: [
+        { id: 'src', kind: 'source.generator', params: { scenario: 'clickstream' } },
+        { id: 'views', kind: 'filter', params: { where: "event_type = 'view'" } },
+        { id: 'w', kind: 'window', params: { size: '1s', keyBy: ['country'], aggregates: [{ name: 'n', fn: 'count' }] } },
+        { id: 'out', kind: 'sink.live', params: {} },
+      ],
+      edges: [{ from: 'src', to: 'views' }, { from: 'views', to: 'w' }, { from: 'w', to: 'out' }],
+    });
+    expect(describeExecution(doc)).toEqual([
+      '3 subtasks run w',
+      "src runs once, on the job's thread (one reader)",
+      "views runs once, on the job's thread (chained to its source)",
+      "out runs once, on the job's thread (one writer)",
+      'views.out → w.in: by key',
+    ]);
+  });
+});
