@@ -2,6 +2,7 @@ import { parseVerbArgs, UsageError, type CliIO, type Verb } from './cli/common.j
 import { exportVerb, validateVerb } from './cli/documents.js';
 import { flinkVerb } from './cli/flink.js';
 import { runVerb } from './cli/run.js';
+import { recordVerb, testVerb } from './cli/testing.js';
 import { kafkaCli, KAFKA_USAGE } from './local/kafka-cli.js';
 
 export type { CliIO } from './cli/common.js';
@@ -45,6 +46,8 @@ const VERBS: Record<string, Verb> = {
   run: runVerb,
   validate: validateVerb,
   export: exportVerb,
+  record: recordVerb,
+  test: testVerb,
   serve: serveVerb,
   flink: flinkVerb,
   kafka: kafkaVerb,

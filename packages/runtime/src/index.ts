@@ -16,3 +16,4 @@ export { allowedRoots, checkFile, checkFilePaths, fileRootsFromEnv, type FilePol
 export { createWorkerJob, DEFAULT_JOB_MEMORY_MB, type WorkerJobHandle, type WorkerJobOptions } from './worker/host.js';
 export type { NodeStateQuery } from './worker/protocol.js';
 export { prewarmJobThreads } from './worker/pool.js';
+export { compareSinks, formatDiff, recordTestCase, replayTestCase, withCapturedSinks, type SinkDiff } from './harness/test-cases.js';

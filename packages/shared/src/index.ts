@@ -2,6 +2,7 @@ export * from './schema/record-schema.js';
 export * from './format/document.js';
 export * from './format/duration.js';
 export * from './format/restart.js';
+export * from './format/test-cases.js';
 export { parseIsoTimestamp } from './format/iso-timestamp.js';
 export * from './format/migrate.js';
 export { canonicalJson, diffDocuments, sameBehaviour, summarizeDiff, type DocumentDiff } from './format/diff.js';

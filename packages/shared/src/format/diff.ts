@@ -82,7 +82,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 const ORDER: Record<string, string[]> = {
-  root: ['format', 'name', 'description', 'settings', 'nodes', 'edges'],
+  root: ['format', 'name', 'description', 'settings', 'nodes', 'edges', 'tests'],
   node: ['id', 'kind', 'name', 'label', 'params', 'ui'],
   edge: ['from', 'fromPort', 'to', 'toPort'],
   ui: ['x', 'y'],

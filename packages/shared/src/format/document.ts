@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { testCasesSchema } from './test-cases.js';
 import { durationProblem } from './duration.js';
 import { restartSchema } from './restart.js';
 import { isReservedName, reservedNameMessage } from './reserved-names.js';
@@ -60,6 +61,8 @@ export const pipelineSchema = z
     settings: settingsSchema.default(() => settingsSchema.parse({})),
     nodes: z.array(nodeSchema).max(500),
     edges: z.array(edgeSchema).max(2000).default([]),
+    /** Regression tests the pipeline carries (format/test-cases.ts). */
+    tests: testCasesSchema.optional(),
   })
   .strict();
 

@@ -86,8 +86,27 @@ export function validatePipeline(input: unknown): ValidationResult {
     return { ok: false, errors, graph: graph.info };
   }
   const inferred = inferSchemas(doc, graph.info);
-  errors.push(...inferred.errors, ...checkDelivery(doc), ...checkCredentials(doc));
+  errors.push(...inferred.errors, ...checkDelivery(doc), ...checkCredentials(doc), ...checkTestCases(doc));
   return { ok: errors.length === 0, errors, document: doc, schemas: inferred.schemas, graph: graph.info };
+}
+
+/** A test case names sources for its inputs and sinks for what they expect; anything else is a mistake. */
+function checkTestCases(doc: PipelineDocument): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const category = new Map(doc.nodes.map((n) => [n.id, getKind(n.kind)?.category]));
+  const names = new Set<string>();
+  (doc.tests ?? []).forEach((t, i) => {
+    if (names.has(t.name)) issues.push({ code: 'invalid_test_case', path: formatPath(['tests', i, 'name']), message: `Test case '${t.name}' is named twice` });
+    names.add(t.name);
+    for (const [part, want] of [['inputs', 'source'], ['expected', 'sink']] as const) {
+      for (const id of Object.keys(t[part])) {
+        if (category.get(id) === want) continue;
+        issues.push({ code: 'invalid_test_case', path: formatPath(['tests', i, part, id]),
+          message: `Test case '${t.name}': '${id}' is not a ${want} of this pipeline${category.has(id) ? '' : ' (no such node)'}` });
+      }
+    }
+  });
+  return issues;
 }
 
 /** Validates and returns the parsed document, or throws with every error listed. */
