@@ -30,7 +30,7 @@ const httpModules = ['express', 'socket.io', 'node:http', 'http', 'node:https', 
 const http = { group: ['express/*', 'socket.io/*', '@eddy/server', '**/apps/server/**'], message: httpMessage };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'test-results/**', 'playwright-report/**', '.test-out/**', 'data/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'test-results/**', 'playwright-report/**', '.test-out/**', 'data/**', '**/*.generated.ts'] },
   {
     files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parser: tseslint.parser },

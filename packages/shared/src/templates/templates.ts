@@ -1,5 +1,6 @@
 import { settingsSchema, type PipelineDocument, type PipelineNode } from '../format/document.js';
 import { demoPipeline } from './demo.js';
+import { TEMPLATE_CASES } from './cases.generated.js';
 
 /**
  * A template: a pipeline for one of the seed's use cases, deployable at once on generated
@@ -141,7 +142,17 @@ const demo: PipelineTemplate = {
   document: demoPipeline,
 };
 
-export const TEMPLATES: PipelineTemplate[] = [checkout, etl, campaign, ads, iot, demo];
+/** A template's document carries its recorded test case (scripts/record-template-cases.mjs): `eddy test` passes on it. */
+const withStoredCase = (t: PipelineTemplate): PipelineTemplate => ({
+  ...t,
+  document: () => {
+    const doc = t.document();
+    const stored = TEMPLATE_CASES[t.id];
+    return stored ? { ...doc, tests: [structuredClone(stored)] } : doc;
+  },
+});
+
+export const TEMPLATES: PipelineTemplate[] = [checkout, etl, campaign, ads, iot, demo].map(withStoredCase);
 
 export const getTemplate = (id: string) => TEMPLATES.find((t) => t.id === id);
 
