@@ -20,6 +20,7 @@ export * from './protocol/metrics.js';
 export * from './protocol/events.js';
 export * from './protocol/checkpoints.js';
 export * from './protocol/preview.js';
+export * from './protocol/test-runs.js';
 export * from './expr/index.js';
 export { demoPipeline } from './templates/demo.js';
 export { TEMPLATES, getTemplate, type PipelineTemplate } from './templates/templates.js';
