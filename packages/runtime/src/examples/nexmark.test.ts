@@ -128,3 +128,27 @@ describe('NEXMark examples', () => {
     expect(sorted(await run('q11', 'microbatch'))).toEqual(sorted(native));
   });
 });
+
+/** Rows as sorted JSON lines: order within a window's output (and across subtasks) aside. */
+const canonical = (rows: Ev[]) => rows.map((r) => JSON.stringify(r)).sort();
+
+describe('NEXMark examples with data parallelism', { timeout: 60_000 }, () => {
+  // Parallelism 2 in native mode and 4 in microbatch mode, each against the single-thread run.
+  it.each(['q0', 'q1', 'q2', 'q5', 'q7', 'q8', 'q11'])('%s gives the same rows per node and in its file at parallelism 2 and 4', async (q) => {
+    const outputsOf = async (parallelism: number, mode: 'native' | 'microbatch') => {
+      const doc = load(q);
+      doc.settings = { ...doc.settings, parallelism };
+      const result = await runPipeline(doc, {}, { baseDir: outDir, mode, batchIntervalMs: 10 });
+      expect(result.state).toBe('finished');
+      const file = readFileSync(join(outDir, 'out', `${q}.jsonl`), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Ev);
+      return { file: canonical(file), ...Object.fromEntries(Object.entries(result.outputs).map(([k, rows]) => [k, canonical(rows)])) };
+    };
+    const single = await outputsOf(1, 'native');
+    expect(single.file.length).toBeGreaterThan(0);
+    for (const [parallelism, mode] of [[2, 'native'], [4, 'microbatch']] as const) {
+      const parallel = await outputsOf(parallelism, mode);
+      expect(Object.keys(parallel).sort(), `${q} at ${parallelism}`).toEqual(Object.keys(single).sort());
+      for (const [key, rows] of Object.entries(single)) expect(parallel[key], `${q} ${key} at ${parallelism} (${mode})`).toEqual(rows);
+    }
+  });
+});

@@ -33,6 +33,18 @@ describe.each(cases)('golden %s', (name) => {
     });
   }
 
+  // Data parallelism: the same rows from subtasks on worker threads (keyed operators behind a hash exchange).
+  for (const [parallelism, mode] of [[2, 'native'], [4, 'microbatch']] as const) {
+    it(`gives the expected rows at parallelism ${parallelism} in ${mode} mode`, async () => {
+      const parallel = { ...doc, settings: { ...doc.settings, parallelism } };
+      const result = await runPipeline(parallel, {}, { mode, baseDir: dir, batchIntervalMs: 10 });
+      expect(result.state).toBe('finished');
+      for (const [output, rows] of Object.entries(expected)) {
+        expect(sortRows(result.outputs[output] ?? []), output).toEqual(sortRows(rows));
+      }
+    });
+  }
+
   it('gives the expected rows with state on disk (LMDB, a tiny cache so values go to disk and back)', async () => {
     const env = new LmdbEnvironment(mkdtempSync(join(tmpdir(), 'eddy-golden-lmdb-')));
     try {

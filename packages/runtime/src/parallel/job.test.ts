@@ -8,6 +8,8 @@ import { runPipeline } from '../harness/run-pipeline.js';
 import { parsePipeline } from '@eddy/shared';
 
 const golden = fileURLToPath(new URL('../golden/', import.meta.url));
+const SOURCE = { id: 'src', kind: 'source.file', params: { path: 'unused.jsonl', eventTime: { field: 'ts', maxOutOfOrderness: '0ms' } } };
+const inOrder = (n: number) => Array.from({ length: n }, (_v, i) => ({ ts: i * 10 }));
 const sorted = (rows: Record<string, unknown>[] = []) => rows.map((r) => JSON.stringify(r)).sort();
 
 describe('parallel job', { timeout: 60_000 }, () => {
@@ -96,4 +98,32 @@ describe('parallel job', { timeout: 60_000 }, () => {
       'views.out → w.in: by key',
     ]);
   });
+
+  it('finishes a job with no operator between source and sink (no subtask is started)', async () => {
+    const doc = { format: 'eddy/pipeline@1', name: 'direct', settings: { parallelism: 2 }, nodes: [SOURCE, { id: 'out', kind: 'sink.live', params: {} }], edges: [{ from: 'src', to: 'out' }] };
+    const r = await runPipeline(doc, { src: inOrder(3) });
+    expect(r.state).toBe('finished');
+    expect(r.sinks.out).toEqual(inOrder(3));
+  });
+
+  // In-order input has no late record at parallelism 1; it must have none at 2 either. The
+  // score runs in the subtasks (batches in turn), so the window (all in subtask 0: no keyBy)
+  // gets each subtask's output on its own channel, interleaved as the threads run.
+  for (const mode of ['native', 'microbatch'] as const) {
+    it(`a window behind an exchange judges lateness as at parallelism 1, whatever channel a record came by (${mode})`, async () => {
+      const doc = {
+        format: 'eddy/pipeline@1', name: 'exchange', settings: { parallelism: 2 },
+        nodes: [SOURCE, { id: 's', kind: 'score', params: { features: [{ name: 'x', expr: 'ts' }], model: { type: 'linear', weights: { x: 0 }, intercept: 0 }, output: 'score' } },
+          { id: 'w', kind: 'window', params: { type: 'tumbling', size: '1s', keyBy: [], aggregates: [{ name: 'n', fn: 'count' }] } }],
+        edges: [{ from: 'src', to: 's' }, { from: 's', to: 'w' }],
+      };
+      expect(describeExecution(parsePipeline(doc))).toContain('s.out → w.in: all to subtask 0 (no key)');
+      const r = await runPipeline(doc, { src: inOrder(200) }, { mode, inputChunkSize: 10, batchIntervalMs: 5 });
+      expect(r.outputs['w.late'] ?? []).toEqual([]);
+      expect(r.outputs.w).toEqual([
+        { window_start: 0, window_end: 1000, n: 100 },
+        { window_start: 1000, window_end: 2000, n: 100 },
+      ]);
+    });
+  }
 });

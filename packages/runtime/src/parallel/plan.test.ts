@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { PipelineDocument, PipelineEdge, PipelineNode } from '@eddy/shared';
+import { planParallel } from './plan.js';
+
+const SOURCE = { path: 'in.jsonl', eventTime: { field: 'ts' }, fields: [{ name: 'ts', type: 'number' }, { name: 'user', type: 'string' }] };
+const windowParams = (keyBy: string[]) => ({ type: 'tumbling', size: '5s', keyBy, aggregates: [{ name: 'n', fn: 'count' }] });
+
+function doc(nodes: [string, string, Record<string, unknown>][], edges: PipelineEdge[]): PipelineDocument {
+  return {
+    format: 'eddy/pipeline@1', name: 'plan', settings: {} as PipelineDocument['settings'],
+    nodes: nodes.map(([id, kind, params]): PipelineNode => ({ id, kind, params })), edges,
+  };
+}
+
+const routes = (d: PipelineDocument, parallelism = 2) =>
+  planParallel(d, d.nodes.map((n) => n.id), parallelism).edges.map((e) => `${e.edge.from}→${e.edge.to}: ${e.route}`);
+
+const SCORE = {
+  features: [{ name: 'x', expr: 'ts' }], model: { type: 'linear', weights: { x: 1 }, intercept: 0 }, output: 'score',
+};
+
+describe('planParallel', () => {
+  const keyed = doc([
+    ['src', 'source.file', SOURCE], ['f', 'filter', { where: 'ts > 0' }], ['w', 'window', windowParams(['user'])], ['out', 'sink.live', {}],
+  ], [{ from: 'src', to: 'f' }, { from: 'f', to: 'w' }, { from: 'w', to: 'out' }]);
+
+  it('source → filter → keyed window → sink: the filter chained to its source, hash into the window, gather into the sink', () => {
+    expect(routes(keyed)).toEqual(['src→f: local', 'f→w: hash', 'w→out: gather']);
+    const plan = planParallel(keyed, ['src', 'f', 'w', 'out'], 4);
+    expect(plan.hostNodes).toEqual(['src', 'f', 'out']);
+    expect(plan.taskNodes).toEqual(['w']);
+    expect(plan.edges[1].key).toEqual({ fields: ['user'] });
+    expect(plan.edges.map((e) => `${e.from}→${e.to}`)).toEqual(['host→host', 'host→task', 'task→host']);
+    expect(plan.notes).toContain('4 subtasks run w');
+    expect(plan.notes).toContain('f runs once, on the job\'s thread (chained to its source)');
+    expect(plan.notes).toContain('f.out → w.in: by key');
+  });
+
+  it('source → score → keyed window → filter → sink: rebalance into the subtasks, hash, a local chain after the window, gather', () => {
+    const d = doc([
+      ['src', 'source.file', SOURCE], ['s', 'score', SCORE], ['w', 'window', windowParams(['user'])],
+      ['f', 'filter', { where: 'n > 1' }], ['out', 'sink.live', {}],
+    ], [{ from: 'src', to: 's' }, { from: 's', to: 'w' }, { from: 'w', to: 'f' }, { from: 'f', to: 'out' }]);
+    expect(routes(d)).toEqual(['src→s: rebalance', 's→w: hash', 'w→f: local', 'f→out: gather']);
+    expect(planParallel(d, ['src', 's', 'w', 'f', 'out'], 2).taskNodes).toEqual(['s', 'w', 'f']);
+  });
+
+  it('a window without keyBy gets everything in subtask 0 (single)', () => {
+    const global = doc([['src', 'source.file', SOURCE], ['w', 'window', windowParams([])], ['out', 'sink.live', {}]],
+      [{ from: 'src', to: 'w' }, { from: 'w', to: 'out' }]);
+    expect(routes(global)).toEqual(['src→w: single', 'w→out: gather']);
+    expect(planParallel(global, ['src', 'w', 'out'], 2).notes).toContain('src.out → w.in: all to subtask 0 (no key)');
+  });
+
+  it('source → sink stays on the host thread (local), with no operator in the subtasks', () => {
+    const direct = doc([['src', 'source.file', SOURCE], ['out', 'sink.live', {}]], [{ from: 'src', to: 'out' }]);
+    const plan = planParallel(direct, ['src', 'out'], 3);
+    expect(routes(direct)).toEqual(['src→out: local']);
+    expect(plan.taskNodes).toEqual([]);
+    expect(plan.notes[0]).toMatch(/no subtask is started/);
+  });
+
+  it('a join hashes each side on its own key; a dedupe on its key expression; chained stateless nodes stay local', () => {
+    const d = doc([
+      ['a', 'source.file', SOURCE], ['b', 'source.file', SOURCE], ['m', 'map', { keep: true, fields: [{ name: 'x', expr: 'ts' }] }],
+      ['j', 'join', { type: 'inner', leftKey: 'user', rightKey: 'LOWER(user)', within: '5s' }],
+      ['d', 'dedupe', { key: 'user', within: '1m' }], ['out', 'sink.live', {}],
+    ], [
+      { from: 'a', to: 'm' }, { from: 'm', to: 'j', toPort: 'left' }, { from: 'b', to: 'j', toPort: 'right' },
+      { from: 'j', to: 'd' }, { from: 'd', to: 'out' },
+    ]);
+    const plan = planParallel(d, ['a', 'b', 'm', 'j', 'd', 'out'], 2);
+    // The map is chained to source a; each join side is hashed from the host's thread.
+    expect(plan.edges.map((e) => e.route)).toEqual(['local', 'hash', 'hash', 'hash', 'gather']);
+    expect(plan.edges.map((e) => e.key)).toEqual([undefined, { expression: 'user' }, { expression: 'LOWER(user)' }, { expression: 'user' }, undefined]);
+  });
+});
