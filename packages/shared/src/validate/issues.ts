@@ -28,7 +28,8 @@ export type ValidationCode =
   | 'unknown_field'
   | 'path_not_allowed'
   | 'credentials_in_url'
-  | 'unknown_secret';
+  | 'unknown_secret'
+  | 'model_mismatch';
 
 /** `['nodes', 2, 'params', 'where']` → `nodes[2].params.where` */
 export function formatPath(parts: readonly PropertyKey[]): string {
