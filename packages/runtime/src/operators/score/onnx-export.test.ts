@@ -1,35 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import * as ort from 'onnxruntime-node';
-import { createModel, type BuiltInModelParams } from './models.js';
+import type { BuiltInModelParams } from './models.js';
+import { bothScores, expectClose, randomRows } from '../../test-utils/onnx-parity.js';
 import { featuresOf, modelToOnnx } from './onnx-export.js';
 import { varintBytes } from './protobuf-writer.js';
-
-/** Random feature rows (float32 values, so both models see the same numbers); `nulls` of them NaN. */
-export function randomRows(rows: number, features: number, scale: number, nulls = 0, seed = 7): Float32Array {
-  let s = seed;
-  const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  return Float32Array.from({ length: rows * features }, () => (next() < nulls ? NaN : (next() - 0.3) * scale));
-}
-
-/** The JSON model's and the ONNX model's scores for the same rows (the ONNX score: its score output, column 1 of probabilities). */
-export async function bothScores(onnx: Uint8Array | string, params: BuiltInModelParams, features: string[], x: Float32Array) {
-  const rows = x.length / features.length;
-  const json = Array.from(createModel(features, params).predict(Float64Array.from(x), rows));
-  const session = await ort.InferenceSession.create(onnx as Uint8Array);
-  const out = await session.run({ features: new ort.Tensor('float32', x, [rows, features.length]) });
-  await session.release();
-  const name = session.outputNames.find((n) => n !== 'label')!;
-  const data = out[name].data as Float32Array;
-  const onnxScores = data.length === rows ? Array.from(data) : Array.from({ length: rows }, (_, r) => data[r * 2 + 1]);
-  return { json, onnx: onnxScores, label: out.label?.data as BigInt64Array | undefined };
-}
-
-/** |a - b| within float32 precision of the scores' size (NaN equals NaN). */
-export function expectClose(a: number[], b: number[]) {
-  expect(a.length).toBe(b.length);
-  const off = a.flatMap((v, i) => (Number.isNaN(v) && Number.isNaN(b[i])) || Math.abs(v - b[i]) <= 1e-5 * Math.max(1, Math.abs(v)) ? [] : [[i, v, b[i]]]);
-  expect(off).toEqual([]);
-}
 
 const trees = [
   { nodes: [{ feature: 'x', threshold: 10, left: 1, right: 2, missing: 'right' as const }, { leaf: -1 }, { leaf: 2 }] },
@@ -50,7 +23,7 @@ describe('JSON models to ONNX', () => {
     ['linear', { type: 'linear', weights: { a: 3, b: 0.25, c: -7 }, intercept: -1 }],
   ])('a %s model scores as its JSON twin, NULL features included', async (_, params) => {
     const features = featuresOf(params);
-    const x = randomRows(300, features.length, 40, 0.02);
+    const x = randomRows(300, features.length, 0.02);
     const { json, onnx } = await bothScores(modelToOnnx(features, params), params, features, x);
     expect(json.some(Number.isNaN)).toBe(true);
     expectClose(onnx, json);
@@ -58,14 +31,14 @@ describe('JSON models to ONNX', () => {
 
   it('a regression tree ensemble sums the same leaves, following `missing` for NULL', async () => {
     const params: BuiltInModelParams = { type: 'tree-ensemble', objective: 'regression', baseScore: 0.1, trees };
-    const x = randomRows(300, 2, 40, 0.1);
+    const x = randomRows(300, 2, 0.1);
     const { json, onnx } = await bothScores(modelToOnnx(['x', 'y'], params), params, ['x', 'y'], x);
     expectClose(onnx, json);
   });
 
   it('a binary:logistic tree ensemble gives the same probability, and label 1 when it is above one half', async () => {
     const params: BuiltInModelParams = { type: 'tree-ensemble', objective: 'binary:logistic', baseScore: -0.5, trees };
-    const x = randomRows(300, 2, 40, 0.1);
+    const x = randomRows(300, 2, 0.1);
     const { json, onnx, label } = await bothScores(modelToOnnx(['x', 'y'], params), params, ['x', 'y'], x);
     expectClose(onnx, json);
     expect(Array.from(label!, Number)).toEqual(json.map((p) => (p > 0.5 ? 1 : 0)));
