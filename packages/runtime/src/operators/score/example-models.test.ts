@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { getTemplate } from '@eddy/shared';
 import { modelToOnnx } from './onnx-export.js';
 import { parseModelFile } from './model-file.js';
 import { bothScores, expectClose, randomRows } from '../../test-utils/onnx-parity.js';
@@ -16,6 +17,13 @@ describe('the example ONNX models', () => {
     expect(onnx.sort()).toEqual([...twins].sort());
     const types = twins.map((t) => { const { model } = parseModelFile(JSON.parse(readFileSync(join(MODELS, `${t}.json`), 'utf8'))); return model.type === 'tree-ensemble' ? model.objective : model.type; });
     expect(new Set(types)).toEqual(new Set(['logistic', 'linear', 'regression', 'binary:logistic']));
+  });
+
+  it('checkout-propensity is the checkout template\'s model, features in the node\'s order', () => {
+    const node = getTemplate('checkout-personalisation')!.document().nodes.find((n) => n.kind === 'score')!;
+    const params = node.params as { features: { name: string }[]; model: unknown };
+    expect(parseModelFile(JSON.parse(readFileSync(join(MODELS, 'checkout-propensity.json'), 'utf8'))))
+      .toEqual({ features: params.features.map((f) => f.name), model: params.model });
   });
 
   it.each(twins)('%s: the .onnx file is what the converter makes of the .json today', (name) => {
