@@ -1,5 +1,10 @@
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import type { ModelParams } from '@eddy/shared';
+
+// Loaded on first use: ONNX Runtime's native library costs ~100 ms and memory in every job
+// thread, and only pipelines with an ONNX model need it.
+let ortModule: Promise<typeof Ort> | null = null;
+const loadOrt = () => (ortModule ??= import('onnxruntime-node'));
 
 export type OnnxModelParams = Extract<ModelParams, { type: 'onnx' }>;
 
@@ -18,7 +23,7 @@ export interface OnnxSignature {
   outputs: Record<string, string>;
 }
 
-type Meta = ort.InferenceSession.ValueMetadata;
+type Meta = Ort.InferenceSession.ValueMetadata;
 const describe = (m: Meta) => (m.isTensor ? `'${m.name}' (${m.type} [${m.shape.join(', ') || '?'}])` : `'${m.name}' (not a tensor)`);
 /** Values per row of a tensor output: the product of its dimensions after the batch; undefined when not fixed. */
 const perRow = (m: Meta & { isTensor: true }) => m.shape.slice(1).reduce<number | undefined>((n, d) => (typeof d === 'number' && d >= 0 && n !== undefined ? n * d : undefined), 1);
@@ -62,11 +67,13 @@ export function checkOnnxSignature(inputs: readonly Meta[], outputs: readonly Me
 
 /** An ONNX model in ONNX Runtime (CPU), checked against the node; one run per batch. */
 export class OnnxModel {
-  private constructor(private readonly session: ort.InferenceSession, private readonly signature: OnnxSignature, private readonly width: number) {}
+  private constructor(private readonly ort: typeof Ort, private readonly session: Ort.InferenceSession,
+    private readonly signature: OnnxSignature, private readonly width: number) {}
 
   /** Loads and checks the model at `file` (an allowed path); throws with the reason when it cannot serve the node. */
   static async load(file: string, features: string[], params: OnnxModelParams): Promise<OnnxModel> {
-    let session: ort.InferenceSession;
+    const ort = await loadOrt();
+    let session: Ort.InferenceSession;
     try {
       // One thread: a stream job runs many operators (and subtasks) on few cores; batches give the throughput.
       session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 });
@@ -78,7 +85,7 @@ export class OnnxModel {
       await session.release();
       throw new Error(`The ONNX model ${params.path} does not fit the node: ${problems.join('; ')}`);
     }
-    return new OnnxModel(session, signature, features.length);
+    return new OnnxModel(ort, session, signature, features.length);
   }
 
   /** Scores `rows` rows of features (row-major, NaN = NULL) in one run. */
@@ -86,7 +93,7 @@ export class OnnxModel {
     const { input, inputType, score, outputs } = this.signature;
     const data = inputType === 'float32' ? Float32Array.from(x) : Float64Array.from(x);
     const fetch = [...new Set([score, ...Object.values(outputs)])];
-    const result = await this.session.run({ [input]: new ort.Tensor(inputType, data, [rows, this.width]) }, fetch);
+    const result = await this.session.run({ [input]: new this.ort.Tensor(inputType, data, [rows, this.width]) }, fetch);
     const values = (name: string) => {
       const d = result[name].data as ArrayLike<number | bigint>;
       return { d, width: d.length / rows };
