@@ -1,6 +1,7 @@
 import { parseVerbArgs, UsageError, type CliIO, type Verb } from './cli/common.js';
 import { exportVerb, validateVerb } from './cli/documents.js';
 import { flinkVerb } from './cli/flink.js';
+import { modelVerb } from './cli/model.js';
 import { runVerb } from './cli/run.js';
 import { recordVerb, testVerb } from './cli/testing.js';
 import { kafkaCli, KAFKA_USAGE } from './local/kafka-cli.js';
@@ -48,6 +49,7 @@ const VERBS: Record<string, Verb> = {
   export: exportVerb,
   record: recordVerb,
   test: testVerb,
+  model: modelVerb,
   serve: serveVerb,
   flink: flinkVerb,
   kafka: kafkaVerb,

@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { checkFilePaths } from '@eddy/runtime';
+import { checkFilePaths, checkModels } from '@eddy/runtime';
 import { writeFileSync } from 'node:fs';
 import { translateToFlinkSql, validatePipeline } from '@eddy/shared';
 import { formatIssue, oneOf, readDocument, type Verb } from './common.js';
@@ -15,7 +15,8 @@ export const validateVerb: Verb = {
     if (doc === undefined) return 2;
     const validated = validatePipeline(doc);
     // Files resolve against the pipeline file's folder, as `eddy run` resolves them.
-    const refused = validated.document ? checkFilePaths(validated.document, { baseDir: dirname(resolve(file)) }) : [];
+    const policy = { baseDir: dirname(resolve(file)) };
+    const refused = validated.document ? [...checkFilePaths(validated.document, policy), ...await checkModels(validated.document, policy)] : [];
     const result = { ...validated, ok: validated.ok && !refused.length, errors: [...validated.errors, ...refused] };
     if (result.ok) {
       io.out(`ok: ${file} is a valid pipeline (${result.document!.nodes.length} nodes, ${result.document!.edges.length} edges)`);

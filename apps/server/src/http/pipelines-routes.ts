@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { canonicalJson, translateToFlinkSql, validatePipeline, type PipelineDocument, type PipelineRecord } from '@eddy/shared';
 import { join } from 'node:path';
-import { checkFilePaths, checkSecrets } from '@eddy/runtime';
+import { checkFilePaths, checkModels, checkSecrets } from '@eddy/runtime';
 import { HttpError } from './errors.js';
 import { Invalid, InvalidPipeline, NotTranslatable } from '../domain-errors.js';
 import { summary, type PipelineStore, type StoredPipeline } from '../store/pipeline-store.js';
@@ -78,11 +78,13 @@ export function pipelineRoutes(store: PipelineStore, jobs: JobManager, flink?: F
     res.json(await store.revisions.get(p.id, rev, p));
   });
 
-  r.post('/validate', (req, res) => {
+  r.post('/validate', async (req, res) => {
     const result = validatePipeline(requireJsonBody(req));
-    // What this server adds: files inside its allowed folders, and every secret given (a deploy refuses either).
+    // What this server adds: files inside its allowed folders, every secret given (a deploy refuses
+    // either), and ONNX models that load and fit their nodes (a deploy fails on them).
     const environment = result.document
-      ? [...checkFilePaths(result.document, { baseDir: jobs.dataDir }), ...checkSecrets(result.document, { secretsFile: join(jobs.dataDir, 'secrets.json') })]
+      ? [...checkFilePaths(result.document, { baseDir: jobs.dataDir }), ...checkSecrets(result.document, { secretsFile: join(jobs.dataDir, 'secrets.json') }),
+        ...await checkModels(result.document, { baseDir: jobs.dataDir })]
       : [];
     res.json({ ok: result.ok && environment.length === 0, errors: [...result.errors, ...environment] });
   });

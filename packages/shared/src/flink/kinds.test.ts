@@ -102,6 +102,14 @@ describe('Flink SQL per kind', () => {
     expect(viewOf(sql, 'm__features')).toContain('CAST(`amount` AS DOUBLE) AS `f_x`');
   });
 
+  test('score: an ONNX model is refused (Flink SQL has no ONNX runtime), with the way out', () => {
+    const r = translateToFlinkSql(doc([src('s'),
+      { id: 'm', kind: 'score', params: { features: [{ name: 'x', expr: 'amount' }], model: { type: 'onnx', path: 'models/m.onnx' } } },
+      log('o'),
+    ], [['s', 'm'], ['m', 'o']]));
+    expect(r.problems).toEqual([{ nodeId: 'm', message: expect.stringMatching(/no ONNX runtime: score 'models\/m.onnx' in a Flink UDF/) }]);
+  });
+
   test('postgres upsert: a JDBC table with the key as primary key', () => {
     const { sql, ok } = translateToFlinkSql(doc([src('s'),
       { id: 'pg', kind: 'sink.postgres', params: { url: 'postgres://eddy@db:5432/shop', table: 'totals', mode: 'upsert', key: ['user'] } },

@@ -30,13 +30,16 @@ describe('files a document names', () => {
         { id: 'src', kind: 'source.file', params: { path: 'in.jsonl' } },
         { id: 'l', kind: 'lookup', params: { store: 'memory', path: 'table.csv', keyField: 'id', key: 'id' } },
         { id: 'out', kind: 'sink.file', params: { path: 'out/rows.jsonl' } },
+        { id: 'm', kind: 'score', params: { features: [{ name: 'x', expr: 'id' }], model: { type: 'onnx', path: 'models/m.onnx' } } },
+        { id: 'log', kind: 'sink.log', params: {} },
       ],
-      edges: [{ from: 'src', to: 'l' }, { from: 'l', to: 'out' }],
+      edges: [{ from: 'src', to: 'l' }, { from: 'l', to: 'out' }, { from: 'l', to: 'm' }, { from: 'm', to: 'log' }],
     });
     expect(documentFiles(doc)).toEqual([
       { nodeId: 'src', kind: 'source.file', path: 'nodes[0].params.path', file: 'in.jsonl', access: 'read' },
       { nodeId: 'l', kind: 'lookup', path: 'nodes[1].params.path', file: 'table.csv', access: 'read' },
       { nodeId: 'out', kind: 'sink.file', path: 'nodes[2].params.path', file: 'out/rows.jsonl', access: 'write' },
+      { nodeId: 'm', kind: 'score', path: 'nodes[3].params.model.path', file: 'models/m.onnx', access: 'read' },
     ]);
   });
 });

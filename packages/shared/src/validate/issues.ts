@@ -29,7 +29,8 @@ export type ValidationCode =
   | 'path_not_allowed'
   | 'credentials_in_url'
   | 'unknown_secret'
-  | 'invalid_test_case';
+  | 'invalid_test_case'
+  | 'model_mismatch';
 
 /** `['nodes', 2, 'params', 'where']` → `nodes[2].params.where` */
 export function formatPath(parts: readonly PropertyKey[]): string {

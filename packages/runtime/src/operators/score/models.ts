@@ -10,6 +10,9 @@ export interface Model {
   predict(features: Float64Array, rows: number): Float64Array | Promise<Float64Array>;
 }
 
+/** The models Eddy scores itself (an `onnx` model runs in ONNX Runtime, see onnx-model.ts). */
+export type BuiltInModelParams = Exclude<ModelParams, { type: 'onnx' }>;
+
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 class LinearModel implements Model {
@@ -38,7 +41,7 @@ interface FlatTree { feature: Int32Array; threshold: Float64Array; left: Int32Ar
 class TreeEnsembleModel implements Model {
   private readonly trees: FlatTree[];
 
-  constructor(readonly featureNames: string[], params: Extract<ModelParams, { type: 'tree-ensemble' }>) {
+  constructor(readonly featureNames: string[], params: Extract<BuiltInModelParams, { type: 'tree-ensemble' }>) {
     const index = new Map(featureNames.map((f, i) => [f, i]));
     this.trees = params.trees.map((t) => {
       const n = t.nodes.length;
@@ -80,7 +83,7 @@ class TreeEnsembleModel implements Model {
   }
 }
 
-export function createModel(featureNames: string[], params: ModelParams): Model {
+export function createModel(featureNames: string[], params: BuiltInModelParams): Model {
   switch (params.type) {
     case 'linear': return new LinearModel(featureNames, params.weights, params.intercept, false);
     case 'logistic': return new LinearModel(featureNames, params.weights, params.intercept, true);

@@ -1,6 +1,6 @@
 import type { ModelParams } from '../../catalog/kinds/score.js';
 import type { TranslateContext } from '../context.js';
-import { ident, sqlOf, TIME } from '../sql-text.js';
+import { ident, NotTranslatable, sqlOf, TIME } from '../sql-text.js';
 
 const num = (x: number) => (Number.isInteger(x) ? `${x}.0` : String(x));
 
@@ -24,6 +24,8 @@ function modelSql(model: ModelParams, f: (name: string) => string): string {
       const sum = [num(model.baseScore), ...model.trees.map((t) => treeSql(t.nodes, 0, f))].join(' + ');
       return model.objective === 'binary:logistic' ? `1.0 / (1.0 + EXP(-(${sum})))` : `(${sum})`;
     }
+    case 'onnx':
+      throw new NotTranslatable(`Flink SQL has no ONNX runtime: score '${model.path}' in a Flink UDF, or convert the model to a built-in JSON model`);
   }
 }
 
