@@ -50,7 +50,6 @@ const cleared = { result: null, ranOn: null, byEdge: {}, picked: null, open: fal
  * the canvas: a count on each edge, what each sink would receive, rows in the drawer.
  */
 export const usePreviewRun = create<PreviewRunState>((set) => ({
-  open: false,
   busy: false,
   ...cleared,
   run: async (document, seconds = 3) => {
