@@ -29,7 +29,6 @@ test('Preview run shows on the canvas what each edge carries and each sink would
   expect(passed).toBeGreaterThan(0);
   expect(passed).toBeLessThan(200);
   await expect(page.getByTestId('preview-sink-received-archive')).toHaveText(`would receive ${passed} rows`);
-  await shot(page, (n) => testInfo.outputPath(n), 'preview-run.png');
 
   // Clicking an edge's count shows its sample rows in the drawer.
   await page.getByTestId(`preview-count-${IN}`).click();
@@ -49,6 +48,7 @@ test('Preview run shows on the canvas what each edge carries and each sink would
   const tsCell = rows.locator('tbody tr').first().locator(`td:nth-child(${header.indexOf('ts') + 1})`);
   await expect(tsCell).toHaveText(/^(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d\.\d{3}$/);
   await expect(tsCell).toHaveAttribute('title', /^\d{13}$/);
+  await shot(page, (n) => testInfo.outputPath(n), 'preview-run.png');
 
   // The summary lists every edge and sink in one dialog.
   await page.getByTestId('preview-summary').click();

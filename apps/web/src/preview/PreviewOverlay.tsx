@@ -36,7 +36,7 @@ export function PreviewOverlay() {
   const preview = usePreviewRun.getState();
   return (
     <>
-      <Panel position="top-center" className="preview-panel" data-testid="preview-overlay">
+      <Panel position="top-left" className="preview-panel" data-testid="preview-overlay">
         <strong>Preview run</strong>
         <span className="muted" data-testid="preview-overlay-status">{previewStatus(busy, result)}</span>
         {result && result.deadLetters.length > 0 && <span className="errors" data-testid="preview-overlay-dead-letters">{result.deadLetters.length} dead letter(s)</span>}
