@@ -78,3 +78,33 @@ test('Preview run shows on the canvas what each edge carries and each sink would
   expect(existsSync(join(process.env.E2E_DATA!, 'preview-e2e.jsonl'))).toBe(false);
   await expect(page.getByTestId('status-badge')).toHaveText('stopped');
 });
+
+test('Preview run on a template: every edge gets its count, a layout keeps them, deleting a node clears them', async ({ page }) => {
+  await newEmptyPipeline(page);
+  await page.getByTestId('templates').click();
+  await page.getByTestId('template-open-page-views').click();
+  await expect(page.locator('.react-flow__node')).toHaveCount(4);
+  const edges = await page.locator('.react-flow__edge').count();
+
+  await page.getByTestId('preview-run').click();
+  await expect(page.getByTestId('preview-overlay-status')).toContainText('no sink was written');
+  const labels = page.locator('[data-testid^="preview-count-"]');
+  await expect(labels).toHaveCount(edges);
+  const fromSource = page.getByTestId('preview-count-clicks:out->page_views:in');
+  expect(rowCount(await fromSource.textContent())).toBeGreaterThan(0);
+  await expect(page.getByTestId('preview-sink-received-live')).toContainText('would receive');
+
+  await fromSource.click();
+  await expect(page.getByTestId('preview-run-target')).toHaveText('clicks → page_views');
+  await expect(page.getByTestId('preview-run-drawer-rows').locator('tbody tr').first()).toBeVisible();
+
+  // Moving nodes does not change what would run: the counts stay.
+  await page.getByTestId('auto-layout').click();
+  await expect(labels).toHaveCount(edges);
+  // Deleting a node does: they go.
+  await selectNode(page, 'live');
+  await page.getByTestId('canvas').press('Delete');
+  await expect(page.locator('.react-flow__node')).toHaveCount(3);
+  await expect(labels).toHaveCount(0);
+  await expect(page.getByTestId('preview-run-drawer')).toHaveCount(0);
+});
