@@ -14,8 +14,7 @@ import { Drawer } from './drawer/Drawer';
 import { PlanDialog } from './drawer/PlanDialog';
 import { TemplatesDialog } from './topbar/TemplatesDialog';
 import { TokenDialog } from './auth/TokenDialog';
-import { AskDialog } from './dialogs/AskDialog';
-import { ConfirmDialog } from './ui/ConfirmDialog';
+import { Dialog } from './dialogs/Dialog';
 import { HistoryDialog } from './history/HistoryDialog';
 import { PreviewRunDialog } from './preview/PreviewRunDialog';
 
@@ -94,10 +93,9 @@ export function App() {
         <PlanDialog />
         <TemplatesDialog />
         <TokenDialog />
-        <AskDialog />
         <HistoryDialog />
         <PreviewRunDialog />
-        <ConfirmDialog />
+        <Dialog />
       </div>
     </ReactFlowProvider>
   );

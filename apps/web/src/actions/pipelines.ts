@@ -1,9 +1,8 @@
 import type { PipelineDocument, PipelineSummary } from '@eddy/shared';
-import { confirmDialog } from '../ui/confirm-store';
+import { ask, confirm } from '../dialogs/dialog-store';
 import { checkEnvelope } from '../ui/document-check';
 import { api, ApiError } from '../api/client';
 import { emptyDocument, useEditor } from '../state/editor-store';
-import { ask } from '../state/ask-store';
 import { notifyError, notifyInfo } from '../state/notice-store';
 import { watchPipeline } from './live';
 import { parseRoute, showRoute, type HistoryMode } from './route';
@@ -25,7 +24,7 @@ export async function save(opts: { overwrite?: boolean } = {}): Promise<boolean>
     return true;
   } catch (err) {
     if (err instanceof ApiError && err.code === 'stale_revision') {
-      if (await confirmDialog({ title: 'Someone saved first', body: `${err.message}\n\nOverwrite replaces their version with yours; Cancel keeps theirs on the server.`, confirm: 'Overwrite', danger: true })) return save({ overwrite: true });
+      if (await confirm({ title: 'Someone saved first', body: `${err.message}\n\nOverwrite replaces their version with yours; Cancel keeps theirs on the server.`, confirm: 'Overwrite', danger: true })) return save({ overwrite: true });
       return false;
     }
     notifyError(err);

@@ -3,6 +3,7 @@ import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps }
 import { useLive } from '../state/live-store';
 import { useEditor } from '../state/editor-store';
 import { useUi } from '../state/ui-store';
+import { rowsLabel, usePreviewRun } from '../preview/preview-run-store';
 
 /** Plain values only (no functions), as React Flow advises. */
 export type FlowEdgeData = { guarantee: string; reason: string | null; portLabel: string | null; timeNote: string | null };
@@ -18,6 +19,7 @@ const SHORT: Record<string, string> = { 'exactly-once': 'EO', 'at-least-once': '
 function FlowEdgeView({ id, source, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected, markerEnd }: EdgeProps<EddyFlowEdge>) {
   const rate = useLive((s) => s.metrics?.nodes[source]?.ratePerSec ?? 0);
   const running = useLive((s) => s.status?.state === 'running');
+  const previewed = usePreviewRun((s) => s.byEdge[id]?.count); // what the last preview run saw on this edge
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const width = running && rate > 0 ? Math.min(8, 1.5 + Math.log10(rate + 1) * 1.5) : 1.5;
   const weaker = !!data?.reason;
@@ -37,6 +39,7 @@ function FlowEdgeView({ id, source, sourceX, sourceY, targetX, targetY, sourcePo
               {SHORT[data.guarantee] ?? data.guarantee}
             </span>
           )}
+          {previewed !== undefined && <span className="preview-count" data-testid={`preview-count-${id}`} title="What the preview run carried here: click for the rows">{rowsLabel(previewed)}</span>}
           {running && rate > 0 && <span className="edge-rate" data-testid={`edge-rate-${id}`}>{rate >= 1000 ? `${(rate / 1000).toFixed(1)}k` : rate}/s</span>}
         </div>
       </EdgeLabelRenderer>

@@ -3,10 +3,10 @@ import { api, type CheckpointsResponse } from '../api/client';
 import { useEditor } from '../state/editor-store';
 import { useLive } from '../state/live-store';
 import { restoreCheckpoint } from '../actions';
-import { confirmDialog } from '../ui/confirm-store';
+import { confirm } from '../dialogs/dialog-store';
 
 async function confirmRestore(checkpointId: number): Promise<void> {
-  const ok = await confirmDialog({ title: `Redeploy from checkpoint ${checkpointId}?`,
+  const ok = await confirm({ title: `Redeploy from checkpoint ${checkpointId}?`,
     body: 'Sources go back to its offsets and state to its contents.', confirm: 'Redeploy from it' });
   if (ok) await restoreCheckpoint(checkpointId);
 }

@@ -3,6 +3,7 @@ import { watchEdge } from '../actions';
 import { edgeKey, useEditor } from '../state/editor-store';
 import { useLive } from '../state/live-store';
 import { useSamples } from '../state/samples-store';
+import { PreviewRunRows, usePreviewRunTarget } from '../preview/PreviewRunRows';
 
 /** The edge selected on the canvas, as `<from>:<port>` (what the server samples); a string so zustand compares by value. */
 function useSelectedEdge(): { key: string; label: string } | null {
@@ -15,8 +16,20 @@ function useSelectedEdge(): { key: string; label: string } | null {
   return { key, label };
 }
 
-/** Data preview: live sample records on the selected edge; pause and inspect one as JSON. */
+/** Data preview: the last preview run's rows for the selected edge or sink, and live sample records while deployed. */
 export function Preview() {
+  const previewed = usePreviewRunTarget();
+  const running = useLive((s) => s.status?.state === 'running');
+  return (
+    <>
+      {previewed && <PreviewRunRows target={previewed} />}
+      {(!previewed || running) && <LiveSamples />}
+    </>
+  );
+}
+
+/** Live sample records on the selected edge; pause and inspect one as JSON. */
+function LiveSamples() {
   const edge = useSelectedEdge();
   const running = useLive((s) => s.status?.state === 'running');
   const records = useSamples((s) => (edge ? s.byEdge[edge.key]?.records : undefined));

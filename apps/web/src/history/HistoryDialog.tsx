@@ -4,7 +4,7 @@ import { monaco } from '../monaco/setup';
 import { canonicalJson, diffDocuments, summarizeDiff } from '@eddy/shared';
 import { useEditor } from '../state/editor-store';
 import { save } from '../actions';
-import { confirmDialog } from '../ui/confirm-store';
+import { confirm } from '../dialogs/dialog-store';
 import { useEscape } from '../ui/use-escape';
 import { localTime } from '../ui/format';
 import { DiffCanvas } from './DiffCanvas';
@@ -15,7 +15,7 @@ async function restore(revision: number): Promise<void> {
   const doc = useHistory.getState().docs[revision]?.document;
   if (!doc) return;
   const dirty = useEditor.getState().dirty;
-  const ok = await confirmDialog({ title: `Restore revision ${revision}?`, confirm: 'Restore',
+  const ok = await confirm({ title: `Restore revision ${revision}?`, confirm: 'Restore',
     body: `It is saved as a new revision; the current one stays in the history.${dirty ? '\nUnsaved edits on the canvas are replaced (Undo brings them back).' : ''}` });
   if (!ok) return;
   useEditor.getState().change(() => structuredClone(doc));

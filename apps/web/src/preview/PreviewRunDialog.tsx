@@ -1,26 +1,23 @@
 import { useCallback } from 'react';
 import { useEscape } from '../ui/use-escape';
 import { RecordsTable } from '../ui/RecordsTable';
-import { usePreviewRun } from './preview-run-store';
+import { captureKey, pickedRecords, previewStatus, usePreviewRun } from './preview-run-store';
 
-/** What a preview run saw: each edge's records and count, each sink's would-be input. Nothing was deployed or written. */
+/** The summary of a preview run (the canvas carries the same per edge and sink): each edge's records and count, each sink's would-be input. */
 export function PreviewRunDialog() {
-  const { open, busy, result, picked } = usePreviewRun();
+  const { open, busy, result, byEdge, picked } = usePreviewRun();
   const close = useCallback(() => usePreviewRun.getState().close(), []);
   useEscape(open, close);
   if (!open) return null;
   const pick = usePreviewRun.getState().pick;
-  const rows = !result || !picked ? []
-    : picked.startsWith('sink:') ? result.sinks[picked.slice(5)]?.records ?? []
-      : result.edges[Number(picked.slice(5))]?.records ?? [];
+  const rows = pickedRecords(result, byEdge, picked);
   return (
     <div className="modal-backdrop" role="dialog" aria-modal="true" aria-labelledby="preview-run-title" data-testid="preview-run-dialog" onClick={close}>
       <div className="modal preview-run" onClick={(e) => e.stopPropagation()}>
         <div className="history-head">
           <h2 id="preview-run-title">Preview run</h2>
           <span className="muted" data-testid="preview-run-status">
-            {busy ? 'Running on a sample of the sources, sinks captured…'
-              : result ? `${result.state === 'finished' ? 'Sources ran out' : 'Sampled'} after ${(result.ranMs / 1000).toFixed(1)} s — no sink was written${result.error ? ` · failed: ${result.error}` : ''}` : ''}
+            {previewStatus(busy, result)}
           </span>
           <div className="spacer" />
           <button onClick={close} data-testid="preview-run-close">Close</button>
@@ -36,8 +33,8 @@ export function PreviewRunDialog() {
               ))}
               {!Object.keys(result.sinks).length && <p className="muted">No sinks.</p>}
               <h3>Edges carried</h3>
-              {result.edges.map((e, i) => (
-                <button key={i} className={`preview-run-item${picked === `edge:${i}` ? ' active' : ''}`} onClick={() => pick(`edge:${i}`)} data-testid={`preview-edge-${e.from}-${e.to}`}>
+              {result.edges.map((e) => (
+                <button key={captureKey(e)} className={`preview-run-item${picked === `edge:${captureKey(e)}` ? ' active' : ''}`} onClick={() => pick(`edge:${captureKey(e)}`)} data-testid={`preview-edge-${e.from}-${e.to}`}>
                   <span>{e.from}{e.fromPort !== 'out' ? `.${e.fromPort}` : ''} → {e.to}</span><span className="count">{e.count}</span>
                 </button>
               ))}

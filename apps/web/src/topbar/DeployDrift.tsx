@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import { diffDocuments, sameBehaviour, summarizeDiff, type PipelineDocument } from '@eddy/shared';
+import { sameBehaviour, summarizeDiff, type PipelineDocument } from '@eddy/shared';
+import { deployDiff } from './deploy-drift';
 import { useEditor } from '../state/editor-store';
 import { useLive } from '../state/live-store';
 import { revisionsApi } from '../history/revisions-api';
@@ -21,7 +22,7 @@ export function DeployDrift() {
     void revisionsApi.get(pipelineId!, running!).then((r) => { if (!stale) setDeployed({ key, doc: r.document }); }, () => undefined);
     return () => { stale = true; };
   }, [key, deployed?.key, pipelineId, running]);
-  const diff = useMemo(() => (key && deployed?.key === key ? diffDocuments(deployed.doc, doc) : null), [key, deployed, doc]);
+  const diff = useMemo(() => (key && deployed?.key === key ? deployDiff(deployed.doc, doc) : null), [key, deployed, doc]);
   if (!diff || sameBehaviour(diff)) return null;
   const summary = summarizeDiff({ ...diff, nodes: { ...diff.nodes, moved: [] }, nameChanged: false });
   return (

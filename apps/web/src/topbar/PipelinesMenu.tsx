@@ -5,7 +5,7 @@ import { useEditor } from '../state/editor-store';
 import { useEscape } from '../ui/use-escape';
 import { Icon } from '../ui/Icon';
 import { ago } from '../ui/format';
-import { confirmDialog } from '../ui/confirm-store';
+import { confirm } from '../dialogs/dialog-store';
 
 /** List, open and delete stored pipelines; start a new one. Namesakes differ by id, state and last update. */
 export function PipelinesMenu() {
@@ -24,7 +24,7 @@ export function PipelinesMenu() {
   }, [open]);
   const remove = async (p: PipelineSummary) => {
     setOpen(false);
-    const ok = await confirmDialog({ title: `Delete “${p.name}”?`, body: `Pipeline ${p.id}, its revisions and checkpoints are removed for good.`, confirm: 'Delete', danger: true });
+    const ok = await confirm({ title: `Delete “${p.name}”?`, body: `Pipeline ${p.id}, its revisions and checkpoints are removed for good.`, confirm: 'Delete', danger: true });
     if (ok) await removePipeline(p.id);
   };
   return (

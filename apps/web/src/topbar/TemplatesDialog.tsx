@@ -5,7 +5,7 @@ import { createFromTemplate, listPipelines, openPipeline, deploy } from '../acti
 import { notifyError, notifyInfo } from '../state/notice-store';
 import { useUi } from '../state/ui-store';
 import { useEscape } from '../ui/use-escape';
-import { askDialog } from '../ui/confirm-store';
+import { confirmWith } from '../dialogs/dialog-store';
 
 type Template = TemplateSummary & { name?: string };
 const active = (p: PipelineSummary) => p.state === 'running' || p.state === 'restarting';
@@ -21,7 +21,7 @@ async function deployTemplate(t: Template, pipelines: PipelineSummary[]): Promis
   let stopOthers = false;
   if (existing || running.length) {
     const names = running.slice(0, 4).map((p) => `“${p.name}”`).join(', ') + (running.length > 4 ? ` and ${running.length - 4} more` : '');
-    const answer = await askDialog({
+    const answer = await confirmWith({
       title: `Deploy “${t.title}”`,
       body: existing ? `“${existing.name}” exists already (${existing.id}, revision ${existing.revision}, ${existing.state}).` : undefined,
       confirm: existing ? 'Open it and deploy' : 'Deploy',
