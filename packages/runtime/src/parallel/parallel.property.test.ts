@@ -7,8 +7,12 @@ import { planParallel } from './plan.js';
 /**
  * Data parallelism gives the single thread's answers: random out-of-order events over random
  * keys (one of them hot), random batch boundaries and a random parallelism, through a
- * score run in the subtasks, then a keyed tumbling window with allowed lateness and a late port, and
- * a dedupe. Every node's rows (late records included) must equal the parallelism-1 run's.
+ * score run in the subtasks, then a keyed tumbling window with allowed lateness and a late
+ * port (several channels merged in watermark order), and a dedupe straight from the source
+ * (one channel). Every node's rows (late records included) must equal the parallelism-1 run's.
+ * Not covered, by design (docs/parallelism.md, "ties"): an order-sensitive node (dedupe,
+ * emit: updates) behind several channels, where records of one key with the same watermark
+ * keep no defined order between channels.
  */
 interface Ev { ts: number; k: string; v: number }
 
@@ -25,7 +29,7 @@ const doc = (ooo: number, size: number, lateness: number, emit: 'final' | 'updat
       aggregates: [{ name: 'n', fn: 'count' }, { name: 'total', fn: 'sum', field: 'v' }] } },
     { id: 'd', kind: 'dedupe', params: { key: 'k', within: '1500ms' } },
   ],
-  edges: [{ from: 'src', to: 's' }, { from: 's', to: 'w' }, { from: 's', to: 'd' }],
+  edges: [{ from: 'src', to: 's' }, { from: 's', to: 'w' }, { from: 'src', to: 'd' }],
 });
 
 // A hot key takes about half the events (skew: one subtask gets most of the work).
@@ -46,18 +50,18 @@ const canonical = (outputs: Record<string, Record<string, unknown>[]>) =>
   Object.fromEntries(Object.entries(outputs).map(([k, rows]) => [k, rows.map((r) => JSON.stringify(r)).sort()]));
 
 describe('parallelism (property)', () => {
-  it('runs the window and the dedupe behind an exchange from the subtasks (several channels each)', () => {
+  it('runs the window behind an exchange from the subtasks (several channels), the dedupe behind one from the source', () => {
     const d = doc(0, 1000, 0, 'final', 3) as unknown as PipelineDocument;
     const plan = planParallel(d, ['src', 's', 'w', 'd'], 3);
     expect(plan.taskNodes).toEqual(['s', 'w', 'd']);
     expect(plan.edges.map((e) => `${e.edge.from}→${e.edge.to} ${e.from}→${e.to} ${e.route}`))
-      .toEqual(['src→s host→task rebalance', 's→w task→task hash', 's→d task→task hash']);
+      .toEqual(['src→s host→task rebalance', 's→w task→task hash', 'src→d host→task hash']);
   });
 
   it('gives the rows and late records of the parallelism-1 run', async () => {
     await fc.assert(fc.asyncProperty(
       events, chunks, fc.integer({ min: 1, max: 4 }), fc.constantFrom('native', 'microbatch') as fc.Arbitrary<'native' | 'microbatch'>,
-      fc.constantFrom(0, 200, 1000), fc.constantFrom(1000, 2000, 5000), fc.constantFrom(0, 1500), fc.constantFrom('final', 'updates') as fc.Arbitrary<'final' | 'updates'>,
+      fc.constantFrom(0, 200, 1000), fc.constantFrom(1000, 2000, 5000), fc.constantFrom(0, 1500), fc.constant('final') as fc.Arbitrary<'final' | 'updates'>,
       async (evs: Ev[], inputChunkSize, parallelism, mode, ooo, size, lateness, emit) => {
         const options = { mode, inputChunkSize, batchIntervalMs: 2 };
         const single = await runPipeline(doc(ooo, size, lateness, emit, 1), { src: evs }, options);
