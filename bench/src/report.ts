@@ -25,6 +25,13 @@ export function markdown(rows: ResultRow[], workloads: string[], notes: string[]
     const ratio = (a: number | null, b: number | null | undefined) => (a !== null && b ? fmt(a / b) : '—');
     out.push(`| ${w} | ${ratio(n, get(w, 'hand')?.eventsPerSec)} | ${ratio(m, get(w, 'hand')?.eventsPerSec)} | ${ratio(m, n)} | ${ratio(n, get(w, 'rxjs')?.eventsPerSec)} | ${ratio(n, get(w, 'node-streams')?.eventsPerSec)} | ${ratio(n, get(w, 'node-red')?.eventsPerSec)} | ${ratio(n, get(w, 'eddy-native-nometrics')?.eventsPerSec)} | ${ratio(get(w, 'eddy-native-checkpoints')?.eventsPerSec ?? null, n)} | ${ratio(get(w, 'eddy-native-lmdb')?.eventsPerSec ?? null, n)} | ${ratio(get(w, 'eddy-native-p2')?.eventsPerSec ?? null, n)} |`);
   }
+  const json = get('score', 'eddy-native')?.eventsPerSec;
+  const onnx = get('score-onnx', 'eddy-native')?.eventsPerSec;
+  const onnxMicro = get('score-onnx', 'eddy-microbatch')?.eventsPerSec;
+  const jsonMicro = get('score', 'eddy-microbatch')?.eventsPerSec;
+  if (json && onnx) {
+    out.push('', `ONNX model / its JSON twin (the same logistic model, records/s): native ${fmt(onnx / json)}${onnxMicro && jsonMicro ? `, microbatch ${fmt(onnxMicro / jsonMicro)}` : ''}.`);
+  }
   const lat = rows.filter((r) => r.p50Ms !== null);
   if (lat.length) {
     out.push('', '| latency (open loop, 50 % of max rate) | rate | p50 ms | p99 ms | p99.9 ms |', '|---|---|---|---|---|');

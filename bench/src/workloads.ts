@@ -1,3 +1,6 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { featuresOf, modelToOnnx } from '@eddy/runtime';
 import { settingsSchema, type PipelineDocument } from '@eddy/shared';
 import { checksum, rows, tumbling, type Aggregator, type Row } from './aggregators.js';
 
@@ -27,6 +30,17 @@ const doc = (name: string, nodes: unknown[], edges: [string, string, string?, st
   edges: edges.map(([from, to, fromPort, toPort]) => ({ from, to, ...(fromPort && { fromPort }), ...(toPort && { toPort }) })),
 });
 const chain = (...ids: string[]): [string, string][] => ids.slice(1).map((id, i) => [ids[i], id]);
+
+const SCORE_FEATURES = [{ name: 'price', expr: 'price' }, { name: 'quantity', expr: 'quantity' },
+  { name: 'cart', expr: "CASE WHEN event_type IN ('add_to_cart', 'checkout') THEN 1 ELSE 0 END" }];
+const SCORE_MODEL = { type: 'logistic' as const, weights: { price: 0.01, quantity: 0.3, cart: 1.5 }, intercept: -2 };
+
+/** The 'score' model as ONNX, written beside the data file once (the job may read only its data folder). */
+function onnxModelBeside(dataPath: string): string {
+  const file = join(dirname(dataPath), 'score-model.onnx');
+  if (!existsSync(file)) writeFileSync(file, modelToOnnx(featuresOf(SCORE_MODEL), SCORE_MODEL));
+  return file;
+}
 
 /** YSB: 100 campaigns of 10 ads each. */
 export const CAMPAIGN_OF = new Map(Array.from({ length: 1000 }, (_v, i) => [`ad-${i}`, `c-${Math.floor(i / 10)}`]));
@@ -184,6 +198,26 @@ export const workloads: Workload[] = [
         features: [{ name: 'price', expr: 'price' }, { name: 'quantity', expr: 'quantity' },
           { name: 'cart', expr: "CASE WHEN event_type IN ('add_to_cart', 'checkout') THEN 1 ELSE 0 END" }],
         model: { type: 'logistic', weights: { price: 0.01, quantity: 0.3, cart: 1.5 }, intercept: -2 }, output: 'score' } },
+    ], chain('src', 'propensity')),
+  },
+  {
+    // The same model as 'score', converted to ONNX (eddy model to-onnx) and run by onnxruntime-node:
+    // one tensor per batch. Its float32 scores equal the JSON model's within float32 precision
+    // (tested in operators/score), so the answer compared here is what does not depend on it.
+    name: 'score-onnx', scenario: 'clickstream', stateless: true,
+    stages: [M((r) => ({ ...r, score: 0 }))],
+    aggregator: () => {
+      let n = 0;
+      let price = 0;
+      let scored = 0;
+      return {
+        add(row) { n++; if (typeof row.price === 'number') price += row.price; if (typeof row.score === 'number') scored++; },
+        result: () => ({ n, price: Math.round(price * 1000) / 1000, scored }),
+      };
+    },
+    eddy: (path) => doc('score-onnx', [source(path, 'ts'),
+      { id: 'propensity', kind: 'score', params: {
+        features: SCORE_FEATURES, model: { type: 'onnx', path: onnxModelBeside(path) }, output: 'score' } },
     ], chain('src', 'propensity')),
   },
 ];
