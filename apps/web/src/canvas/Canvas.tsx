@@ -13,8 +13,22 @@ import { EddyNode, NODE_WIDTH, type EddyFlowNode } from './EddyNode';
 /** Defined once, outside components, so React Flow never sees a new nodeTypes object. */
 const nodeTypes = { eddy: EddyNode };
 const edgeTypes = { flow: FlowEdge };
+// Props as constants too: a new array or object each render would make React Flow redo its work.
+const PRO_OPTIONS = { hideAttribution: true };
+const DELETE_KEYS = ['Delete', 'Backspace'];
+const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
+const MINIMAP_STYLE = { width: 150, height: 90 };
 export const DRAG_MIME = 'application/eddy-kind';
 const ANIMATED_EDGES_MAX = 60;
+/**
+ * Above this many nodes only the nodes and edges in view are in the page: every tick changes the
+ * figures of every node, and laying out, painting and hit-testing 200 nodes took a frame of its own.
+ * Every node is still rendered once (React Flow measures it), so the minimap and fitting know them all.
+ */
+const RENDER_VISIBLE_ONLY_ABOVE = 60;
+
+type Size = { width: number; height: number };
+const sameSize = (a: Size | undefined, b: Size): boolean => !!a && a.width === b.width && a.height === b.height;
 
 /** Selection changes, the same for nodes and edges (deletions come whole through onDelete). */
 function applySelection(changes: (NodeChange<EddyFlowNode> | EdgeChange<EddyFlowEdge>)[]): void {
@@ -43,7 +57,7 @@ export function Canvas() {
   }, [loads, fitView]);
 
   // Measured sizes come back as 'dimensions' changes: keep them on the nodes (the minimap draws only measured nodes).
-  const [sizes, setSizes] = useState<Record<string, { width: number; height: number }>>({});
+  const [sizes, setSizes] = useState<Record<string, Size>>({});
   const nodes: EddyFlowNode[] = useMemo(() => doc.nodes.map((n) => ({
     id: n.id, type: 'eddy', position: { x: n.ui?.x ?? 0, y: n.ui?.y ?? 0 }, data: { kind: n.kind }, selected: selection.includes(n.id),
     ...(sizes[n.id] && { measured: sizes[n.id] }),
@@ -61,13 +75,19 @@ export function Canvas() {
 
   const onNodesChange = useCallback((changes: NodeChange<EddyFlowNode>[]) => {
     const editor = useEditor.getState();
-    const measured: Record<string, { width: number; height: number }> = {};
+    const measured: Record<string, Size> = {};
     for (const c of changes) {
       // The undo step was taken when the drag started (onNodeDragStart).
       if (c.type === 'position' && c.position) editor.changeQuietly((d) => moveNode(d, c.id, c.position!.x, c.position!.y));
       if (c.type === 'dimensions' && c.dimensions) measured[c.id] = c.dimensions;
     }
-    if (Object.keys(measured).length) setSizes((old) => ({ ...old, ...measured }));
+    // A node scrolled back into view reports its size again: an unchanged size must not rebuild every node.
+    if (Object.keys(measured).length) {
+      setSizes((old) => {
+        const resized = Object.keys(measured).filter((id) => !sameSize(old[id], measured[id]));
+        return resized.length ? { ...old, ...Object.fromEntries(resized.map((id) => [id, measured[id]])) } : old;
+      });
+    }
     applySelection(changes);
   }, []);
 
@@ -131,15 +151,16 @@ export function Canvas() {
         onConnect={onConnect}
         onNodeDragStart={onNodeDragStart}
         isValidConnection={isValidConnection}
-        deleteKeyCode={['Delete', 'Backspace']}
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        deleteKeyCode={DELETE_KEYS}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
         selectionKeyCode="Shift"
-        proOptions={{ hideAttribution: true }}
+        onlyRenderVisibleElements={doc.nodes.length > RENDER_VISIBLE_ONLY_ABOVE}
+        proOptions={PRO_OPTIONS}
       >
         <Background gap={20} size={1} />
         <Controls />
         <PreviewOverlay />
-        <MiniMap position="top-right" pannable zoomable nodeColor="#94a3b8" maskColor="rgba(226, 232, 240, 0.5)" style={{ width: 150, height: 90 }} />
+        <MiniMap position="top-right" pannable zoomable nodeColor="#94a3b8" maskColor="rgba(226, 232, 240, 0.5)" style={MINIMAP_STYLE} />
       </ReactFlow>
     </div>
   );
