@@ -17,6 +17,12 @@ export interface Batch {
   wms: number[];
   /** Monotonic clock (performance.now()) when the oldest record of the batch entered the source: end-to-end latency. */
   arrivedAt: number;
+  /**
+   * Parallel jobs: each record's position in the order it left the sources, kept through
+   * stateless nodes, so records merged from several subtasks keep that order (ties of equal
+   * watermark included). Absent on one thread and after stateful nodes.
+   */
+  seqs?: number[];
 }
 
 export const NO_WATERMARK = -Infinity;
@@ -47,5 +53,6 @@ export function selectBatch(batch: Batch, keep: number[]): Batch {
     times[j] = batch.times[i];
     wms[j] = batch.wms[i];
   }
-  return { records, times, wms, arrivedAt: batch.arrivedAt };
+  const seqs = batch.seqs && keep.map((i) => batch.seqs![i]);
+  return seqs ? { records, times, wms, arrivedAt: batch.arrivedAt, seqs } : { records, times, wms, arrivedAt: batch.arrivedAt };
 }

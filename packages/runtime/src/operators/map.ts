@@ -34,7 +34,7 @@ export class MapOperator implements Operator {
     }
     if (!out.length) return;
     if (!failed) {
-      this.ctx.emit({ records: out, times: batch.times, wms: batch.wms, arrivedAt: batch.arrivedAt });
+      this.ctx.emit({ records: out, times: batch.times, wms: batch.wms, arrivedAt: batch.arrivedAt, seqs: batch.seqs });
       return;
     }
     const kept = selectBatch(batch, input.map((_r, i) => i).filter((i) => !failed!.has(i)));

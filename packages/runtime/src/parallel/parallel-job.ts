@@ -79,6 +79,8 @@ export class ParallelJob implements JobHandle {
   private finalCheckpoint: CheckpointInfo | null = null;
   private readonly stats = noCheckpoints();
   private readonly fingerprints: CheckpointInfo['nodes'];
+  /** Source positions, numbered as records leave the host for the subtasks (one counter: the order they left). */
+  private readonly sequencer = { next: 0 };
 
   constructor(input: unknown, private readonly options: JobOptions, factories: NodeFactories, parallelism: number) {
     const { result, fileRoots, secrets } = checkJobDocument(input, options);
@@ -122,7 +124,7 @@ export class ParallelJob implements JobHandle {
       } else if (pe.from === 'host') {
         const schema = result.schemas[pe.edge.from]?.[edgeFromPort(pe.edge)];
         this.hostNodes.get(pe.edge.from)!.runtime.connect(edgeFromPort(pe.edge),
-          new ChannelOut(pe, 0, parallelism, this.outbox, schema, performance.timeOrigin), edgeToPort(pe.edge));
+          new ChannelOut(pe, 0, parallelism, this.outbox, schema, performance.timeOrigin, this.sequencer), edgeToPort(pe.edge));
       }
     }
     for (const built of this.hostNodes.values()) {
@@ -272,6 +274,7 @@ export class ParallelJob implements JobHandle {
       case 'w': return to.watermark(ev.c, ev.wm);
       case 'i': return to.idleness(ev.c, ev.idle);
       case 'x': return to.barrier(ev.c, ev.id);
+      case 'p': return to.progress(ev.c, ev.seq);
     }
   }
 

@@ -42,6 +42,9 @@ export class Subtask {
   private logs: string[] = [];
   private taps: [string, string, Rec[]][] = [];
   private hostDone = 0;
+  /** The furthest source position the host has announced to this subtask. */
+  private hostProgress = -1;
+  private readonly outs: ChannelOut[] = [];
   private backlog = 0;
   private ticker: NodeJS.Timeout | null = null;
   private failed = false;
@@ -105,7 +108,9 @@ export class Subtask {
       if (pe.from !== 'task' || pe.route === 'local') continue;
       const from = this.nodes.get(pe.edge.from)!;
       const schema = result.schemas[pe.edge.from]?.[edgeFromPort(pe.edge)];
-      from.runtime.connect(edgeFromPort(pe.edge), new ChannelOut(pe, init.index, init.parallelism, this.outbox, schema, performance.timeOrigin), edgeToPort(pe.edge));
+      const out = new ChannelOut(pe, init.index, init.parallelism, this.outbox, schema, performance.timeOrigin);
+      this.outs.push(out);
+      from.runtime.connect(edgeFromPort(pe.edge), out, edgeToPort(pe.edge));
     }
     for (const [id, list] of capsOf) if (list.some((c) => c.length)) this.nodes.get(id)!.runtime.setWatermarkCaps(list);
     for (const [id, built] of this.nodes) {
@@ -133,6 +138,9 @@ export class Subtask {
       let chain: MaybePromise = undefined;
       for (const ev of events) chain = andThen(chain, () => this.deliver(ev));
       return andThen(andThen(chain, () => this.reconverge.drainAll()), () => {
+        // Everything from the sources up to hostProgress has passed this subtask's stateless
+        // chains: the channels out of it say so, so merges downstream need not wait for them.
+        if (fromHost) for (const out of this.outs) out.progress(this.hostProgress);
         this.backlog--;
         if (fromHost) this.hostDone++;
         this.send({ t: 'load', hostDone: this.hostDone, backlog: this.backlog });
@@ -148,10 +156,15 @@ export class Subtask {
     }
     const to = this.inbound.get(ev.e)!;
     switch (ev.k) {
-      case 'b': return to.batch(ev.c, batchOf(ev, performance.timeOrigin));
+      case 'b':
+        if (ev.seqs?.length && this.plan.edges[ev.e].from === 'host') this.hostProgress = Math.max(this.hostProgress, ev.seqs[ev.seqs.length - 1]);
+        return to.batch(ev.c, batchOf(ev, performance.timeOrigin));
       case 'w': return to.watermark(ev.c, ev.wm);
       case 'i': return to.idleness(ev.c, ev.idle);
       case 'x': return to.barrier(ev.c, ev.id);
+      case 'p':
+        if (this.plan.edges[ev.e].from === 'host' && ev.seq > this.hostProgress) this.hostProgress = ev.seq;
+        return to.progress(ev.c, ev.seq);
     }
   }
 

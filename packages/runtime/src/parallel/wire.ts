@@ -11,7 +11,9 @@ import type { RecordSchema } from '@eddy/shared';
  * `e` is the planned edge, `c` the channel (the sending subtask; 0 from the host).
  */
 export type WireEvent =
-  | { k: 'b'; e: number; c: number; records: Rec[]; times: number[]; wms: number[]; at: number }
+  | { k: 'b'; e: number; c: number; records: Rec[]; times: number[]; wms: number[]; at: number; seqs?: number[] }
+  /** Progress: the channel has delivered every record it will of those up to source position `seq`. */
+  | { k: 'p'; e: number; c: number; seq: number }
   | { k: 'w'; e: number; c: number; wm: number }
   | { k: 'i'; e: number; c: number; idle: boolean }
   | { k: 'x'; e: number; c: number; id: number }
@@ -63,6 +65,7 @@ export class Outbox {
  */
 export class ChannelOut implements Downstream {
   private next = 0;
+  private progressed = -1;
   private readonly keyOf: ((r: Rec) => string) | null;
   private readonly targets: number[];
 
@@ -74,6 +77,8 @@ export class ChannelOut implements Downstream {
     schema: RecordSchema | undefined,
     /** Monotonic clock origin of this thread (batches carry absolute times between threads). */
     private readonly timeOrigin: number,
+    /** The host numbers records in the order they leave the sources (one counter for the job). */
+    private readonly sequencer: { next: number } | null = null,
   ) {
     this.keyOf = planned.key ? keyReader(planned.key, schema) : null;
     this.targets = planned.route === 'gather' ? [HOST] : Array.from({ length: parallelism }, (_, i) => i);
@@ -83,11 +88,33 @@ export class ChannelOut implements Downstream {
     return 0;
   }
 
-  receive(batch: Batch): MaybePromise {
+  receive(input: Batch): MaybePromise {
+    const batch = this.numbered(input);
     const route = this.planned.route;
-    if (route === 'hash') return this.sendSplit(batch);
-    const dest = route === 'gather' ? HOST : route === 'single' ? 0 : this.next++ % this.parallelism;
-    return this.send(dest, batch.records, batch.times, batch.wms, batch.arrivedAt);
+    let sent: MaybePromise;
+    if (route === 'hash') sent = this.sendSplit(batch);
+    else {
+      const dest = route === 'gather' ? HOST : route === 'single' ? 0 : this.next++ % this.parallelism;
+      sent = this.send(dest, batch.records, batch.times, batch.wms, batch.arrivedAt, batch.seqs);
+    }
+    // From the host: every subtask learns how far the sources have gone (the ones that got no record too).
+    if (this.sequencer && batch.seqs) this.progress(batch.seqs[batch.seqs.length - 1]);
+    return sent;
+  }
+
+  /** On the host, records get their source positions as they leave for the subtasks. */
+  private numbered(batch: Batch): Batch {
+    if (!this.sequencer || batch.seqs) return batch;
+    const seqs = new Array<number>(batch.records.length);
+    for (let i = 0; i < seqs.length; i++) seqs[i] = this.sequencer.next++;
+    return { ...batch, seqs };
+  }
+
+  /** Tells every target that this channel has delivered all it will up to source position `seq`. */
+  progress(seq: number): void {
+    if (seq <= this.progressed) return;
+    this.progressed = seq;
+    for (const dest of this.targets) this.outbox.add(dest, { k: 'p', e: this.planned.index, c: this.channel, seq });
   }
 
   private sendSplit(batch: Batch): MaybePromise {
@@ -104,14 +131,14 @@ export class ChannelOut implements Downstream {
       const records = idx.map((i) => batch.records[i]);
       const times = idx.map((i) => batch.times[i]);
       const wms = idx.map((i) => batch.wms[i]);
-      const r = this.send(dest, records, times, wms, batch.arrivedAt);
+      const r = this.send(dest, records, times, wms, batch.arrivedAt, batch.seqs && idx.map((i) => batch.seqs![i]));
       result ??= r;
     }
     return result;
   }
 
-  private send(dest: number, records: Rec[], times: number[], wms: number[], arrivedAt: number): MaybePromise {
-    const r = this.outbox.add(dest, { k: 'b', e: this.planned.index, c: this.channel, records, times, wms, at: arrivedAt + this.timeOrigin });
+  private send(dest: number, records: Rec[], times: number[], wms: number[], arrivedAt: number, seqs?: number[]): MaybePromise {
+    const r = this.outbox.add(dest, { k: 'b', e: this.planned.index, c: this.channel, records, times, wms, at: arrivedAt + this.timeOrigin, ...(seqs && { seqs }) });
     return r ?? this.outbox.gate();
   }
 
@@ -157,4 +184,5 @@ export class SourceMirrorOut implements Downstream {
 
 /** Turns a wire batch back into a batch on the receiving thread's clock. */
 export const batchOf = (ev: Extract<WireEvent, { k: 'b' }>, timeOrigin: number): Batch =>
-  ({ records: ev.records, times: ev.times, wms: ev.wms, arrivedAt: ev.at - timeOrigin });
+  (ev.seqs ? { records: ev.records, times: ev.times, wms: ev.wms, arrivedAt: ev.at - timeOrigin, seqs: ev.seqs }
+    : { records: ev.records, times: ev.times, wms: ev.wms, arrivedAt: ev.at - timeOrigin });
