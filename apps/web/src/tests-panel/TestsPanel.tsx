@@ -41,25 +41,27 @@ export function TestsPanel() {
       </div>
       {!cases.length && <p className="muted" data-testid="tests-none">This pipeline has no test case yet. Record one: it keeps what the sources deliver for a few seconds and what each sink receives.</p>}
       {cases.length > 0 && (
-        <div className="tests-body">
-          <table className="tests-cases" data-testid="tests-cases">
-            <thead><tr><th /><th>Case</th><th>Recorded</th><th>Inputs (rows per source)</th><th>Expected (rows per sink)</th></tr></thead>
-            <tbody>
-              {cases.map((c) => {
-                const v = outcome(c.name);
-                return (
-                  <tr key={c.name} data-testid={`tests-case-${c.name}`} className={`${v}${picked?.caseName === c.name ? ' active' : ''}`}
-                    onClick={() => v && useTests.getState().pick({ caseName: c.name, sink: null })}>
-                    <td className={`tests-mark ${v}`} data-testid={`tests-verdict-${c.name}`}>{verdictMark(v)}</td>
-                    <td>{c.name}</td>
-                    <td title={c.recordedAt ?? undefined}>{recordedLabel(c.recordedAt)}</td>
-                    <td data-testid={`tests-inputs-${c.name}`}>{countsLabel(c.inputs)}</td>
-                    <td data-testid={`tests-expected-${c.name}`}>{countsLabel(c.expected)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+        <div className={`tests-body${shown ? ' with-diff' : ''}`}>
+          <div className="tests-cases-pane">
+            <table className="tests-cases" data-testid="tests-cases">
+              <thead><tr><th /><th>Case</th><th>Recorded</th><th>Inputs (rows per source)</th><th>Expected (rows per sink)</th></tr></thead>
+              <tbody>
+                {cases.map((c) => {
+                  const v = outcome(c.name);
+                  return (
+                    <tr key={c.name} data-testid={`tests-case-${c.name}`} className={`${v}${picked?.caseName === c.name ? ' active' : ''}`}
+                      onClick={() => v && useTests.getState().pick({ caseName: c.name, sink: null })}>
+                      <td className={`tests-mark ${v}`} data-testid={`tests-verdict-${c.name}`}>{verdictMark(v)}</td>
+                      <td>{c.name}</td>
+                      <td title={c.recordedAt ?? undefined}>{recordedLabel(c.recordedAt)}</td>
+                      <td data-testid={`tests-inputs-${c.name}`}>{countsLabel(c.inputs)}</td>
+                      <td data-testid={`tests-expected-${c.name}`}>{countsLabel(c.expected)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
           {shown && <CaseDiff outcome={shown} sink={picked?.sink ?? null} />}
         </div>
       )}
