@@ -14,7 +14,7 @@ const verdictMark = (v: string) => (v === 'passed' ? '✓' : v === 'failed' ? '�
  */
 export function TestsPanel() {
   const tests = useEditor((s) => s.doc.tests);
-  const dirty = useEditor((s) => s.dirty || !s.pipelineId);
+  const unsaved = useEditor((s) => (!s.pipelineId ? 'Not saved yet' : s.dirty ? 'Unsaved edits' : ''));
   const busy = useTests((s) => s.busy);
   const result = useTests((s) => s.result);
   const picked = useTests((s) => s.picked);
@@ -37,7 +37,7 @@ export function TestsPanel() {
         </button>
         {result && <span className={result.cases.every((c) => c.passed) ? 'tests-pass' : 'tests-fail'} data-testid="tests-summary">{runSummary(result)}</span>}
         {result && <button onClick={() => useTests.getState().clear()} data-testid="tests-clear" title="Remove the results from the canvas">Clear results</button>}
-        {dirty && <span className="muted" data-testid="tests-unsaved">Unsaved edits: the tests run on the saved pipeline — you will be asked to save first.</span>}
+        {unsaved && <span className="muted" data-testid="tests-unsaved">{unsaved}: the tests run on the saved pipeline — you will be asked to save first.</span>}
       </div>
       {!cases.length && <p className="muted" data-testid="tests-none">This pipeline has no test case yet. Record one: it keeps what the sources deliver for a few seconds and what each sink receives.</p>}
       {cases.length > 0 && (

@@ -68,7 +68,8 @@ export async function recordCase(): Promise<void> {
   useTests.getState().setBusy('record');
   try {
     const r = await call<TestRecordResult>('POST', `/api/pipelines/${encodeURIComponent(pipelineId)}/tests/record`, { name: name.trim(), seconds: Number(seconds) });
-    if (useEditor.getState().pipelineId === pipelineId) await openPipeline(pipelineId, { guard: false, history: 'none' });
+    // Edits made while it recorded are asked about (save, discard, keep) before the new revision replaces them.
+    if (useEditor.getState().pipelineId === pipelineId) await openPipeline(pipelineId, { history: 'none' });
     notifyInfo(`Recorded “${r.name}” (revision ${r.revision}): in ${countsLabel(r.inputs)}; expected ${countsLabel(r.expected)}`);
     for (const w of r.warnings) notifyInfo(w);
   } catch (err) {
