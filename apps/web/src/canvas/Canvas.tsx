@@ -5,6 +5,7 @@ import {
 import { edgeGuarantees, edgeTimeNotes } from '@eddy/shared';
 import { FlowEdge, type EddyFlowEdge } from './FlowEdge';
 import { PreviewOverlay } from '../preview/PreviewOverlay';
+import { TestsOverlay } from '../tests-panel/TestsOverlay';
 import { useUi } from '../state/ui-store';
 import { addNode, connect, edgeKey, moveNode, removeEdges, removeNodes, useEditor } from '../state/editor-store';
 import { useLive } from '../state/live-store';
@@ -160,6 +161,7 @@ export function Canvas() {
         <Background gap={20} size={1} />
         <Controls />
         <PreviewOverlay />
+        <TestsOverlay />
         <MiniMap position="top-right" pannable zoomable nodeColor="#94a3b8" maskColor="rgba(226, 232, 240, 0.5)" style={MINIMAP_STYLE} />
       </ReactFlow>
     </div>

@@ -13,13 +13,17 @@ import { Watermarks } from './Watermarks';
 import { StateBrowser } from './StateBrowser';
 import { DeadLetters } from './DeadLetters';
 import { DrawerResizer } from './DrawerResizer';
+import { TestsPanel } from '../tests-panel/TestsPanel';
+import { useTests } from '../tests-panel/tests-store';
 
-/** The bottom drawer: live rows, charts, figures, edge preview, watermarks, state, checkpoints, dead letters, problems, code, Flink SQL. */
+/** The bottom drawer: live rows, charts, figures, edge preview, regression tests, watermarks, state, checkpoints, dead letters, problems, code, Flink SQL. */
 export function Drawer() {
   const tab = useUi((s) => s.tab);
   const problems = useEditor((s) => s.issues.length);
   const deadLetters = useLive((s) => s.metrics?.deadLetters ?? 0);
-  const count = (t: string) => (t === 'Problems' && problems > 0 ? ` (${problems})` : t === 'Dead letters' && deadLetters > 0 ? ` (${deadLetters})` : '');
+  const failedCases = useTests((s) => s.result?.cases.filter((c) => !c.passed).length ?? 0);
+  const count = (t: string) => (t === 'Problems' && problems > 0 ? ` (${problems})` : t === 'Dead letters' && deadLetters > 0 ? ` (${deadLetters})`
+    : t === 'Tests' && failedCases > 0 ? ` (✗ ${failedCases})` : '');
   return (
     <section className="drawer" data-testid="drawer">
       <DrawerResizer />
@@ -35,6 +39,7 @@ export function Drawer() {
         {tab === 'Dashboard' && <Dashboard />}
         {tab === 'Metrics' && <MetricsTable />}
         {tab === 'Preview' && <Preview />}
+        {tab === 'Tests' && <TestsPanel />}
         {tab === 'Watermarks' && <Watermarks />}
         {tab === 'State' && <StateBrowser />}
         {tab === 'Checkpoints' && <Checkpoints />}

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export const DRAWER_TABS = ['Live rows', 'Dashboard', 'Metrics', 'Preview', 'Watermarks', 'State', 'Checkpoints', 'Dead letters', 'Problems', 'Code', 'Flink SQL'] as const;
+export const DRAWER_TABS = ['Live rows', 'Dashboard', 'Metrics', 'Preview', 'Tests', 'Watermarks', 'State', 'Checkpoints', 'Dead letters', 'Problems', 'Code', 'Flink SQL'] as const;
 export type DrawerTab = (typeof DRAWER_TABS)[number];
 
 /** Which drawer tab is open (an edge click opens the preview). */
