@@ -10,15 +10,14 @@ import { planParallel } from './plan.js';
  * score run in the subtasks, then a keyed tumbling window with allowed lateness and a late
  * port (several channels merged in watermark order), and a dedupe straight from the source
  * (one channel). Every node's rows (late records included) must equal the parallelism-1 run's.
- * Not covered, by design (docs/parallelism.md, "ties"): an order-sensitive node (dedupe,
- * emit: updates) behind several channels, where records of one key with the same watermark
- * keep no defined order between channels.
+ * A second property puts order-sensitive nodes (a dedupe, emit: updates) behind several
+ * channels: records of one key with the same watermark must keep their source order there too.
  */
 interface Ev { ts: number; k: string; v: number }
 
 const SCORE = { features: [{ name: 'v', expr: 'v' }], model: { type: 'linear', weights: { v: 2 }, intercept: 1 }, output: 'score' };
 
-const doc = (ooo: number, size: number, lateness: number, emit: 'final' | 'updates', parallelism: number) => ({
+const doc = (ooo: number, size: number, lateness: number, emit: 'final' | 'updates', parallelism: number, dedupeBehindScore = false) => ({
   format: 'eddy/pipeline@1', name: 'parallel-property', settings: { parallelism },
   nodes: [
     { id: 'src', kind: 'source.file', params: { path: 'unused.jsonl', eventTime: { field: 'ts', maxOutOfOrderness: `${ooo}ms` } } },
@@ -29,7 +28,7 @@ const doc = (ooo: number, size: number, lateness: number, emit: 'final' | 'updat
       aggregates: [{ name: 'n', fn: 'count' }, { name: 'total', fn: 'sum', field: 'v' }] } },
     { id: 'd', kind: 'dedupe', params: { key: 'k', within: '1500ms' } },
   ],
-  edges: [{ from: 'src', to: 's' }, { from: 's', to: 'w' }, { from: 'src', to: 'd' }],
+  edges: [{ from: 'src', to: 's' }, { from: 's', to: 'w' }, { from: dedupeBehindScore ? 's' : 'src', to: 'd' }],
 });
 
 // A hot key takes about half the events (skew: one subtask gets most of the work).
@@ -68,5 +67,17 @@ describe('parallelism (property)', () => {
         const parallel = await runPipeline(doc(ooo, size, lateness, emit, parallelism), { src: evs }, options);
         expect(canonical(parallel.outputs)).toEqual(canonical(single.outputs));
       }), { numRuns: Number(process.env.RUNS ?? 12), endOnFailure: true }); // no shrinking: each run starts threads
+  }, 120_000);
+
+  it('keeps the source order of equal-watermark records for order-sensitive nodes behind several channels (dedupe, emit: updates)', async () => {
+    await fc.assert(fc.asyncProperty(
+      events, chunks, fc.integer({ min: 2, max: 4 }), fc.constantFrom('native', 'microbatch') as fc.Arbitrary<'native' | 'microbatch'>,
+      fc.constantFrom(0, 1000), fc.constantFrom(1000, 2000), fc.constantFrom(0, 1500),
+      async (evs: Ev[], inputChunkSize, parallelism, mode, ooo, size, lateness) => {
+        const options = { mode, inputChunkSize, batchIntervalMs: 2 };
+        const single = await runPipeline(doc(ooo, size, lateness, 'updates', 1, true), { src: evs }, options);
+        const parallel = await runPipeline(doc(ooo, size, lateness, 'updates', parallelism, true), { src: evs }, options);
+        expect(canonical(parallel.outputs)).toEqual(canonical(single.outputs));
+      }), { numRuns: Number(process.env.RUNS ?? 10), endOnFailure: true });
   }, 120_000);
 });
