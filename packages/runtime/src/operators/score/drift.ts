@@ -29,14 +29,19 @@ export function binOf(edges: readonly number[], v: number): number {
   return lo;
 }
 
-/** Bins from a sample: its quantiles at 1/bins … (bins−1)/bins as edges (repeats merged), and the sample's share in each. */
+/** Bins from a sample: its quantiles at 1/bins … (bins−1)/bins as edges (each above the last), and the sample's share in each. */
 export function binsFromSample(values: number[], bins: number): ReferenceBins | null {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
   if (!sorted.length) return null;
   const edges: number[] = [];
   for (let k = 1; k < bins; k++) {
-    const q = sorted[Math.min(sorted.length - 1, Math.floor((k * sorted.length) / bins))];
-    if (q > sorted[0] && q !== edges[edges.length - 1]) edges.push(q);
+    // A quantile on a repeated value moves up to the next distinct one, so a frequent value
+    // does not swallow the rarer ones above it.
+    const floor = edges.length ? edges[edges.length - 1] : sorted[0];
+    let i = Math.min(sorted.length - 1, Math.floor((k * sorted.length) / bins));
+    if (sorted[i] <= floor) i = binOf(sorted, floor);
+    if (i >= sorted.length) break;
+    edges.push(sorted[i]);
   }
   const counts = new Array<number>(edges.length + 1).fill(0);
   for (const v of sorted) counts[binOf(edges, v)]++;
