@@ -104,8 +104,8 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 describe('score with labels', () => {
   // One stream of transactions and labels (in event-time order), split by type: a label follows its transaction.
-  const labelled = (events: object[], mode: 'native' | 'microbatch') => runPipeline({
-    format: 'eddy/pipeline@1', name: 'labels',
+  const labelled = (events: object[], mode: 'native' | 'microbatch', parallelism = 1) => runPipeline({
+    format: 'eddy/pipeline@1', name: 'labels', settings: { parallelism },
     nodes: [
       { id: 'src', kind: 'source.file', params: { path: 'unused.jsonl', eventTime: { field: 'ts', maxOutOfOrderness: '0ms' } } },
       { id: 'txns', kind: 'filter', params: { where: "type = 'txn'" } },
@@ -155,6 +155,17 @@ describe('score with labels', () => {
     ], 'microbatch');
     expect(r.metrics.nodes.s.model!.labelled).toBe(1);
     expect(r.metrics.nodes.s.model!.champion).toEqual({ auc: null, logLoss: expect.closeTo(-Math.log(1 - sigmoid(2)), 12) });
+  });
+
+  it('with two subtasks, each key’s records and labels meet in one: every label in time finds its record', async () => {
+    // All transactions first, then their labels in reverse order: a key's two records lie far apart in the stream.
+    const txns = Array.from({ length: 40 }, (_, i) => ({ type: 'txn', id: `t${i}`, x: (i % 7) - 3, ts: 100 * i }));
+    const labels = Array.from({ length: 40 }, (_, i) => ({ type: 'label', id: `t${39 - i}`, fraud: i % 3 === 0 ? 1 : 0, ts: 4000 + 100 * i }));
+    const events = [...txns, ...labels];
+    const r = await labelled(events, 'native', 2);
+    expect(r.metrics.nodes.s.subtasks).toHaveLength(2);
+    expect(r.metrics.nodes.s.model).toMatchObject({ labelled: 40, compared: 40 });
+    expect(r.outputs.s).toHaveLength(40);
   });
 
   it('a label that is not 0 or 1 is a dead letter', async () => {
