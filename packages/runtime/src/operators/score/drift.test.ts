@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../../harness/run-pipeline.js';
+import { createJob } from '../../api.js';
+import { CheckpointStore } from '../../checkpoint/checkpoint-store.js';
 import { binsFromSample, parseReference, psi } from './drift.js';
 
 const doc = (drift: object, extra: object = {}) => ({
@@ -59,5 +61,25 @@ describe('drift', () => {
     await expect(runPipeline(doc({ reference: { path: 'ref.json' } }), { src: [{ x: 1 }] }, { baseDir: dir }))
       .rejects.toThrow(/drift reference ref.json: drift reference 'x': give ascending `edges`/);
     expect(() => parseReference({})).toThrow(/needs `bins`/);
+  });
+
+  it("a restore keeps the 'first' reference the run captured, rather than taking a new one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eddy-drift-'));
+    const store = new CheckpointStore(join(dir, 'ckpt'));
+    const d = doc({ reference: 'first', records: 10, bins: 2 });
+    const tens = Array.from({ length: 10 }, (_, i) => ({ x: i }));
+    const first = createJob(d, { baseDir: dir, checkpoints: store, inputs: { src: tens } });
+    await first.start();
+    expect((await first.done).state).toBe('finished'); // ends with a checkpoint holding the reference
+    const restore = await store.load();
+    const later = Array.from({ length: 10 }, () => ({ x: 7 }));
+    // The source resumes at its offset: past the ten the first run read.
+    const second = createJob(d, { baseDir: dir, restore, inputs: { src: [...tens, ...later] } });
+    await second.start();
+    await second.done;
+    expect(second.restorePlan.nodes.find((n) => n.nodeId === 's')?.action).toBe('kept');
+    // Against the first run's reference (edge 5, halves), not a reference of these ten sevens (no figures yet then).
+    const expected = (1e-4 - 0.5) * Math.log(1e-4 / 0.5) + 0.5 * Math.log(2);
+    expect(second.metrics().nodes.s.model!.drift).toEqual({ x: expect.closeTo(expected, 12), score: expect.closeTo(expected, 12) });
   });
 });
