@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import type { NodeMetrics } from '@eddy/shared';
 import { eventually, startServer, type TestServer } from '../test-utils/harness.js';
 import { promoteChallenger } from './model-routes.js';
@@ -54,6 +55,8 @@ describe('champion and challenger over HTTP', () => {
     expect(text).toMatch(new RegExp(`eddy_model_compared_total\\{${l}\\} \\d+\\n`));
     expect(text).toMatch(new RegExp(`eddy_model_psi\\{${l},feature="price"\\} [\\d.e-]+\\n`));
     expect(text).toMatch(new RegExp(`eddy_model_drifting\\{${l}\\} [01]\\n`));
+    const check = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(check.stdout + check.stderr).toBe('');
 
     const before = (await s.api(`/api/pipelines/${id}`)).body.revision as number;
     const promoted = await s.api(`/api/pipelines/${id}/nodes/propensity/promote`, { method: 'POST' });
