@@ -8,6 +8,7 @@ import { buildCatalog, demoPipeline, kinds } from '@eddy/shared';
 import { apiNotFound, errorHandler } from './http/errors.js';
 import { pipelineRoutes } from './http/pipelines-routes.js';
 import { runtimeRoutes } from './http/runtime-routes.js';
+import { modelRoutes } from './http/model-routes.js';
 import { previewRoutes } from './http/preview-routes.js';
 import { testRoutes } from './http/tests-routes.js';
 import { FlinkDeployments } from './flink/deployments.js';
@@ -67,7 +68,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   app.use('/api', express.json({ limit: '1mb', strict: false }));
   const catalog = buildCatalog(kinds);
   app.get('/api/catalog', (_req, res) => { res.json(catalog); });
-  app.use('/api', pipelineRoutes(store, jobs, flink), runtimeRoutes(store, jobs, flink), templateRoutes(store, jobs, options.dataDir), previewRoutes(options.dataDir),
+  app.use('/api', pipelineRoutes(store, jobs, flink), runtimeRoutes(store, jobs, flink), modelRoutes(store, jobs), templateRoutes(store, jobs, options.dataDir), previewRoutes(options.dataDir),
     testRoutes(store, jobs, options.dataDir));
   app.use('/api', apiNotFound);
   app.get('/metrics', prometheus(store, jobs));

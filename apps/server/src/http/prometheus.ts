@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Registry, Summary } from 'prom-client';
-import type { LatencySummary, NodeMetrics, PipelineMetrics, PipelineState } from '@eddy/shared';
+import type { LatencySummary, ModelMetrics, ModelQuality, NodeMetrics, PipelineMetrics, PipelineState } from '@eddy/shared';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { PipelineStore } from '../store/pipeline-store.js';
 
@@ -85,6 +85,27 @@ function eddyRegistry(client: typeof import('prom-client'), current: () => Scrap
   gauge('eddy_node_state_keys', 'Keys in a stateful node\'s state.', node, perNode((n) => n.stateKeys));
   gauge('eddy_node_state_bytes', 'Bytes of a stateful node\'s state.', node, perNode((n) => n.stateBytes));
   gauge('eddy_node_backpressure_ratio', 'Share of the last second a node\'s output waited on downstream (0..1).', node, perNode((n) => n.backpressure));
+
+  // Score nodes with a challenger, labels or drift (docs/models.md).
+  const models = (): [Labels, ModelMetrics][] => nodes().flatMap(([labels, n]) => (n.model ? [[labels, n.model] as [Labels, ModelMetrics]] : []));
+  const perModel = (value: (m: ModelMetrics) => number | null) => (): Sample[] =>
+    models().flatMap(([labels, m]) => { const v = value(m); return v === null ? [] : [[labels, v] as Sample]; });
+  const perRole = (value: (q: ModelQuality) => number | null) => (): Sample[] => models().flatMap(([labels, m]) =>
+    ([['champion', m.champion], ['challenger', m.challenger]] as const).flatMap(([role, q]) => {
+      const v = q ? value(q) : null;
+      return v === null ? [] : [[{ ...labels, model: role }, v] as Sample];
+    }));
+  counter('eddy_model_compared_total', 'Records both the champion and the challenger scored.', node, perModel((m) => m.compared));
+  gauge('eddy_model_agreement_ratio', 'Share of recent records where champion and challenger agree (same class, or within tolerance).', node, perModel((m) => m.agreement));
+  gauge('eddy_model_abs_diff_mean', 'Mean |champion − challenger| score over recent records.', node, perModel((m) => m.meanAbsDiff));
+  gauge('eddy_model_abs_diff_p50', 'Median |champion − challenger| score over recent records.', node, perModel((m) => m.p50AbsDiff));
+  gauge('eddy_model_abs_diff_p95', '95th percentile of |champion − challenger| score over recent records.', node, perModel((m) => m.p95AbsDiff));
+  counter('eddy_model_labelled_total', 'Scored records a label reached in time.', node, perModel((m) => m.labelled));
+  gauge('eddy_model_auc', 'ROC AUC against labels over recent labelled records.', [...node, 'model'], perRole((q) => q.auc));
+  gauge('eddy_model_log_loss', 'Mean log-loss against labels over recent labelled records.', [...node, 'model'], perRole((q) => q.logLoss));
+  gauge('eddy_model_psi', 'Population stability index of a feature (or the score) against the reference.', [...node, 'feature'],
+    () => models().flatMap(([labels, m]) => Object.entries(m.drift ?? {}).map(([feature, v]): Sample => [{ ...labels, feature }, v])));
+  gauge('eddy_model_drifting', '1 when any PSI is above the node\'s driftThreshold.', node, perModel((m) => (m.drifting === undefined ? null : m.drifting ? 1 : 0)));
 
   gauge('eddy_pipeline_state', 'A pipeline\'s state: 1 for the current one.', ['pipeline', 'state'],
     () => current().pipelines.flatMap(({ id, state }) => STATES.map((s): Sample => [{ pipeline: id, state: s }, s === state ? 1 : 0])));

@@ -1,3 +1,4 @@
+import { withModelMetrics } from '../metrics/node-metrics.js';
 import {
   edgeFromPort, edgeToPort, getKind, noCheckpoints, parsePipeline, validatePipeline, PipelineValidationError,
   type CheckpointInfo, type DeadLetter, type NodeMetrics, type PipelineDocument, type PipelineMetrics, type RestorePlan,
@@ -273,7 +274,7 @@ export class Job implements JobHandle {
   private snapshotNode(n: NodeRuntime): NodeMetrics {
     const state = this.states.get(n.id)!;
     const isSink = getKind(n.kind)?.category === 'sink';
-    return n.metrics.snapshot(this.clock(), this.wallClock(), { keys: state.keyCount(), bytes: state.approximateBytes() }, isSink);
+    return withModelMetrics(n.metrics.snapshot(this.clock(), this.wallClock(), { keys: state.keyCount(), bytes: state.approximateBytes() }, isSink), n.operator);
   }
 }
 

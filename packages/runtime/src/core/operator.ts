@@ -1,4 +1,4 @@
-import type { PipelineDocument, PipelineNode, RecordSchema } from '@eddy/shared';
+import type { ModelMetrics, PipelineDocument, PipelineNode, RecordSchema } from '@eddy/shared';
 import type { Batch, Rec } from './batch.js';
 import type { KeyedStateBackend } from '../state/keyed-state.js';
 import type { FiredTimer, TimerService } from './timer-service.js';
@@ -83,4 +83,6 @@ export interface Operator extends NodeLifecycle {
   onWatermark?(watermark: number): void | Promise<void>;
   /** A timer registered with `ctx.timers` is due (event time: in time order, before the watermark goes on). */
   onTimer?(timer: FiredTimer): void;
+  /** A score node's model figures (NodeMetrics.model), read with the node's other figures. */
+  modelMetrics?(): ModelMetrics | undefined;
 }

@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import type { LatencySummary, NodeMetrics } from '@eddy/shared';
+import type { LatencySummary, ModelMetrics, NodeMetrics } from '@eddy/shared';
 
 /** Counts per one-second bucket; the rate is the last full second blended with the current one. */
 export class RateMeter {
@@ -147,4 +147,10 @@ export class NodeMetricsRecorder {
       backpressure: this.backpressure(nowMs),
     };
   }
+}
+
+/** Adds what the operator reports about its models (score nodes), to a node's figures. */
+export function withModelMetrics(m: NodeMetrics, operator: { modelMetrics?(): ModelMetrics | undefined } | null): NodeMetrics {
+  const model = operator?.modelMetrics?.();
+  return model ? { ...m, model } : m;
 }

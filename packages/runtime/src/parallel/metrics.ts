@@ -1,4 +1,4 @@
-import type { LatencySummary, NodeMetrics, SubtaskMetrics } from '@eddy/shared';
+import type { LatencySummary, ModelMetrics, ModelQuality, NodeMetrics, SubtaskMetrics } from '@eddy/shared';
 
 const EMPTY_LATENCY: LatencySummary = { p50: 0, p95: 0, p99: 0, p999: 0, max: 0, count: 0, totalCount: 0, totalMs: 0 };
 
@@ -30,5 +30,40 @@ export function combineSubtaskMetrics(parts: (NodeMetrics | undefined)[], wallNo
     lateRecords: sum((m) => m.lateRecords), errors: sum((m) => m.errors),
     stateKeys: sum((m) => m.stateKeys), stateBytes: sum((m) => m.stateBytes), backpressure: max((m) => m.backpressure),
     subtasks,
+    ...(present.some((m) => m.model) && { model: combineModelMetrics(present.flatMap((m) => (m.model ? [m.model] : []))) }),
+  };
+}
+
+/**
+ * A score node's model figures over its subtasks. Each subtask keeps its own recent records,
+ * so the node's figures are approximations: agreement, mean |diff|, AUC and log-loss are the
+ * subtasks' averages weighted by their counts; p50/p95 |diff| and each PSI the worst subtask's
+ * (as latency percentiles, they do not add).
+ */
+export function combineModelMetrics(parts: ModelMetrics[]): ModelMetrics {
+  const weighted = (value: (m: ModelMetrics) => number | null, weight: (m: ModelMetrics) => number): number | null => {
+    let sum = 0;
+    let total = 0;
+    for (const m of parts) { const v = value(m); if (v !== null && weight(m) > 0) { sum += v * weight(m); total += weight(m); } }
+    return total ? sum / total : null;
+  };
+  const worst = (value: (m: ModelMetrics) => number | null): number | null =>
+    parts.reduce<number | null>((a, m) => { const v = value(m); return v === null ? a : Math.max(a ?? v, v); }, null);
+  const quality = (q: (m: ModelMetrics) => ModelQuality | null): ModelQuality => ({
+    auc: weighted((m) => q(m)?.auc ?? null, (m) => m.labelled), logLoss: weighted((m) => q(m)?.logLoss ?? null, (m) => m.labelled),
+  });
+  const drifts = parts.filter((m) => m.drift);
+  const drift: Record<string, number> = {};
+  for (const m of drifts) for (const [c, v] of Object.entries(m.drift!)) drift[c] = Math.max(drift[c] ?? v, v);
+  return {
+    compared: parts.reduce((a, m) => a + m.compared, 0),
+    agreement: weighted((m) => m.agreement, (m) => m.compared),
+    meanAbsDiff: weighted((m) => m.meanAbsDiff, (m) => m.compared),
+    p50AbsDiff: worst((m) => m.p50AbsDiff),
+    p95AbsDiff: worst((m) => m.p95AbsDiff),
+    labelled: parts.reduce((a, m) => a + m.labelled, 0),
+    champion: quality((m) => m.champion),
+    challenger: parts.some((m) => m.challenger) ? quality((m) => m.challenger) : null,
+    ...(drifts.length && { drift, drifting: drifts.some((m) => m.drifting) }),
   };
 }

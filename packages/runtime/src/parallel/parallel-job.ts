@@ -1,3 +1,4 @@
+import { withModelMetrics } from '../metrics/node-metrics.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serialize } from 'node:v8';
@@ -468,7 +469,7 @@ export class ParallelJob implements JobHandle {
     const built = this.hostNodes.get(nodeId);
     if (built) {
       const isSink = getKind(built.kind)?.category === 'sink';
-      return built.runtime.metrics.snapshot(this.clock(), this.wallClock(), { keys: built.state.keyCount(), bytes: built.state.approximateBytes() }, isSink);
+      return withModelMetrics(built.runtime.metrics.snapshot(this.clock(), this.wallClock(), { keys: built.state.keyCount(), bytes: built.state.approximateBytes() }, isSink), built.runtime.operator);
     }
     if (!this.plan.taskNodes.includes(nodeId)) return undefined;
     return combineSubtaskMetrics(this.subMetrics.map((m) => m[nodeId]), this.wallClock());

@@ -1,3 +1,4 @@
+import { withModelMetrics } from '../metrics/node-metrics.js';
 import { serialize, deserialize } from 'node:v8';
 import { edgeFromPort, edgeToPort, type DeadLetter } from '@eddy/shared';
 import { checkJobDocument } from '../core/job.js';
@@ -240,7 +241,7 @@ export class Subtask {
     this.flushReports();
     const now = performance.now();
     const nodes: Record<string, ReturnType<BuiltNode['runtime']['metrics']['snapshot']>> = {};
-    for (const [id, n] of this.nodes) nodes[id] = n.runtime.metrics.snapshot(now, Date.now(), { keys: n.state.keyCount(), bytes: n.state.approximateBytes() }, false);
+    for (const [id, n] of this.nodes) nodes[id] = withModelMetrics(n.runtime.metrics.snapshot(now, Date.now(), { keys: n.state.keyCount(), bytes: n.state.approximateBytes() }, false), n.runtime.operator);
     this.send({ t: 'metrics', nodes });
   }
 

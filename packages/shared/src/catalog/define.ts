@@ -19,6 +19,8 @@ export interface PortSpec {
   doc?: string;
   /** Several edges may feed this input port (e.g. union). */
   multiple?: boolean;
+  /** An input port that may stay unconnected (e.g. score's `labels`). */
+  optional?: boolean;
 }
 
 /** An expression inside a node's params, checked against the schema of one input port. */

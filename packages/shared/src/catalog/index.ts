@@ -59,5 +59,5 @@ export * from './serialize.js';
 export * from './fingerprint.js';
 export { renderNodeReference, type JsonSchema } from './reference.js';
 export { joinedSchema } from './kinds/join.js';
-export { modelSchema, type ModelParams } from './kinds/score.js';
+export { challengerField, isProbabilityModel, modelSchema, type ModelParams } from './kinds/score.js';
 export { AGGREGATE_FNS, keyFieldName, type AggregateFn, type WindowAggregate } from './kinds/window.js';

@@ -110,6 +110,15 @@ describe('Flink SQL per kind', () => {
     expect(r.problems).toEqual([{ nodeId: 'm', message: expect.stringMatching(/no ONNX runtime: score 'models\/m.onnx' in a Flink UDF/) }]);
   });
 
+  test('score: a challenger or drift is refused (model metrics live in the embedded engine), naming them', () => {
+    const r = translateToFlinkSql(doc([src('s'),
+      { id: 'm', kind: 'score', params: { features: [{ name: 'x', expr: 'amount' }], model: { type: 'linear', weights: { x: 1 } },
+        challenger: { type: 'linear', weights: { x: 2 } }, drift: {} } },
+      log('o'),
+    ], [['s', 'm'], ['m', 'o']]));
+    expect(r.problems).toEqual([{ nodeId: 'm', message: expect.stringMatching(/no model metrics: `challenger`, `drift` run on the embedded engine only/) }]);
+  });
+
   test('postgres upsert: a JDBC table with the key as primary key', () => {
     const { sql, ok } = translateToFlinkSql(doc([src('s'),
       { id: 'pg', kind: 'sink.postgres', params: { url: 'postgres://eddy@db:5432/shop', table: 'totals', mode: 'upsert', key: ['user'] } },

@@ -36,7 +36,35 @@ export interface NodeMetrics {
    * shows as one subtask with most of the records.
    */
   subtasks?: SubtaskMetrics[];
+  /** Score nodes with a challenger, labels or drift: how the models do (docs/models.md). */
+  model?: ModelMetrics;
 }
+
+/**
+ * A score node's model figures. Shadow figures cover the last 10,000 records both models
+ * scored; AUC and log-loss the last 10,000 labelled records. null: nothing to compute from yet.
+ */
+export interface ModelMetrics {
+  /** Records both models scored (neither NULL), since the run started. */
+  compared: number;
+  /** Share (0..1) where they agree: same class at the threshold, or for regressions |diff| ≤ tolerance × max(1, |champion|). */
+  agreement: number | null;
+  meanAbsDiff: number | null;
+  p50AbsDiff: number | null;
+  p95AbsDiff: number | null;
+  /** Scored records a label reached in time, since the run started. */
+  labelled: number;
+  champion: ModelQuality;
+  /** null without a challenger. */
+  challenger: ModelQuality | null;
+  /** With `drift`: PSI per feature and for the score (keyed by the `output` field); absent until the reference is ready. */
+  drift?: Record<string, number>;
+  /** Whether any PSI is above driftThreshold. */
+  drifting?: boolean;
+}
+
+/** Against labels: ROC AUC (null until both classes were seen) and mean log-loss (probabilities clipped to [1e-15, 1 − 1e-15]). */
+export interface ModelQuality { auc: number | null; logLoss: number | null }
 
 export interface SubtaskMetrics {
   recordsIn: number;

@@ -57,7 +57,7 @@ export function checkGraph(doc: PipelineDocument): { errors: ValidationIssue[]; 
     const def = getKind(node.kind)!;
     for (const port of def.inputs) {
       const count = incoming.get(node.id)!.filter((e) => edgeToPort(e) === port.name).length;
-      if (count === 0) {
+      if (count === 0 && !port.optional) {
         errors.push({ code: 'unconnected_input', nodeId: node.id, path: formatPath(['nodes', i]),
           message: `Input '${port.name}' of '${node.id}' is not connected` });
       } else if (count > 1 && !port.multiple) {

@@ -86,6 +86,11 @@ describe('score with an ONNX model', () => {
     const bad = parsePipeline(doc({ features: [{ name: 'amount', expr: 'amount' }], model: { type: 'onnx', path: 'checkout-propensity.onnx' } }));
     expect(await checkModels(bad, { baseDir: MODELS, roots: [] })).toEqual([{ code: 'model_mismatch', nodeId: 'fraud', path: 'nodes[1].params.model',
       message: expect.stringMatching(/input 'features' takes 4 features; the node gives 1 \(amount\)/) }]);
+    // A challenger is checked as the model is, and its issue says it is the challenger's.
+    const challenger = parsePipeline(doc({ features: [{ name: 'amount', expr: 'amount' }], model: { type: 'linear', weights: { amount: 1 } },
+      challenger: { type: 'onnx', path: 'checkout-propensity.onnx' } }));
+    expect(await checkModels(challenger, { baseDir: MODELS, roots: [] })).toEqual([{ code: 'model_mismatch', nodeId: 'fraud', path: 'nodes[1].params.challenger',
+      message: expect.stringMatching(/^The challenger: .*takes 4 features; the node gives 1 \(amount\)/) }]);
     // Without reading the file, the catalog checks the fields: a mapped output cannot overwrite the score.
     expect(() => parsePipeline(doc({ model: { type: 'onnx', path: 'fraud-trees.onnx', outputs: { p: 'label' } } })))
       .toThrow(/'p' is already the score's field/);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { defineKind, expression, inputOf, outputName } from '../define.js';
-import type { FieldSchema } from '../../schema/record-schema.js';
+import { defineKind, duration, expression, inputOf, outputName } from '../define.js';
+import { canonicalDuration } from '../fingerprint.js';
+import type { FieldSchema, RecordSchema } from '../../schema/record-schema.js';
 
 const name = outputName('A name');
 
@@ -31,6 +32,44 @@ export const modelSchema = z.discriminatedUnion('type', [
 ]);
 export type ModelParams = z.infer<typeof modelSchema>;
 
+/** A model type whose score is a probability, so agreement compares classes at the threshold. */
+export const isProbabilityModel = (m: ModelParams): boolean =>
+  m.type === 'logistic' || (m.type === 'tree-ensemble' && m.objective === 'binary:logistic');
+
+type Issue = { path: (string | number)[]; message: string };
+
+/** Where a built-in model does not fit the node's features (an ONNX model is checked when its file is read). */
+function modelIssues(model: ModelParams, features: Set<string>, at: string): Issue[] {
+  if (model.type === 'onnx') return [];
+  const issues: Issue[] = [];
+  const used = model.type === 'tree-ensemble'
+    ? model.trees.flatMap((t, ti) => t.nodes.flatMap((n, ni) => ('feature' in n ? [[n.feature, [at, 'trees', ti, 'nodes', ni, 'feature']] as const] : [])))
+    : Object.keys(model.weights).map((f) => [f, [at, 'weights', f]] as const);
+  const who = at === 'model' ? 'The model' : 'The challenger';
+  for (const [f, path] of used) {
+    if (!features.has(f)) issues.push({ path: [...path], message: `${who} uses '${f}', which is not among the features` });
+  }
+  if (model.type === 'tree-ensemble') {
+    model.trees.forEach((t, ti) => t.nodes.forEach((n, ni) => {
+      if ('feature' in n && (n.left >= t.nodes.length || n.right >= t.nodes.length || n.left <= ni || n.right <= ni)) {
+        issues.push({ path: [at, 'trees', ti, 'nodes', ni], message: 'Children must point at later nodes of the same tree' });
+      }
+    }));
+  }
+  return issues;
+}
+
+/** The field of the challenger's score on `shadow` records. */
+export const challengerField = (p: { challengerOutput?: string }): string => p.challengerOutput ?? 'challenger_score';
+
+const driftSchema = z.object({
+  reference: z.union([z.literal('first'), z.object({ path: z.string().min(1, 'Name the reference file') }).strict()]).default('first')
+    .describe("'first': the first `records` records after deploy; or { path } of a JSON file with bins per feature"),
+  records: z.number().int().min(10).max(1_000_000).default(1000).describe("How many records make the 'first' reference"),
+  window: duration({ min: 1000 }).default('60s').describe('The live histogram: a tumbling processing-time window'),
+  bins: z.number().int().min(2).max(100).default(10).describe("Bins per feature of a 'first' reference (its deciles, by default)"),
+}).strict();
+
 export const score = defineKind({
   kind: 'score',
   category: 'ml',
@@ -43,35 +82,42 @@ export const score = defineKind({
     'score (a probability for logistic and binary:logistic) goes to `output`; with `classOutput` a 0/1 class ' +
     'at `threshold` too. A NULL feature scores as NULL for linear models; trees follow `missing`. An `onnx` model ' +
     'is a file run by ONNX Runtime: the features, in order, make its one float input [batch, features]; ' +
-    '`outputs` maps more of its outputs (a label, a vector of probabilities) to fields.',
-  inputs: [{ name: 'in' }],
-  outputs: [{ name: 'out' }],
+    '`outputs` maps more of its outputs (a label, a vector of probabilities) to fields. A `challenger` model ' +
+    'scores every record too (shadow scoring): only the champion (`model`) goes to `out`, both scores to `shadow` ' +
+    'and to the node\'s model metrics (agreement, score differences, and with `label` and a `labels` input, live ' +
+    'AUC and log-loss of both). `drift` compares live feature and score histograms with a reference (PSI).',
+  inputs: [{ name: 'in' }, { name: 'labels', optional: true, doc: 'Labels arriving later (with `label`): live AUC and log-loss of both models' }],
+  outputs: (p) => (p.challenger ? [{ name: 'out' }, { name: 'shadow', doc: 'Each record with the champion\'s and the challenger\'s score' }] : [{ name: 'out' }]),
   params: z.object({
     features: z.array(z.object({ name, expr: expression() }).strict()).min(1, 'Add at least one feature'),
     model: modelSchema,
     output: name.default('score'),
     classOutput: name.optional().describe('Also write the class (1 when score ≥ threshold, else 0)'),
     threshold: z.number().default(0.5),
+    challenger: modelSchema.optional().describe('A second model scored beside `model` (shadow scoring): its score goes to the `shadow` port and to metrics, never to `out`'),
+    challengerOutput: name.optional().describe("The challenger's score on `shadow` records (default: challenger_score)"),
+    tolerance: z.number().min(0).optional().describe('Regression models agree when |champion − challenger| ≤ tolerance × max(1, |champion|) (default 0.01)'),
+    label: z.object({
+      field: name.describe('The label on `labels` records: 1 (or true) positive, 0 (or false) negative'),
+      key: expression().describe('What ties a label to a scored record, on both inputs, e.g. order_id'),
+      within: duration({ min: 1 }).describe('How long after a scored record (event time) its label may arrive'),
+    }).strict().optional(),
+    drift: driftSchema.optional(),
+    driftThreshold: z.number().positive().optional().describe('PSI above which a feature or the score counts as drifting (default 0.2)'),
   }).strict().superRefine((p, ctx) => {
     const features = new Set(p.features.map((f) => f.name));
-    if (p.model.type === 'onnx') {
-      for (const field of Object.keys(p.model.outputs)) {
-        if (field === p.output || field === p.classOutput) ctx.addIssue({ code: 'custom', path: ['model', 'outputs', field], message: `'${field}' is already the score's field` });
-      }
-      return; // the model's input is checked against the features when the file is read
-    }
-    const used = p.model.type === 'tree-ensemble'
-      ? p.model.trees.flatMap((t, ti) => t.nodes.flatMap((n, ni) => ('feature' in n ? [[n.feature, ['model', 'trees', ti, 'nodes', ni, 'feature']] as const] : [])))
-      : Object.keys(p.model.weights).map((f) => [f, ['model', 'weights', f]] as const);
-    for (const [f, path] of used) {
-      if (!features.has(f)) ctx.addIssue({ code: 'custom', path: [...path], message: `The model uses '${f}', which is not among the features` });
-    }
-    if (p.model.type === 'tree-ensemble') {
-      p.model.trees.forEach((t, ti) => t.nodes.forEach((n, ni) => {
-        if ('feature' in n && (n.left >= t.nodes.length || n.right >= t.nodes.length || n.left <= ni || n.right <= ni)) {
-          ctx.addIssue({ code: 'custom', path: ['model', 'trees', ti, 'nodes', ni], message: 'Children must point at later nodes of the same tree' });
+    for (const at of ['model', 'challenger'] as const) {
+      const model = p[at];
+      if (!model) continue;
+      if (model.type === 'onnx') {
+        for (const field of Object.keys(model.outputs)) {
+          if (field === p.output || field === p.classOutput) ctx.addIssue({ code: 'custom', path: [at, 'outputs', field], message: `'${field}' is already the score's field` });
         }
-      }));
+      }
+      for (const issue of modelIssues(model, features, at)) ctx.addIssue({ code: 'custom', ...issue });
+    }
+    if (p.challenger && [p.output, p.classOutput].includes(challengerField(p))) {
+      ctx.addIssue({ code: 'custom', path: ['challengerOutput'], message: `'${challengerField(p)}' is already the champion's field` });
     }
   }),
   defaults: {
@@ -85,8 +131,28 @@ export const score = defineKind({
     if (params.classOutput) fields[params.classOutput] = { type: 'number' };
     // A model output is a number per row, or an array (a vector) when it has several values per row.
     if (params.model.type === 'onnx') for (const field of Object.keys(params.model.outputs)) fields[field] = { type: 'any' };
-    return { out: { fields, open: input.open } };
+    // Labels need both halves: the port and the param that says how to read it.
+    if (params.label && !inputs.labels) throw new Error('`label` needs the `labels` input connected');
+    if (!params.label && inputs.labels) throw new Error('the `labels` input needs `label` (field, key, within)');
+    const out = { fields, open: input.open };
+    if (!params.challenger) return { out } as Record<string, RecordSchema>;
+    return { out, shadow: { fields: { ...fields, [challengerField(params)]: { type: 'number' } }, open: input.open } };
   },
-  files: (p) => (p.model.type === 'onnx' ? [{ path: ['model', 'path'], file: p.model.path, access: 'read' as const }] : []),
-  expressions: (p) => p.features.map((f, i) => ({ path: ['features', i, 'expr'], source: f.expr, port: 'in' })),
+  files: (p) => [
+    ...(['model', 'challenger'] as const).flatMap((at) => {
+      const m = p[at];
+      return m?.type === 'onnx' ? [{ path: [at, 'path'], file: m.path, access: 'read' as const }] : [];
+    }),
+    ...(p.drift && typeof p.drift.reference === 'object' ? [{ path: ['drift', 'reference', 'path'], file: p.drift.reference.path, access: 'read' as const }] : []),
+  ],
+  expressions: (p) => [
+    ...p.features.map((f, i) => ({ path: ['features', i, 'expr'], source: f.expr, port: 'in' })),
+    ...(p.label ? [{ path: ['label', 'key'], source: p.label.key, port: 'in' }, { path: ['label', 'key'], source: p.label.key, port: 'labels' }] : []),
+  ],
+  fields: (p) => (p.label ? [{ path: ['label', 'field'], field: p.label.field, port: 'labels' }] : []),
+  // With labels, scored records wait per key for theirs: a key's records and labels must meet
+  // in one subtask. Without, each subtask scores what it has.
+  partitioning: (p) => (p.label ? { in: { expression: p.label.key }, labels: { expression: p.label.key } } : 'forward'),
+  // The pending scored records: the key says what a state key is, within how long they wait.
+  stateFingerprint: (p) => ({ labelKey: p.label?.key ?? null, within: p.label ? canonicalDuration(p.label.within) : null }),
 });

@@ -32,6 +32,11 @@ function modelSql(model: ModelParams, f: (name: string) => string): string {
 /** Models become arithmetic over the features: no UDF to deploy, the same score as Eddy's. */
 export function score(ctx: TranslateContext<'score'>) {
   const p = ctx.node.params;
+  // Shadow scoring, label joins and drift exist for the node's model metrics, which Flink SQL has no place for.
+  const monitoring = [p.challenger && '`challenger`', p.label && '`label`', p.drift && '`drift`'].filter(Boolean);
+  if (monitoring.length) {
+    throw new NotTranslatable(`Flink SQL has no model metrics: ${monitoring.join(', ')} run on the embedded engine only; promote or remove the challenger and drop label and drift to export`);
+  }
   const input = ctx.input().name;
   // Features first, as columns of a helper view, so the model refers to each by name once.
   const featureView = ctx.helperView('features',
