@@ -6,6 +6,7 @@ import { ObjectFields, type FormContext, type Path } from './SchemaForm';
 import { NodeErrors } from './NodeErrors';
 import { PipelineSettings } from './PipelineSettings';
 import { Subtasks } from './Subtasks';
+import { ModelPanel } from './ModelPanel';
 
 const OPEN: RecordSchema = { fields: {}, open: true };
 
@@ -104,6 +105,7 @@ export function Inspector() {
       {node.kind === 'source.http' && <IngestHint nodeId={node.id} />}
       <NodeErrors nodeId={node.id} />
       <Subtasks nodeId={node.id} />
+      <ModelPanel nodeId={node.id} threshold={(node.params as { driftThreshold?: number }).driftThreshold} />
       {entry ? (
         <ObjectFields key={node.id} schema={entry.paramsSchema as JsonSchema} value={node.params} path={[]} ctx={ctx}
           onChange={(params) => useEditor.getState().change((d) => setParams(d, node.id, params as Record<string, unknown>), `params:${node.id}`)} />
