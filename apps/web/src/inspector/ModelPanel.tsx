@@ -15,7 +15,7 @@ export function ModelPanel({ nodeId, threshold }: { nodeId: string; threshold?: 
   const f = useMemo(() => (json ? (JSON.parse(json) as ModelFigures) : null), [json]);
   if (!f) return null;
   return (
-    <section className="subtasks" data-testid="model-panel">
+    <section className="subtasks model-panel" data-testid="model-panel">
       <h3>Model {f.drifting && <span className="badge error" data-testid="drift-badge" title="a feature's PSI is above the threshold">drifting</span>}</h3>
       <table>
         <tbody>
