@@ -69,7 +69,9 @@ async function crashRun(guarantee: string, kills: number, seed: number, sink?: o
   let checkpointsSeen = 0;
   let resumedFromCheckpoint = 0;
   for (let k = 0; k < kills; k++) {
-    await new Promise((r) => setTimeout(r, 120 + Math.floor(rnd() * 380)));
+    // A parallel job starts its subtask threads first: kills come later, so checkpoints complete between them.
+    const first = parallelism > 1 ? 600 : 120;
+    await new Promise((r) => setTimeout(r, first + Math.floor(rnd() * 380)));
     checkpointsSeen += (await server.api(`/api/pipelines/${id}/checkpoints`)).body.checkpoints.length > 0 ? 1 : 0;
     await server.kill();
     await server.start(); // resumes the deployed pipeline from its latest complete checkpoint

@@ -69,3 +69,47 @@ export class Mailbox {
     return this.tail;
   }
 }
+
+/** Runs tasks one after another (a checkpoint asked for while one is in flight waits for it); `busy` while one runs. */
+export class OneAtATime<T> {
+  private current: Promise<T> | null = null;
+
+  get busy(): boolean {
+    return this.current !== null;
+  }
+
+  run(task: () => Promise<T>): Promise<T> {
+    const previous = this.current;
+    const run = (async () => {
+      await previous;
+      return task();
+    })();
+    this.current = run;
+    const clear = () => { if (this.current === run) this.current = null; };
+    run.then(clear, clear);
+    return run;
+  }
+
+  /** Settles when the task in flight (if any) has. */
+  async settled(): Promise<void> {
+    await this.current;
+  }
+}
+
+/**
+ * Runs a job's sources; when every one has ended on its own (not stopped), `onEnd` runs once
+ * the mailbox is idle; a source's failure goes to `onError`. Returns the runs (a stop awaits them).
+ */
+export function runSources(drivers: { run(signal: AbortSignal): Promise<void> }[], signal: AbortSignal, mailbox: Mailbox,
+  onEnd: () => Promise<void>, onError: (err: unknown) => unknown): Promise<void>[] {
+  const runs = drivers.map((d) => d.run(signal));
+  Promise.all(runs).then(
+    async () => {
+      if (signal.aborted) return;
+      await mailbox.idle();
+      await onEnd();
+    },
+    (err) => onError(err),
+  );
+  return runs;
+}

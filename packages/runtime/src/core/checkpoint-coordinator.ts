@@ -6,7 +6,7 @@ import type { NodeRuntime, WatermarkSnapshot } from './node-runtime.js';
 import type { SourceDriver } from './source-driver.js';
 import type { SourceSnapshot } from '../checkpoint/types.js';
 import type { NodeLifecycle } from './operator.js';
-import { allDone, type Mailbox } from './async.js';
+import { allDone, OneAtATime, type Mailbox } from './async.js';
 import { nodeError } from './node-error.js';
 
 /** What a checkpoint keeps of one node. */
@@ -35,7 +35,7 @@ export const decodeNodeSnapshot = (data: Buffer): NodeSnapshot => deserialize(da
  */
 export class CheckpointCoordinator {
   private nextId = 1;
-  private inFlight: Promise<CheckpointInfo | null> | null = null;
+  private readonly inFlight = new OneAtATime<CheckpointInfo | null>();
   private timer: NodeJS.Timeout | null = null;
   readonly stats: CheckpointMetrics = { count: 0, failed: 0, lastId: null, lastAt: null, lastDurationMs: null, lastSizeBytes: null };
 
@@ -55,7 +55,7 @@ export class CheckpointCoordinator {
 
   startPeriodic(intervalMs: number): void {
     this.timer = setInterval(() => {
-      if (!this.inFlight) void this.trigger('checkpoint');
+      if (!this.inFlight.busy) void this.trigger('checkpoint');
     }, intervalMs);
     this.timer.unref();
   }
@@ -66,8 +66,8 @@ export class CheckpointCoordinator {
   }
 
   /** Waits for the checkpoint in flight, if any. */
-  async settle(): Promise<void> {
-    await this.inFlight;
+  settle(): Promise<void> {
+    return this.inFlight.settled();
   }
 
   /**
@@ -75,15 +75,7 @@ export class CheckpointCoordinator {
    * running. A node failed its snapshot: the job fails, naming the node. Never rejects.
    */
   trigger(kind: CheckpointInfo['kind']): Promise<CheckpointInfo | null> {
-    const previous = this.inFlight;
-    const run = (async () => {
-      await previous;
-      return this.take(kind);
-    })();
-    this.inFlight = run;
-    const clear = () => { if (this.inFlight === run) this.inFlight = null; };
-    run.then(clear, clear);
-    return run;
+    return this.inFlight.run(() => this.take(kind));
   }
 
   /** Never rejects: a checkpoint a node cannot take fails the job (through onNodeFailure), not the process. */

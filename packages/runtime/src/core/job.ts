@@ -4,7 +4,7 @@ import {
   type CheckpointInfo, type DeadLetter, type NodeMetrics, type PipelineDocument, type PipelineMetrics, type RestorePlan,
 } from '@eddy/shared';
 import type { JobHandle, JobOptions, JobOutcome, JobState, NodeState, RefusedRecord } from '../api.js';
-import { Mailbox } from './async.js';
+import { Mailbox, runSources } from './async.js';
 import type { NodeRuntime, NodeRuntimeEnv } from './node-runtime.js';
 import { nodeFailure } from './node-error.js';
 import { ReconvergeQueue } from './reconverge.js';
@@ -151,15 +151,7 @@ export class Job implements JobHandle {
       return;
     }
     this.coordinator?.startPeriodic(this.document.settings.checkpointIntervalMs);
-    this.runs = this.drivers.map((d) => d.run(this.abort.signal));
-    Promise.all(this.runs).then(
-      async () => {
-        if (this.abort.signal.aborted) return;
-        await this.mailbox.idle();
-        await this.finish('finished');
-      },
-      (err) => this.fail(err),
-    );
+    this.runs = runSources(this.drivers, this.abort.signal, this.mailbox, () => this.finish('finished'), (err) => this.fail(err));
   }
 
   stop(): Promise<void> {

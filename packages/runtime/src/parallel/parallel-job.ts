@@ -1,8 +1,5 @@
 import { withModelMetrics } from '../metrics/node-metrics.js';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { serialize } from 'node:v8';
-import { MessageChannel, Worker } from 'node:worker_threads';
 import {
   edgeFromPort, edgeToPort, getKind, noCheckpoints,
   type CheckpointInfo, type DeadLetter, type NodeMetrics, type PipelineDocument, type PipelineMetrics, type RestorePlan,
@@ -12,7 +9,7 @@ import { checkJobDocument } from '../core/job.js';
 import { buildNode, type BuiltNode, type NodeBuildEnv } from '../core/node-builder.js';
 import type { NodeRuntime, NodeRuntimeEnv } from '../core/node-runtime.js';
 import { ReconvergeQueue } from '../core/reconverge.js';
-import { allDone, andThen, Mailbox, type MaybePromise } from '../core/async.js';
+import { allDone, andThen, Mailbox, OneAtATime, runSources, type MaybePromise } from '../core/async.js';
 import { DeadLetterList } from '../core/dead-letters.js';
 import { LiveRows } from '../core/live-rows.js';
 import { nodeError } from '../core/node-error.js';
@@ -28,10 +25,8 @@ import { END_BARRIER } from './subtask.js';
 import { inletFor, type Inlet } from './channel-merge.js';
 import { combineSubtaskMetrics } from './metrics.js';
 import { restoreSnapshots, encodeTaskSnapshots } from './snapshots.js';
-import type { FromSubtask, SubtaskInit, ToSubtask } from './protocol.js';
-
-/** Host messages a subtask may have waiting before the sources wait (backpressure). */
-const MAX_IN_FLIGHT = 8;
+import type { FromSubtask } from './protocol.js';
+import { SubtaskThreads } from './subtask-threads.js';
 
 interface PendingBarrier { waiting: number; parts: NodeSnapshotFile[]; task: Map<string, Uint8Array[]>; resolve: () => void; reject: (err: unknown) => void }
 
@@ -61,21 +56,15 @@ export class ParallelJob implements JobHandle {
   private readonly clock = () => performance.now();
   private readonly wallClock: () => number;
   private readonly outbox: Outbox;
-  private readonly workers: Worker[] = [];
-  private readonly sent: number[];
-  private readonly hostDone: number[];
-  private readonly backlog: number[];
-  private gateWaiters: (() => void)[] = [];
+  private readonly threads = new SubtaskThreads();
   private readonly subMetrics: Record<string, NodeMetrics>[];
   private readonly barriers = new Map<number, PendingBarrier>();
-  private readonly closed: Promise<string | undefined>[] = [];
-  private readonly closers: ((error: string | undefined) => void)[] = [];
   private readonly restoredTask: Map<string, Uint8Array[]>;
   private runs: Promise<void>[] = [];
   private stopping: Promise<void> | null = null;
   private nextCheckpoint = 1;
   private checkpointTimer: NodeJS.Timeout | null = null;
-  private inFlight: Promise<CheckpointInfo | null> | null = null;
+  private readonly inFlight = new OneAtATime<CheckpointInfo | null>();
   private savepointOnStop = false;
   private finalCheckpoint: CheckpointInfo | null = null;
   private readonly stats = noCheckpoints();
@@ -92,11 +81,8 @@ export class ParallelJob implements JobHandle {
     this.done = new Promise((resolve) => { this.settle = resolve; });
     this.deadLetterList = new DeadLetterList((dl) => options.onDeadLetter?.(dl));
     this.liveRows = new LiveRows((nodeId, rows, total) => options.onRows?.(nodeId, rows, total));
-    this.sent = new Array<number>(parallelism).fill(0);
-    this.hostDone = new Array<number>(parallelism).fill(0);
-    this.backlog = new Array<number>(parallelism).fill(0);
     this.subMetrics = Array.from({ length: parallelism }, () => ({}));
-    this.outbox = new Outbox((dest, events) => this.post(dest, { t: 'events', events }), HOST, null, () => this.gate());
+    this.outbox = new Outbox((dest, events) => this.threads.post(dest, { t: 'events', events }), HOST, null, () => this.threads.gate());
 
     const checkpoint = options.restore ?? null;
     this.restorePlan = planRestore(checkpoint?.info ?? null, this.document);
@@ -141,28 +127,6 @@ export class ParallelJob implements JobHandle {
     }
   }
 
-  private post(dest: number, message: ToSubtask, transfer?: readonly unknown[]): void {
-    if (message.t === 'events') this.sent[dest]++;
-    this.workers[dest]?.postMessage(message, transfer as never);
-  }
-
-  private overloaded(): boolean {
-    for (let k = 0; k < this.workers.length; k++) if (this.sent[k] - this.hostDone[k] > MAX_IN_FLIGHT || this.backlog[k] > 4 * MAX_IN_FLIGHT) return true;
-    return false;
-  }
-
-  private gate(): MaybePromise {
-    if (!this.overloaded() || this.abort.signal.aborted) return;
-    return new Promise<void>((resolve) => this.gateWaiters.push(resolve));
-  }
-
-  private releaseGate(): void {
-    if (this.overloaded() && !this.abort.signal.aborted) return;
-    const waiters = this.gateWaiters;
-    this.gateWaiters = [];
-    for (const w of waiters) w();
-  }
-
   async start(): Promise<void> {
     if (this.state !== 'created') throw new Error(`A job starts once; this one is ${this.state}`);
     this.state = 'running';
@@ -182,64 +146,24 @@ export class ParallelJob implements JobHandle {
       return;
     }
     if (this.options.checkpoints) {
-      this.checkpointTimer = setInterval(() => { if (!this.inFlight) void this.checkpoint(); }, this.document.settings.checkpointIntervalMs);
+      this.checkpointTimer = setInterval(() => { if (!this.inFlight.busy) void this.checkpoint(); }, this.document.settings.checkpointIntervalMs);
       this.checkpointTimer.unref();
     }
-    this.runs = this.drivers.map((d) => d.run(this.abort.signal));
-    Promise.all(this.runs).then(
-      async () => {
-        if (this.abort.signal.aborted) return;
-        await this.mailbox.idle();
-        await this.finish('finished');
-      },
-      (err) => this.fail(err),
-    );
+    this.runs = runSources(this.drivers, this.abort.signal, this.mailbox, () => this.finish('finished'), (err) => this.fail(err));
   }
 
   private startSubtasks(): Promise<void> {
     // Everything chained to the sources: no operator runs in a subtask, so none is started.
     const n = this.plan.taskNodes.length ? this.plan.parallelism : 0;
-    const peers: (import('node:worker_threads').MessagePort | null)[][] = Array.from({ length: n }, () => new Array(n).fill(null));
-    for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) {
-        const { port1, port2 } = new MessageChannel();
-        peers[i][j] = port1;
-        peers[j][i] = port2;
-      }
-    }
-    const ready: Promise<void>[] = [];
-    for (let k = 0; k < n; k++) {
-      const memoryMb = this.options.subtaskMemoryMb;
-      const worker = new Worker(subtaskEntry(), memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: memoryMb } } : {});
-      this.workers.push(worker);
-      let closeWith!: (error: string | undefined) => void;
-      this.closed.push(new Promise((resolve) => { closeWith = resolve; }));
-      this.closers.push(closeWith);
-      ready.push(new Promise((resolve, reject) => {
-        worker.on('message', (m: FromSubtask) => {
-          if (m.t === 'ready') resolve();
-          else if (m.t === 'failed') { reject(Object.assign(new Error(m.message), { name: m.name })); void this.fail(Object.assign(new Error(m.message), { name: m.name })); } else this.fromSubtask(k, m);
-        });
-        worker.on('error', (err) => {
-          const failure = (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? new Error(`Subtask ${k} exceeded its memory budget of ${memoryMb} MB and the job was stopped (keep keyed state on disk, shorten windows, or raise the budget)`) : err;
-          reject(failure);
-          void this.fail(failure);
-        });
-        worker.on('exit', () => { closeWith(undefined); reject(new Error(`subtask ${k} exited`)); });
-      }));
-      const init: SubtaskInit = {
-        index: k, parallelism: n, document: this.document, baseDir: this.options.baseDir, fileRoots: this.options.fileRoots,
-        secretsFile: this.options.secretsFile, pipelineId: this.options.pipelineId ?? this.document.name, metrics: this.options.metrics !== false,
-        stateDir: this.options.subtaskStateDir && `${this.options.subtaskStateDir}/${k}`,
-        tap: !!this.options.tap, tapNodes: this.options.tapNodes && [...this.options.tapNodes], tapSample: this.options.tapSample, checkpointed: !!this.options.checkpoints,
-        restore: [...this.restoredTask].filter(([, list]) => list[k]).map(([id, list]) => [id, list[k]]),
-        peers: peers[k],
-      };
-      const transfer = peers[k].filter((p) => p !== null);
-      worker.postMessage({ t: 'init', init } satisfies ToSubtask, transfer as never);
-    }
-    return Promise.all(ready).then(() => undefined);
+    const o = this.options;
+    return this.threads.start(n, (k, peers) => ({
+      index: k, parallelism: n, document: this.document, baseDir: o.baseDir, fileRoots: o.fileRoots,
+      secretsFile: o.secretsFile, pipelineId: o.pipelineId ?? this.document.name, metrics: o.metrics !== false,
+      stateDir: o.subtaskStateDir && `${o.subtaskStateDir}/${k}`,
+      tap: !!o.tap, tapNodes: o.tapNodes && [...o.tapNodes], tapSample: o.tapSample, checkpointed: !!o.checkpoints,
+      restore: [...this.restoredTask].filter(([, list]) => list[k]).map(([id, list]) => [id, list[k]]),
+      peers,
+    }), o.subtaskMemoryMb, (k, m) => this.fromSubtask(k, m), (err) => void this.fail(err));
   }
 
   private fromSubtask(k: number, m: FromSubtask): void {
@@ -251,18 +175,12 @@ export class ParallelJob implements JobHandle {
           return andThen(chain, () => this.reconverge.drainAll());
         })?.catch?.((err: unknown) => this.fail(err));
         return;
-      case 'load':
-        this.hostDone[k] = m.hostDone;
-        this.backlog[k] = m.backlog;
-        this.releaseGate();
-        return;
       case 'snap': this.taskBarrier(k, m.id, m.nodes); return;
       case 'ended': this.taskBarrier(k, END_BARRIER, []); return;
       case 'metrics': this.subMetrics[k] = m.nodes; return;
       case 'dead': for (const dl of m.letters) this.deadLetterList.add(dl.nodeId, dl.record, dl.reason, dl.at ?? this.wallClock()); return;
       case 'log': for (const line of m.lines) (this.options.log ?? ((l: string) => process.stdout.write(l + '\n')))(line); return;
       case 'tap': for (const [nodeId, port, records] of m.taps) this.options.tap?.(nodeId, port, records); return;
-      case 'closed': this.closers[k](m.error); return;
       default:
     }
   }
@@ -283,7 +201,7 @@ export class ParallelJob implements JobHandle {
 
   /** Starts barrier `id` at every source and settles once every node of every thread has it. */
   private runBarrier(id: number): Promise<PendingBarrier> {
-    const pending: PendingBarrier = { waiting: this.hostNodes.size + this.workers.length, parts: [], task: new Map(), resolve: () => undefined, reject: () => undefined };
+    const pending: PendingBarrier = { waiting: this.hostNodes.size + this.threads.count, parts: [], task: new Map(), resolve: () => undefined, reject: () => undefined };
     const settled = new Promise<PendingBarrier>((resolve, reject) => { pending.resolve = () => resolve(pending); pending.reject = reject; });
     this.barriers.set(id, pending);
     const injected = this.mailbox.run(() => {
@@ -321,7 +239,7 @@ export class ParallelJob implements JobHandle {
     const pending = this.barriers.get(id);
     if (!pending) return;
     for (const [nodeId, data] of nodes) {
-      const list = pending.task.get(nodeId) ?? new Array<Uint8Array>(this.workers.length);
+      const list = pending.task.get(nodeId) ?? new Array<Uint8Array>(this.threads.count);
       list[k] = data;
       pending.task.set(nodeId, list);
     }
@@ -334,15 +252,7 @@ export class ParallelJob implements JobHandle {
   }
 
   private trigger(kind: CheckpointInfo['kind']): Promise<CheckpointInfo | null> {
-    const previous = this.inFlight;
-    const run = (async () => {
-      await previous;
-      return this.take(kind);
-    })();
-    this.inFlight = run;
-    const clear = () => { if (this.inFlight === run) this.inFlight = null; };
-    run.then(clear, clear);
-    return run;
+    return this.inFlight.run(() => this.take(kind));
   }
 
   /** One aligned checkpoint over every thread; null when it failed (a node failing its snapshot fails the job). */
@@ -370,7 +280,7 @@ export class ParallelJob implements JobHandle {
       return null;
     }
     Object.assign(this.stats, { count: this.stats.count + 1, lastId: id, lastAt: timestamp, lastDurationMs: info.durationMs, lastSizeBytes: info.sizeBytes });
-    for (let k = 0; k < this.workers.length; k++) this.post(k, { t: 'complete', id });
+    this.threads.postAll({ t: 'complete', id });
     try {
       await this.mailbox.run(() => allDone([...this.hostNodes.values()].map((n) => {
         if (!n.code.onCheckpointComplete) return undefined;
@@ -401,12 +311,12 @@ export class ParallelJob implements JobHandle {
   private finish(state: 'finished' | 'stopped', error?: Error): Promise<void> {
     if (this.stopping) return this.stopping;
     this.abort.abort();
-    this.releaseGate();
+    this.threads.release();
     this.stopping = (async () => {
       await Promise.allSettled(this.runs);
       await this.mailbox.idle();
       if (this.checkpointTimer) clearInterval(this.checkpointTimer);
-      await this.inFlight;
+      await this.inFlight.settled();
       let closeError: Error | undefined;
       if (!error && this.started) {
         try {
@@ -418,13 +328,7 @@ export class ParallelJob implements JobHandle {
           closeError = err as Error;
         }
       }
-      for (let k = 0; k < this.workers.length; k++) this.post(k, { t: 'close' });
-      const subtaskErrors = await Promise.race([
-        Promise.all(this.closed),
-        new Promise<undefined[]>((resolve) => setTimeout(() => resolve([]), 30_000).unref()),
-      ]);
-      for (const message of subtaskErrors) if (message && !closeError) closeError = new Error(message);
-      await Promise.all(this.workers.map((w) => w.terminate()));
+      for (const message of await this.threads.close()) closeError ??= new Error(message);
       for (const n of this.hostNodes.values()) n.runtime.dispose();
       for (const n of this.hostNodes.values()) {
         try {
@@ -501,13 +405,4 @@ export class ParallelJob implements JobHandle {
     const m = this.nodeMetrics(nodeId);
     return m && { nodeId, keys: m.stateKeys, bytes: m.stateBytes, entries: [] };
   }
-}
-
-/** The compiled subtask entry beside this file; under vitest (running src/) the one tsc wrote to dist/. */
-function subtaskEntry(): URL {
-  const here = new URL('./subtask-entry.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  const built = new URL(here.href.replace(/\/src\/parallel\/subtask-entry\.js$/, '/dist/parallel/subtask-entry.js'));
-  if (existsSync(fileURLToPath(built))) return built;
-  throw new Error(`The subtask entry ${fileURLToPath(here)} is missing: build the runtime (npx tsc -b)`);
 }
