@@ -59,7 +59,7 @@ test('build the demo pipeline from an empty canvas, deploy it, watch rows, expor
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
   const exported = JSON.parse(readFileSync((await download.path())!, 'utf8'));
   expect(download.suggestedFilename()).toBe('Views-per-country-e2e.json');
-  expect(exported.format).toBe('eddy/pipeline@1');
+  expect(exported.format).toBe('eddy/pipeline@2');
   expect(exported.nodes).toHaveLength(4);
   expect(exported.edges).toHaveLength(3);
   expect(exported.nodes.find((n: { kind: string }) => n.kind === 'filter').params.where).toBe("event_type = 'page_view'");

@@ -8,7 +8,7 @@ test('switching between the Code and Flink SQL tabs raises no page error', async
   await expect(page.getByTestId('node-clicks')).toBeVisible();
   for (let i = 0; i < 3; i++) {
     await page.getByTestId('tab-code').click();
-    await expect(page.getByTestId('code-view').locator('.view-lines')).toContainText('eddy/pipeline@1');
+    await expect(page.getByTestId('code-view').locator('.view-lines')).toContainText('eddy/pipeline@2');
     await page.getByTestId('tab-flink-sql').click();
     await expect(page.getByTestId('flink-view').locator('.view-lines')).toContainText("SET 'execution.checkpointing.interval'");
   }

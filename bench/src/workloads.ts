@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { featuresOf, modelToOnnx } from '@eddy/runtime';
-import { settingsSchema, type PipelineDocument } from '@eddy/shared';
+import { PIPELINE_FORMAT, settingsSchema, type PipelineDocument } from '@eddy/shared';
 import { checksum, rows, tumbling, type Aggregator, type Row } from './aggregators.js';
 
 /**
@@ -25,7 +25,7 @@ const source = (path: string, field: string) => ({
   id: 'src', kind: 'source.file', params: { path, eventTime: { field, maxOutOfOrderness: '0ms' } },
 });
 const doc = (name: string, nodes: unknown[], edges: [string, string, string?, string?][]): PipelineDocument => ({
-  format: 'eddy/pipeline@1', name, settings: settingsSchema.parse({}),
+  format: PIPELINE_FORMAT, name, settings: settingsSchema.parse({}),
   nodes: nodes as PipelineDocument['nodes'],
   edges: edges.map(([from, to, fromPort, toPort]) => ({ from, to, ...(fromPort && { fromPort }), ...(toPort && { toPort }) })),
 });

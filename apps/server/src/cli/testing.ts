@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { compareSinks, formatDiff, recordTestCase, replayTestCase } from '@eddy/runtime';
-import { canonicalJson, parseDuration, PipelineValidationError, validatePipeline, type PipelineTestCase } from '@eddy/shared';
+import { canonicalJson, parseDuration, PIPELINE_FORMAT, PipelineValidationError, validatePipeline, type PipelineTestCase } from '@eddy/shared';
 import { formatIssue, readDocument, UsageError, type CliIO, type Values, type Verb } from './common.js';
 
 /** A document that validates (its problems printed otherwise), with its raw JSON kept for writing back. */
@@ -14,7 +14,7 @@ function load(file: string, io: CliIO): { raw: Record<string, unknown>; ok: bool
 }
 
 /** Writes the document back canonical (stable key order, pretty): a recorded case is a small git diff. */
-const save = (file: string, raw: Record<string, unknown>) => writeFileSync(file, canonicalJson(raw) + '\n');
+const save = (file: string, raw: Record<string, unknown>) => writeFileSync(file, canonicalJson({ ...raw, format: PIPELINE_FORMAT }) + '\n');
 
 function positiveInt(name: string, v: string | boolean | undefined, fallback: number, max: number): number {
   if (v === undefined) return fallback;

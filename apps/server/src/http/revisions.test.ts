@@ -35,6 +35,6 @@ describe('pipeline revisions', () => {
     const { body } = await s.api('/api/pipelines', { method: 'POST', json: viewsPerCountry() });
     const res = await fetch(`${s.url}/api/pipelines/${body.id}/export?format=json`);
     const text = await res.text();
-    expect(text.startsWith('{\n  "format": "eddy/pipeline@1",\n  "name": ')).toBe(true);
+    expect(text.startsWith('{\n  "format": "eddy/pipeline@2",\n  "name": ')).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { restartSchema } from './restart.js';
 import { isReservedName, reservedNameMessage } from './reserved-names.js';
 
 /** The current document format. Older versions are migrated on load (see migrate.ts). */
-export const PIPELINE_FORMAT = 'eddy/pipeline@1' as const;
+export const PIPELINE_FORMAT = 'eddy/pipeline@2' as const;
 
 export const nodeIdSchema = z
   .string()

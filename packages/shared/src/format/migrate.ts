@@ -2,13 +2,17 @@ import { PIPELINE_FORMAT } from './document.js';
 import type { ValidationIssue } from '../validate/issues.js';
 
 const FORMAT_RE = /^eddy\/pipeline@(\d+)$/;
-export const CURRENT_FORMAT_VERSION = 1;
+export const CURRENT_FORMAT_VERSION = 2;
 
 /**
- * Upgrades a document of an older format version, one step at a time. Version 1 is the
- * first, so the table is empty; a later version adds `{ 1: (doc) => v2doc }` here.
+ * Upgrades a document of an older format version, one step at a time.
+ * 1 → 2: version 2 adds `settings.parallelism` and the `tests` section (optional, so a version-1
+ * document means the same); the number changes so that a version-1 reader refuses a document
+ * that may carry them, with a clear message, instead of failing on an unknown field.
  */
-const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {};
+const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
+  1: (doc) => ({ ...doc, format: 'eddy/pipeline@2' }),
+};
 
 export type MigrationResult =
   | { ok: true; document: Record<string, unknown>; from: number }

@@ -1,9 +1,9 @@
-import { settingsSchema, type PipelineDocument } from '../format/document.js';
+import { PIPELINE_FORMAT, settingsSchema, type PipelineDocument } from '../format/document.js';
 
 /** The pipeline a first start shows: clickstream → page views → views per country (10 s) → live table. */
 export function demoPipeline(): PipelineDocument {
   return {
-    format: 'eddy/pipeline@1',
+    format: PIPELINE_FORMAT,
     name: 'Page views per country',
     description: 'Clickstream events, filtered to page views, counted per country in 10 s tumbling windows.',
     settings: settingsSchema.parse({}),

@@ -1,4 +1,4 @@
-import { settingsSchema, type PipelineDocument, type PipelineNode } from '../format/document.js';
+import { PIPELINE_FORMAT, settingsSchema, type PipelineDocument, type PipelineNode } from '../format/document.js';
 import { demoPipeline } from './demo.js';
 import { TEMPLATE_CASES } from './cases.generated.js';
 
@@ -21,7 +21,7 @@ type EdgeSpec = [from: string, to: string, fromPort?: string, toPort?: string];
 
 function pipeline(name: string, description: string, nodes: NodeSpec[], edges: EdgeSpec[], settings: object = {}): PipelineDocument {
   return {
-    format: 'eddy/pipeline@1', name, description, settings: settingsSchema.parse(settings),
+    format: PIPELINE_FORMAT, name, description, settings: settingsSchema.parse(settings),
     nodes: nodes.map(([id, kind, params, x, y]): PipelineNode => ({ id, kind, params, ui: { x, y } })),
     edges: edges.map(([from, to, fromPort, toPort]) => ({ from, to, ...(fromPort && { fromPort }), ...(toPort && { toPort }) })),
   };

@@ -49,6 +49,15 @@ describe('validatePipeline', () => {
     expect(validatePipeline([]).ok).toBe(false);
   });
 
+  it('reads a version-1 document as version 2 (which adds settings.parallelism and tests), and refuses version 3', () => {
+    const result = validatePipeline(valid());
+    expect(result.ok).toBe(true);
+    expect(result.document!.format).toBe('eddy/pipeline@2');
+    expect(validatePipeline({ ...valid(), format: 'eddy/pipeline@2', settings: { parallelism: 2 } }).ok).toBe(true);
+    const [e] = errorsOf((d) => { d.format = 'eddy/pipeline@3'; });
+    expect(e.message).toContain("this Eddy reads 'eddy/pipeline@2'");
+  });
+
   it('refuses an unknown format version', () => {
     const [e] = errorsOf((d) => { d.format = 'eddy/pipeline@9'; });
     expect(e).toMatchObject({ code: 'unknown_format', path: 'format' });
