@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { pairsAuc } from '../../test-utils/pairs-auc.js';
 import { validatePipeline } from '@eddy/shared';
 import { runPipeline } from '../../harness/run-pipeline.js';
 import { partitioningOf } from '../../parallel/partitioner.js';
@@ -87,17 +88,6 @@ describe('score with a challenger (shadow scoring)', () => {
   });
 });
 
-/** The AUC by its definition: the share of (positive, negative) pairs the score ranks right, ties half. */
-function referenceAuc(scores: number[], labels: number[]): number {
-  let right = 0;
-  let pairs = 0;
-  scores.forEach((sp, i) => scores.forEach((sn, j) => {
-    if (labels[i] !== 1 || labels[j] !== 0) return;
-    pairs++;
-    right += sp > sn ? 1 : sp === sn ? 0.5 : 0;
-  }));
-  return right / pairs;
-}
 
 const referenceLogLoss = (p: number[], y: number[]) => -p.reduce((a, pi, i) => a + (y[i] ? Math.log(pi) : Math.log(1 - pi)), 0) / p.length;
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -136,9 +126,9 @@ describe('score with labels', () => {
     const challenger = xs.slice(0, 6).map((x) => sigmoid(-0.5 * x + 0.2));
     const m = r.metrics.nodes.s.model!;
     expect(m.labelled).toBe(6);
-    expect(m.champion.auc).toBeCloseTo(referenceAuc(champion, y), 12);
+    expect(m.champion.auc).toBeCloseTo(pairsAuc(champion, y), 12);
     expect(m.champion.logLoss).toBeCloseTo(referenceLogLoss(champion, y), 12);
-    expect(m.challenger!.auc).toBeCloseTo(referenceAuc(challenger, y), 12);
+    expect(m.challenger!.auc).toBeCloseTo(pairsAuc(challenger, y), 12);
     expect(m.challenger!.logLoss).toBeCloseTo(referenceLogLoss(challenger, y), 12);
     // Literal figures for the champion: of the 3 × 3 pairs, it ranks (−1 vs 0) and (−1 vs 0.5) wrong.
     expect(m.champion.auc).toBeCloseTo(7 / 9, 12);

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { pairsAuc } from '../../test-utils/pairs-auc.js';
 import { percentile, QualityStats, RECENT, rocAuc, ShadowStats } from './shadow-stats.js';
 
-/** The AUC by its definition: the share of (positive, negative) pairs the score ranks right, ties half. */
-function pairsAuc(scores: number[], labels: number[]): number {
-  let right = 0;
-  let pairs = 0;
-  scores.forEach((sp, i) => scores.forEach((sn, j) => {
-    if (labels[i] !== 1 || labels[j] !== 0) return;
-    pairs++;
-    right += sp > sn ? 1 : sp === sn ? 0.5 : 0;
-  }));
-  return right / pairs;
-}
 
 describe('shadow and quality figures', () => {
   it('rank AUC equals the pairs definition, ties included, and is null with one class', () => {
