@@ -1,9 +1,9 @@
 import type { Rec } from './batch.js';
-import type { SourceConnector, SourceEventTime, SourceOutput } from './source.js';
+import type { PiecewiseSource, SourceConnector, SourceEventTime, SourceOutput, SourcePiece } from './source.js';
 import { isPromise, yieldToEventLoop } from './async.js';
 
 /** Replays given records (tests, the harness): bounded, with the replaced source's event time. */
-export class ArraySource implements SourceConnector {
+export class ArraySource implements SourceConnector, PiecewiseSource {
   position = 0;
 
   constructor(
@@ -28,6 +28,22 @@ export class ArraySource implements SourceConnector {
         await yieldToEventLoop();
       }
     }
+  }
+
+  /** In a parallel job, each chunk is a piece (the records cross to the subtask as they are). */
+  async readPieces(dispatch: (piece: SourcePiece) => void | Promise<void>, signal: AbortSignal): Promise<void> {
+    for (let c = 0; this.position < this.records.length && !signal.aborted; c++) {
+      const chunk = this.records.slice(this.position, this.position + this.chunks[c % this.chunks.length]);
+      this.position += chunk.length;
+      const sent = dispatch({ work: chunk, count: chunk.length, end: this.position });
+      if (sent) await sent;
+      else if (c % 64 === 63) await yieldToEventLoop();
+    }
+  }
+
+  parsePiece(work: unknown): { records: Rec[]; at: number[] } {
+    const records = work as Rec[];
+    return { records, at: records.map((_r, i) => i) };
   }
 
   checkpointPosition(): unknown {

@@ -67,3 +67,28 @@ export interface Ingestible {
 
 export const isIngestible = (source: SourceConnector): source is SourceConnector & Ingestible =>
   typeof (source as Partial<Ingestible>).ingest === 'function';
+
+/** One piece of a source's input, cut on the job's thread for a subtask to parse (parallelism > 1). */
+export interface SourcePiece {
+  /** What the subtask parses (structured-cloneable: bytes, an index range). */
+  work: unknown;
+  /** At most this many records come out of it (source positions are reserved for them). */
+  count: number;
+  /** The source's offset once this piece and every one before it is delivered. */
+  end: unknown;
+}
+
+/**
+ * A source whose kind is `splittable`: the reader (job's thread) cuts its input into pieces in
+ * order; subtasks parse them. Event time and watermarks are then given on the subtasks exactly as
+ * one reader would give them (parallel/piece-parser.ts).
+ */
+export interface PiecewiseSource {
+  /** Reads the input from the current offset as pieces, in order; awaits `dispatch` (backpressure). */
+  readPieces(dispatch: (piece: SourcePiece) => void | Promise<void>, signal: AbortSignal): Promise<void>;
+  /** The records of one piece, in order, and each one's index within the piece; bad input is a dead letter. */
+  parsePiece(work: unknown, deadLetter: (raw: unknown, reason: string) => void): { records: Rec[]; at: number[] };
+}
+
+export const isPiecewise = (source: SourceConnector): source is SourceConnector & PiecewiseSource =>
+  typeof (source as Partial<PiecewiseSource>).readPieces === 'function';

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +57,9 @@ describe('parallel job', { timeout: 60_000 }, () => {
       expect([b.recordsIn, b.recordsOut, b.lateRecords, b.errors], id).toEqual([a.recordsIn, a.recordsOut, a.lateRecords, a.errors]);
     }
     expect(two.metrics.nodes.w.subtasks!.map((s) => s.recordsIn).reduce((x, y) => x + y, 0)).toBe(one.metrics.nodes.w.recordsIn);
-    expect(two.metrics.nodes.src.subtasks).toBeUndefined();
+    // The file is read in pieces: every subtask parses some (their figures add up to one reader's); the sink runs once.
+    expect(two.metrics.nodes.src.subtasks!.map((s) => s.recordsOut).reduce((x, y) => x + y, 0)).toBe(one.metrics.nodes.src.recordsOut);
+    expect(two.metrics.nodes.out.subtasks).toBeUndefined();
   });
 
   it('fails the job naming the node when an operator in a subtask cannot open, and starts nothing else', async () => {
@@ -99,11 +101,20 @@ describe('parallel job', { timeout: 60_000 }, () => {
     ]);
   });
 
-  it('finishes a job with no operator between source and sink (no subtask is started)', async () => {
-    const doc = { format: 'eddy/pipeline@1', name: 'direct', settings: { parallelism: 2 }, nodes: [SOURCE, { id: 'out', kind: 'sink.live', params: {} }], edges: [{ from: 'src', to: 'out' }] };
-    const r = await runPipeline(doc, { src: inOrder(3) });
+  it('finishes a job with no operator between source and sink: the subtasks parse the pieces, the sink gets them in file order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eddy-direct-'));
+    const lines = Array.from({ length: 5000 }, (_v, i) => JSON.stringify({ ts: i * 10, pad: 'x'.repeat(i % 50) }));
+    writeFileSync(join(dir, 'in.jsonl'), lines.join('\n') + '\n');
+    const doc = {
+      format: 'eddy/pipeline@1', name: 'direct', settings: { parallelism: 2 },
+      nodes: [{ ...SOURCE, params: { ...SOURCE.params, path: 'in.jsonl' } }, { id: 'out', kind: 'sink.file', params: { path: 'out.jsonl' } }],
+      edges: [{ from: 'src', to: 'out' }],
+    };
+    expect(describeExecution(parsePipeline(doc)).join('\n')).toContain('src is read in pieces');
+    const r = await runPipeline(doc, {}, { baseDir: dir });
     expect(r.state).toBe('finished');
-    expect(r.sinks.out).toEqual(inOrder(3));
+    expect(r.metrics.nodes.src.subtasks!.every((s) => s.recordsOut > 0)).toBe(true);
+    expect(readFileSync(join(dir, 'out.jsonl'), 'utf8').split('\n').filter(Boolean)).toEqual(lines);
   });
 
   // In-order input has no late record at parallelism 1; it must have none at 2 either. The

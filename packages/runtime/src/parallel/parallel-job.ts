@@ -27,6 +27,8 @@ import { combineSubtaskMetrics } from './metrics.js';
 import { restoreSnapshots, encodeTaskSnapshots } from './snapshots.js';
 import type { FromSubtask } from './protocol.js';
 import { SubtaskThreads } from './subtask-threads.js';
+import { PieceReader } from './piece-reader.js';
+import { isPiecewise } from '../core/source.js';
 
 interface PendingBarrier { waiting: number; parts: NodeSnapshotFile[]; task: Map<string, Uint8Array[]>; resolve: () => void; reject: (err: unknown) => void }
 
@@ -71,6 +73,9 @@ export class ParallelJob implements JobHandle {
   private readonly fingerprints: CheckpointInfo['nodes'];
   /** Source positions, numbered as records leave the host for the subtasks (one counter: the order they left). */
   private readonly sequencer = { next: 0 };
+  /** Sources read in pieces (plan.splitSources): their readers, offsets and piece order. */
+  private readonly pieces: PieceReader;
+  private readonly pieceRuns: { run(signal: AbortSignal): Promise<void> }[] = [];
 
   constructor(input: unknown, private readonly options: JobOptions, factories: NodeFactories, parallelism: number) {
     const { result, fileRoots, secrets } = checkJobDocument(input, options);
@@ -83,6 +88,7 @@ export class ParallelJob implements JobHandle {
     this.liveRows = new LiveRows((nodeId, rows, total) => options.onRows?.(nodeId, rows, total));
     this.subMetrics = Array.from({ length: parallelism }, () => ({}));
     this.outbox = new Outbox((dest, events) => this.threads.post(dest, { t: 'events', events }), HOST, null, () => this.threads.gate());
+    this.pieces = new PieceReader(parallelism, this.outbox, this.sequencer, this.clock, performance.timeOrigin);
 
     const checkpoint = options.restore ?? null;
     this.restorePlan = planRestore(checkpoint?.info ?? null, this.document);
@@ -118,6 +124,14 @@ export class ParallelJob implements JobHandle {
       const snapshot = host.get(built.id);
       if (snapshot) built.runtime.restoreWatermarks(snapshot.watermarks);
       if (!built.source) continue;
+      if (this.plan.splitSources.includes(built.id)) {
+        const source = built.source;
+        if (!isPiecewise(source)) throw new Error(`${built.id}: a ${built.kind} cannot be read in pieces`);
+        if (snapshot?.source?.position !== undefined) source.restorePosition?.(snapshot.source.position);
+        this.pieces.add(built.id, source, snapshot?.source);
+        this.pieceRuns.push({ run: (signal) => this.pieces.run(built.id, source, signal) });
+        continue;
+      }
       built.runtime.connect('out', new SourceMirrorOut(built.id, parallelism, this.outbox), 'in');
       const driver = new SourceDriver(built.runtime, built.source, this.document.settings, this.mailbox, this.clock,
         this.wallClock, built.ctx.deadLetter, (err) => this.fail(err));
@@ -149,18 +163,18 @@ export class ParallelJob implements JobHandle {
       this.checkpointTimer = setInterval(() => { if (!this.inFlight.busy) void this.checkpoint(); }, this.document.settings.checkpointIntervalMs);
       this.checkpointTimer.unref();
     }
-    this.runs = runSources(this.drivers, this.abort.signal, this.mailbox, () => this.finish('finished'), (err) => this.fail(err));
+    this.runs = runSources([...this.drivers, ...this.pieceRuns], this.abort.signal, this.mailbox, () => this.finish('finished'), (err) => this.fail(err));
   }
 
   private startSubtasks(): Promise<void> {
     // Everything chained to the sources: no operator runs in a subtask, so none is started.
-    const n = this.plan.taskNodes.length ? this.plan.parallelism : 0;
+    const n = this.plan.taskNodes.length || this.plan.splitSources.length ? this.plan.parallelism : 0;
     const o = this.options;
     return this.threads.start(n, (k, peers) => ({
       index: k, parallelism: n, document: this.document, baseDir: o.baseDir, fileRoots: o.fileRoots,
       secretsFile: o.secretsFile, pipelineId: o.pipelineId ?? this.document.name, metrics: o.metrics !== false,
       stateDir: o.subtaskStateDir && `${o.subtaskStateDir}/${k}`,
-      tap: !!o.tap, tapNodes: o.tapNodes && [...o.tapNodes], tapSample: o.tapSample, checkpointed: !!o.checkpoints,
+      givenInputs: o.inputs && Object.keys(o.inputs), tap: !!o.tap, tapNodes: o.tapNodes && [...o.tapNodes], tapSample: o.tapSample, checkpointed: !!o.checkpoints,
       restore: [...this.restoredTask].filter(([, list]) => list[k]).map(([id, list]) => [id, list[k]]),
       peers,
     }), o.subtaskMemoryMb, (k, m) => this.fromSubtask(k, m), (err) => void this.fail(err));
@@ -186,7 +200,8 @@ export class ParallelJob implements JobHandle {
   }
 
   private deliver(ev: WireEvent): MaybePromise {
-    if (ev.k === 's') return;
+    if (ev.k === 'm') { this.pieces.parsed(ev.piece, ev.max); return; }
+    if (ev.k === 's' || ev.k === 'r' || ev.k === 'f' || ev.k === 'sb' || ev.k === 'sw') return;
     const to = this.inbound.get(ev.e)!;
     switch (ev.k) {
       case 'b': return to.batch(ev.c, batchOf(ev, performance.timeOrigin));
@@ -206,7 +221,15 @@ export class ParallelJob implements JobHandle {
     this.barriers.set(id, pending);
     const injected = this.mailbox.run(() => {
       const results: MaybePromise[] = [];
-      for (const n of this.hostNodes.values()) if (n.source) results.push(n.runtime.receiveBarrier(id, -1));
+      for (const n of this.hostNodes.values()) {
+        if (!n.source) continue;
+        if (!this.plan.splitSources.includes(n.id)) { results.push(n.runtime.receiveBarrier(id, -1)); continue; }
+        // After the pieces cut so far are delivered (a later mailbox task: not awaited here).
+        this.pieces.afterDelivered(() => {
+          this.pieces.barrier(n.id, id);
+          Promise.resolve(n.runtime.receiveBarrier(id, -1)).catch((err) => pending.reject(err));
+        });
+      }
       return andThen(allDone(results), () => this.reconverge.drainAll());
     });
     Promise.resolve(injected).catch((err) => pending.reject(err));
@@ -223,7 +246,7 @@ export class ParallelJob implements JobHandle {
       try {
         const operator = await built.code.onCheckpoint?.({ id, timestamp: this.wallClock() });
         const snapshot: NodeSnapshot = {
-          watermarks: node.snapshotWatermarks(), state: built.state.exportState(), operator, source: this.driverOf.get(node.id)?.snapshot(),
+          watermarks: node.snapshotWatermarks(), state: built.state.exportState(), operator, source: this.driverOf.get(node.id)?.snapshot() ?? (this.plan.splitSources.includes(node.id) ? this.pieces.snapshot(node.id) : undefined),
         };
         pending.parts.push({ nodeId: built.id, kind: built.kind, fingerprint: this.fingerprints[built.id].fingerprint, data: serialize(snapshot) });
         count();
@@ -370,12 +393,12 @@ export class ParallelJob implements JobHandle {
   }
 
   nodeMetrics(nodeId: string): NodeMetrics | undefined {
-    const built = this.hostNodes.get(nodeId);
+    const built = this.plan.splitSources.includes(nodeId) ? undefined : this.hostNodes.get(nodeId);
     if (built) {
       const isSink = getKind(built.kind)?.category === 'sink';
       return withModelMetrics(built.runtime.metrics.snapshot(this.clock(), this.wallClock(), { keys: built.state.keyCount(), bytes: built.state.approximateBytes() }, isSink), built.runtime.operator);
     }
-    if (!this.plan.taskNodes.includes(nodeId)) return undefined;
+    if (!this.plan.taskNodes.includes(nodeId) && !this.plan.splitSources.includes(nodeId)) return undefined;
     return combineSubtaskMetrics(this.subMetrics.map((m) => m[nodeId]), this.wallClock());
   }
 

@@ -29,6 +29,11 @@ export interface ParallelPlan {
   hostNodes: string[];
   /** Everything between: one instance per subtask. */
   taskNodes: string[];
+  /**
+   * Sources read in pieces: their reader runs on the host (in hostNodes: offsets, barriers),
+   * every subtask parses pieces and emits their records (edges from them start at 'task').
+   */
+  splitSources: string[];
   edges: PlannedEdge[];
   /** Said plainly to the user (eddy run, the deploy log). */
   notes: string[];
@@ -42,16 +47,23 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
   // about what parsing it did (docs/parallelism.md). Keyed, scoring and lookup nodes go parallel.
   const host = new Set<string>();
   const nodeOf = new Map(doc.nodes.map((n) => [n.id, n]));
+  // When every source can be read in pieces, the subtasks parse (parsing is most of the work) and
+  // the transforms after the sources run with them; the record order stays the reader's.
+  // Mixed with a source read whole, the pieces' order against its batches could not be kept.
+  const sources = doc.nodes.filter((n) => getKind(n.kind)?.category === 'source');
+  const split = new Set(parallelism > 1 && sources.length && sources.every((n) => getKind(n.kind)?.splittable?.(n.params as never))
+    ? sources.map((n) => n.id) : []);
   for (const id of order) {
     const node = nodeOf.get(id)!;
     const def = getKind(node.kind);
     const inputs = doc.edges.filter((e) => e.to === id).map((e) => e.from);
-    const chained = def?.category === 'transform' && !def.stateful && partitioningOf(node) === 'forward' && inputs.every((f) => host.has(f));
+    const chained = def?.category === 'transform' && !def.stateful && partitioningOf(node) === 'forward' && inputs.every((f) => host.has(f) && !split.has(f));
     if (def?.category === 'source' || def?.category === 'sink' || chained) host.add(id);
   }
-  const onHost = (id: string) => host.has(id);
-  const hostNodes = order.filter(onHost);
-  const taskNodes = order.filter((id) => !onHost(id));
+  const onHost = (id: string) => host.has(id) && !split.has(id);
+  const hostNodes = order.filter((id) => host.has(id));
+  const taskNodes = order.filter((id) => !host.has(id));
+  const splitSources = order.filter((id) => split.has(id));
   const edges: PlannedEdge[] = doc.edges.map((edge, index) => {
     const from = onHost(edge.from) ? 'host' : 'task';
     const to = onHost(edge.to) ? 'host' : 'task';
@@ -65,13 +77,14 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
     return { index, edge, from, to, route: 'hash', key };
   });
   const notes = [
+    ...splitSources.map((id) => `${id} is read in pieces: one reader cuts the input, ${parallelism} subtasks parse it (offsets and watermarks as one reader's)`),
     taskNodes.length ? `${parallelism} subtasks run ${taskNodes.join(', ')}` : 'every node is chained to its source: no subtask is started (parallelism has no effect here)',
-    ...hostNodes.map((id) => {
+    ...hostNodes.filter((id) => !split.has(id)).map((id) => {
       const category = getKind(nodeOf.get(id)!.kind)?.category;
       return `${id} runs once, on the job's thread (${category === 'source' ? 'one reader' : category === 'sink' ? 'one writer' : 'chained to its source'})`;
     }),
     ...edges.filter((e) => e.route === 'hash' || e.route === 'single')
       .map((e) => `${e.edge.from}.${edgeFromPort(e.edge)} → ${e.edge.to}.${edgeToPort(e.edge)}: ${e.route === 'hash' ? 'by key' : 'all to subtask 0 (no key)'}`),
   ];
-  return { parallelism, hostNodes, taskNodes, edges, notes };
+  return { parallelism, hostNodes, taskNodes, splitSources, edges, notes };
 }

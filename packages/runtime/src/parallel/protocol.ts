@@ -20,6 +20,8 @@ export interface SubtaskInit {
   /** Keep only the newest N records per node port between reports (edge samples). */
   tapSample?: number;
   checkpointed: boolean;
+  /** Sources replaced by given records (tests, the harness): their pieces carry the records. */
+  givenInputs?: string[];
   /** Keyed state on disk (LMDB) in this folder (absent: in memory). */
   stateDir?: string;
   /** This subtask's snapshot of each node it restores (v8-serialized NodeSnapshot). */

@@ -19,6 +19,9 @@ import { planParallel, type ParallelPlan } from './plan.js';
 import { batchOf, ChannelOut, Outbox, type WireEvent } from './wire.js';
 import { inletFor, type Inlet } from './channel-merge.js';
 import type { FromSubtask, SubtaskInit } from './protocol.js';
+import { PieceParser } from './piece-parser.js';
+import { isPiecewise } from '../core/source.js';
+import { HOST } from './wire.js';
 
 /** The end-of-input marker travels as barrier 0 (checkpoints count from 1). */
 export const END_BARRIER = 0;
@@ -31,6 +34,8 @@ export const END_BARRIER = 0;
  */
 export class Subtask {
   private readonly nodes = new Map<string, BuiltNode>();
+  /** This subtask's instance of each source read in pieces (no state: the host keeps offsets). */
+  private readonly pieces = new Map<string, PieceParser>();
   /** Per planned edge from another thread: where its events go in (one channel, or a merge of N). */
   private readonly inbound = new Map<number, Inlet>();
   private readonly mirrors = new Map<string, { watermark: number; idle: boolean }>();
@@ -38,7 +43,7 @@ export class Subtask {
   private readonly reconverge = new ReconvergeQueue();
   private readonly outbox: Outbox;
   private readonly plan: ParallelPlan;
-  private readonly snaps = new Map<number, [string, Uint8Array][]>();
+  private readonly snaps = new Map<number, { nodes: [string, Uint8Array][]; seen: number }>();
   private deadLetters: DeadLetter[] = [];
   private logs: string[] = [];
   private taps: [string, string, Rec[]][] = [];
@@ -68,6 +73,7 @@ export class Subtask {
     const build: NodeBuildEnv = {
       document, graph: result.graph, schemas: result.schemas,
       options: { baseDir: init.baseDir, pipelineId: init.pipelineId, metrics: init.metrics, log: (line) => { this.logs.push(line); },
+        inputs: init.givenInputs && Object.fromEntries(init.givenInputs.map((id) => [id, []])),
         stateBackend: disk ? (nodeId) => disk.backend(nodeId) : undefined },
       checkpointed: init.checkpointed,
       fileRoots, secretParams: secrets.params, runtimeEnv,
@@ -81,6 +87,13 @@ export class Subtask {
       built.runtime.onBarrier = (node, barrier) => this.onBarrier(node, barrier);
       this.nodes.set(id, built);
     }
+    for (const id of this.plan.splitSources) {
+      const built = buildNode(id, build, undefined);
+      if (!built.source || !isPiecewise(built.source)) throw new Error(`${id}: a ${built.kind} cannot be read in pieces`);
+      built.runtime.onBarrier = (node, barrier) => this.onBarrier(node, barrier);
+      this.pieces.set(id, new PieceParser(built, built.source, Date.now));
+    }
+    const runtimeOf = (id: string) => (this.nodes.get(id) ?? this.pieces.get(id))!.runtime;
     const capsOf = new Map<string, WatermarkView[][]>();
     const caps = watermarkCaps(document, result.graph.order);
     const mirror = (source: string) => {
@@ -97,7 +110,7 @@ export class Subtask {
       const edgeCaps = (caps.get(pe.edge.to)?.[nth] ?? []).map(mirror);
       const list = capsOf.get(pe.edge.to) ?? [];
       if (pe.from === 'task' && pe.route === 'local') {
-        this.nodes.get(pe.edge.from)!.runtime.connect(edgeFromPort(pe.edge), target, edgeToPort(pe.edge));
+        runtimeOf(pe.edge.from).connect(edgeFromPort(pe.edge), target, edgeToPort(pe.edge));
         list.push(edgeCaps);
       } else {
         this.inbound.set(pe.index, inletFor(pe.from === 'host' ? 1 : init.parallelism, target, edgeToPort(pe.edge)));
@@ -107,11 +120,10 @@ export class Subtask {
     }
     for (const pe of this.plan.edges) {
       if (pe.from !== 'task' || pe.route === 'local') continue;
-      const from = this.nodes.get(pe.edge.from)!;
       const schema = result.schemas[pe.edge.from]?.[edgeFromPort(pe.edge)];
       const out = new ChannelOut(pe, init.index, init.parallelism, this.outbox, schema, performance.timeOrigin);
       this.outs.push(out);
-      from.runtime.connect(edgeFromPort(pe.edge), out, edgeToPort(pe.edge));
+      runtimeOf(pe.edge.from).connect(edgeFromPort(pe.edge), out, edgeToPort(pe.edge));
     }
     for (const [id, list] of capsOf) if (list.some((c) => c.length)) this.nodes.get(id)!.runtime.setWatermarkCaps(list);
     for (const [id, built] of this.nodes) {
@@ -142,6 +154,8 @@ export class Subtask {
         // Everything from the sources up to hostProgress has passed this subtask's stateless
         // chains: the channels out of it say so, so merges downstream need not wait for them.
         if (fromHost) for (const out of this.outs) out.progress(this.hostProgress);
+        // Taps (tests, record) go with each message's work, not once a tick: a harness may act on them.
+        if (this.taps.length && !this.init.tapSample) { this.send({ t: 'tap', taps: this.taps }); this.taps = []; }
         this.backlog--;
         if (fromHost) this.hostDone++;
         this.send({ t: 'load', hostDone: this.hostDone, backlog: this.backlog });
@@ -150,10 +164,22 @@ export class Subtask {
   }
 
   private deliver(ev: WireEvent): MaybePromise {
-    if (ev.k === 's') {
-      const m = this.mirrors.get(ev.source);
-      if (m) { m.watermark = ev.wm; m.idle = ev.idle; }
-      return;
+    switch (ev.k) {
+      case 's': this.mirror(ev.source, ev.wm, ev.idle); return;
+      case 'r':
+        this.outbox.add(HOST, { k: 'm', piece: ev.piece, max: this.pieces.get(ev.source)!.read(ev.piece, ev.seq0, ev.at - performance.timeOrigin, ev.work) });
+        return;
+      case 'f':
+        // Every source position below seqEnd has passed this subtask (its own piece is emitted now).
+        if (ev.seqEnd - 1 > this.hostProgress) this.hostProgress = ev.seqEnd - 1;
+        this.mirror(ev.source, ev.wm, false);
+        return this.pieces.get(ev.source)!.deliver(ev.piece, ev.base, ev.wm);
+      case 'sb': return this.pieces.get(ev.source)!.runtime.receiveBarrier(ev.id, -1);
+      case 'sw':
+        this.mirror(ev.source, ev.wm, false);
+        return this.pieces.get(ev.source)!.runtime.receiveWatermark(ev.wm, -1);
+      case 'm': return;
+      default:
     }
     const to = this.inbound.get(ev.e)!;
     switch (ev.k) {
@@ -169,25 +195,32 @@ export class Subtask {
     }
   }
 
+  private mirror(source: string, wm: number, idle: boolean): void {
+    const m = this.mirrors.get(source);
+    if (m) { m.watermark = wm; m.idle = idle; }
+  }
+
   /** A barrier passed every input of one of this subtask's nodes: its snapshot, then (all nodes) the report. */
   private onBarrier(node: NodeRuntime, id: number): MaybePromise {
-    const built = this.nodes.get(node.id)!;
-    const take = id === END_BARRIER ? undefined : (async () => {
+    // A source read in pieces keeps no state here (the host has its offsets): it only counts.
+    const piece = this.pieces.has(node.id);
+    const built = this.nodes.get(node.id);
+    const take = id === END_BARRIER || !built ? undefined : (async () => {
       const operator = await built.code.onCheckpoint?.({ id, timestamp: Date.now() });
       const snapshot: NodeSnapshot = { watermarks: node.snapshotWatermarks(), state: built.state.exportState(), operator };
       return new Uint8Array(serialize(snapshot));
     })();
-    const list = this.snaps.get(id) ?? [];
-    this.snaps.set(id, list);
+    const entry = this.snaps.get(id) ?? { nodes: [], seen: 0 };
+    this.snaps.set(id, entry);
     const record = (data: Uint8Array) => {
-      list.push([node.id, data]);
-      if (list.length < this.nodes.size) return;
+      if (!piece) entry.nodes.push([node.id, data]);
+      if (++entry.seen < this.nodes.size + this.pieces.size) return;
       this.snaps.delete(id);
       this.flushReports();
-      this.send(id === END_BARRIER ? { t: 'ended' } : { t: 'snap', id, nodes: list });
+      this.send(id === END_BARRIER ? { t: 'ended' } : { t: 'snap', id, nodes: entry.nodes });
     };
     if (!take) return record(new Uint8Array(0));
-    return take.then(record, (err) => { throw nodeError(built.id, built.kind, err, `checkpoint ${id} failed`); });
+    return take.then(record, (err) => { throw nodeError(node.id, built!.kind, err, `checkpoint ${id} failed`); });
   }
 
   async complete(id: number): Promise<void> {
@@ -206,6 +239,7 @@ export class Subtask {
     await this.mailbox.idle();
     let error: string | undefined;
     for (const n of this.nodes.values()) n.runtime.dispose();
+    for (const p of this.pieces.values()) p.runtime.dispose();
     for (const n of this.nodes.values()) {
       try {
         await n.code.close?.();
@@ -241,6 +275,7 @@ export class Subtask {
     this.flushReports();
     const now = performance.now();
     const nodes: Record<string, ReturnType<BuiltNode['runtime']['metrics']['snapshot']>> = {};
+    for (const [id, p] of this.pieces) nodes[id] = p.runtime.metrics.snapshot(now, Date.now(), { keys: 0, bytes: 0 }, false);
     for (const [id, n] of this.nodes) nodes[id] = withModelMetrics(n.runtime.metrics.snapshot(now, Date.now(), { keys: n.state.keyCount(), bytes: n.state.approximateBytes() }, false), n.runtime.operator);
     this.send({ t: 'metrics', nodes });
   }

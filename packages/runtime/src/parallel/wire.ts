@@ -18,7 +18,17 @@ export type WireEvent =
   | { k: 'i'; e: number; c: number; idle: boolean }
   | { k: 'x'; e: number; c: number; id: number }
   /** A source's watermark, for multi-input nodes whose records it bounds (watermark caps). */
-  | { k: 's'; source: string; wm: number; idle: boolean };
+  | { k: 's'; source: string; wm: number; idle: boolean }
+  /** Sources read in pieces (parallel/piece-reader.ts): a piece for its subtask to parse, records numbered from seq0. */
+  | { k: 'r'; source: string; piece: number; seq0: number; at: number; work: unknown }
+  /** The greatest event time in a parsed piece (to the host). */
+  | { k: 'm'; piece: number; max: number }
+  /** Every piece up to this one is delivered in order (to every subtask): its owner emits it, with its watermarks from `base`. */
+  | { k: 'f'; source: string; piece: number; base: number; seqEnd: number; wm: number }
+  /** A barrier at a source read in pieces, after its last delivered piece (to every subtask). */
+  | { k: 'sb'; source: string; id: number }
+  /** The final watermark of a source read in pieces (to every subtask). */
+  | { k: 'sw'; source: string; wm: number };
 
 /** The destination of wire events: a subtask index, or HOST. */
 export const HOST = -1;

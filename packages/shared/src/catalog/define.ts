@@ -133,6 +133,12 @@ interface KindBase<K extends string, P, C extends Category> {
    * everything to one subtask (state without a key, e.g. a window without keyBy).
    */
   partitioning?(params: P): Partitioning;
+  /**
+   * A source whose input parallel subtasks can read in pieces (a file's line ranges, a
+   * generator's index ranges): one reader on the job's thread cuts the input and keeps the
+   * offsets, the subtasks parse. Absent: the source is read and parsed once, on the job's thread.
+   */
+  splittable?(params: P): boolean;
   /** Params that hold secrets are referenced as { secret: NAME }, never inlined. */
 }
 

@@ -1,15 +1,17 @@
 import { createReadStream } from 'node:fs';
 import type { ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
-import { sourceEventTime, type SourceConnector, type SourceEventTime, type SourceOutput } from '../../core/source.js';
+import { sourceEventTime, type PiecewiseSource, type SourceConnector, type SourceEventTime, type SourceOutput, type SourcePiece } from '../../core/source.js';
 import { isPromise, sleep, yieldToEventLoop } from '../../core/async.js';
 import { readCsvFile } from './csv.js';
 import { requireAllowedFile } from '../../io/allowed-roots.js';
 
 const CHUNK_BYTES = 64 * 1024;
+/** A piece for a subtask (parallelism > 1): a few hundred lines of a typical event file. */
+const PIECE_BYTES = 64 * 1024;
 
 /** Reads JSON lines or CSV; the byte offset of the next unread record is its checkpoint offset. */
-export class FileSource implements SourceConnector {
+export class FileSource implements SourceConnector, PiecewiseSource {
   readonly eventTime: SourceEventTime | undefined;
   /** Byte offset just past the last record handed on. */
   offset = 0;
@@ -53,6 +55,37 @@ export class FileSource implements SourceConnector {
     }
   }
 
+  /** Parallel reading (JSON lines at full speed): whole lines, a piece at a time, each with its first line's number. */
+  async readPieces(dispatch: (piece: SourcePiece) => void | Promise<void>, signal: AbortSignal): Promise<void> {
+    const path = requireAllowedFile(this.params.path, { baseDir: this.baseDir, roots: this.fileRoots });
+    let line0 = 0;
+    for await (const { buf, end } of lineChunks(path, this.offset, PIECE_BYTES)) {
+      if (signal.aborted) break;
+      let lines = buf[buf.length - 1] === 10 ? 0 : 1;
+      for (let pos = buf.indexOf(10); pos >= 0; pos = buf.indexOf(10, pos + 1)) lines++;
+      // A copy with its own memory: what crosses to the subtask is this piece, not a pooled buffer.
+      const bytes = Uint8Array.prototype.slice.call(buf);
+      this.offset = end;
+      const sent = dispatch({ work: { bytes, line0 }, count: lines, end });
+      line0 += lines;
+      if (sent) await sent;
+    }
+  }
+
+  parsePiece(work: unknown, deadLetter: (raw: unknown, reason: string) => void): { records: Rec[]; at: number[] } {
+    const { bytes, line0 } = work as { bytes: Uint8Array; line0: number };
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const parse = jsonLineParser({ deadLetter });
+    const lines = buf.toString('utf8', 0, buf[buf.length - 1] === 10 ? buf.length - 1 : buf.length).split('\n');
+    const records: Rec[] = [];
+    const at: number[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const r = parse(lines[i], line0 + i + 1);
+      if (r) { records.push(r); at.push(i); }
+    }
+    return { records, at };
+  }
+
   checkpointPosition(): unknown {
     return this.offset;
   }
@@ -65,12 +98,10 @@ export class FileSource implements SourceConnector {
 
 interface Part { records: Rec[]; ends: number[]; end: number }
 
-/** JSON lines from a byte offset, a chunk at a time; `withEnds`: the offset past each record too (for pacing). */
-async function* readJsonLines(path: string, start: number, withEnds: boolean, out: SourceOutput): AsyncGenerator<Part> {
-  const stream = createReadStream(path, { start, highWaterMark: CHUNK_BYTES });
-  const parse = jsonLineParser(out);
+/** Whole lines from a byte offset, a chunk at a time (the last one may lack its line end), with the offset after each. */
+async function* lineChunks(path: string, start: number, chunkBytes: number): AsyncGenerator<{ buf: Buffer; end: number }> {
+  const stream = createReadStream(path, { start, highWaterMark: chunkBytes });
   let carry: Buffer = Buffer.alloc(0);
-  let lineNo = 0;
   let offset = start;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -78,35 +109,47 @@ async function* readJsonLines(path: string, start: number, withEnds: boolean, ou
       const last = buf.lastIndexOf(10);
       if (last < 0) { carry = buf; continue; }
       carry = buf.subarray(last + 1);
-      const records: Rec[] = [];
-      const ends: number[] = [];
-      if (!withEnds) {
-        for (const line of buf.toString('utf8', 0, last).split('\n')) {
-          const r = parse(line, ++lineNo);
-          if (r) records.push(r);
-        }
-      } else {
-        for (let pos = 0; pos <= last;) {
-          const nl = buf.indexOf(10, pos);
-          const r = parse(buf.toString('utf8', pos, nl), ++lineNo);
-          if (r) { records.push(r); ends.push(offset + nl + 1); }
-          pos = nl + 1;
-        }
-      }
       offset += last + 1;
-      yield { records, ends, end: offset };
+      yield { buf: buf.subarray(0, last + 1), end: offset };
     }
     if (carry.length) {
-      const r = parse(carry.toString('utf8'), lineNo + 1);
       offset += carry.length;
-      yield { records: r ? [r] : [], ends: r ? [offset] : [], end: offset };
+      yield { buf: carry, end: offset };
     }
   } finally {
     stream.destroy();
   }
 }
 
-function jsonLineParser(out: SourceOutput): (line: string, lineNo: number) => Rec | null {
+/** JSON lines from a byte offset, a chunk at a time; `withEnds`: the offset past each record too (for pacing). */
+async function* readJsonLines(path: string, start: number, withEnds: boolean, out: SourceOutput): AsyncGenerator<Part> {
+  const parse = jsonLineParser(out);
+  let lineNo = 0;
+  let offset = start;
+  for await (const { buf, end } of lineChunks(path, start, CHUNK_BYTES)) {
+    const records: Rec[] = [];
+    const ends: number[] = [];
+    const whole = buf[buf.length - 1] === 10;
+    if (!withEnds) {
+      for (const line of buf.toString('utf8', 0, whole ? buf.length - 1 : buf.length).split('\n')) {
+        const r = parse(line, ++lineNo);
+        if (r) records.push(r);
+      }
+    } else {
+      for (let pos = 0; pos < buf.length;) {
+        let nl = buf.indexOf(10, pos);
+        if (nl < 0) nl = buf.length;
+        const r = parse(buf.toString('utf8', pos, nl), ++lineNo);
+        if (r) { records.push(r); ends.push(offset + Math.min(nl + 1, buf.length)); }
+        pos = nl + 1;
+      }
+    }
+    offset = end;
+    yield { records, ends, end };
+  }
+}
+
+function jsonLineParser(out: Pick<SourceOutput, 'deadLetter'>): (line: string, lineNo: number) => Rec | null {
   return (line, lineNo) => {
     const text = line.endsWith('\r') ? line.slice(0, -1) : line;
     if (!text.trim()) return null;

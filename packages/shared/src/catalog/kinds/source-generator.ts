@@ -35,6 +35,8 @@ export const sourceGenerator = defineKind({
   defaults: { scenario: 'clickstream', ratePerSec: 100, limit: 0, seed: 42, outOfOrderness: '0ms', keys: 1000, timeScale: 1 },
   outputSchema: ({ params }) => ({ out: SCENARIO_SCHEMAS[params.scenario] }),
   bounded: (p) => p.limit > 0,
+  // Record i depends only on (seed, i): index ranges are independent pieces. A paced generator stays whole.
+  splittable: (p) => !(p.ratePerSec > 0),
   delivery: { source: 'replayable' },
   stampsEventTime: () => true,
   // The offset is an index into the sequence that scenario, seed and keys determine.

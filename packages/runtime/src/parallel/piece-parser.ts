@@ -1,0 +1,83 @@
+import type { Batch, Rec } from '../core/batch.js';
+import { andThen, type MaybePromise } from '../core/async.js';
+import type { BuiltNode } from '../core/node-builder.js';
+import type { NodeRuntime } from '../core/node-runtime.js';
+import type { PiecewiseSource, SourceConnector } from '../core/source.js';
+import { cutAt, MAX_RECORD_DEPTH, nestsDeeperThan } from '../core/record-depth.js';
+import { makeTimestampExtractor } from '../time/event-time.js';
+
+interface Parsed { records: Rec[]; times: number[]; seqs: number[]; arrivedAt: number; prior: number[] }
+
+/**
+ * A subtask's instance of a source read in pieces (parallel/piece-reader.ts): it parses the
+ * pieces it owns as they come, and emits one when the host delivers it — with each record's
+ * watermark as one reader gives it (the watermark before the record: the greatest event time
+ * before it, less maxOutOfOrderness, less 1), from the greatest time before the piece (`base`)
+ * and the greatest time earlier in the piece (kept per record at parsing).
+ */
+export class PieceParser {
+  private readonly pending = new Map<number, Parsed>();
+  private readonly delay: number;
+  private readonly extract: ((r: Rec) => number) | undefined;
+
+  constructor(private readonly built: BuiltNode, private readonly source: SourceConnector & PiecewiseSource, private readonly wallClock: () => number) {
+    const et = source.eventTime;
+    this.delay = et?.maxOutOfOrdernessMs ?? 0;
+    this.extract = et ? makeTimestampExtractor(et.field) : undefined;
+  }
+
+  get runtime(): NodeRuntime {
+    return this.built.runtime;
+  }
+
+  /** Parses one piece (held until delivered); returns its greatest event time, which the host needs for the pieces after it. */
+  read(piece: number, seq0: number, arrivedAt: number, work: unknown): number {
+    const ctx = this.built.ctx;
+    const deadLetter = (raw: unknown, reason: string) => ctx.deadLetter(raw, reason);
+    const parsed = this.source.parsePiece(work, deadLetter);
+    const p: Parsed = { records: [], times: [], seqs: [], prior: [], arrivedAt };
+    const ingestedAt = this.extract ? 0 : this.wallClock();
+    let max = -Infinity;
+    for (let i = 0; i < parsed.records.length; i++) {
+      const r = parsed.records[i];
+      // As the reader on one thread: too deep, or without a usable event time, is a dead letter and moves no watermark.
+      if (nestsDeeperThan(r, MAX_RECORD_DEPTH)) { deadLetter(cutAt(r, MAX_RECORD_DEPTH), `The record nests deeper than ${MAX_RECORD_DEPTH} levels`); continue; }
+      let ts = ingestedAt;
+      if (this.extract) {
+        try {
+          ts = this.extract(r);
+        } catch (err) {
+          deadLetter(r, (err as Error).message);
+          continue;
+        }
+      }
+      p.records.push(r);
+      p.times.push(ts);
+      p.seqs.push(seq0 + parsed.at[i]);
+      p.prior.push(max);
+      if (ts > max) max = ts;
+    }
+    this.pending.set(piece, p);
+    return max;
+  }
+
+  /** Every piece before `piece` is delivered: emit it if this subtask owns it, then move the watermark on. */
+  deliver(piece: number, base: number, wm: number): MaybePromise {
+    const p = this.pending.get(piece);
+    let emitted: MaybePromise = undefined;
+    if (p) {
+      this.pending.delete(piece);
+      const n = p.records.length;
+      if (n) {
+        const wms = new Array<number>(n);
+        for (let i = 0; i < n; i++) {
+          const m = p.prior[i] > base ? p.prior[i] : base;
+          wms[i] = m === -Infinity ? -Infinity : m - this.delay - 1;
+        }
+        const batch: Batch = { records: p.records, times: p.times, wms, arrivedAt: p.arrivedAt, seqs: p.seqs };
+        emitted = this.runtime.emitFromSource(batch);
+      }
+    }
+    return andThen(emitted, () => this.runtime.receiveWatermark(wm, -1));
+  }
+}

@@ -1,0 +1,114 @@
+import { NO_WATERMARK, END_OF_TIME } from '../core/batch.js';
+import type { MaybePromise } from '../core/async.js';
+import type { PiecewiseSource, SourceConnector, SourcePiece } from '../core/source.js';
+import type { SourceSnapshot } from '../checkpoint/types.js';
+import type { Outbox } from './wire.js';
+
+interface Dispatched { source: string; piece: number; seqEnd: number; end: unknown; max?: number }
+interface SourceProgress { delay: number; maxEventTime: number; position: unknown }
+
+/**
+ * The host's side of sources read in pieces (docs/parallelism.md). Each source's reader cuts its
+ * input into pieces, in order; piece n goes to subtask n mod N, which parses it and reports its
+ * greatest event time. Pieces are delivered strictly in the order they were cut: once every piece
+ * before one is delivered, the host knows the greatest event time before it (`base`), and tells
+ * every subtask — the owner emits the piece, each record with the watermark one reader would have
+ * given it (max(base, greatest time earlier in the piece) − maxOutOfOrderness − 1), the others
+ * learn that those source positions are done. Offsets, the watermark tracker's state and barriers
+ * follow the delivered pieces, so a checkpoint holds exactly what entered the graph.
+ */
+export class PieceReader {
+  private readonly inOrder: Dispatched[] = [];
+  private nextPiece = 0;
+  private readonly sources = new Map<string, SourceProgress>();
+  /** The reader waits while this many pieces are cut but not delivered (two per subtask: one parsing, one queued). */
+  private readonly maxInFlight: number;
+  private roomFor: (() => void) | null = null;
+  /** Run once every piece cut so far is delivered (barriers, a source's end). */
+  private waiting: { after: number; run: () => void }[] = [];
+
+  constructor(
+    private readonly parallelism: number,
+    private readonly outbox: Outbox,
+    /** The job's source positions (records are numbered in the order they were cut). */
+    private readonly sequencer: { next: number },
+    private readonly clock: () => number,
+    private readonly timeOrigin: number,
+  ) {
+    this.maxInFlight = 2 * parallelism;
+  }
+
+  /** A source read in pieces, from where a checkpoint left it (restore the connector's position first). */
+  add(id: string, source: SourceConnector, restored?: SourceSnapshot): void {
+    this.sources.set(id, {
+      delay: source.eventTime?.maxOutOfOrdernessMs ?? 0,
+      maxEventTime: restored?.maxEventTime ?? -Infinity,
+      position: restored?.position ?? source.checkpointPosition?.(),
+    });
+  }
+
+  /** The source's part of a checkpoint: the offset after its last delivered piece and the greatest event time before it. */
+  snapshot(id: string): SourceSnapshot {
+    const s = this.sources.get(id)!;
+    return { position: s.position, maxEventTime: s.maxEventTime };
+  }
+
+  /** Reads a source to its end, then (once its pieces are delivered) sends its final watermark. */
+  async run(id: string, source: PiecewiseSource, signal: AbortSignal): Promise<void> {
+    await source.readPieces((piece) => this.dispatch(id, piece), signal);
+    if (signal.aborted) return;
+    await new Promise<void>((resolve) => this.afterDelivered(() => {
+      this.broadcast({ k: 'sw', source: id, wm: END_OF_TIME });
+      resolve();
+    }));
+  }
+
+  private dispatch(source: string, p: SourcePiece): MaybePromise {
+    const piece = this.nextPiece++;
+    const seq0 = this.sequencer.next;
+    this.sequencer.next += p.count;
+    this.inOrder.push({ source, piece, seqEnd: seq0 + p.count, end: p.end });
+    const sent = this.outbox.add(piece % this.parallelism, { k: 'r', source, piece, seq0, at: this.clock() + this.timeOrigin, work: p.work });
+    if (this.inOrder.length < this.maxInFlight) return sent ?? this.outbox.gate();
+    // Bounded read-ahead: parsed pieces wait in the subtasks' memory, and a barrier goes after the pieces cut.
+    return new Promise<void>((resolve) => { this.roomFor = resolve; });
+  }
+
+  /** A subtask parsed a piece: deliver every piece whose predecessors are all parsed. */
+  parsed(piece: number, max: number): void {
+    const first = this.inOrder[0];
+    if (!first || piece < first.piece) return;
+    this.inOrder[piece - first.piece].max = max;
+    while (this.inOrder.length && this.inOrder[0].max !== undefined) this.deliver(this.inOrder.shift()!);
+  }
+
+  private deliver(d: Dispatched): void {
+    const s = this.sources.get(d.source)!;
+    const base = s.maxEventTime;
+    if (d.max! > s.maxEventTime) s.maxEventTime = d.max!;
+    s.position = d.end;
+    const wm = s.maxEventTime === -Infinity ? NO_WATERMARK : s.maxEventTime - s.delay - 1;
+    this.broadcast({ k: 'f', source: d.source, piece: d.piece, base, seqEnd: d.seqEnd, wm });
+    while (this.waiting.length && this.waiting[0].after <= d.piece) this.waiting.shift()!.run();
+    if (this.roomFor && this.inOrder.length < this.maxInFlight) {
+      const resume = this.roomFor;
+      this.roomFor = null;
+      resume();
+    }
+  }
+
+  /** Runs `run` once every piece cut so far has been delivered (at once when none is in flight). */
+  afterDelivered(run: () => void): void {
+    if (!this.inOrder.length) { run(); return; }
+    this.waiting.push({ after: this.nextPiece - 1, run });
+  }
+
+  /** A barrier at a source: after its delivered pieces on every subtask. */
+  barrier(source: string, id: number): void {
+    this.broadcast({ k: 'sb', source, id });
+  }
+
+  private broadcast(ev: Parameters<Outbox['add']>[1]): void {
+    for (let k = 0; k < this.parallelism; k++) this.outbox.add(k, ev);
+  }
+}
