@@ -50,9 +50,12 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
   // When every source can be read in pieces, the subtasks parse (parsing is most of the work) and
   // the transforms after the sources run with them; the record order stays the reader's.
   // Mixed with a source read whole, the pieces' order against its batches could not be kept.
+  // A node with several inputs (join, union) judges its inputs' records against each other in the
+  // reader's order, which the merge of one edge's channels cannot give across edges: read whole then.
   const sources = doc.nodes.filter((n) => getKind(n.kind)?.category === 'source');
-  const split = new Set(parallelism > 1 && sources.length && sources.every((n) => getKind(n.kind)?.splittable?.(n.params as never))
-    ? sources.map((n) => n.id) : []);
+  const multiInput = doc.nodes.some((n) => doc.edges.filter((e) => e.to === n.id).length > 1);
+  const splittable = sources.length > 0 && sources.every((n) => getKind(n.kind)?.splittable?.(n.params as never));
+  const split = new Set(parallelism > 1 && splittable && !multiInput ? sources.map((n) => n.id) : []);
   for (const id of order) {
     const node = nodeOf.get(id)!;
     const def = getKind(node.kind);
@@ -77,6 +80,7 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
     return { index, edge, from, to, route: 'hash', key };
   });
   const notes = [
+    ...(parallelism > 1 && splittable && multiInput ? ['sources are read whole, on the job\'s thread: a node with several inputs needs one reader\'s order'] : []),
     ...splitSources.map((id) => `${id} is read in pieces: one reader cuts the input, ${parallelism} subtasks parse it (offsets and watermarks as one reader's)`),
     taskNodes.length ? `${parallelism} subtasks run ${taskNodes.join(', ')}` : 'every node is chained to its source: no subtask is started (parallelism has no effect here)',
     ...hostNodes.filter((id) => !split.has(id)).map((id) => {
