@@ -27,6 +27,8 @@ import { combineSubtaskMetrics } from './metrics.js';
 import { restoreSnapshots, encodeTaskSnapshots } from './snapshots.js';
 import type { FromSubtask } from './protocol.js';
 import { SubtaskThreads } from './subtask-threads.js';
+import { combineStateAnswers } from './state-query.js';
+import { stateAnswer, type StateQuery } from '../core/state-entries.js';
 
 interface PendingBarrier { waiting: number; parts: NodeSnapshotFile[]; task: Map<string, Uint8Array[]>; resolve: () => void; reject: (err: unknown) => void }
 
@@ -398,11 +400,16 @@ export class ParallelJob implements JobHandle {
     return records.length || !refused.length ? n.source.ingest(records) : Promise.resolve();
   }
 
-  /** Keyed state lives in the subtasks: the host knows its size (from their figures), not its entries. */
-  nodeState(nodeId: string): NodeState | undefined {
+  /**
+   * An operator's keyed state lives in the subtasks: each is asked for its part (parallel/state-query.ts).
+   * Before the subtasks start or once they stop, only their last figures are known.
+   */
+  async nodeState(nodeId: string, query: StateQuery = {}): Promise<NodeState | undefined> {
     const built = this.hostNodes.get(nodeId);
-    if (built) return { nodeId, keys: built.state.keyCount(), bytes: built.state.approximateBytes(), entries: [] };
-    const m = this.nodeMetrics(nodeId);
-    return m && { nodeId, keys: m.stateKeys, bytes: m.stateBytes, entries: [] };
+    if (built) return { nodeId, ...stateAnswer(built.state, query) };
+    if (!this.plan.taskNodes.includes(nodeId)) return undefined;
+    if (this.started && !this.stopping) return combineStateAnswers(nodeId, await this.threads.askState(nodeId, query), query);
+    const m = this.nodeMetrics(nodeId)!;
+    return { nodeId, keys: m.stateKeys, bytes: m.stateBytes, entries: [] };
   }
 }
