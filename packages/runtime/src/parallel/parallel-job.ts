@@ -391,8 +391,9 @@ export class ParallelJob implements JobHandle {
 
   ingest(nodeId: string, records: Record<string, unknown>[], refused: RefusedRecord[] = []): Promise<void> {
     const n = this.hostNodes.get(nodeId);
-    if (!n) return Promise.reject(new IngestError('not_found', `No source '${nodeId}' in this pipeline`));
-    if (!n.source || !isIngestible(n.source)) return Promise.reject(new IngestError('not_ingestible', `Node '${nodeId}' is a ${n.kind}, not a source.http`));
+    const kind = n?.kind ?? this.document.nodes.find((d) => d.id === nodeId)?.kind; // an operator runs in the subtasks
+    if (!kind) return Promise.reject(new IngestError('not_found', `No node '${nodeId}' in this pipeline`));
+    if (!n?.source || !isIngestible(n.source)) return Promise.reject(new IngestError('not_ingestible', `Node '${nodeId}' is a ${kind}, not a source.http`));
     for (const r of refused) {
       n.runtime.metrics.errors++;
       this.deadLetterList.add(nodeId, r.record, r.reason, this.wallClock());
