@@ -12,7 +12,7 @@ import { markdown, svg, type ResultRow } from './report.js';
 import { flinkMarkdown, flinkVsEddy } from './flink.js';
 
 /**
- * `npm run bench [-- --quick] [--events N] [--reps N] [--only ysb,q1] [--merge] [--no-flink]`: every workload in every
+ * `npm run bench [-- --quick] [--events N] [--reps N] [--only ysb,q1] [--impls eddy-native,eddy-native-p2] [--merge] [--no-flink]`: every workload in every
  * implementation, one forked child per pair, answers checked equal before any figure counts; then NEXMark q1 and
  * q5 on a local Flink against Eddy (not in --quick, so never in `npm test`).
  */
@@ -57,7 +57,9 @@ function child<T>(argv: string[]): Promise<T> {
 }
 
 // Quick mode checks answers only, the cost variants included: checkpoints and state on disk must not change them.
-const impls = IMPLS;
+// `--impls hand,eddy-native`: only these implementations (a focused measurement; the hand loop always runs, it checks answers).
+const implsFlag = flag('impls')?.split(',');
+const impls = implsFlag ? IMPLS.filter((i) => i === 'hand' || implsFlag.includes(i)) : IMPLS;
 const reports: ChildReport[] = [];
 const mismatches: string[] = [];
 console.error(`eddy bench: ${selected.length} workloads × ${impls.length} implementations, ${events} events, ${reps} repetition(s)${quick ? ' (quick: answers only)' : ''}`);

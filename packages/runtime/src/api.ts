@@ -1,6 +1,7 @@
 import type { CheckpointInfo, DeadLetter, NodeMetrics, PipelineDocument, PipelineMetrics, RestorePlan } from '@eddy/shared';
 import type { CheckpointStore, LoadedCheckpoint } from './checkpoint/checkpoint-store.js';
 import type { KeyedStateBackend } from './state/keyed-state.js';
+import type { StateEntry, StateQuery } from './core/state-entries.js';
 import { availableParallelism } from 'node:os';
 import { Job } from './core/job.js';
 import { ParallelJob } from './parallel/parallel-job.js';
@@ -138,10 +139,11 @@ export interface JobHandle {
   ingest(nodeId: string, records: Record<string, unknown>[], refused?: RefusedRecord[]): Promise<void>;
   /**
    * Keyed state of a stateful node for the state view: the number of keys and the entries
-   * (all of them up to `limit`, or the one `key`, matched by prefix when `prefix` is set).
-   * Undefined when there is no such node.
+   * (up to `limit`, sorted by state name then key; only keys containing `key`, or starting
+   * with `prefix`, when set). Undefined when there is no such node. A parallel job asks its
+   * subtasks, so it answers with a promise.
    */
-  nodeState(nodeId: string, query?: { key?: string; prefix?: string; limit?: number }): NodeState | undefined;
+  nodeState(nodeId: string, query?: StateQuery): NodeState | undefined | Promise<NodeState | undefined>;
 }
 
 /** A record refused on its way in, with the reason: a dead letter of the node it was sent to. */
@@ -151,6 +153,6 @@ export interface NodeState {
   nodeId: string;
   keys: number;
   bytes: number;
-  /** [state name, key, value] */
-  entries: [string, string, unknown][];
+  /** [state name, key, value], sorted by state name then key */
+  entries: StateEntry[];
 }

@@ -122,7 +122,7 @@ describe('checkpoints', () => {
     await new Promise((r) => setTimeout(r, 300));
     const info = await job.savepoint();
     expect(info.kind).toBe('savepoint');
-    const counted = job.nodeState('w')!;
+    const counted = (await job.nodeState('w'))!;
     expect(counted.keys).toBeGreaterThan(0);
     const edited = structuredClone(doc);
     edited.nodes.push({ id: 'big', kind: 'filter', params: { where: 'n > 0' } } as never);
@@ -130,7 +130,7 @@ describe('checkpoints', () => {
     const next = createJob(edited, { baseDir: dir, checkpoints: store, restore: await store.load({ id: info.id }) });
     expect(next.restorePlan.nodes.map((n) => [n.nodeId, n.action])).toEqual([['gen', 'kept'], ['w', 'kept'], ['live', 'kept'], ['big', 'reset']]);
     // Before any new record, the window holds exactly the savepoint's state.
-    expect(next.nodeState('w')!.entries).toEqual(counted.entries);
+    expect((await next.nodeState('w'))!.entries).toEqual(counted.entries);
   });
 });
 

@@ -24,6 +24,7 @@ import { resolveDocumentSecrets, SecretSource } from './secrets.js';
 import { checkFilePaths, fileRootsFromEnv } from '../io/allowed-roots.js';
 import { CheckpointCoordinator, checkpointNodesOf, planRestore } from './checkpoint-coordinator.js';
 import { restoreSnapshots } from '../parallel/snapshots.js';
+import { stateAnswer, type StateQuery } from './state-entries.js';
 
 /**
  * Everything a job checks before it is built: the document, the files it names (inside the
@@ -247,20 +248,9 @@ export class Job implements JobHandle {
     return records.length || !refused.length ? source.ingest(records) : Promise.resolve();
   }
 
-  nodeState(nodeId: string, query: { key?: string; prefix?: string; limit?: number } = {}): NodeState | undefined {
+  nodeState(nodeId: string, query: StateQuery = {}): NodeState | undefined {
     const backend = this.states.get(nodeId);
-    if (!backend) return undefined;
-    const limit = Math.max(1, Math.min(query.limit ?? 100, 10_000));
-    const entries: [string, string, unknown][] = [];
-    for (const [name, pairs] of Object.entries(backend.snapshot())) {
-      for (const [key, value] of pairs) {
-        if (query.key !== undefined && !key.includes(query.key)) continue;
-        if (query.prefix !== undefined && !key.startsWith(query.prefix)) continue;
-        entries.push([name, key, value]);
-        if (entries.length >= limit) break;
-      }
-    }
-    return { nodeId, keys: backend.keyCount(), bytes: backend.approximateBytes(), entries };
+    return backend && { nodeId, ...stateAnswer(backend, query) };
   }
 
   private snapshotNode(n: NodeRuntime): NodeMetrics {

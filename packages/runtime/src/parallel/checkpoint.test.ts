@@ -106,6 +106,6 @@ describe('parallel checkpoints (aligned barriers over every channel)', { timeout
     expect(keys).toBeGreaterThan(0);
     expect(job.metrics().nodes.w.subtasks).toHaveLength(2);
     const next = createJob(doc(1), { baseDir: dir, checkpoints: store, restore: await store.load({ id: info.id }) });
-    expect(next.nodeState('w')!.keys).toBe(keys);
+    expect((await next.nodeState('w'))!.keys).toBe(keys);
   });
 });

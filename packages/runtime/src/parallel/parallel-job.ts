@@ -29,6 +29,8 @@ import type { FromSubtask } from './protocol.js';
 import { SubtaskThreads } from './subtask-threads.js';
 import { PieceReader } from './piece-reader.js';
 import { isPiecewise } from '../core/source.js';
+import { combineStateAnswers } from './state-query.js';
+import { stateAnswer, type StateQuery } from '../core/state-entries.js';
 
 interface PendingBarrier { waiting: number; parts: NodeSnapshotFile[]; task: Map<string, Uint8Array[]>; resolve: () => void; reject: (err: unknown) => void }
 
@@ -412,8 +414,9 @@ export class ParallelJob implements JobHandle {
 
   ingest(nodeId: string, records: Record<string, unknown>[], refused: RefusedRecord[] = []): Promise<void> {
     const n = this.hostNodes.get(nodeId);
-    if (!n) return Promise.reject(new IngestError('not_found', `No source '${nodeId}' in this pipeline`));
-    if (!n.source || !isIngestible(n.source)) return Promise.reject(new IngestError('not_ingestible', `Node '${nodeId}' is a ${n.kind}, not a source.http`));
+    const kind = n?.kind ?? this.document.nodes.find((d) => d.id === nodeId)?.kind; // an operator runs in the subtasks
+    if (!kind) return Promise.reject(new IngestError('not_found', `No node '${nodeId}' in this pipeline`));
+    if (!n?.source || !isIngestible(n.source)) return Promise.reject(new IngestError('not_ingestible', `Node '${nodeId}' is a ${kind}, not a source.http`));
     for (const r of refused) {
       n.runtime.metrics.errors++;
       this.deadLetterList.add(nodeId, r.record, r.reason, this.wallClock());
@@ -421,11 +424,16 @@ export class ParallelJob implements JobHandle {
     return records.length || !refused.length ? n.source.ingest(records) : Promise.resolve();
   }
 
-  /** Keyed state lives in the subtasks: the host knows its size (from their figures), not its entries. */
-  nodeState(nodeId: string): NodeState | undefined {
+  /**
+   * An operator's keyed state lives in the subtasks: each is asked for its part (parallel/state-query.ts).
+   * Before the subtasks start or once they stop, only their last figures are known.
+   */
+  async nodeState(nodeId: string, query: StateQuery = {}): Promise<NodeState | undefined> {
     const built = this.hostNodes.get(nodeId);
-    if (built) return { nodeId, keys: built.state.keyCount(), bytes: built.state.approximateBytes(), entries: [] };
-    const m = this.nodeMetrics(nodeId);
-    return m && { nodeId, keys: m.stateKeys, bytes: m.stateBytes, entries: [] };
+    if (built) return { nodeId, ...stateAnswer(built.state, query) };
+    if (!this.plan.taskNodes.includes(nodeId)) return undefined;
+    if (this.started && !this.stopping) return combineStateAnswers(nodeId, await this.threads.askState(nodeId, query), query);
+    const m = this.nodeMetrics(nodeId)!;
+    return { nodeId, keys: m.stateKeys, bytes: m.stateBytes, entries: [] };
   }
 }

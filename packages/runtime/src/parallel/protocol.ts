@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { DeadLetter, NodeMetrics } from '@eddy/shared';
 import type { Rec } from '../core/batch.js';
 import type { WireEvent } from './wire.js';
+import type { StateAnswer, StateQuery } from '../core/state-entries.js';
 
 /** What a subtask is given when its thread starts. */
 export interface SubtaskInit {
@@ -35,6 +36,8 @@ export type ToSubtask =
   | { t: 'init'; init: SubtaskInit }
   | { t: 'events'; events: WireEvent[] }
   | { t: 'complete'; id: number }
+  /** A state view query for one node; answered by `{ t: 'state', id }`. */
+  | { t: 'state'; id: number; nodeId: string; query: StateQuery }
   | { t: 'close' };
 
 export type FromSubtask =
@@ -49,4 +52,6 @@ export type FromSubtask =
   | { t: 'log'; lines: string[] }
   | { t: 'tap'; taps: [nodeId: string, port: string, records: Rec[]][] }
   | { t: 'failed'; message: string; name: string }
-  | { t: 'closed'; error?: string };
+  | { t: 'closed'; error?: string }
+  /** The answer to state query `id` (null: this subtask does not run the node). */
+  | { t: 'state'; id: number; state: StateAnswer | null };

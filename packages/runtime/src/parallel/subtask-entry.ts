@@ -32,6 +32,7 @@ host.on('message', (message: ToSubtask) => {
     case 'init': void start(message.init); return;
     case 'events': subtask?.receive(message.events, true); return;
     case 'complete': void subtask?.complete(message.id); return;
+    case 'state': send({ t: 'state', id: message.id, state: subtask?.nodeState(message.nodeId, message.query) ?? null }); return;
     case 'close':
       void (async () => {
         const error = subtask ? await subtask.close() : undefined;

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { MaybePromise } from '../core/async.js';
+import type { StateAnswer, StateQuery } from '../core/state-entries.js';
 import type { FromSubtask, SubtaskInit, ToSubtask } from './protocol.js';
+import { StateQueries } from './state-query.js';
 
 /** Host messages a subtask may have waiting before the sources wait (backpressure). */
 const MAX_IN_FLIGHT = 8;
@@ -22,6 +24,7 @@ export class SubtaskThreads {
   private readonly closers: ((error: string | undefined) => void)[] = [];
   /** Stopping: nothing waits for a subtask any more. */
   private released = false;
+  private readonly stateQueries = new StateQueries((k, message) => this.post(k, message));
 
   get count(): number {
     return this.workers.length;
@@ -58,12 +61,13 @@ export class SubtaskThreads {
           else if (m.t === 'failed') failed(Object.assign(new Error(m.message), { name: m.name }));
           else if (m.t === 'load') this.progress(k, m.hostDone, m.backlog);
           else if (m.t === 'closed') closeWith(m.error);
+          else if (m.t === 'state') this.stateQueries.answered(k, m.id, m.state);
           else onMessage(k, m);
         });
         worker.on('error', (err) => failed((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
           ? new Error(`Subtask ${k} exceeded its memory budget of ${memoryMb} MB and the job was stopped (keep keyed state on disk, shorten windows, or raise the budget)`)
           : err));
-        worker.on('exit', () => { closeWith(undefined); reject(new Error(`subtask ${k} exited`)); });
+        worker.on('exit', () => { closeWith(undefined); this.stateQueries.lost(k); reject(new Error(`subtask ${k} exited`)); });
       }));
       const transfer = peers[k].filter((p) => p !== null);
       worker.postMessage({ t: 'init', init: initOf(k, peers[k]) } satisfies ToSubtask, transfer as never);
@@ -78,6 +82,11 @@ export class SubtaskThreads {
 
   postAll(message: ToSubtask): void {
     for (let k = 0; k < this.workers.length; k++) this.post(k, message);
+  }
+
+  /** Every subtask's part of a node's keyed state (null from one that does not run it). */
+  askState(nodeId: string, query: StateQuery): Promise<(StateAnswer | null)[]> {
+    return this.stateQueries.ask(this.workers.length, nodeId, query);
   }
 
   /** A promise while some subtask is too far behind (the sources await it), else nothing. */

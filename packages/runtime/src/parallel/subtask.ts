@@ -14,6 +14,7 @@ import { watermarkCaps } from '../core/watermark-caps.js';
 import type { NodeSnapshot } from '../core/checkpoint-coordinator.js';
 import type { NodeFactories } from '../core/node-factories.js';
 import type { Rec } from '../core/batch.js';
+import { stateAnswer, type StateAnswer, type StateQuery } from '../core/state-entries.js';
 import type { LmdbEnvironment } from '../state/lmdb-state.js';
 import { planParallel, type ParallelPlan } from './plan.js';
 import { batchOf, ChannelOut, Outbox, type WireEvent } from './wire.js';
@@ -231,6 +232,12 @@ export class Subtask {
         this.fail(nodeError(n.id, n.kind, err, `commit of checkpoint ${id} failed`));
       }
     }
+  }
+
+  /** This subtask's part of a node's keyed state for the state view (null: not a node of this subtask). */
+  nodeState(nodeId: string, query: StateQuery): StateAnswer | null {
+    const built = this.nodes.get(nodeId);
+    return built ? stateAnswer(built.state, query) : null;
   }
 
   /** Closes every operator (after the end marker, or on failure). */

@@ -113,19 +113,20 @@ describe('createWorkerJob', () => {
     }
   });
 
-  it('takes ingested records and answers state queries over the port', async () => {
+  // At parallelism 2 the dedupe runs in subtasks (keys on disk in each), which the job asks for the entries.
+  for (const parallelism of [1, 2]) it(`takes ingested records and answers state queries over the port (parallelism ${parallelism})`, async () => {
     const job = track(createWorkerJob(doc([
       { id: 'in', kind: 'source.http', params: {} },
       { id: 'once', kind: 'dedupe', params: { key: 'id', within: '1h' } },
       { id: 'live', kind: 'sink.live', params: {} },
-    ], [{ from: 'in', to: 'once' }, { from: 'once', to: 'live' }]), { baseDir: tempDir(), stateDir: join(tempDir(), 'state') }));
+    ], [{ from: 'in', to: 'once' }, { from: 'once', to: 'live' }], { parallelism }), { baseDir: tempDir(), stateDir: join(tempDir(), 'state') }));
     await job.start();
     await job.ingest('in', [{ id: 'a', n: 1 }, { id: 'b', n: 2 }, { id: 'a', n: 3 }]);
     await until(() => job.rows('live').length === 2, 'the rows to arrive');
     expect(job.rows('live').map((r) => r.id).sort()).toEqual(['a', 'b']);
     const state = await job.nodeState('once');
     expect(state?.keys).toBe(2);
-    expect(state?.entries.map(([, key]) => key).sort()).toEqual(['a', 'b']);
+    expect(state?.entries.map(([name, key, first]) => [name, key, typeof first])).toEqual([['seen', 'a', 'number'], ['seen', 'b', 'number']]);
     expect(await job.nodeState('nope')).toBeUndefined();
     await expect(job.ingest('nope', [{ id: 'c' }])).rejects.toBeInstanceOf(IngestError);
     await expect(job.ingest('once', [{ id: 'c' }])).rejects.toMatchObject({ code: 'not_ingestible' });
