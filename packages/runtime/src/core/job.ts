@@ -170,7 +170,8 @@ export class Job implements JobHandle {
   }
 
   async checkpoint(): Promise<CheckpointInfo | null> {
-    if (!this.coordinator || this.state !== 'running') return null;
+    // Once stopping, the final checkpoint is the last: one asked for later would race the closing sinks.
+    if (!this.coordinator || this.state !== 'running' || this.stopping) return null;
     return this.coordinator.trigger('checkpoint');
   }
 

@@ -244,12 +244,12 @@ export class ParallelJob implements JobHandle {
     const built = this.hostNodes.get(node.id)!;
     const count = () => { if (--pending.waiting === 0) pending.resolve(); };
     if (id === END_BARRIER) return count();
+    // The offset now, at the barrier: pieces delivered while the operator snapshots come after it.
+    const source = this.driverOf.get(node.id)?.snapshot() ?? (this.plan.splitSources.includes(node.id) ? this.pieces.snapshot(node.id) : undefined);
     return (async () => {
       try {
         const operator = await built.code.onCheckpoint?.({ id, timestamp: this.wallClock() });
-        const snapshot: NodeSnapshot = {
-          watermarks: node.snapshotWatermarks(), state: built.state.exportState(), operator, source: this.driverOf.get(node.id)?.snapshot() ?? (this.plan.splitSources.includes(node.id) ? this.pieces.snapshot(node.id) : undefined),
-        };
+        const snapshot: NodeSnapshot = { watermarks: node.snapshotWatermarks(), state: built.state.exportState(), operator, source };
         pending.parts.push({ nodeId: built.id, kind: built.kind, fingerprint: this.fingerprints[built.id].fingerprint, data: serialize(snapshot) });
         count();
       } catch (err) {
@@ -272,7 +272,8 @@ export class ParallelJob implements JobHandle {
   }
 
   checkpoint(): Promise<CheckpointInfo | null> {
-    if (!this.options.checkpoints || this.state !== 'running') return Promise.resolve(null);
+    // Once stopping, the final checkpoint is the last: one asked for later would race the closing sinks.
+    if (!this.options.checkpoints || this.state !== 'running' || this.stopping) return Promise.resolve(null);
     return this.trigger('checkpoint');
   }
 

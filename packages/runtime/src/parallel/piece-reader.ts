@@ -21,7 +21,7 @@ export class PieceReader {
   private readonly inOrder: Dispatched[] = [];
   private nextPiece = 0;
   private readonly sources = new Map<string, SourceProgress>();
-  /** The reader waits while this many pieces are cut but not delivered (two per subtask: one parsing, one queued). */
+  /** The reader waits while this many pieces are cut but not delivered (eight per subtask: thread hops take time on a busy machine). */
   private readonly maxInFlight: number;
   private roomFor: (() => void) | null = null;
   /** Run once every piece cut so far is delivered (barriers, a source's end). */
@@ -35,7 +35,7 @@ export class PieceReader {
     private readonly clock: () => number,
     private readonly timeOrigin: number,
   ) {
-    this.maxInFlight = 2 * parallelism;
+    this.maxInFlight = 8 * parallelism;
   }
 
   /** A source read in pieces, from where a checkpoint left it (restore the connector's position first). */

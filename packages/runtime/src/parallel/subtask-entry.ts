@@ -8,8 +8,10 @@ import type { FromSubtask, SubtaskInit, ToSubtask } from './protocol.js';
 
 const host = parentPort!;
 
+let peers: (MessagePort | null)[] = [];
+
 async function start(init: SubtaskInit): Promise<void> {
-  const peers = init.peers as (MessagePort | null)[];
+  peers = init.peers as (MessagePort | null)[];
   try {
     // lmdb loads only for state on disk: a subtask's start-up pays for what it uses.
     const disk = init.stateDir ? new (await import('../state/lmdb-state.js')).LmdbEnvironment(init.stateDir) : null;
@@ -36,8 +38,11 @@ host.on('message', (message: ToSubtask) => {
     case 'close':
       void (async () => {
         const error = subtask ? await subtask.close() : undefined;
+        // The thread may serve another job (parallel/subtask-threads.ts keeps clean ones): nothing of this one stays.
+        for (const p of peers) p?.close();
+        peers = [];
+        subtask = null;
         send({ t: 'closed', ...(error && { error }) });
-        host.close();
       })();
       return;
   }

@@ -10,12 +10,49 @@ import { StateQueries } from './state-query.js';
 const MAX_IN_FLIGHT = 8;
 
 /**
+ * Subtask threads that closed cleanly, kept (unref'd) for the next parallel job of this process,
+ * by heap budget: a thread loads the runtime once (a few hundred ms), not once per job.
+ */
+const idleThreads = new Map<number, Worker[]>();
+const MAX_IDLE_THREADS = 16;
+
+/** The job's listeners (only these: Worker keeps internal ones of its own). */
+function unlisten(worker: Worker): void {
+  for (const event of ['message', 'error', 'exit', 'messageerror', 'online']) worker.removeAllListeners(event);
+}
+
+function takeThread(memoryMb: number | undefined): Worker {
+  const idle = idleThreads.get(memoryMb ?? 0)?.pop();
+  if (idle) {
+    unlisten(idle);
+    idle.ref();
+    return idle;
+  }
+  return new Worker(subtaskEntry(), memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: memoryMb } } : {});
+}
+
+function keepThread(worker: Worker, memoryMb: number | undefined): boolean {
+  const list = idleThreads.get(memoryMb ?? 0) ?? [];
+  if ([...idleThreads.values()].reduce((n, l) => n + l.length, 0) >= MAX_IDLE_THREADS) return false;
+  idleThreads.set(memoryMb ?? 0, list);
+  unlisten(worker);
+  worker.unref();
+  // A kept thread that dies (out of memory while idle cannot happen, but a crash can) leaves the pool.
+  worker.once('exit', () => { const i = list.indexOf(worker); if (i >= 0) list.splice(i, 1); });
+  list.push(worker);
+  return true;
+}
+
+/**
  * The subtask threads of a parallel job, as the host sees them: started with a port to each
  * other (exchanges go thread to thread, not through the host), told things in order, and
  * watched for how far behind they are — the sources wait while one is too far behind.
  */
 export class SubtaskThreads {
   private readonly workers: Worker[] = [];
+  /** Subtasks that failed or died: their threads are not kept for another job. */
+  private readonly broken = new Set<number>();
+  private memoryMb: number | undefined;
   private readonly sent: number[] = [];
   private readonly hostDone: number[] = [];
   private readonly backlog: number[] = [];
@@ -45,8 +82,9 @@ export class SubtaskThreads {
       }
     }
     const ready: Promise<void>[] = [];
+    this.memoryMb = memoryMb;
     for (let k = 0; k < n; k++) {
-      const worker = new Worker(subtaskEntry(), memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: memoryMb } } : {});
+      const worker = takeThread(memoryMb);
       this.workers.push(worker);
       this.sent.push(0);
       this.hostDone.push(0);
@@ -55,7 +93,7 @@ export class SubtaskThreads {
       this.closed.push(new Promise((resolve) => { closeWith = resolve; }));
       this.closers.push(closeWith);
       ready.push(new Promise((resolve, reject) => {
-        const failed = (err: Error) => { reject(err); onFail(err); };
+        const failed = (err: Error) => { this.broken.add(k); reject(err); onFail(err); };
         worker.on('message', (m: FromSubtask) => {
           if (m.t === 'ready') resolve();
           else if (m.t === 'failed') failed(Object.assign(new Error(m.message), { name: m.name }));
@@ -67,7 +105,7 @@ export class SubtaskThreads {
         worker.on('error', (err) => failed((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
           ? new Error(`Subtask ${k} exceeded its memory budget of ${memoryMb} MB and the job was stopped (keep keyed state on disk, shorten windows, or raise the budget)`)
           : err));
-        worker.on('exit', () => { closeWith(undefined); this.stateQueries.lost(k); reject(new Error(`subtask ${k} exited`)); });
+        worker.on('exit', () => { this.broken.add(k); closeWith(undefined); this.stateQueries.lost(k); reject(new Error(`subtask ${k} exited`)); });
       }));
       const transfer = peers[k].filter((p) => p !== null);
       worker.postMessage({ t: 'init', init: initOf(k, peers[k]) } satisfies ToSubtask, transfer as never);
@@ -101,14 +139,18 @@ export class SubtaskThreads {
     this.wake();
   }
 
-  /** Asks every subtask to close; resolves with what they said failed (after at most `graceMs`), then ends the threads. */
+  /** Asks every subtask to close; resolves with what they said failed (after at most `graceMs`); clean threads are kept for the next job, the rest end. */
   async close(graceMs = 30_000): Promise<string[]> {
     this.postAll({ t: 'close' });
+    const answered = new Array<boolean>(this.workers.length).fill(false);
     const errors: (string | undefined)[] = await Promise.race([
-      Promise.all(this.closed),
+      Promise.all(this.closed.map((c, k) => c.then((e) => { answered[k] = true; return e; }))),
       new Promise<undefined[]>((resolve) => setTimeout(() => resolve([]), graceMs).unref()),
     ]);
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all(this.workers.map((w, k) => {
+      const clean = answered[k] && !errors[k] && !this.broken.has(k);
+      return clean && keepThread(w, this.memoryMb) ? undefined : w.terminate();
+    }));
     return errors.filter((e): e is string => !!e);
   }
 
