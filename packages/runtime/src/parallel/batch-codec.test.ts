@@ -116,7 +116,7 @@ describe('batch codec', () => {
 
   it('carries a batch it cannot pack as it is, by structured clone, in its place among the others', () => {
     class Point { constructor(public x: number) {} }
-    const sparse = [1, , 3]; // eslint-disable-line no-sparse-arrays
+    const sparse = [1, , 3];
     const cyclic: Rec = { a: 1 };
     cyclic.self = cyclic;
     const unpackable: unknown[] = [new Date(5), 10n, new Map([[1, 2]]), new Point(1), sparse, new Uint8Array([1, 2]), { deep: { d: new Date(0) } }, cyclic];

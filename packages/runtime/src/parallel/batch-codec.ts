@@ -53,7 +53,8 @@ class Packer {
   readonly tags = new Column(new Uint8Array(1024), (n) => new Uint8Array(n));
   readonly nums = new Column(new Float64Array(1024), (n) => new Float64Array(n));
   readonly ints = new Column(new Int32Array(256), (n) => new Int32Array(n));
-  readonly strs: string[] = [];
+  /** Strings so far: `+=` builds a rope that postMessage flattens once (cheaper than push + join). */
+  text = '';
   readonly shapes: string[][] = [];
   private readonly shapeIds = new Map<string, number>();
 
@@ -73,29 +74,51 @@ class Packer {
   /** Writes one record; returns its shape id, the guess for the next one. */
   private record(r: Rec, guess: number): number {
     if (!isPlainObject(r)) throw new Unpackable();
-    const { tags, nums, ints, strs } = this;
-    if (guess >= 0) {
-      // Most batches are one shape: try the last record's, undoing the writes if it differs.
-      const t = tags.n, f = nums.n, i = ints.n, s = strs.length;
-      const keys = this.shapes[guess];
-      ints.room(1);
-      ints.a[ints.n++] = guess;
-      let j = 0;
-      let same = true;
-      for (const k in r) {
-        if (j >= keys.length || k !== keys[j]) { same = false; break; }
-        this.value(r[k], 1);
-        j++;
-      }
-      if (same && j === keys.length) return guess;
-      tags.n = t; nums.n = f; ints.n = i; strs.length = s;
-    }
+    if (guess >= 0 && this.sameShape(r, guess)) return guess;
     const keys = Object.keys(r);
     const id = this.shapeOf(keys);
-    ints.room(1);
-    ints.a[ints.n++] = id;
+    this.ints.room(1);
+    this.ints.a[this.ints.n++] = id;
     for (let j = 0; j < keys.length; j++) this.value(r[keys[j]], 1);
     return id;
+  }
+
+  /**
+   * Most batches are one shape: writes the record as the last record's shape, or undoes its
+   * writes and answers false when its keys differ. Numbers and strings are written inline
+   * (the hot path); anything else through value().
+   */
+  private sameShape(r: Rec, shape: number): boolean {
+    const keys = this.shapes[shape];
+    const width = keys.length;
+    const { tags, nums, ints } = this;
+    const text = this.text;
+    tags.room(width); nums.room(width); ints.room(width + 1);
+    const t0 = tags.n, f0 = nums.n, i0 = ints.n;
+    let ta = tags.a, fa = nums.a, ia = ints.a;
+    let t = t0, f = f0, i = i0;
+    ia[i++] = shape;
+    let j = 0;
+    for (const k in r) {
+      if (k !== keys[j]) { j = -1; break; }
+      const v = r[k];
+      j++;
+      if (typeof v === 'number') { ta[t++] = T.Num; fa[f++] = v; }
+      else if (typeof v === 'string') { ta[t++] = T.Str; ia[i++] = v.length; this.text += v; }
+      else {
+        tags.n = t; nums.n = f; ints.n = i;
+        this.value(v, 1);
+        tags.room(width); nums.room(width); ints.room(width);
+        ta = tags.a; fa = nums.a; ia = ints.a;
+        t = tags.n; f = nums.n; i = ints.n;
+      }
+    }
+    if (j === width) {
+      tags.n = t; nums.n = f; ints.n = i;
+      return true;
+    }
+    tags.n = t0; nums.n = f0; ints.n = i0; this.text = text;
+    return false;
   }
 
   private shapeOf(keys: string[]): number {
@@ -142,7 +165,7 @@ class Packer {
   private str(s: string): void {
     this.ints.room(1);
     this.ints.a[this.ints.n++] = s.length;
-    this.strs.push(s);
+    this.text += s;
   }
 
   private array(v: unknown[], depth: number): void {
@@ -192,12 +215,12 @@ export function packBatches(batches: readonly Batch[]): PackedBatches {
   const cloned: [number, Batch][] = [];
   for (let b = 0; b < batches.length; b++) {
     const batch = batches[b];
-    const t = p.tags.n, f = p.nums.n, i = p.ints.n, s = p.strs.length;
+    const t = p.tags.n, f = p.nums.n, i = p.ints.n, s = p.text;
     try {
       p.batch(batch);
     } catch (err) {
       if (!(err instanceof Unpackable)) throw err;
-      p.tags.n = t; p.nums.n = f; p.ints.n = i; p.strs.length = s;
+      p.tags.n = t; p.nums.n = f; p.ints.n = i; p.text = s;
       cloned.push([b, batch]);
       continue;
     }
@@ -206,7 +229,7 @@ export function packBatches(batches: readonly Batch[]): PackedBatches {
   }
   return {
     heads: Int32Array.from(heads), arrivedAt: Float64Array.from(arrivedAt), shapes: p.shapes,
-    tags: p.tags.done(), nums: p.nums.done(), ints: p.ints.done(), text: p.strs.join(''), cloned,
+    tags: p.tags.done(), nums: p.nums.done(), ints: p.ints.done(), text: p.text, cloned,
   };
 }
 
@@ -221,6 +244,9 @@ class Unpacker {
   f = 0;
   i = 0;
   s = 0;
+  /** By shape id: whether the shape has a key `__proto__` (set on the slow path). */
+  private readonly protoKey: boolean[] = [];
+  private readonly keys: string[][] = [];
   constructor(private readonly p: PackedBatches) {}
 
   batch(n: number, hasSeqs: boolean, arrivedAt: number): Batch {
@@ -237,11 +263,22 @@ class Unpacker {
     }
     this.f = f;
     const records = new Array<Rec>(n);
-    const { shapes, ints } = this.p;
+    const { shapes, ints, tags, text } = this.p;
     for (let k = 0; k < n; k++) {
-      const keys = shapes[ints[this.i++]];
+      const id = ints[this.i++];
+      const keys = (this.keys[id] ??= internalized(shapes[id]));
       const r: Rec = {};
-      for (let j = 0; j < keys.length; j++) set(r, keys[j], this.value());
+      if (this.protoKey[id] ??= keys.includes('__proto__')) {
+        for (let j = 0; j < keys.length; j++) set(r, keys[j], this.value());
+      } else {
+        // The hot path: numbers and strings inline.
+        for (let j = 0; j < keys.length; j++) {
+          const tag = tags[this.t];
+          if (tag === T.Num) { this.t++; r[keys[j]] = nums[this.f++]; }
+          else if (tag === T.Str) { this.t++; r[keys[j]] = text.slice(this.s, (this.s += ints[this.i++])); }
+          else r[keys[j]] = this.value();
+        }
+      }
       records[k] = r;
     }
     return seqs ? { records, times, wms, arrivedAt, seqs } : { records, times, wms, arrivedAt };
@@ -277,6 +314,9 @@ class Unpacker {
     return this.p.text.slice(this.s, (this.s += len));
   }
 }
+
+/** The same keys as property-name strings of the heap (stores by them skip a string-table lookup each). */
+const internalized = (keys: string[]): string[] => keys.map((k) => Object.keys({ [k]: 0 })[0]);
 
 /** `o[k] = v`, except that `__proto__` becomes an own field (as JSON.parse makes it), not the prototype. */
 function set(o: Rec, k: string, v: unknown): void {
