@@ -137,11 +137,18 @@ describe('batch codec', () => {
     }
   });
 
-  it('carries a batch whose times are not all numbers by structured clone', () => {
-    const bad = { ...batchOf([{ a: 1 }]), times: [undefined as unknown as number] };
-    const packed = packBatches([bad]);
-    expect(packed.cloned).toHaveLength(1);
-    expect(unpackBatches(packed)[0]).toBe(bad);
+  it('carries a batch whose times are not all numbers, or not one per record, by structured clone', () => {
+    const base = batchOf([{ a: 1 }]);
+    for (const bad of [{ ...base, times: [undefined as unknown as number] }, { ...base, wms: [1, 2] }, { ...base, seqs: [] }]) {
+      const packed = packBatches([bad]);
+      expect(packed.cloned).toHaveLength(1);
+      expect(unpackBatches(packed)[0]).toBe(bad);
+    }
+  });
+
+  it('round-trips strings on both sides of the length carried apart from the text', () => {
+    const records = Array.from({ length: 40 }, (_x, i) => ({ s: 'x'.repeat(i), t: 'é'.repeat(40 - i), n: { [`k${'y'.repeat(i)}`]: 'z'.repeat(i % 15) } }));
+    expectSameAsClone([batchOf(records)]);
   });
 
   it('packs records with a null prototype as plain objects, as structured clone does', () => {
