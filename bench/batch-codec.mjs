@@ -5,8 +5,10 @@
 // then the receiver's receiveMessageOnPort (which deserializes) and unpacking. One thread does
 // both ends of a MessageChannel, so each side's CPU is measured alone; no cross-thread waits.
 // Records are generated as the sources make them (generator scenarios, through JSON.parse).
-// Not part of npm test. Run: npx tsc -b && node bench/batch-codec.mjs [rounds] [messages per round]
-import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+// --worker: the receiver is a real worker thread instead (the sender blocks while it drains the
+// port, so the process's CPU time is the receiver's; no consumer column then).
+// Not part of npm test. Run: npx tsc -b && node bench/batch-codec.mjs [rounds] [messages per round] [--worker]
+import { MessageChannel, receiveMessageOnPort, Worker, isMainThread, workerData } from 'node:worker_threads';
 import { isDeepStrictEqual } from 'node:util';
 
 const dist = new URL('../packages/runtime/dist/', import.meta.url);
@@ -14,8 +16,33 @@ const { packBatches, unpackBatches, transferablesOf } = await import(new URL('pa
 const { SCENARIO_GENERATORS } = await import(new URL('connectors/generator/scenarios.js', dist).href);
 const { SeededRandom } = await import(new URL('connectors/generator/random.js', dist).href);
 
-const rounds = Number(process.argv[2] ?? 7);
-const perRound = Number(process.argv[3] ?? 20);
+const cpu = () => { const u = process.cpuUsage(); return u.user + u.system; };
+
+// The receiving thread of --worker: waits for `go`, drains `count` messages, reports its CPU time.
+if (!isMainThread) {
+  const { port, shared } = workerData;
+  const flag = new Int32Array(shared, 0, 4); // [state 0 idle / 1 go / 2 done, count, kind 0 clone / 1 codec]
+  const out = new Float64Array(shared, 16, 1);
+  for (;;) {
+    let state;
+    while ((state = Atomics.load(flag, 0)) !== 1 && state !== 3) Atomics.wait(flag, 0, state);
+    if (state === 3) break;
+    const t = cpu();
+    for (let i = 0; i < flag[1]; i++) {
+      const m = receiveMessageOnPort(port).message;
+      if (flag[2] === 1) unpackBatches(m);
+    }
+    out[0] = cpu() - t;
+    Atomics.store(flag, 0, 2);
+    Atomics.notify(flag, 0);
+  }
+  process.exit(0);
+}
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const inWorker = process.argv.includes('--worker');
+const rounds = Number(args[0] ?? 7);
+const perRound = Number(args[1] ?? 20);
 
 function records(scenario, n, keep = () => true, map = (r) => r) {
   const rng = new SeededRandom();
@@ -40,16 +67,39 @@ const batchOf = (recs, from) => ({
   records: recs, times: recs.map((_r, i) => 1_700_000_000_000 + i), wms: recs.map((_r, i) => 1_699_999_999_000 + i),
   arrivedAt: 123.4, seqs: recs.map((_r, i) => from + i),
 });
-const cpu = () => { const u = process.cpuUsage(); return u.user + u.system; };
 
 /** Sends `batches` (one message each) and receives them all; returns [sender µs, receiver µs] of CPU. */
-function run(kind, batches, sink) {
+function post(port, kind, batches) {
+  for (const b of batches) {
+    if (kind === 'clone') port.postMessage([{ k: 'b', e: 0, c: 0, records: b.records, times: b.times, wms: b.wms, at: b.arrivedAt, seqs: b.seqs }]);
+    else { const p = packBatches([b]); port.postMessage(p, transferablesOf(p)); }
+  }
+}
+
+let worker = null;
+function runInWorker(kind, batches) {
+  if (!worker) {
+    const { port1, port2 } = new MessageChannel();
+    const shared = new SharedArrayBuffer(24);
+    worker = { port: port1, flag: new Int32Array(shared, 0, 4), out: new Float64Array(shared, 16, 1),
+      thread: new Worker(new URL(import.meta.url), { workerData: { port: port2, shared }, transferList: [port2] }) };
+  }
+  const t = cpu();
+  post(worker.port, kind, batches);
+  const send = cpu() - t;
+  const { flag, out } = worker;
+  flag[1] = batches.length; flag[2] = kind === 'codec' ? 1 : 0;
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+  Atomics.wait(flag, 0, 1);
+  Atomics.store(flag, 0, 0);
+  return [send, out[0]];
+}
+
+function runHere(kind, batches, sink) {
   const { port1, port2 } = new MessageChannel();
   let t = cpu();
-  for (const b of batches) {
-    if (kind === 'clone') port1.postMessage([{ k: 'b', e: 0, c: 0, records: b.records, times: b.times, wms: b.wms, at: b.arrivedAt, seqs: b.seqs }]);
-    else { const p = packBatches([b]); port1.postMessage(p, transferablesOf(p)); }
-  }
+  post(port1, kind, batches);
   const send = cpu() - t;
   t = cpu();
   for (let i = 0; i < batches.length; i++) {
@@ -70,8 +120,8 @@ function touch(list) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f = (x) => x.toFixed(3);
-console.log(`node ${process.version}, ${rounds} rounds of ${perRound} messages per case (interleaved); µs of CPU per record, median [min–max]`);
-console.log('| records | batch | clone send | clone recv | clone total | codec pack+send | codec recv+unpack | codec total | codec/clone | touch clone | touch codec |');
+console.log(`node ${process.version}, receiver ${inWorker ? 'in a worker thread' : 'on the same thread'}, ${rounds} rounds of ${perRound} messages per case (interleaved); µs of CPU per record, median [min–max]`);
+console.log('| records | batch | clone send | clone recv | clone total | codec pack+send | codec recv+unpack | codec total | codec/clone | read clone | read codec |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const [name, make] of Object.entries(inputs)) {
   for (const size of [1000, 4000]) {
@@ -79,14 +129,14 @@ for (const [name, make] of Object.entries(inputs)) {
     const batches = Array.from({ length: perRound }, (_x, i) => batchOf(all.slice(i * size, (i + 1) * size), i * size));
     // Same records out both ways.
     const viaClone = [], viaCodec = [];
-    run('clone', batches.slice(0, 2), viaClone);
-    run('codec', batches.slice(0, 2), viaCodec);
+    runHere('clone', batches.slice(0, 2), viaClone);
+    runHere('codec', batches.slice(0, 2), viaCodec);
     if (!isDeepStrictEqual(viaClone, viaCodec)) throw new Error(`${name}: codec output differs from structured clone`);
     const res = { clone: [[], []], codec: [[], []], touchClone: [], touchCodec: [] };
     for (let r = 0; r < rounds + 1; r++) {
       for (const kind of r % 2 ? ['clone', 'codec'] : ['codec', 'clone']) {
         const sink = [];
-        const [s, v] = run(kind, batches, sink);
+        const [s, v] = inWorker ? runInWorker(kind, batches) : runHere(kind, batches, sink);
         const t = cpu();
         touch(sink);
         const used = cpu() - t;
@@ -99,6 +149,11 @@ for (const [name, make] of Object.entries(inputs)) {
     }
     const tot = (k) => res[k][0].map((s, i) => s + res[k][1][i]);
     const range = (xs) => `${f(median(xs))} [${f(Math.min(...xs))}–${f(Math.max(...xs))}]`;
-    console.log(`| ${name} | ${size} | ${range(res.clone[0])} | ${range(res.clone[1])} | ${range(tot('clone'))} | ${range(res.codec[0])} | ${range(res.codec[1])} | ${range(tot('codec'))} | ${(median(tot('codec')) / median(tot('clone'))).toFixed(2)} | ${f(median(res.touchClone))} | ${f(median(res.touchCodec))} |`);
+    console.log(`| ${name} | ${size} | ${range(res.clone[0])} | ${range(res.clone[1])} | ${range(tot('clone'))} | ${range(res.codec[0])} | ${range(res.codec[1])} | ${range(tot('codec'))} | ${(median(tot('codec')) / median(tot('clone'))).toFixed(2)} | ${inWorker ? '–' : f(median(res.touchClone))} | ${inWorker ? '–' : f(median(res.touchCodec))} |`);
   }
+}
+if (worker) {
+  Atomics.store(worker.flag, 0, 3);
+  Atomics.notify(worker.flag, 0);
+  await worker.thread.terminate();
 }
