@@ -36,7 +36,9 @@ export interface PackedBatches {
 
 /** Packs batches (one message's worth); those that cannot be packed are kept as they are in `cloned`. */
 export function packBatches(batches: readonly Batch[]): PackedBatches {
-  const p = new Packer();
+  let records = 0;
+  for (const b of batches) records += b.records.length;
+  const p = new Packer(records);
   const heads: number[] = [];
   const arrivedAt: number[] = [];
   const cloned: [number, Batch][] = [];

@@ -33,14 +33,21 @@ class Column<A extends Uint8Array | Int32Array | Float64Array> {
 }
 
 export class Packer {
-  readonly tags = new Column(new Uint8Array(1024), (n) => new Uint8Array(n));
-  readonly nums = new Column(new Float64Array(1024), (n) => new Float64Array(n));
-  readonly ints = new Column(new Int32Array(256), (n) => new Int32Array(n));
+  readonly tags: Column<Uint8Array>;
+  readonly nums: Column<Float64Array>;
+  readonly ints: Column<Int32Array>;
   /** Short strings so far: `+=` builds a rope that postMessage flattens once (cheaper than push + join). */
   text = '';
   readonly long: string[] = [];
   readonly shapes: string[][] = [];
   private readonly shapeIds = new Map<string, number>();
+
+  /** Sized for `records` records of a few fields (they grow when needed). */
+  constructor(records: number) {
+    this.tags = new Column(new Uint8Array(64 + 8 * records), (n) => new Uint8Array(n));
+    this.nums = new Column(new Float64Array(64 + 6 * records), (n) => new Float64Array(n));
+    this.ints = new Column(new Int32Array(64 + 4 * records), (n) => new Int32Array(n));
+  }
 
   batch(b: Batch): void {
     const n = b.records.length;
