@@ -124,9 +124,11 @@ console.log(`node ${process.version}, receiver ${inWorker ? 'in a worker thread'
 console.log('| records | batch | clone send | clone recv | clone total | codec pack+send | codec recv+unpack | codec total | codec/clone | read clone | read codec |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const [name, make] of Object.entries(inputs)) {
-  for (const size of [1000, 4000]) {
-    const all = make(size * perRound);
-    const batches = Array.from({ length: perRound }, (_x, i) => batchOf(all.slice(i * size, (i + 1) * size), i * size));
+  // 100: what one subtask gets of a small batch split by key (a message's fixed cost shows).
+  for (const size of [100, 1000, 4000]) {
+    const messages = perRound * Math.max(1, 1000 / size);
+    const all = make(size * messages);
+    const batches = Array.from({ length: messages }, (_x, i) => batchOf(all.slice(i * size, (i + 1) * size), i * size));
     // Same records out both ways.
     const viaClone = [], viaCodec = [];
     runHere('clone', batches.slice(0, 2), viaClone);
@@ -141,7 +143,7 @@ for (const [name, make] of Object.entries(inputs)) {
         touch(sink);
         const used = cpu() - t;
         if (r === 0) continue; // warm-up
-        const n = size * perRound;
+        const n = size * messages;
         res[kind][0].push(s / n);
         res[kind][1].push(v / n);
         (kind === 'clone' ? res.touchClone : res.touchCodec).push(used / n);

@@ -12,20 +12,13 @@ import { Unpacker } from './batch-unpack.js';
  * sparse array, a cycle) is carried as it is, by structured clone, so nothing is lost.
  */
 export interface PackedBatches {
-  /** Per packed batch: its record count, 1 when it has seqs, and its index in the input list. */
-  heads: Int32Array;
-  arrivedAt: Float64Array;
+  /** Per packed batch: its record count, 1 when it has seqs, its index in the input list, its arrivedAt. */
+  heads: number[];
   /** Key lists, by shape id. */
   shapes: string[][];
-  /** One tag per value (T). */
-  tags: Uint8Array;
-  /** times, wms and seqs of each batch, then the numbers of its records, in order. */
-  nums: Float64Array;
-  /**
-   * Each record's shape id; then lengths: of strings (-1: the next of `long`), of arrays, key
-   * counts of nested objects.
-   */
-  ints: Int32Array;
+  /** The columns, in one buffer to transfer: `counts` numbers (f64), ints (i32) and tags (u8). */
+  bytes: ArrayBuffer;
+  counts: [nums: number, ints: number, tags: number];
   /** Short strings (values and nested keys), one after another. */
   text: string;
   /** Strings of LONG_STRING chars or more, in order. */
@@ -34,13 +27,26 @@ export interface PackedBatches {
   cloned: [index: number, batch: Batch][];
 }
 
+/** The columns of a message, as Packer wrote them. */
+export interface Columns {
+  /** times, wms and seqs of each batch, then the numbers of its records, in order. */
+  nums: Float64Array;
+  /**
+   * Each record's shape id; then lengths: of strings (-1: the next of `long`), of arrays, key
+   * counts of nested objects.
+   */
+  ints: Int32Array;
+  /** One tag per value (T). */
+  tags: Uint8Array;
+}
+
+const packer = new Packer();
+
 /** Packs batches (one message's worth); those that cannot be packed are kept as they are in `cloned`. */
 export function packBatches(batches: readonly Batch[]): PackedBatches {
-  let records = 0;
-  for (const b of batches) records += b.records.length;
-  const p = new Packer(records);
+  const p = packer;
+  p.reset();
   const heads: number[] = [];
-  const arrivedAt: number[] = [];
   const cloned: [number, Batch][] = [];
   for (let b = 0; b < batches.length; b++) {
     const batch = batches[b];
@@ -53,27 +59,35 @@ export function packBatches(batches: readonly Batch[]): PackedBatches {
       cloned.push([b, batch]);
       continue;
     }
-    heads.push(batch.records.length, batch.seqs ? 1 : 0, b);
-    arrivedAt.push(batch.arrivedAt);
+    heads.push(batch.records.length, batch.seqs ? 1 : 0, b, batch.arrivedAt);
   }
-  return {
-    heads: Int32Array.from(heads), arrivedAt: Float64Array.from(arrivedAt), shapes: p.shapes,
-    tags: p.tags.done(), nums: p.nums.done(), ints: p.ints.done(), text: p.text, long: p.long, cloned,
+  const packed: PackedBatches = {
+    heads, shapes: p.shapes, bytes: p.bytes(), counts: [p.nums.n, p.ints.n, p.tags.n], text: p.text, long: p.long, cloned,
   };
+  p.reset(); // the records' strings are not kept alive by the scratch packer
+  return packed;
 }
 
-/** The buffers to list in postMessage's transfer list (the packer's arrays are not used after). */
+/** What to list in postMessage's transfer list: the one buffer, moved without a copy. */
 export function transferablesOf(packed: PackedBatches): ArrayBuffer[] {
-  return [packed.heads.buffer, packed.arrivedAt.buffer, packed.tags.buffer, packed.nums.buffer, packed.ints.buffer] as ArrayBuffer[];
+  return [packed.bytes];
+}
+
+function columnsOf(packed: PackedBatches): Columns {
+  const [nums, ints, tags] = packed.counts;
+  return {
+    nums: new Float64Array(packed.bytes, 0, nums),
+    ints: new Int32Array(packed.bytes, nums * 8, ints),
+    tags: new Uint8Array(packed.bytes, nums * 8 + ints * 4, tags),
+  };
 }
 
 /** The batches given to packBatches, equal to them and in their order. */
 export function unpackBatches(packed: PackedBatches): Batch[] {
-  const out = new Array<Batch>(packed.heads.length / 3 + packed.cloned.length);
-  const u = new Unpacker(packed);
-  for (let h = 0, b = 0; h < packed.heads.length; h += 3, b++) {
-    out[packed.heads[h + 2]] = u.batch(packed.heads[h], packed.heads[h + 1] === 1, packed.arrivedAt[b]);
-  }
-  for (const [index, batch] of packed.cloned) out[index] = batch;
+  const { heads, cloned } = packed;
+  const out = new Array<Batch>(heads.length / 4 + cloned.length);
+  const u = new Unpacker(packed, columnsOf(packed));
+  for (let h = 0; h < heads.length; h += 4) out[heads[h + 2]] = u.batch(heads[h], heads[h + 1] === 1, heads[h + 3]);
+  for (const [index, batch] of cloned) out[index] = batch;
   return out;
 }

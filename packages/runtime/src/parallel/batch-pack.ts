@@ -27,26 +27,40 @@ class Column<A extends Uint8Array | Int32Array | Float64Array> {
     bigger.set(this.a.subarray(0, this.n));
     this.a = bigger;
   }
-  done(): A {
-    return this.a.subarray(0, this.n) as A;
-  }
 }
 
+/**
+ * Writes one message's batches. Its columns are scratch space, kept from one message to the
+ * next (one Packer per thread): `bytes()` copies what was written into the one buffer that
+ * is transferred.
+ */
 export class Packer {
-  readonly tags: Column<Uint8Array>;
-  readonly nums: Column<Float64Array>;
-  readonly ints: Column<Int32Array>;
+  readonly tags = new Column(new Uint8Array(4096), (n) => new Uint8Array(n));
+  readonly nums = new Column(new Float64Array(4096), (n) => new Float64Array(n));
+  readonly ints = new Column(new Int32Array(4096), (n) => new Int32Array(n));
   /** Short strings so far: `+=` builds a rope that postMessage flattens once (cheaper than push + join). */
   text = '';
-  readonly long: string[] = [];
-  readonly shapes: string[][] = [];
-  private readonly shapeIds = new Map<string, number>();
+  long: string[] = [];
+  shapes: string[][] = [];
+  private shapeIds = new Map<string, number>();
 
-  /** Sized for `records` records of a few fields (they grow when needed). */
-  constructor(records: number) {
-    this.tags = new Column(new Uint8Array(64 + 8 * records), (n) => new Uint8Array(n));
-    this.nums = new Column(new Float64Array(64 + 6 * records), (n) => new Float64Array(n));
-    this.ints = new Column(new Int32Array(64 + 4 * records), (n) => new Int32Array(n));
+  /** Starts a message. */
+  reset(): void {
+    this.tags.n = this.nums.n = this.ints.n = 0;
+    this.text = '';
+    this.long = [];
+    this.shapes = [];
+    this.shapeIds = new Map();
+  }
+
+  /** nums, then ints, then tags, in one new buffer (the layout `columnsOf` reads). */
+  bytes(): ArrayBuffer {
+    const { nums, ints, tags } = this;
+    const out = new ArrayBuffer(nums.n * 8 + ints.n * 4 + tags.n);
+    new Float64Array(out, 0, nums.n).set(nums.a.subarray(0, nums.n));
+    new Int32Array(out, nums.n * 8, ints.n).set(ints.a.subarray(0, ints.n));
+    new Uint8Array(out, nums.n * 8 + ints.n * 4, tags.n).set(tags.a.subarray(0, tags.n));
+    return out;
   }
 
   batch(b: Batch): void {

@@ -1,5 +1,5 @@
 import type { Batch, Rec } from '../core/batch.js';
-import type { PackedBatches } from './batch-codec.js';
+import type { Columns, PackedBatches } from './batch-codec.js';
 import { T } from './batch-pack.js';
 
 /** Reads packed batches in the order they were given to packBatches. */
@@ -11,10 +11,10 @@ export class Unpacker {
   l = 0;
   /** By shape id: whether the shape has a key `__proto__` (set on the slow path). */
   private readonly protoKey: boolean[] = [];
-  constructor(private readonly p: PackedBatches) {}
+  constructor(private readonly p: PackedBatches, private readonly c: Columns) {}
 
   batch(n: number, hasSeqs: boolean, arrivedAt: number): Batch {
-    const nums = this.p.nums;
+    const nums = this.c.nums;
     const times = new Array<number>(n);
     const wms = new Array<number>(n);
     let f = this.f;
@@ -27,7 +27,8 @@ export class Unpacker {
     }
     this.f = f;
     const records = new Array<Rec>(n);
-    const { shapes, ints, tags } = this.p;
+    const { shapes } = this.p;
+    const { ints, tags } = this.c;
     for (let k = 0; k < n; k++) {
       const id = ints[this.i++];
       const keys = shapes[id];
@@ -49,7 +50,7 @@ export class Unpacker {
   }
 
   private value(): unknown {
-    const p = this.p;
+    const p = this.c;
     switch (p.tags[this.t++] as T) {
       case T.Num: return p.nums[this.f++];
       case T.Str: return this.str();
@@ -74,7 +75,7 @@ export class Unpacker {
   }
 
   private str(): string {
-    const len = this.p.ints[this.i++];
+    const len = this.c.ints[this.i++];
     return len >= 0 ? this.p.text.slice(this.s, (this.s += len)) : this.p.long[this.l++];
   }
 }
