@@ -20,7 +20,7 @@ import { checkpointNodesOf, planRestore, type NodeSnapshot } from '../core/check
 import type { NodeFactories } from '../core/node-factories.js';
 import type { NodeSnapshotFile } from '../checkpoint/checkpoint-store.js';
 import { planParallel, type ParallelPlan } from './plan.js';
-import { batchOf, ChannelOut, HOST, Outbox, SourceMirrorOut, type WireEvent } from './wire.js';
+import { batchOf, ChannelOut, HOST, Outbox, packEvents, SourceMirrorOut, unpackEvents, type WireEvent } from './wire.js';
 import { END_BARRIER } from './subtask.js';
 import { inletFor, type Inlet } from './channel-merge.js';
 import { combineSubtaskMetrics } from './metrics.js';
@@ -89,7 +89,7 @@ export class ParallelJob implements JobHandle {
     this.deadLetterList = new DeadLetterList((dl) => options.onDeadLetter?.(dl));
     this.liveRows = new LiveRows((nodeId, rows, total) => options.onRows?.(nodeId, rows, total));
     this.subMetrics = Array.from({ length: parallelism }, () => ({}));
-    this.outbox = new Outbox((dest, events) => this.threads.post(dest, { t: 'events', events }), HOST, null, () => this.threads.gate());
+    this.outbox = new Outbox((dest, events) => this.threads.post(dest, { t: 'events', ...packEvents(events) }), HOST, null, () => this.threads.gate());
     this.pieces = new PieceReader(parallelism, this.outbox, this.sequencer, this.clock, performance.timeOrigin);
 
     const checkpoint = options.restore ?? null;
@@ -187,7 +187,7 @@ export class ParallelJob implements JobHandle {
       case 'events':
         void this.mailbox.run(() => {
           let chain: MaybePromise = undefined;
-          for (const ev of m.events) chain = andThen(chain, () => this.deliver(ev));
+          for (const ev of unpackEvents(m.events, m.packed)) chain = andThen(chain, () => this.deliver(ev));
           return andThen(chain, () => this.reconverge.drainAll());
         })?.catch?.((err: unknown) => this.fail(err));
         return;

@@ -3,6 +3,7 @@ import type { DeadLetter, NodeMetrics } from '@eddy/shared';
 import type { Rec } from '../core/batch.js';
 import type { WireEvent } from './wire.js';
 import type { StateAnswer, StateQuery } from '../core/state-entries.js';
+import type { PackedBatches } from './batch-codec.js';
 
 /** What a subtask is given when its thread starts. */
 export interface SubtaskInit {
@@ -34,7 +35,7 @@ export interface SubtaskInit {
 
 export type ToSubtask =
   | { t: 'init'; init: SubtaskInit }
-  | { t: 'events'; events: WireEvent[] }
+  | { t: 'events'; events: WireEvent[]; packed?: PackedBatches }
   | { t: 'complete'; id: number }
   /** A state view query for one node; answered by `{ t: 'state', id }`. */
   | { t: 'state'; id: number; nodeId: string; query: StateQuery }
@@ -42,7 +43,7 @@ export type ToSubtask =
 
 export type FromSubtask =
   | { t: 'ready' }
-  | { t: 'events'; events: WireEvent[] }
+  | { t: 'events'; events: WireEvent[]; packed?: PackedBatches }
   /** Progress, for the host's backpressure: host messages handled, messages waiting. */
   | { t: 'load'; hostDone: number; backlog: number }
   | { t: 'snap'; id: number; nodes: [nodeId: string, data: Uint8Array][] }

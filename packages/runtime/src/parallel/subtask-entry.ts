@@ -3,7 +3,8 @@
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { registry } from '../registry.js';
 import { Subtask } from './subtask.js';
-import { HOST, type WireEvent } from './wire.js';
+import { HOST, packEvents, unpackEvents, type WireEvent } from './wire.js';
+import { transferablesOf, type PackedBatches } from './batch-codec.js';
 import type { FromSubtask, SubtaskInit, ToSubtask } from './protocol.js';
 
 const host = parentPort!;
@@ -12,27 +13,36 @@ let peers: (MessagePort | null)[] = [];
 
 async function start(init: SubtaskInit): Promise<void> {
   peers = init.peers as (MessagePort | null)[];
+  let self: Subtask | null = null;
   try {
     // lmdb loads only for state on disk: a subtask's start-up pays for what it uses.
     const disk = init.stateDir ? new (await import('../state/lmdb-state.js')).LmdbEnvironment(init.stateDir) : null;
-    subtask = new Subtask(init, send, (dest, events) => {
-      if (dest === HOST) send({ t: 'events', events });
-      else peers[dest]!.postMessage(events);
+    // A kept thread serves later jobs: what this job's subtask says after it closed (a client
+    // failing late, a timer) must not reach the next job, so it speaks only while it is current.
+    const own = (message: FromSubtask, transfer?: ArrayBuffer[]) => { if (subtask === self) send(message, transfer); };
+    self = subtask = new Subtask(init, own, (dest, events) => {
+      if (subtask !== self) return;
+      const message = packEvents(events);
+      const transfer = message.packed ? transferablesOf(message.packed) : [];
+      if (dest === HOST) send({ t: 'events', ...message }, transfer);
+      else peers[dest]!.postMessage(message, transfer);
     }, registry, disk);
-    peers.forEach((p) => p?.on('message', (events: WireEvent[]) => subtask!.receive(events, false)));
+    const current = self;
+    peers.forEach((p) => p?.on('message', (m: { events: WireEvent[]; packed?: PackedBatches }) => current.receive(unpackEvents(m.events, m.packed), false)));
     await subtask.open();
-    send({ t: 'ready' });
+    if (subtask === self) send({ t: 'ready' });
   } catch (err) {
-    send({ t: 'failed', message: (err as Error).message, name: (err as Error).name });
+    // Not when this job has already closed (an open that failed late): the thread may serve another.
+    if (subtask === self) send({ t: 'failed', message: (err as Error).message, name: (err as Error).name });
   }
 }
-const send = (message: FromSubtask) => host.postMessage(message);
+const send = (message: FromSubtask, transfer: ArrayBuffer[] = []) => host.postMessage(message, transfer);
 let subtask: Subtask | null = null;
 
 host.on('message', (message: ToSubtask) => {
   switch (message.t) {
     case 'init': void start(message.init); return;
-    case 'events': subtask?.receive(message.events, true); return;
+    case 'events': subtask?.receive(unpackEvents(message.events, message.packed), true); return;
     case 'complete': void subtask?.complete(message.id); return;
     case 'state': send({ t: 'state', id: message.id, state: subtask?.nodeState(message.nodeId, message.query) ?? null }); return;
     case 'close':

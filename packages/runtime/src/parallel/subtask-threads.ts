@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { transferablesOf } from './batch-codec.js';
 import type { MaybePromise } from '../core/async.js';
 import type { StateAnswer, StateQuery } from '../core/state-entries.js';
 import type { FromSubtask, SubtaskInit, ToSubtask } from './protocol.js';
@@ -115,7 +116,7 @@ export class SubtaskThreads {
 
   post(k: number, message: ToSubtask): void {
     if (message.t === 'events') this.sent[k]++;
-    this.workers[k]?.postMessage(message);
+    this.workers[k]?.postMessage(message, message.t === 'events' && message.packed ? transferablesOf(message.packed) : undefined);
   }
 
   postAll(message: ToSubtask): void {

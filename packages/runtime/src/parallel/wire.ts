@@ -4,6 +4,7 @@ import type { Downstream } from '../core/node-runtime.js';
 import type { PlannedEdge } from './plan.js';
 import { keyGroupOf, keyReader, subtaskOfKeyGroup } from './partitioner.js';
 import type { RecordSchema } from '@eddy/shared';
+import { packBatches, unpackBatches, type PackedBatches } from './batch-codec.js';
 
 /**
  * What crosses between a parallel job's threads, in order per pair of threads. Records go
@@ -196,3 +197,31 @@ export class SourceMirrorOut implements Downstream {
 export const batchOf = (ev: Extract<WireEvent, { k: 'b' }>, timeOrigin: number): Batch =>
   (ev.seqs ? { records: ev.records, times: ev.times, wms: ev.wms, arrivedAt: ev.at - timeOrigin, seqs: ev.seqs }
     : { records: ev.records, times: ev.times, wms: ev.wms, arrivedAt: ev.at - timeOrigin });
+
+const NONE: never[] = [];
+
+/** A message's batches packed into one transferable buffer (batch-codec.ts); its events keep the rest. */
+export function packEvents(events: WireEvent[]): { events: WireEvent[]; packed?: PackedBatches } {
+  const batches: Batch[] = [];
+  const light = events.map((ev): WireEvent => {
+    if (ev.k !== 'b') return ev;
+    batches.push(ev.seqs ? { records: ev.records, times: ev.times, wms: ev.wms, arrivedAt: ev.at, seqs: ev.seqs }
+      : { records: ev.records, times: ev.times, wms: ev.wms, arrivedAt: ev.at });
+    return { k: 'b', e: ev.e, c: ev.c, at: ev.at, records: NONE, times: NONE, wms: NONE };
+  });
+  return batches.length ? { events: light, packed: packBatches(batches) } : { events };
+}
+
+/** The events of a packed message, their batches back in place. */
+export function unpackEvents(events: WireEvent[], packed: PackedBatches | undefined): WireEvent[] {
+  if (!packed) return events;
+  const batches = unpackBatches(packed);
+  let j = 0;
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i];
+    if (ev.k !== 'b') continue;
+    const b = batches[j++];
+    events[i] = b.seqs ? { ...ev, records: b.records, times: b.times, wms: b.wms, seqs: b.seqs } : { ...ev, records: b.records, times: b.times, wms: b.wms };
+  }
+  return events;
+}
