@@ -1,5 +1,5 @@
-import * as hdr from 'hdr-histogram-js';
-import type { LatencySummary, ModelMetrics, NodeMetrics } from '@eddy/shared';
+import type { ModelMetrics, NodeMetrics } from '@eddy/shared';
+import { LatencyRecorder, LatencySampler } from './latency.js';
 
 /** Counts per one-second bucket; the rate is the last full second blended with the current one. */
 export class RateMeter {
@@ -27,62 +27,10 @@ export class RateMeter {
   }
 }
 
-const WINDOW_MS = 5000;
-const newHistogram = () =>
-  hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 2 });
-
 /**
- * Latency in microseconds over a sliding ~5–10 s window: two HDR histograms, the older
- * one dropped every 5 s, so the dashboard shows recent latency, not the job's lifetime.
+ * The live figures of one node; updated once per batch without reading the clock (rates use
+ * the batches' arrival times, latency is sampled: see LatencySampler), read once per second.
  */
-export class LatencyRecorder {
-  private current = newHistogram();
-  private previous = newHistogram();
-  private rotatedAt = 0;
-  private totalCount = 0;
-  private totalMs = 0;
-
-  record(latencyMs: number, count: number, nowMs: number): void {
-    this.totalCount += count;
-    this.totalMs += latencyMs * count;
-    if (nowMs - this.rotatedAt >= WINDOW_MS) this.rotate(nowMs);
-    this.current.recordValueWithCount(Math.max(1, Math.round(latencyMs * 1000)), count);
-  }
-
-  summary(nowMs: number): LatencySummary {
-    if (nowMs - this.rotatedAt >= 2 * WINDOW_MS) {
-      this.rotate(nowMs);
-      this.rotate(nowMs);
-    }
-    const merged = newHistogram();
-    merged.add(this.previous);
-    merged.add(this.current);
-    const count = merged.totalCount;
-    const ms = (us: number) => (count ? Math.round(us) / 1000 : 0);
-    const result = {
-      p50: ms(merged.getValueAtPercentile(50)),
-      p95: ms(merged.getValueAtPercentile(95)),
-      p99: ms(merged.getValueAtPercentile(99)),
-      p999: ms(merged.getValueAtPercentile(99.9)),
-      max: ms(merged.maxValue),
-      count,
-      totalCount: this.totalCount,
-      totalMs: this.totalMs,
-    };
-    merged.destroy();
-    return result;
-  }
-
-  private rotate(nowMs: number): void {
-    const old = this.previous;
-    this.previous = this.current;
-    old.reset();
-    this.current = old;
-    this.rotatedAt = nowMs;
-  }
-}
-
-/** The live figures of one node; updated once per batch, read once per second. */
 export class NodeMetricsRecorder {
   recordsIn = 0;
   recordsOut = 0;
@@ -95,19 +43,30 @@ export class NodeMetricsRecorder {
   readonly rateIn = new RateMeter();
   readonly rateOut = new RateMeter();
   readonly latency = new LatencyRecorder();
+  private readonly sampler = new LatencySampler();
 
-  constructor(private readonly enabled: boolean) {}
+  constructor(private readonly enabled: boolean, private readonly clock: () => number = () => performance.now()) {}
 
-  onInput(n: number, latencyMs: number, nowMs: number): void {
+  /** `n` records arrived in a batch that left its source at `arrivedAt` (monotonic ms). */
+  onInput(n: number, arrivedAt: number): void {
     this.recordsIn += n;
     if (!this.enabled) return;
-    this.rateIn.add(n, nowMs);
-    this.latency.record(latencyMs, n, nowMs);
+    const sampler = this.sampler;
+    const weight = sampler.take(n, arrivedAt);
+    if (weight > 0) {
+      const now = this.clock();
+      sampler.sampled(now);
+      this.latency.record(now - arrivedAt, weight, now);
+    }
+    this.rateIn.add(n, sampler.known);
   }
 
-  onOutput(n: number, nowMs: number): void {
+  /** `n` records left in a batch that left its source at `arrivedAt`. */
+  onOutput(n: number, arrivedAt: number): void {
     this.recordsOut += n;
-    if (this.enabled) this.rateOut.add(n, nowMs);
+    if (!this.enabled) return;
+    this.sampler.observe(arrivedAt);
+    this.rateOut.add(n, this.sampler.known);
   }
 
   /** Output is waiting on downstream from `nowMs` until `unblocked` is called. */
