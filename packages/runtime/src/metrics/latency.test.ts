@@ -6,10 +6,7 @@ function feed(sampler: LatencySampler, batches: { n: number; arrivedAt: number }
   const weights: number[] = [];
   for (const b of batches) {
     const w = sampler.take(b.n, b.arrivedAt);
-    if (w > 0) {
-      sampler.sampled(b.arrivedAt);
-      weights.push(w);
-    }
+    if (w > 0) weights.push(w);
   }
   return weights;
 }
@@ -41,14 +38,13 @@ describe('LatencySampler', () => {
     expect(feed(s, batches)).toEqual(batches.map(() => 2));
   });
 
-  it('keeps the newest arrival time as the time known without a clock read', () => {
+  it('times by source time: batches from a source behind the last timed one wait for the count', () => {
     const s = new LatencySampler();
-    s.take(1, 40);
-    s.observe(70);
-    s.take(1, 60);
-    expect(s.known).toBe(70);
-    s.sampled(90);
-    expect(s.known).toBe(90);
+    expect(s.take(1, 100)).toBe(1);
+    // Another input, 50 ms behind: its batches are not newer than the last timed one.
+    expect(feed(s, Array.from({ length: SAMPLE_EVERY_RECORDS - 1 }, (_v, i) => ({ n: 1, arrivedAt: 50 + i / 100 })))).toEqual([]);
+    expect(s.take(1, 51)).toBe(SAMPLE_EVERY_RECORDS);
+    expect(s.take(1, 100 + SAMPLE_EVERY_MS)).toBe(1);
   });
 });
 

@@ -65,35 +65,22 @@ export const SAMPLE_EVERY_MS = 1;
  * Which batches a node times. Reading the clock and inserting into the histogram cost about
  * 100 ns; with batches of a few records (a paced source in native mode) that would be paid per
  * record. A timed batch's latency stands for every record since the previous timed batch (its
- * weight), so the histogram still counts each record once. At most one batch per 64 records and
- * one per millisecond of source time is timed: a stream of under 1000 batches a second is timed
- * in full, big batches (≥ 64 records) always; a faster one is sampled.
+ * weight), so the histogram still counts each record once. The clock is read at most once per 64
+ * records plus once per millisecond of source time (≤ 1000 times a second: negligible): a stream
+ * of under 1000 batches a second is timed in full, big batches (≥ 64 records) always; a faster
+ * one of small batches is sampled.
  */
 export class LatencySampler {
   private pending = 0;
   /** The latest source time of a timed batch. */
   private timedArrival = -Infinity;
-  /** The latest time known without reading the clock: the newest arrival time seen, or the last reading (for rates). */
-  known = -Infinity;
 
   /** A batch of `n` records that left its source at `arrivedAt`: the weight to time it with, or 0 to leave it untimed. */
   take(n: number, arrivedAt: number): number {
-    this.pending += n;
-    if (arrivedAt > this.known) this.known = arrivedAt;
-    if (this.pending < SAMPLE_EVERY_RECORDS && arrivedAt - this.timedArrival < SAMPLE_EVERY_MS) return 0;
+    const pending = (this.pending += n);
+    if (pending < SAMPLE_EVERY_RECORDS && arrivedAt - this.timedArrival < SAMPLE_EVERY_MS) return 0;
     if (arrivedAt > this.timedArrival) this.timedArrival = arrivedAt;
-    const weight = this.pending;
     this.pending = 0;
-    return weight;
-  }
-
-  /** The clock was read at `nowMs` for a timed batch. */
-  sampled(nowMs: number): void {
-    if (nowMs > this.known) this.known = nowMs;
-  }
-
-  /** A newer arrival time seen elsewhere (a node's output): time moves on for the rates. */
-  observe(arrivedAt: number): void {
-    if (arrivedAt > this.known) this.known = arrivedAt;
+    return pending;
   }
 }

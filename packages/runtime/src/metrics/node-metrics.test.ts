@@ -58,6 +58,22 @@ describe('NodeMetricsRecorder', () => {
     expect(m.snapshot(2000, 0, { keys: 0, bytes: 0 }, true).ratePerSec).toBe(500);
   });
 
+  it('keeps rates per second when it times only some batches (single records, five a millisecond)', () => {
+    const clock = manualClock(0);
+    const m = new NodeMetricsRecorder(true, clock.read);
+    for (let i = 0; i < 10_000; i++) {
+      clock.now = i / 5;
+      m.onInput(1, clock.now);
+      m.onOutput(1, clock.now);
+    }
+    // One per millisecond of source time (the 64-record rule never comes first at five a millisecond).
+    expect(clock.reads).toBeLessThanOrEqual(2000 + 1);
+    const s = m.snapshot(2000, 0, { keys: 0, bytes: 0 }, false);
+    // Counts reach the meters at most 64 records late.
+    expect(Math.abs(s.ratePerSecIn - 5000)).toBeLessThanOrEqual(SAMPLE_EVERY_RECORDS);
+    expect(Math.abs(s.ratePerSec - 5000)).toBeLessThanOrEqual(SAMPLE_EVERY_RECORDS);
+  });
+
   it('turned off, counts records and never reads the clock', () => {
     const clock = manualClock();
     const m = new NodeMetricsRecorder(false, clock.read);

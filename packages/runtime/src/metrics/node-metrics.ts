@@ -1,5 +1,5 @@
 import type { ModelMetrics, NodeMetrics } from '@eddy/shared';
-import { LatencyRecorder, LatencySampler } from './latency.js';
+import { LatencyRecorder, LatencySampler, SAMPLE_EVERY_MS, SAMPLE_EVERY_RECORDS } from './latency.js';
 
 /** Counts per one-second bucket; the rate is the last full second blended with the current one. */
 export class RateMeter {
@@ -28,8 +28,10 @@ export class RateMeter {
 }
 
 /**
- * The live figures of one node; updated once per batch without reading the clock (rates use
- * the batches' arrival times, latency is sampled: see LatencySampler), read once per second.
+ * The live figures of one node, read about once per second. Per batch it only adds to its
+ * counters and compares a few numbers: the clock is read and the latency histogram updated for
+ * the batches LatencySampler picks; the rate meters catch up with the counters then (records in),
+ * once per 64 records or millisecond of source time (records out), and at each snapshot.
  */
 export class NodeMetricsRecorder {
   recordsIn = 0;
@@ -44,6 +46,12 @@ export class NodeMetricsRecorder {
   readonly rateOut = new RateMeter();
   readonly latency = new LatencyRecorder();
   private readonly sampler = new LatencySampler();
+  /** The counts the rate meters have; the source time of the output batch that last caught up. */
+  private ratedIn = 0;
+  private ratedOut = 0;
+  private outRatedArrival = -Infinity;
+  /** The latest time known without reading the clock (a clock reading or a batch's source time): rates are counted at it. */
+  private known = -Infinity;
 
   constructor(private readonly enabled: boolean, private readonly clock: () => number = () => performance.now()) {}
 
@@ -51,22 +59,23 @@ export class NodeMetricsRecorder {
   onInput(n: number, arrivedAt: number): void {
     this.recordsIn += n;
     if (!this.enabled) return;
-    const sampler = this.sampler;
-    const weight = sampler.take(n, arrivedAt);
-    if (weight > 0) {
-      const now = this.clock();
-      sampler.sampled(now);
-      this.latency.record(now - arrivedAt, weight, now);
-    }
-    this.rateIn.add(n, sampler.known);
+    const weight = this.sampler.take(n, arrivedAt);
+    if (weight === 0) return;
+    const now = this.clock();
+    this.latency.record(now - arrivedAt, weight, now);
+    if (now > this.known) this.known = now;
+    this.rateIn.add(this.recordsIn - this.ratedIn, this.known);
+    this.ratedIn = this.recordsIn;
   }
 
   /** `n` records left in a batch that left its source at `arrivedAt`. */
   onOutput(n: number, arrivedAt: number): void {
-    this.recordsOut += n;
-    if (!this.enabled) return;
-    this.sampler.observe(arrivedAt);
-    this.rateOut.add(n, this.sampler.known);
+    const out = (this.recordsOut += n);
+    if (!this.enabled || (out - this.ratedOut < SAMPLE_EVERY_RECORDS && arrivedAt - this.outRatedArrival < SAMPLE_EVERY_MS)) return;
+    if (arrivedAt > this.outRatedArrival) this.outRatedArrival = arrivedAt;
+    if (arrivedAt > this.known) this.known = arrivedAt;
+    this.rateOut.add(out - this.ratedOut, this.known);
+    this.ratedOut = out;
   }
 
   /** Output is waiting on downstream from `nowMs` until `unblocked` is called. */
@@ -87,6 +96,13 @@ export class NodeMetricsRecorder {
   }
 
   snapshot(nowMs: number, wallNow: number, state: { keys: number; bytes: number }, isSink: boolean): NodeMetrics {
+    if (this.enabled) {
+      // What the meters have not been handed yet counts now.
+      this.rateIn.add(this.recordsIn - this.ratedIn, nowMs);
+      this.rateOut.add(this.recordsOut - this.ratedOut, nowMs);
+      this.ratedIn = this.recordsIn;
+      this.ratedOut = this.recordsOut;
+    }
     const rateIn = this.rateIn.perSecond(nowMs);
     const rateOut = this.rateOut.perSecond(nowMs);
     const wm = this.watermark;
