@@ -57,7 +57,7 @@ export function buildNode(id: string, b: NodeBuildEnv, snapshot: NodeSnapshot | 
   const ttl = document.settings.stateTtl;
   const state = ttl ? withTtl(base, parseDuration(ttl), b.clock) : base;
   if (snapshot) state.importState(snapshot.state);
-  const metrics = new NodeMetricsRecorder(options.metrics !== false);
+  const metrics = new NodeMetricsRecorder(options.metrics !== false, b.clock);
   let runtime: NodeRuntime;
   const ctx: OperatorContext = {
     node, pipelineId: options.pipelineId ?? document.name, document, inputSchemas, baseDir: options.baseDir, fileRoots: b.fileRoots, state,

@@ -169,8 +169,7 @@ export class NodeRuntime implements Drainable, Downstream, WatermarkView {
     const n = batch.records.length;
     if (n === 0) return;
     if (this.barrierSeen[inputIndex]) { this.held.push(() => this.receive(batch, inputIndex, port)); return; }
-    const now = this.env.clock();
-    this.metrics.onInput(n, now - batch.arrivedAt, now);
+    this.metrics.onInput(n, batch.arrivedAt);
     if (this.inputWms.length > 1) {
       this.buffered.push({ batch: capWatermarks(batch, this.capOf(inputIndex)), port });
       this.reconverge.mark(this);
@@ -319,10 +318,9 @@ export class NodeRuntime implements Drainable, Downstream, WatermarkView {
     if (this.emitted.length === 0) return;
     const emitted = this.emitted;
     this.emitted = [];
-    const now = this.env.clock();
     const results: MaybePromise[] = [];
     for (const [port, batch] of emitted) {
-      this.metrics.onOutput(batch.records.length, now);
+      this.metrics.onOutput(batch.records.length, batch.arrivedAt);
       this.env.tap?.(this.id, port, batch.records);
       const targets = this.outputs.get(port);
       if (!targets) continue;
@@ -330,7 +328,8 @@ export class NodeRuntime implements Drainable, Downstream, WatermarkView {
     }
     const done = allDone(results);
     if (!isPromise(done) || this.inputWms.length === 0) return done; // a source's wait is timed by its driver
-    this.metrics.blockedFrom(now);
+    // Only a wait reads the clock: a batch handed on at once costs no clock read.
+    this.metrics.blockedFrom(this.env.clock());
     return done.finally(() => this.metrics.unblocked(this.env.clock()));
   }
 

@@ -120,12 +120,14 @@ export class SourceDriver implements SourceOutput {
 
   push(input: Rec[], createdAt?: number, split?: string): MaybePromise {
     if (input.length === 0) return;
-    this.tracker.select(split);
+    // One clock reading per batch, for its split's idleness and its arrival time.
+    const now = this.clock();
+    this.tracker.select(split, now);
     // Before anything walks a record recursively (socket.io's encoder, sinks): too deep is a dead letter.
     const records = withoutDeepRecords(input, this.onDeadLetter);
     const n = records.length;
     this.armIdleTimer();
-    const arrivedAt = createdAt ?? this.clock();
+    const arrivedAt = createdAt ?? now;
     const times = new Array<number>(n);
     const wms = new Array<number>(n);
     const tracker = this.tracker;

@@ -1,5 +1,5 @@
-import * as hdr from 'hdr-histogram-js';
-import type { LatencySummary, ModelMetrics, NodeMetrics } from '@eddy/shared';
+import type { ModelMetrics, NodeMetrics } from '@eddy/shared';
+import { LatencyRecorder, LatencySampler, SAMPLE_EVERY_MS, SAMPLE_EVERY_RECORDS } from './latency.js';
 
 /** Counts per one-second bucket; the rate is the last full second blended with the current one. */
 export class RateMeter {
@@ -27,62 +27,12 @@ export class RateMeter {
   }
 }
 
-const WINDOW_MS = 5000;
-const newHistogram = () =>
-  hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 2 });
-
 /**
- * Latency in microseconds over a sliding ~5–10 s window: two HDR histograms, the older
- * one dropped every 5 s, so the dashboard shows recent latency, not the job's lifetime.
+ * The live figures of one node, read about once per second. Per batch it only adds to its
+ * counters and compares a few numbers: the clock is read and the latency histogram updated for
+ * the batches LatencySampler picks; the rate meters catch up with the counters then (records in),
+ * once per 64 records or millisecond of source time (records out), and at each snapshot.
  */
-export class LatencyRecorder {
-  private current = newHistogram();
-  private previous = newHistogram();
-  private rotatedAt = 0;
-  private totalCount = 0;
-  private totalMs = 0;
-
-  record(latencyMs: number, count: number, nowMs: number): void {
-    this.totalCount += count;
-    this.totalMs += latencyMs * count;
-    if (nowMs - this.rotatedAt >= WINDOW_MS) this.rotate(nowMs);
-    this.current.recordValueWithCount(Math.max(1, Math.round(latencyMs * 1000)), count);
-  }
-
-  summary(nowMs: number): LatencySummary {
-    if (nowMs - this.rotatedAt >= 2 * WINDOW_MS) {
-      this.rotate(nowMs);
-      this.rotate(nowMs);
-    }
-    const merged = newHistogram();
-    merged.add(this.previous);
-    merged.add(this.current);
-    const count = merged.totalCount;
-    const ms = (us: number) => (count ? Math.round(us) / 1000 : 0);
-    const result = {
-      p50: ms(merged.getValueAtPercentile(50)),
-      p95: ms(merged.getValueAtPercentile(95)),
-      p99: ms(merged.getValueAtPercentile(99)),
-      p999: ms(merged.getValueAtPercentile(99.9)),
-      max: ms(merged.maxValue),
-      count,
-      totalCount: this.totalCount,
-      totalMs: this.totalMs,
-    };
-    merged.destroy();
-    return result;
-  }
-
-  private rotate(nowMs: number): void {
-    const old = this.previous;
-    this.previous = this.current;
-    old.reset();
-    this.current = old;
-    this.rotatedAt = nowMs;
-  }
-}
-
-/** The live figures of one node; updated once per batch, read once per second. */
 export class NodeMetricsRecorder {
   recordsIn = 0;
   recordsOut = 0;
@@ -95,19 +45,37 @@ export class NodeMetricsRecorder {
   readonly rateIn = new RateMeter();
   readonly rateOut = new RateMeter();
   readonly latency = new LatencyRecorder();
+  private readonly sampler = new LatencySampler();
+  /** The counts the rate meters have; the source time of the output batch that last caught up. */
+  private ratedIn = 0;
+  private ratedOut = 0;
+  private outRatedArrival = -Infinity;
+  /** The latest time known without reading the clock (a clock reading or a batch's source time): rates are counted at it. */
+  private known = -Infinity;
 
-  constructor(private readonly enabled: boolean) {}
+  constructor(private readonly enabled: boolean, private readonly clock: () => number = () => performance.now()) {}
 
-  onInput(n: number, latencyMs: number, nowMs: number): void {
+  /** `n` records arrived in a batch that left its source at `arrivedAt` (monotonic ms). */
+  onInput(n: number, arrivedAt: number): void {
     this.recordsIn += n;
     if (!this.enabled) return;
-    this.rateIn.add(n, nowMs);
-    this.latency.record(latencyMs, n, nowMs);
+    const weight = this.sampler.take(n, arrivedAt);
+    if (weight === 0) return;
+    const now = this.clock();
+    this.latency.record(now - arrivedAt, weight, now);
+    if (now > this.known) this.known = now;
+    this.rateIn.add(this.recordsIn - this.ratedIn, this.known);
+    this.ratedIn = this.recordsIn;
   }
 
-  onOutput(n: number, nowMs: number): void {
-    this.recordsOut += n;
-    if (this.enabled) this.rateOut.add(n, nowMs);
+  /** `n` records left in a batch that left its source at `arrivedAt`. */
+  onOutput(n: number, arrivedAt: number): void {
+    const out = (this.recordsOut += n);
+    if (!this.enabled || (out - this.ratedOut < SAMPLE_EVERY_RECORDS && arrivedAt - this.outRatedArrival < SAMPLE_EVERY_MS)) return;
+    if (arrivedAt > this.outRatedArrival) this.outRatedArrival = arrivedAt;
+    if (arrivedAt > this.known) this.known = arrivedAt;
+    this.rateOut.add(out - this.ratedOut, this.known);
+    this.ratedOut = out;
   }
 
   /** Output is waiting on downstream from `nowMs` until `unblocked` is called. */
@@ -128,6 +96,13 @@ export class NodeMetricsRecorder {
   }
 
   snapshot(nowMs: number, wallNow: number, state: { keys: number; bytes: number }, isSink: boolean): NodeMetrics {
+    if (this.enabled) {
+      // What the meters have not been handed yet counts now.
+      this.rateIn.add(this.recordsIn - this.ratedIn, nowMs);
+      this.rateOut.add(this.recordsOut - this.ratedOut, nowMs);
+      this.ratedIn = this.recordsIn;
+      this.ratedOut = this.recordsOut;
+    }
     const rateIn = this.rateIn.perSecond(nowMs);
     const rateOut = this.rateOut.perSecond(nowMs);
     const wm = this.watermark;

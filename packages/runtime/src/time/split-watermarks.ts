@@ -24,15 +24,15 @@ export class SplitWatermarks {
     this.recompute();
   }
 
-  /** The split the next observed records come from. */
-  select(split: string | undefined): void {
+  /** The split the next observed records come from; `now`: the caller's clock reading (one per batch). */
+  select(split: string | undefined, now = this.clock()): void {
     const id = split ?? '';
     if (split !== undefined && !this.splits.has(id)) this.declare([id]);
     let entry = this.splits.get(id);
-    if (!entry) this.splits.set(id, entry = { tracker: new WatermarkTracker(this.maxOutOfOrdernessMs), lastAt: this.clock() });
-    entry.lastAt = this.clock();
+    if (!entry) this.splits.set(id, entry = { tracker: new WatermarkTracker(this.maxOutOfOrdernessMs), lastAt: now });
+    entry.lastAt = now;
     this.active = entry.tracker;
-    if (this.splits.size > 1) this.recompute();
+    if (this.splits.size > 1) this.recompute(now);
   }
 
   observe(ts: number): void {
@@ -73,8 +73,7 @@ export class SplitWatermarks {
     this.recompute();
   }
 
-  private recompute(): void {
-    const now = this.clock();
+  private recompute(now = this.clock()): void {
     let min = Infinity;
     for (const s of this.splits.values()) {
       if (this.idleTimeoutMs && now - s.lastAt >= this.idleTimeoutMs && s.tracker !== this.active) continue;
