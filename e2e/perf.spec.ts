@@ -78,7 +78,7 @@ test('a 200-node canvas with live figures: frame times are reported', async ({ p
   const { id } = await res.json();
   await page.goto(`/p/${id}`);
   // A canvas this large keeps only the nodes in view in the page; the minimap shows them all.
-  await expect(page.locator('.react-flow__minimap-node')).toHaveCount(CHAINS * LENGTH);
+  await expect(page.getByTestId('overview-map')).toHaveAttribute('data-nodes', String(CHAINS * LENGTH));
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const idle = await measure(page, cdp);
@@ -101,5 +101,24 @@ test('a 200-node canvas with live figures: frame times are reported', async ({ p
 
   await page.getByTestId('stop').click();
   await expect(page.getByTestId('status-badge')).toHaveText('stopped');
+  await page.request.delete(`/api/pipelines/${id}`);
+});
+
+test('a large canvas has a minimap of every node that pans the canvas', async ({ page }) => {
+  const res = await page.request.post('/api/pipelines', { data: bigPipeline(`overview ${Date.now()}`) });
+  expect(res.status()).toBe(201);
+  const { id } = await res.json();
+  await page.goto(`/p/${id}`);
+  const map = page.getByTestId('overview-map');
+  await expect(map).toHaveAttribute('data-nodes', String(CHAINS * LENGTH));
+  const viewport = page.locator('.react-flow__viewport');
+  await page.waitForTimeout(500); // the fit on load
+  const before = await viewport.evaluate((el) => getComputedStyle(el).transform);
+  const box = (await map.locator('svg').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 30, box.y + box.height / 2 + 20, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(() => viewport.evaluate((el) => getComputedStyle(el).transform)).not.toBe(before);
   await page.request.delete(`/api/pipelines/${id}`);
 });
