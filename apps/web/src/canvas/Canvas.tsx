@@ -10,6 +10,7 @@ import { useUi } from '../state/ui-store';
 import { addNode, connect, edgeKey, moveNode, removeEdges, removeNodes, useEditor } from '../state/editor-store';
 import { useLive } from '../state/live-store';
 import { EddyNode, NODE_WIDTH, type EddyFlowNode } from './EddyNode';
+import { OverviewMap } from './OverviewMap';
 
 /** Defined once, outside components, so React Flow never sees a new nodeTypes object. */
 const nodeTypes = { eddy: EddyNode };
@@ -25,6 +26,7 @@ const ANIMATED_EDGES_MAX = 60;
  * Above this many nodes only the nodes and edges in view are in the page: every tick changes the
  * figures of every node, and laying out, painting and hit-testing 200 nodes took a frame of its own.
  * Every node is still rendered once (React Flow measures it), so the minimap and fitting know them all.
+ * Such a canvas has a lighter minimap too (OverviewMap: one path for all nodes).
  */
 const RENDER_VISIBLE_ONLY_ABOVE = 60;
 
@@ -138,6 +140,7 @@ export function Canvas() {
     editor.select([id]);
   }, [screenToFlowPosition]);
 
+  const large = doc.nodes.length > RENDER_VISIBLE_ONLY_ABOVE;
   return (
     <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow
@@ -155,14 +158,15 @@ export function Canvas() {
         deleteKeyCode={DELETE_KEYS}
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         selectionKeyCode="Shift"
-        onlyRenderVisibleElements={doc.nodes.length > RENDER_VISIBLE_ONLY_ABOVE}
+        onlyRenderVisibleElements={large}
         proOptions={PRO_OPTIONS}
       >
         <Background gap={20} size={1} />
         <Controls />
         <PreviewOverlay />
         <TestsOverlay />
-        <MiniMap position="top-right" pannable zoomable nodeColor="#94a3b8" maskColor="rgba(226, 232, 240, 0.5)" style={MINIMAP_STYLE} />
+        {large ? <OverviewMap nodes={nodes} />
+          : <MiniMap position="top-right" pannable zoomable nodeColor="#94a3b8" maskColor="rgba(226, 232, 240, 0.5)" style={MINIMAP_STYLE} />}
       </ReactFlow>
     </div>
   );

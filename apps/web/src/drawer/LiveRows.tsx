@@ -1,8 +1,14 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { useEditor } from '../state/editor-store';
 import { useIsLive, useLive } from '../state/live-store';
 import { formatCell } from '../ui/format';
 
+type Row = Record<string, unknown>;
+
+/** One row: re-rendered only when a shown value changes (each payload is a fresh copy of the newest rows). */
+const LiveRow = memo(function LiveRow({ row, columns }: { row: Row; columns: string[]; columnsKey: string }) {
+  return <tr>{columns.map((c) => { const f = formatCell(row[c], c); return <td key={c} title={f.raw}>{f.text}</td>; })}</tr>;
+}, (a, b) => a.columnsKey === b.columnsKey && a.columns.every((c) => Object.is(a.row[c], b.row[c])));
 
 /** The rows of a sink.live node, newest first, as they arrive over the socket. */
 export function LiveRows() {
@@ -16,6 +22,8 @@ export function LiveRows() {
   if (!ids.length) return <p className="muted">Add a Live table (sink.live) node to see rows here.</p>;
   const rows = payload?.rows ?? [];
   const columns = [...new Set(rows.slice(0, 50).flatMap((r) => Object.keys(r)))];
+  const columnsKey = columns.join('\u0000');
+  const total = payload?.total ?? rows.length;
   return (
     <div className="live-rows">
       <div className="drawer-toolbar">
@@ -27,7 +35,8 @@ export function LiveRows() {
       <table data-testid="live-rows">
         <thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
         <tbody>
-          {rows.slice(0, 100).map((r, i) => <tr key={i}>{columns.map((c) => { const f = formatCell(r[c], c); return <td key={c} title={f.raw}>{f.text}</td>; })}</tr>)}
+          {/* Keyed by arrival number (newest first): a new row is one insert, not a rewrite of every cell. */}
+          {rows.slice(0, 100).map((r, i) => <LiveRow key={total - i} row={r} columns={columns} columnsKey={columnsKey} />)}
         </tbody>
       </table>
     </div>
