@@ -1,38 +1,34 @@
 import { withModelMetrics } from '../metrics/node-metrics.js';
-import { serialize } from 'node:v8';
 import {
-  edgeFromPort, edgeToPort, getKind, noCheckpoints,
+  edgeFromPort, edgeToPort, getKind,
   type CheckpointInfo, type DeadLetter, type NodeMetrics, type PipelineDocument, type PipelineMetrics, type RestorePlan,
 } from '@eddy/shared';
 import type { JobHandle, JobOptions, JobOutcome, JobState, NodeState, RefusedRecord } from '../api.js';
 import { checkJobDocument } from '../core/job.js';
 import { buildNode, type BuiltNode, type NodeBuildEnv } from '../core/node-builder.js';
-import type { NodeRuntime, NodeRuntimeEnv } from '../core/node-runtime.js';
+import type { NodeRuntimeEnv } from '../core/node-runtime.js';
 import { ReconvergeQueue } from '../core/reconverge.js';
-import { allDone, andThen, Mailbox, OneAtATime, runSources, type MaybePromise } from '../core/async.js';
+import { andThen, Mailbox, runSources, type MaybePromise } from '../core/async.js';
 import { DeadLetterList } from '../core/dead-letters.js';
 import { LiveRows } from '../core/live-rows.js';
 import { nodeError } from '../core/node-error.js';
-import { redactError, redactSecrets } from '../core/redact.js';
+import { redactError } from '../core/redact.js';
 import { SourceDriver } from '../core/source-driver.js';
-import { IngestError, isIngestible } from '../core/source.js';
-import { checkpointNodesOf, planRestore, type NodeSnapshot } from '../core/checkpoint-coordinator.js';
+import { IngestError, isIngestible, isPiecewise } from '../core/source.js';
+import { checkpointNodesOf, planRestore } from '../core/checkpoint-coordinator.js';
 import type { NodeFactories } from '../core/node-factories.js';
-import type { NodeSnapshotFile } from '../checkpoint/checkpoint-store.js';
 import { planParallel, type ParallelPlan } from './plan.js';
 import { batchOf, ChannelOut, HOST, Outbox, packEvents, SourceMirrorOut, unpackEvents, type WireEvent } from './wire.js';
 import { END_BARRIER } from './subtask.js';
 import { inletFor, type Inlet } from './channel-merge.js';
 import { combineSubtaskMetrics } from './metrics.js';
-import { restoreSnapshots, encodeTaskSnapshots } from './snapshots.js';
+import { restoreSnapshots } from './snapshots.js';
 import type { FromSubtask } from './protocol.js';
 import { SubtaskThreads } from './subtask-threads.js';
+import { ParallelBarriers } from './barriers.js';
 import { PieceReader } from './piece-reader.js';
-import { isPiecewise } from '../core/source.js';
 import { combineStateAnswers } from './state-query.js';
 import { stateAnswer, type StateQuery } from '../core/state-entries.js';
-
-interface PendingBarrier { waiting: number; parts: NodeSnapshotFile[]; task: Map<string, Uint8Array[]>; resolve: () => void; reject: (err: unknown) => void }
 
 /**
  * A job run by N subtasks on worker threads (settings.parallelism > 1). This thread — the
@@ -62,19 +58,16 @@ export class ParallelJob implements JobHandle {
   private readonly outbox: Outbox;
   private readonly threads = new SubtaskThreads();
   private readonly subMetrics: Record<string, NodeMetrics>[];
-  private readonly barriers = new Map<number, PendingBarrier>();
   private readonly restoredTask: Map<string, Uint8Array[]>;
   private runs: Promise<void>[] = [];
   private stopping: Promise<void> | null = null;
-  private nextCheckpoint = 1;
   private checkpointTimer: NodeJS.Timeout | null = null;
-  private readonly inFlight = new OneAtATime<CheckpointInfo | null>();
   private savepointOnStop = false;
   private finalCheckpoint: CheckpointInfo | null = null;
-  private readonly stats = noCheckpoints();
   private readonly fingerprints: CheckpointInfo['nodes'];
   /** Source positions, numbered as records leave the host for the subtasks (one counter: the order they left). */
   private readonly sequencer = { next: 0 };
+  private readonly barrierRuns: ParallelBarriers;
   /** Sources read in pieces (plan.splitSources): their readers, offsets and piece order. */
   private readonly pieces: PieceReader;
   private readonly pieceRuns: { run(signal: AbortSignal): Promise<void> }[] = [];
@@ -91,6 +84,12 @@ export class ParallelJob implements JobHandle {
     this.subMetrics = Array.from({ length: parallelism }, () => ({}));
     this.outbox = new Outbox((dest, events) => this.threads.post(dest, { t: 'events', ...packEvents(events) }), HOST, null, () => this.threads.gate());
     this.pieces = new PieceReader(parallelism, this.outbox, this.sequencer, this.clock, performance.timeOrigin);
+    this.barrierRuns = new ParallelBarriers({
+      document: this.document, options, hostNodes: this.hostNodes, threads: this.threads, mailbox: this.mailbox, reconverge: this.reconverge,
+      pieces: this.pieces, splitSources: this.plan.splitSources, fingerprints: this.fingerprints,
+      wallClock: () => this.wallClock(), fail: (err) => this.fail(err),
+      sourceSnapshot: (id) => this.driverOf.get(id)?.snapshot() ?? (this.plan.splitSources.includes(id) ? this.pieces.snapshot(id) : undefined),
+    });
 
     const checkpoint = options.restore ?? null;
     this.restorePlan = planRestore(checkpoint?.info ?? null, this.document);
@@ -108,7 +107,7 @@ export class ParallelJob implements JobHandle {
     for (const id of this.plan.hostNodes) {
       const built = buildNode(id, build, host.get(id));
       built.runtime.order = this.hostNodes.size;
-      built.runtime.onBarrier = (node, barrier) => this.onHostBarrier(node, barrier);
+      built.runtime.onBarrier = (node, barrier) => this.barrierRuns.onHostBarrier(node, barrier);
       this.hostNodes.set(id, built);
     }
     for (const pe of this.plan.edges) {
@@ -147,7 +146,7 @@ export class ParallelJob implements JobHandle {
     if (this.state !== 'created') throw new Error(`A job starts once; this one is ${this.state}`);
     this.state = 'running';
     try {
-      if (this.options.checkpoints) this.nextCheckpoint = (await this.options.checkpoints.lastId()) + 1;
+      if (this.options.checkpoints) this.barrierRuns.nextCheckpoint = (await this.options.checkpoints.lastId()) + 1;
       await this.startSubtasks();
       this.started = true;
       for (const n of this.hostNodes.values()) {
@@ -162,7 +161,7 @@ export class ParallelJob implements JobHandle {
       return;
     }
     if (this.options.checkpoints) {
-      this.checkpointTimer = setInterval(() => { if (!this.inFlight.busy) void this.checkpoint(); }, this.document.settings.checkpointIntervalMs);
+      this.checkpointTimer = setInterval(() => { if (!this.barrierRuns.busy) void this.checkpoint(); }, this.document.settings.checkpointIntervalMs);
       this.checkpointTimer.unref();
     }
     this.runs = runSources([...this.drivers, ...this.pieceRuns], this.abort.signal, this.mailbox, () => this.finish('finished'), (err) => this.fail(err));
@@ -191,8 +190,8 @@ export class ParallelJob implements JobHandle {
           return andThen(chain, () => this.reconverge.drainAll());
         })?.catch?.((err: unknown) => this.fail(err));
         return;
-      case 'snap': this.taskBarrier(k, m.id, m.nodes); return;
-      case 'ended': this.taskBarrier(k, END_BARRIER, []); return;
+      case 'snap': this.barrierRuns.onTaskBarrier(k, m.id, m.nodes); return;
+      case 'ended': this.barrierRuns.onTaskBarrier(k, END_BARRIER, []); return;
       case 'metrics': this.subMetrics[k] = m.nodes; return;
       case 'dead': for (const dl of m.letters) this.deadLetterList.add(dl.nodeId, dl.record, dl.reason, dl.at ?? this.wallClock()); return;
       case 'log': for (const line of m.lines) (this.options.log ?? ((l: string) => process.stdout.write(l + '\n')))(line); return;
@@ -214,110 +213,10 @@ export class ParallelJob implements JobHandle {
     }
   }
 
-  // --- barriers: checkpoints and the end of input -------------------------------------------
-
-  /** Starts barrier `id` at every source and settles once every node of every thread has it. */
-  private runBarrier(id: number): Promise<PendingBarrier> {
-    const pending: PendingBarrier = { waiting: this.hostNodes.size + this.threads.count, parts: [], task: new Map(), resolve: () => undefined, reject: () => undefined };
-    const settled = new Promise<PendingBarrier>((resolve, reject) => { pending.resolve = () => resolve(pending); pending.reject = reject; });
-    this.barriers.set(id, pending);
-    const injected = this.mailbox.run(() => {
-      const results: MaybePromise[] = [];
-      for (const n of this.hostNodes.values()) {
-        if (!n.source) continue;
-        if (!this.plan.splitSources.includes(n.id)) { results.push(n.runtime.receiveBarrier(id, -1)); continue; }
-        // After the pieces cut so far are delivered (a later mailbox task: not awaited here).
-        this.pieces.afterDelivered(() => {
-          this.pieces.barrier(n.id, id);
-          Promise.resolve(n.runtime.receiveBarrier(id, -1)).catch((err) => pending.reject(err));
-        });
-      }
-      return andThen(allDone(results), () => this.reconverge.drainAll());
-    });
-    Promise.resolve(injected).catch((err) => pending.reject(err));
-    return settled.finally(() => this.barriers.delete(id));
-  }
-
-  private onHostBarrier(node: NodeRuntime, id: number): MaybePromise {
-    const pending = this.barriers.get(id);
-    if (!pending) return;
-    const built = this.hostNodes.get(node.id)!;
-    const count = () => { if (--pending.waiting === 0) pending.resolve(); };
-    if (id === END_BARRIER) return count();
-    // The offset now, at the barrier: pieces delivered while the operator snapshots come after it.
-    const source = this.driverOf.get(node.id)?.snapshot() ?? (this.plan.splitSources.includes(node.id) ? this.pieces.snapshot(node.id) : undefined);
-    return (async () => {
-      try {
-        const operator = await built.code.onCheckpoint?.({ id, timestamp: this.wallClock() });
-        const snapshot: NodeSnapshot = { watermarks: node.snapshotWatermarks(), state: built.state.exportState(), operator, source };
-        pending.parts.push({ nodeId: built.id, kind: built.kind, fingerprint: this.fingerprints[built.id].fingerprint, data: serialize(snapshot) });
-        count();
-      } catch (err) {
-        const failure = nodeError(built.id, built.kind, err, `checkpoint ${id} failed`);
-        pending.reject(failure);
-        throw failure;
-      }
-    })();
-  }
-
-  private taskBarrier(k: number, id: number, nodes: [string, Uint8Array][]): void {
-    const pending = this.barriers.get(id);
-    if (!pending) return;
-    for (const [nodeId, data] of nodes) {
-      const list = pending.task.get(nodeId) ?? new Array<Uint8Array>(this.threads.count);
-      list[k] = data;
-      pending.task.set(nodeId, list);
-    }
-    if (--pending.waiting === 0) pending.resolve();
-  }
-
   checkpoint(): Promise<CheckpointInfo | null> {
     // Once stopping, the final checkpoint is the last: one asked for later would race the closing sinks.
     if (!this.options.checkpoints || this.state !== 'running' || this.stopping) return Promise.resolve(null);
-    return this.trigger('checkpoint');
-  }
-
-  private trigger(kind: CheckpointInfo['kind']): Promise<CheckpointInfo | null> {
-    return this.inFlight.run(() => this.take(kind));
-  }
-
-  /** One aligned checkpoint over every thread; null when it failed (a node failing its snapshot fails the job). */
-  private async take(kind: CheckpointInfo['kind']): Promise<CheckpointInfo | null> {
-    const store = this.options.checkpoints!;
-    const id = this.nextCheckpoint++;
-    const timestamp = this.wallClock();
-    const startedAt = performance.now();
-    let pending: PendingBarrier;
-    try {
-      pending = await this.runBarrier(id);
-    } catch (err) {
-      this.stats.failed++;
-      (this.options.log ?? console.error)(redactSecrets((err as Error).message));
-      void this.fail(err);
-      return null;
-    }
-    const parts = [...pending.parts, ...encodeTaskSnapshots(pending.task, this.document)];
-    let info: CheckpointInfo;
-    try {
-      info = await store.write({ id, kind, timestamp, startedAt }, parts);
-    } catch (err) {
-      this.stats.failed++;
-      (this.options.log ?? console.error)(`checkpoint ${id} failed: ${(err as Error).message}`);
-      return null;
-    }
-    Object.assign(this.stats, { count: this.stats.count + 1, lastId: id, lastAt: timestamp, lastDurationMs: info.durationMs, lastSizeBytes: info.sizeBytes });
-    this.threads.postAll({ t: 'complete', id });
-    try {
-      await this.mailbox.run(() => allDone([...this.hostNodes.values()].map((n) => {
-        if (!n.code.onCheckpointComplete) return undefined;
-        return (async () => {
-          try { await n.code.onCheckpointComplete!(id); } catch (err) { throw nodeError(n.id, n.kind, err, `commit of checkpoint ${id} failed`); }
-        })();
-      })));
-    } catch (err) {
-      void this.fail(err);
-    }
-    return info;
+    return this.barrierRuns.trigger('checkpoint');
   }
 
   stop(): Promise<void> {
@@ -342,14 +241,14 @@ export class ParallelJob implements JobHandle {
       await Promise.allSettled(this.runs);
       await this.mailbox.idle();
       if (this.checkpointTimer) clearInterval(this.checkpointTimer);
-      await this.inFlight.settled();
+      await this.barrierRuns.settled();
       let closeError: Error | undefined;
       if (!error && this.started) {
         try {
           // A stop or the end of input ends with a checkpoint (a savepoint on request), then the
           // end marker: when it has passed every node, nothing is in flight between threads.
-          if (this.options.checkpoints) this.finalCheckpoint = await this.trigger(this.savepointOnStop ? 'savepoint' : 'checkpoint');
-          if (!this.failure) await this.runBarrier(END_BARRIER);
+          if (this.options.checkpoints) this.finalCheckpoint = await this.barrierRuns.trigger(this.savepointOnStop ? 'savepoint' : 'checkpoint');
+          if (!this.failure) await this.barrierRuns.run(END_BARRIER);
         } catch (err) {
           closeError = err as Error;
         }
@@ -379,7 +278,7 @@ export class ParallelJob implements JobHandle {
   private fail(err: unknown): Promise<void> {
     const error = err instanceof Error ? err : new Error(String(err));
     this.failure ??= error;
-    for (const p of this.barriers.values()) p.reject(error);
+    this.barrierRuns.rejectAll(error);
     return this.finish('stopped', error);
   }
 
@@ -391,7 +290,7 @@ export class ParallelJob implements JobHandle {
       at: this.wallClock(),
       nodes,
       deadLetters: this.deadLetterList.total,
-      checkpoints: { ...this.stats },
+      checkpoints: { ...this.barrierRuns.stats },
     };
   }
 
