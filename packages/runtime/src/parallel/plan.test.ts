@@ -74,4 +74,36 @@ describe('planParallel', () => {
     expect(plan.edges.map((e) => e.route)).toEqual(['local', 'hash', 'hash', 'hash', 'gather']);
     expect(plan.edges.map((e) => e.key)).toEqual([undefined, { expression: 'user' }, { expression: 'LOWER(user)' }, { expression: 'user' }, undefined]);
   });
+
+  describe('sources read in pieces', () => {
+    const JSONL = { ...SOURCE, format: 'jsonl', ratePerSec: 0 };
+    it('a JSON-lines file at full speed: the subtasks parse it and run the filter after it; edges from it start in the subtasks', () => {
+      const d = doc([
+        ['src', 'source.file', JSONL], ['f', 'filter', { where: 'ts > 0' }], ['w', 'window', windowParams(['user'])], ['out', 'sink.live', {}],
+      ], [{ from: 'src', to: 'f' }, { from: 'f', to: 'w' }, { from: 'w', to: 'out' }]);
+      const plan = planParallel(d, ['src', 'f', 'w', 'out'], 2);
+      expect(plan.splitSources).toEqual(['src']);
+      expect(plan.hostNodes).toEqual(['src', 'out']);
+      expect(plan.taskNodes).toEqual(['f', 'w']);
+      expect(routes(d)).toEqual(['src→f: local', 'f→w: hash', 'w→out: gather']);
+      expect(plan.notes[0]).toBe('src is read in pieces: one reader cuts the input, 2 subtasks parse it (offsets and watermarks as one reader\'s)');
+    });
+
+    it('a generator at full speed splits; a paced one, a CSV file or a join downstream keep one reader', () => {
+      const gen = (ratePerSec: number) => doc([['g', 'source.generator', { scenario: 'clickstream', ratePerSec }], ['out', 'sink.live', {}]], [{ from: 'g', to: 'out' }]);
+      expect(planParallel(gen(0), ['g', 'out'], 2).splitSources).toEqual(['g']);
+      expect(planParallel(gen(100), ['g', 'out'], 2).splitSources).toEqual([]);
+      expect(planParallel(gen(0), ['g', 'out'], 1).splitSources).toEqual([]);
+      const csv = doc([['src', 'source.file', { ...JSONL, format: 'csv' }], ['out', 'sink.live', {}]], [{ from: 'src', to: 'out' }]);
+      expect(planParallel(csv, ['src', 'out'], 2).splitSources).toEqual([]);
+      const joined = doc([
+        ['a', 'source.file', JSONL], ['b', 'source.file', JSONL],
+        ['j', 'join', { type: 'inner', leftKey: 'user', rightKey: 'user', within: '1s' }], ['out', 'sink.live', {}],
+      ], [{ from: 'a', to: 'j', toPort: 'left' }, { from: 'b', to: 'j', toPort: 'right' }, { from: 'j', to: 'out' }]);
+      const plan = planParallel(joined, ['a', 'b', 'j', 'out'], 2);
+      expect(plan.splitSources).toEqual([]);
+      expect(plan.notes[0]).toBe('sources are read whole, on the job\'s thread: a node with several inputs needs one reader\'s order');
+    });
+  });
 });
+
