@@ -1,3 +1,5 @@
+import { TimeHeap } from './time-heap.js';
+
 /**
  * One timer service per operator, as Flink's InternalTimerService: event-time and
  * processing-time timers keyed by (time, key, namespace), deduplicated, fired in time order
@@ -123,49 +125,12 @@ class Bucket {
   }
 }
 
-/** A min-heap of buckets by time. */
-class BucketHeap {
-  private readonly a: Bucket[] = [];
-
-  peek(): Bucket | undefined { return this.a[0]; }
-
-  push(x: Bucket): void {
-    const a = this.a;
-    let i = a.length;
-    a.push(x);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p].time <= x.time) break;
-      a[i] = a[p];
-      i = p;
-    }
-    a[i] = x;
-  }
-
-  pop(): void {
-    const a = this.a;
-    const last = a.pop()!;
-    const n = a.length;
-    if (!n) return;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const c = l + 1 < n && a[l + 1].time < a[l].time ? l + 1 : l;
-      if (a[c].time >= last.time) break;
-      a[i] = a[c];
-      i = c;
-    }
-    a[i] = last;
-  }
-}
-
 /**
  * One domain's timers: a bucket per distinct time, the buckets in a heap. Fires in time
  * order, ties in registration order, as a heap on (time, registration sequence) would.
  */
 class TimerQueue {
-  private readonly heap = new BucketHeap();
+  private readonly heap = new TimeHeap<Bucket>();
   private readonly buckets = new Map<number, Bucket>();
   /** The bucket registered into last: consecutive registrations mostly share a time. */
   private last: Bucket | undefined = undefined;
@@ -213,6 +178,8 @@ class TimerQueue {
    * an earlier one goes before the rest of the current time's.
    */
   fireUpTo(limit: number, outputWatermark: number, fire: (t: FiredTimer) => void): void {
+    // Called per record: when nothing is due, decided on the heap's times alone, no bucket read.
+    if (this.heap.peekTime() > limit) return;
     for (let b = this.first(); b !== undefined && b.time <= limit; b = this.first()) {
       const { slots, time } = b;
       while (b.next < slots.length) {
@@ -223,8 +190,7 @@ class TimerQueue {
         b.remove(i);
         this.size--;
         fire({ time, key: slots[i]!, namespace, domain: this.domain, outputWatermark });
-        const top = this.heap.peek();
-        if (top !== undefined && top.time < time) break; // fired output registered an earlier timer
+        if (this.heap.peekTime() < time) break; // fired output registered an earlier timer
       }
     }
   }
