@@ -43,6 +43,7 @@ export function rows(): Aggregator {
 export function tumbling(size: number, key: (r: Row) => string | null, keyName: string | null,
   aggs: Record<string, (acc: number | undefined, r: Row) => number>, time: (r: Row) => number) {
   const windows = new Map<string, Row>();
+  const entries = Object.entries(aggs); // once, not per record
   return {
     add(r: Row) {
       const ts = time(r);
@@ -54,7 +55,7 @@ export function tumbling(size: number, key: (r: Row) => string | null, keyName: 
         w = { window_start: start, window_end: start + size, ...(keyName ? { [keyName]: k } : {}) };
         windows.set(id, w);
       }
-      for (const [name, f] of Object.entries(aggs)) w[name] = f(w[name], r);
+      for (const [name, f] of entries) w[name] = f(w[name], r);
     },
     rows: () => [...windows.values()],
   };

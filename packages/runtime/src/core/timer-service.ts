@@ -1,3 +1,5 @@
+import { TimeHeap } from './time-heap.js';
+
 /**
  * One timer service per operator, as Flink's InternalTimerService: event-time and
  * processing-time timers keyed by (time, key, namespace), deduplicated, fired in time order
@@ -43,15 +45,19 @@ export interface TimerSnapshot { event: [number, string, string][]; processing: 
 const SCAN_LIMIT = 8;
 
 /**
- * The timers of one time, in registration order: firing order for ties. Kept as one array
- * of (key, namespace) pairs: no object per timer lives until it fires (long-lived objects
- * are what the garbage collector pays for). Most buckets hold one timer (a per-record
- * expiry) or many (every key of a window end); small ones are scanned, large ones indexed
- * by namespace, then key (no string built per registration).
+ * The timers of one time, in registration order: firing order for ties. Kept as (key,
+ * namespace) pairs: no object per timer lives until it fires (long-lived objects are what
+ * the garbage collector pays for). Most buckets hold one timer (a per-record expiry) or many
+ * (every key of a window end): the first pair sits in the bucket itself, later ones in one
+ * array; small buckets are scanned, large ones indexed by namespace, then key (no string
+ * built per registration). Pair positions are 0, 2, 4…: 0 the first pair, i ≥ 2 at rest[i − 2].
  */
 class Bucket {
-  /** key, namespace, key, namespace… A null namespace: fired or deleted (lazy deletion). */
-  readonly slots: (string | null)[];
+  /** A null namespace: fired or deleted (lazy deletion). */
+  private key0: string;
+  private ns0: string | null;
+  /** The pairs after the first: key, namespace, key, namespace…; null while there is one. */
+  private rest: (string | null)[] | null = null;
   /** Where the next pair to fire starts (pairs before it are gone). */
   next = 0;
   live = 1;
@@ -61,43 +67,59 @@ class Bucket {
   private readonly firstNamespace: string;
 
   constructor(readonly time: number, key: string, namespace: string) {
-    this.slots = [key, namespace];
+    this.key0 = key;
+    this.ns0 = namespace;
     this.firstNamespace = namespace;
+  }
+
+  /** Just past the last pair. */
+  get end(): number {
+    return this.rest === null ? 2 : this.rest.length + 2;
+  }
+
+  keyAt(i: number): string {
+    return i === 0 ? this.key0 : this.rest![i - 2]!;
+  }
+
+  /** null: fired or deleted. */
+  namespaceAt(i: number): string | null {
+    return i === 0 ? this.ns0 : this.rest![i - 1];
   }
 
   /** Where a live timer's pair starts, or -1. */
   find(key: string, namespace: string): number {
-    const { slots } = this;
     if (this.firstIndex) {
       const i = this.indexOf(namespace)?.get(key);
-      return i !== undefined && slots[i + 1] !== null ? i : -1;
+      return i !== undefined && this.namespaceAt(i) !== null ? i : -1;
     }
-    for (let i = this.next; i < slots.length; i += 2) if (slots[i] === key && slots[i + 1] === namespace) return i;
+    const end = this.end;
+    for (let i = this.next; i < end; i += 2) if (this.keyAt(i) === key && this.namespaceAt(i) === namespace) return i;
     return -1;
   }
 
   /** Appends a timer unless it is here already (then false: it keeps its place). */
   addIfAbsent(key: string, namespace: string): boolean {
-    const { slots } = this;
-    const i = slots.length;
+    const i = this.end;
     if (this.firstIndex) {
       // One lookup and one insert in the key's map (the hot path of a window end with many keys).
       const index = this.indexOf(namespace) ?? this.newIndex(namespace);
       const at = index.get(key);
-      if (at !== undefined && slots[at + 1] !== null) return false;
+      if (at !== undefined && this.namespaceAt(at) !== null) return false;
       index.set(key, i);
     } else {
       if (this.find(key, namespace) >= 0) return false;
       if (this.live + 1 > SCAN_LIMIT) this.buildIndex(key, namespace, i);
     }
-    slots.push(key, namespace);
+    if (this.rest === null) this.rest = [key, namespace];
+    else this.rest.push(key, namespace);
     this.live++;
     return true;
   }
 
   /** Fires or deletes a timer (an index entry left behind is ignored by `find`, or overwritten). */
   remove(i: number): void {
-    this.slots[i + 1] = null;
+    if (i === 0) this.ns0 = null;
+    else this.rest![i - 1] = null;
     this.live--;
   }
 
@@ -114,49 +136,12 @@ class Bucket {
   /** Indexes the live pairs and the one about to be appended at `at`. */
   private buildIndex(key: string, namespace: string, at: number): void {
     this.firstIndex = new Map();
-    const { slots } = this;
-    for (let j = this.next; j < slots.length; j += 2) {
-      const ns = slots[j + 1];
-      if (ns !== null) (this.indexOf(ns) ?? this.newIndex(ns)).set(slots[j]!, j);
+    const end = this.end;
+    for (let j = this.next; j < end; j += 2) {
+      const ns = this.namespaceAt(j);
+      if (ns !== null) (this.indexOf(ns) ?? this.newIndex(ns)).set(this.keyAt(j), j);
     }
     (this.indexOf(namespace) ?? this.newIndex(namespace)).set(key, at);
-  }
-}
-
-/** A min-heap of buckets by time. */
-class BucketHeap {
-  private readonly a: Bucket[] = [];
-
-  peek(): Bucket | undefined { return this.a[0]; }
-
-  push(x: Bucket): void {
-    const a = this.a;
-    let i = a.length;
-    a.push(x);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p].time <= x.time) break;
-      a[i] = a[p];
-      i = p;
-    }
-    a[i] = x;
-  }
-
-  pop(): void {
-    const a = this.a;
-    const last = a.pop()!;
-    const n = a.length;
-    if (!n) return;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const c = l + 1 < n && a[l + 1].time < a[l].time ? l + 1 : l;
-      if (a[c].time >= last.time) break;
-      a[i] = a[c];
-      i = c;
-    }
-    a[i] = last;
   }
 }
 
@@ -165,7 +150,7 @@ class BucketHeap {
  * order, ties in registration order, as a heap on (time, registration sequence) would.
  */
 class TimerQueue {
-  private readonly heap = new BucketHeap();
+  private readonly heap = new TimeHeap<Bucket>();
   private readonly buckets = new Map<number, Bucket>();
   /** The bucket registered into last: consecutive registrations mostly share a time. */
   private last: Bucket | undefined = undefined;
@@ -213,18 +198,19 @@ class TimerQueue {
    * an earlier one goes before the rest of the current time's.
    */
   fireUpTo(limit: number, outputWatermark: number, fire: (t: FiredTimer) => void): void {
+    // Called per record: when nothing is due, decided on the heap's times alone, no bucket read.
+    if (this.heap.peekTime() > limit) return;
     for (let b = this.first(); b !== undefined && b.time <= limit; b = this.first()) {
-      const { slots, time } = b;
-      while (b.next < slots.length) {
+      const time = b.time;
+      while (b.next < b.end) {
         const i = b.next;
         b.next += 2;
-        const namespace = slots[i + 1];
+        const namespace = b.namespaceAt(i);
         if (namespace === null) continue;
         b.remove(i);
         this.size--;
-        fire({ time, key: slots[i]!, namespace, domain: this.domain, outputWatermark });
-        const top = this.heap.peek();
-        if (top !== undefined && top.time < time) break; // fired output registered an earlier timer
+        fire({ time, key: b.keyAt(i), namespace, domain: this.domain, outputWatermark });
+        if (this.heap.peekTime() < time) break; // fired output registered an earlier timer
       }
     }
   }
@@ -232,8 +218,10 @@ class TimerQueue {
   list(): [number, string, string][] {
     const out: [number, string, string][] = [];
     for (const b of this.buckets.values()) {
-      const { slots } = b;
-      for (let i = b.next; i < slots.length; i += 2) if (slots[i + 1] !== null) out.push([b.time, slots[i]!, slots[i + 1]!]);
+      for (let i = b.next; i < b.end; i += 2) {
+        const namespace = b.namespaceAt(i);
+        if (namespace !== null) out.push([b.time, b.keyAt(i), namespace]);
+      }
     }
     return out;
   }

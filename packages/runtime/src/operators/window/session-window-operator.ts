@@ -59,7 +59,9 @@ export class SessionWindowOperator implements Operator {
       let touching = 0;
       let only: Session | undefined;
       if (ks) {
-        for (const o of ks.open) {
+        const open = ks.open;
+        for (let j = 0; j < open.length; j++) {
+          const o = open[j];
           if (o.start <= end && start <= o.end) { touching++; only = o; }
         }
       }
@@ -69,7 +71,7 @@ export class SessionWindowOperator implements Operator {
         continue;
       }
       const fresh = touching !== 1;
-      const s = fresh ? this.openOrMerge(k, ks, r, start, end, ts) : this.extend(only!, r, start, end, ts);
+      const s = fresh ? this.openOrMerge(k, ks, touching > 0, r, start, end, ts) : this.extend(only!, r, start, end, ts);
       if (!s) continue;
       if (this.updates) {
         s.dirty = true;
@@ -95,10 +97,11 @@ export class SessionWindowOperator implements Operator {
     const ks = this.sessions.get(t.key);
     if (!ks) return;
     const wm = this.ctx.timers.currentWatermark();
+    if (ks.open.length === 1) { this.onTimerOne(t, ks, ks.open[0], wm); return; }
     const keep: Session[] = [];
     let changed = false;
     // In end order, so rows of one key leave in time order.
-    const list = ks.open.length > 1 ? [...ks.open].sort((a, b) => a.end - b.end) : ks.open;
+    const list = [...ks.open].sort((a, b) => a.end - b.end);
     for (const s of list) {
       if (s.end - 1 + this.lateness <= wm) {
         if (!this.updates || s.dirty) this.fire(ks.key, s, t.outputWatermark);
@@ -118,6 +121,20 @@ export class SessionWindowOperator implements Operator {
       ks.open = keep;
       this.sessions.set(t.key, ks);
     }
+  }
+
+  /**
+   * onTimer for a key with one session in flight (the common case), as the loop above with a
+   * list of one, without its arrays. The session is changed in place, as `extend` does.
+   */
+  private onTimerOne(t: FiredTimer, ks: KeySessions, s: Session, wm: number): void {
+    if (s.end - 1 + this.lateness <= wm) {
+      if (!this.updates || s.dirty) this.fire(ks.key, s, t.outputWatermark);
+      this.sessions.delete(t.key);
+      return;
+    }
+    if (this.updates && s.end - 1 <= wm && s.dirty) this.fire(ks.key, s, t.outputWatermark);
+    if (s.timerAt <= t.time) this.arm(t.key, s, wm);
   }
 
   private fire(key: unknown[], s: Session, wm: number): void {
@@ -143,7 +160,7 @@ export class SessionWindowOperator implements Operator {
   }
 
   /** A new session for the record, merged with every session in flight it touches (the old ones' timers fire and find nothing). */
-  private openOrMerge(k: string, found: KeySessions | undefined, r: Rec, start: number, end: number, ts: number): Session | undefined {
+  private openOrMerge(k: string, found: KeySessions | undefined, touches: boolean, r: Rec, start: number, end: number, ts: number): Session | undefined {
     const { aggs } = this.shape;
     const accs: unknown[] = new Array(aggs.length);
     try {
@@ -154,8 +171,13 @@ export class SessionWindowOperator implements Operator {
       return undefined;
     }
     const ks = found ?? { key: this.shape.key.values(r), open: [] };
-    const joined = ks.open.length ? ks.open.filter((o) => o.start <= end && start <= o.end) : [];
     let merged: Session = { start, end, accs, timerAt: 0 };
+    if (!touches) {
+      ks.open.push(merged);
+      this.sessions.set(k, ks);
+      return merged;
+    }
+    const joined = ks.open.filter((o) => o.start <= end && start <= o.end);
     for (const o of joined) {
       merged = {
         start: Math.min(merged.start, o.start),
@@ -164,7 +186,7 @@ export class SessionWindowOperator implements Operator {
         timerAt: 0,
       };
     }
-    ks.open = joined.length ? ks.open.filter((o) => !joined.includes(o)) : ks.open;
+    ks.open = ks.open.filter((o) => !joined.includes(o));
     ks.open.push(merged);
     this.sessions.set(k, ks);
     return merged;
