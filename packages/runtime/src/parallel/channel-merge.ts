@@ -2,8 +2,95 @@ import { NO_WATERMARK, type Batch, type Rec } from '../core/batch.js';
 import { andThen, type MaybePromise } from '../core/async.js';
 import type { Downstream } from '../core/node-runtime.js';
 
-interface Waiting { record: Rec; time: number; wm: number; arrivedAt: number; seq?: number }
 type Held = () => MaybePromise;
+
+/**
+ * What waits of one channel, in the order it is released: by source position (or, without
+ * one, watermark), ties in arrival order. A channel's records come in that order almost always,
+ * so this is a queue (appended, taken from the head) with a sorted insert for the rare record
+ * that is not.
+ */
+class ChannelQueue {
+  records: Rec[] = [];
+  times: number[] = [];
+  wms: number[] = [];
+  seqs: (number | undefined)[] = [];
+  at: number[] = [];
+  /** Arrival order over all channels (ties between channels keep it). */
+  ord: number[] = [];
+  head = 0;
+  /** Watermarks of what waits do not decrease from head to tail (then the head's is the lowest). */
+  private wmSorted = true;
+
+  get size(): number {
+    return this.records.length - this.head;
+  }
+
+  key(i: number): number {
+    return this.seqs[i] ?? this.wms[i];
+  }
+
+  push(record: Rec, time: number, wm: number, at: number, seq: number | undefined, ord: number): void {
+    const k = seq ?? wm;
+    let i = this.records.length;
+    if (i === this.head) this.wmSorted = true;
+    else if (this.wms[i - 1] > wm) this.wmSorted = false;
+    if (i > this.head && this.key(i - 1) > k) {
+      // Out of order on its channel: after its equals, by binary search over what waits.
+      let lo = this.head;
+      let hi = i;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.key(mid) <= k) lo = mid + 1;
+        else hi = mid;
+      }
+      i = lo;
+      this.wmSorted = false;
+    }
+    if (i === this.records.length) {
+      this.records.push(record);
+      this.times.push(time);
+      this.wms.push(wm);
+      this.seqs.push(seq);
+      this.at.push(at);
+      this.ord.push(ord);
+      return;
+    }
+    this.records.splice(i, 0, record);
+    this.times.splice(i, 0, time);
+    this.wms.splice(i, 0, wm);
+    this.seqs.splice(i, 0, seq);
+    this.at.splice(i, 0, at);
+    this.ord.splice(i, 0, ord);
+  }
+
+  /** The lowest watermark of what waits (Infinity: nothing). */
+  lowestWm(): number {
+    if (this.head >= this.records.length) return Infinity;
+    if (this.wmSorted) return this.wms[this.head];
+    let min = Infinity;
+    for (let i = this.head; i < this.wms.length; i++) if (this.wms[i] < min) min = this.wms[i];
+    return min;
+  }
+
+  /** Everything still waiting, without source positions (the merge orders by watermark from now on). */
+  dropSeqs(): void {
+    for (let i = this.head; i < this.seqs.length; i++) this.seqs[i] = undefined;
+  }
+
+  /** Drops what was taken once it is most of the arrays. */
+  compact(): void {
+    if (this.head < 1024 || this.head * 2 < this.records.length) return;
+    const h = this.head;
+    this.records = this.records.slice(h);
+    this.times = this.times.slice(h);
+    this.wms = this.wms.slice(h);
+    this.seqs = this.seqs.slice(h);
+    this.at = this.at.slice(h);
+    this.ord = this.ord.slice(h);
+    this.head = 0;
+  }
+}
 
 /**
  * The N channels of one edge (one per upstream subtask) merged back into the one input the
@@ -15,15 +102,16 @@ type Held = () => MaybePromise;
  * watermark included — what makes results independent of parallelism (docs/parallelism.md).
  * Watermarks go on as the minimum over channels (idle ones excluded, as Flink's), never past
  * a waiting record's; barriers once every channel delivered them (what comes behind one on a
- * channel waits: aligned checkpoints).
+ * channel waits: aligned checkpoints). What waits is kept per channel and merged on release.
  */
 export class ChannelMerge implements Inlet {
   private readonly wms: number[];
   private readonly idle: boolean[];
   private readonly progressed: number[];
   private readonly barrierSeen: boolean[];
+  private readonly queues: ChannelQueue[];
   private held: [channel: number, event: Held][] = [];
-  private waiting: Waiting[] = [];
+  private arrivals = 0;
   private forwardedWm = NO_WATERMARK;
   private allIdle = false;
   /** Ordered by source position while every batch carries them; by watermark for good once one does not. */
@@ -34,16 +122,16 @@ export class ChannelMerge implements Inlet {
     this.idle = new Array<boolean>(channels).fill(false);
     this.progressed = new Array<number>(channels).fill(-1);
     this.barrierSeen = new Array<boolean>(channels).fill(false);
+    this.queues = Array.from({ length: channels }, () => new ChannelQueue());
   }
 
   batch(c: number, batch: Batch): MaybePromise {
     if (this.barrierSeen[c]) { this.held.push([c, () => this.batch(c, batch)]); return; }
     if (!batch.seqs && this.bySeq) this.orderByWatermark();
     const seqs = this.bySeq ? batch.seqs : undefined;
+    const q = this.queues[c];
     if (seqs) {
-      for (let i = 0; i < batch.records.length; i++) {
-        this.wait({ record: batch.records[i], time: batch.times[i], wm: batch.wms[i], arrivedAt: batch.arrivedAt, seq: seqs[i] });
-      }
+      for (let i = 0; i < batch.records.length; i++) q.push(batch.records[i], batch.times[i], batch.wms[i], batch.arrivedAt, seqs[i], this.arrivals++);
       if (seqs.length && seqs[seqs.length - 1] > this.progressed[c]) this.progressed[c] = seqs[seqs.length - 1];
       return this.advance();
     }
@@ -52,7 +140,7 @@ export class ChannelMerge implements Inlet {
     const now: number[] = [];
     for (let i = 0; i < batch.records.length; i++) {
       if (batch.wms[i] <= min) now.push(i);
-      else this.wait({ record: batch.records[i], time: batch.times[i], wm: batch.wms[i], arrivedAt: batch.arrivedAt });
+      else q.push(batch.records[i], batch.times[i], batch.wms[i], batch.arrivedAt, undefined, this.arrivals++);
     }
     if (now.length === batch.records.length) return this.node.receive(batch, this.input, this.port);
     return andThen(now.length ? this.node.receive(pick(batch, now), this.input, this.port) : undefined, () => this.advance());
@@ -103,9 +191,8 @@ export class ChannelMerge implements Inlet {
   /** Records without a source position arrived (after a stateful node): order everything by watermark from now on. */
   private orderByWatermark(): void {
     this.bySeq = false;
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const w of waiting) this.wait({ ...w, seq: undefined });
+    // A channel's records in source order have non-decreasing watermarks: each queue stays in order.
+    for (const q of this.queues) q.dropSeqs();
   }
 
   private minimum(): number {
@@ -118,7 +205,7 @@ export class ChannelMerge implements Inlet {
   private advance(): MaybePromise {
     return andThen(this.release(false), () => {
       let wm = this.minimum();
-      for (const w of this.waiting) if (w.wm < wm) wm = w.wm;
+      for (const q of this.queues) { const low = q.lowestWm(); if (low < wm) wm = low; }
       if (wm === Infinity || wm <= this.forwardedWm) return;
       this.forwardedWm = wm;
       return this.node.receiveWatermark(wm, this.input);
@@ -130,34 +217,42 @@ export class ChannelMerge implements Inlet {
     const minWm = this.minimum();
     let minSeq = Infinity;
     for (const p of this.progressed) if (p < minSeq) minSeq = p;
-    let n = 0;
-    while (n < this.waiting.length) {
-      const w = this.waiting[n];
-      if (!all && (w.seq === undefined ? w.wm > minWm : w.seq > minSeq)) break;
-      n++;
+    const records: Rec[] = [];
+    const times: number[] = [];
+    const wms: number[] = [];
+    const seqs: number[] = [];
+    let arrivedAt = Infinity;
+    let withSeqs = false;
+    const queues = this.queues;
+    for (;;) {
+      // The next record over all channels: the lowest key, ties in arrival order.
+      let best = -1;
+      let bestKey = 0;
+      let bestOrd = 0;
+      for (let c = 0; c < queues.length; c++) {
+        const q = queues[c];
+        if (q.head >= q.records.length) continue;
+        const k = q.key(q.head);
+        if (best < 0 || k < bestKey || (k === bestKey && q.ord[q.head] < bestOrd)) { best = c; bestKey = k; bestOrd = q.ord[q.head]; }
+      }
+      if (best < 0) break;
+      const q = queues[best];
+      const h = q.head;
+      const seq = q.seqs[h];
+      if (!all && (seq === undefined ? q.wms[h] > minWm : seq > minSeq)) break;
+      records.push(q.records[h]);
+      times.push(q.times[h]);
+      wms.push(q.wms[h]);
+      if (seq !== undefined) { seqs.push(seq); withSeqs = true; }
+      if (q.at[h] < arrivedAt) arrivedAt = q.at[h];
+      q.records[h] = undefined as unknown as Rec; // let it go
+      q.head++;
     }
-    if (!n) return;
-    const out = this.waiting.splice(0, n);
-    const batch: Batch = { records: out.map((w) => w.record), times: out.map((w) => w.time), wms: out.map((w) => w.wm),
-      arrivedAt: out.reduce((a, w) => Math.min(a, w.arrivedAt), Infinity) };
-    if (out[0].seq !== undefined) batch.seqs = out.map((w) => w.seq!);
+    for (const q of queues) q.compact();
+    if (!records.length) return;
+    const batch: Batch = { records, times, wms, arrivedAt };
+    if (withSeqs && seqs.length === records.length) batch.seqs = seqs;
     return this.node.receive(batch, this.input, this.port);
-  }
-
-  /** Inserts by source position (or watermark, without one) after its equals: ties keep arrival order. */
-  private wait(w: Waiting): void {
-    const list = this.waiting;
-    const key = (x: Waiting) => x.seq ?? x.wm;
-    const k = key(w);
-    if (!list.length || key(list[list.length - 1]) <= k) { list.push(w); return; }
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (key(list[mid]) <= k) lo = mid + 1;
-      else hi = mid;
-    }
-    list.splice(lo, 0, w);
   }
 }
 
