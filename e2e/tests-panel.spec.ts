@@ -49,6 +49,8 @@ test('Tests tab: the template\'s sample case passes; a changed route fails it wi
 
   // Its click opens the Tests tab at that sink's diff: the + rows as a records table.
   await page.getByTestId('tab-code').click();
+  // The sinks sit at the canvas's right edge, beside the inspector: fit the view so the badge is in it.
+  await page.locator('.react-flow__controls-fitview').click();
   await badge.click();
   await expect(page.getByTestId('tests-panel')).toBeVisible();
   await expect(page.getByTestId('tests-sink-diff-discounts')).toHaveClass(/active/);

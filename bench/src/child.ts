@@ -35,7 +35,7 @@ async function throughput(impl: ImplName, name: string, path: string, warmup: st
 async function latency(impl: ImplName, rate: number, seconds: number): Promise<LatencyReport> {
   const job = createJob({
     format: 'eddy/pipeline@1', name: 'latency',
-    settings: { mode: impl === 'eddy-microbatch' ? 'microbatch' : 'native', batchIntervalMs: 200 },
+    settings: { mode: impl === 'eddy-microbatch' ? 'microbatch' : 'native', batchIntervalMs: 200, ...(impl === 'eddy-native-p2' && { parallelism: 2 }) },
     nodes: [
       { id: 'src', kind: 'source.generator', params: { scenario: 'nexmark', ratePerSec: rate, seed: 1 } },
       { id: 'bids', kind: 'filter', params: { where: "type = 'bid'" } },

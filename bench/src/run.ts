@@ -103,12 +103,13 @@ const previous = merge && existsSync(join(resultsDir, 'latest.json'))
 const remeasured = new Set(measured.map((r) => r.workload));
 const rows: ResultRow[] = [...previous.filter((r) => !remeasured.has(r.workload) && !(remeasured.has('q1') && r.workload === 'q1-latency')), ...measured];
 
-// Latency at half the measured maximum of the stateless q1, open loop, for both modes.
-for (const impl of ['eddy-native', 'eddy-microbatch'] as ImplName[]) {
+// Latency at half the measured maximum of the stateless q1, open loop, for both modes and at parallelism 2
+// (a paced source is read whole: its stateless chain stays on the job's thread, docs/parallelism.md).
+for (const impl of ['eddy-native', 'eddy-microbatch', 'eddy-native-p2'] as ImplName[]) {
   const max = measured.find((r) => r.workload === 'q1' && r.impl === impl)?.eventsPerSec;
   if (!max) continue;
   const l = await child<LatencyReport>(['latency', impl, String(Math.round(max / 2)), '10']);
-  rows.push({ workload: 'q1-latency', impl, mode: impl === 'eddy-native' ? 'native' : 'microbatch', eventsPerSec: l.ratePerSec,
+  rows.push({ workload: 'q1-latency', impl, mode: impl === 'eddy-microbatch' ? 'microbatch' : 'native', eventsPerSec: l.ratePerSec,
     eventsPerCpuSec: null, iqr: null, p50Ms: l.p50Ms, p99Ms: l.p99Ms, p999Ms: l.p999Ms, rssMb: null });
 }
 
