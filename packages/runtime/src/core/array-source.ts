@@ -31,14 +31,8 @@ export class ArraySource implements SourceConnector, PiecewiseSource {
   }
 
   /** In a parallel job, each chunk is a piece (the records cross to the subtask as they are). */
-  async readPieces(dispatch: (piece: SourcePiece) => void | Promise<void>, signal: AbortSignal): Promise<void> {
-    for (let c = 0; this.position < this.records.length && !signal.aborted; c++) {
-      const chunk = this.records.slice(this.position, this.position + this.chunks[c % this.chunks.length]);
-      this.position += chunk.length;
-      const sent = dispatch({ work: chunk, count: chunk.length, end: this.position });
-      if (sent) await sent;
-      else if (c % 64 === 63) await yieldToEventLoop();
-    }
+  readPieces(dispatch: (piece: SourcePiece) => void | Promise<void>, signal: AbortSignal): Promise<void> {
+    return this.run({ push: (chunk) => dispatch({ work: chunk, count: chunk.length, end: this.position }), deadLetter: () => undefined }, signal);
   }
 
   parsePiece(work: unknown): { records: Rec[]; at: number[] } {

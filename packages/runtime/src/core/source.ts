@@ -92,3 +92,9 @@ export interface PiecewiseSource {
 
 export const isPiecewise = (source: SourceConnector): source is SourceConnector & PiecewiseSource =>
   typeof (source as Partial<PiecewiseSource>).readPieces === 'function';
+
+/** The source of a node the plan reads in pieces (its kind is `splittable`, so its connector must be piecewise). */
+export function piecewiseSourceOf(node: { id: string; kind: string; source?: SourceConnector }): SourceConnector & PiecewiseSource {
+  if (!node.source || !isPiecewise(node.source)) throw new Error(`${node.id}: a ${node.kind} cannot be read in pieces`);
+  return node.source;
+}

@@ -14,7 +14,7 @@ import { LiveRows } from '../core/live-rows.js';
 import { nodeError } from '../core/node-error.js';
 import { redactError } from '../core/redact.js';
 import { SourceDriver } from '../core/source-driver.js';
-import { IngestError, isIngestible, isPiecewise } from '../core/source.js';
+import { IngestError, isIngestible, piecewiseSourceOf } from '../core/source.js';
 import { checkpointNodesOf, planRestore } from '../core/checkpoint-coordinator.js';
 import type { NodeFactories } from '../core/node-factories.js';
 import { planParallel, type ParallelPlan } from './plan.js';
@@ -126,8 +126,7 @@ export class ParallelJob implements JobHandle {
       if (snapshot) built.runtime.restoreWatermarks(snapshot.watermarks);
       if (!built.source) continue;
       if (this.plan.splitSources.includes(built.id)) {
-        const source = built.source;
-        if (!isPiecewise(source)) throw new Error(`${built.id}: a ${built.kind} cannot be read in pieces`);
+        const source = piecewiseSourceOf(built);
         if (snapshot?.source?.position !== undefined) source.restorePosition?.(snapshot.source.position);
         this.pieces.add(built.id, source, snapshot?.source);
         this.pieceRuns.push({ run: (signal) => this.pieces.run(built.id, source, signal) });

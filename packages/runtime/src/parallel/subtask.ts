@@ -17,12 +17,11 @@ import type { Rec } from '../core/batch.js';
 import { stateAnswer, type StateAnswer, type StateQuery } from '../core/state-entries.js';
 import type { LmdbEnvironment } from '../state/lmdb-state.js';
 import { planParallel, type ParallelPlan } from './plan.js';
-import { batchOf, ChannelOut, Outbox, type WireEvent } from './wire.js';
+import { batchOf, ChannelOut, HOST, Outbox, type WireEvent } from './wire.js';
 import { inletFor, type Inlet } from './channel-merge.js';
 import type { FromSubtask, SubtaskInit } from './protocol.js';
 import { PieceParser } from './piece-parser.js';
-import { isPiecewise } from '../core/source.js';
-import { HOST } from './wire.js';
+import { piecewiseSourceOf } from '../core/source.js';
 
 /** The end-of-input marker travels as barrier 0 (checkpoints count from 1). */
 export const END_BARRIER = 0;
@@ -90,9 +89,9 @@ export class Subtask {
     }
     for (const id of this.plan.splitSources) {
       const built = buildNode(id, build, undefined);
-      if (!built.source || !isPiecewise(built.source)) throw new Error(`${id}: a ${built.kind} cannot be read in pieces`);
+      const source = piecewiseSourceOf(built);
       built.runtime.onBarrier = (node, barrier) => this.onBarrier(node, barrier);
-      this.pieces.set(id, new PieceParser(built, built.source, Date.now));
+      this.pieces.set(id, new PieceParser(built, source, Date.now));
     }
     const runtimeOf = (id: string) => (this.nodes.get(id) ?? this.pieces.get(id))!.runtime;
     const capsOf = new Map<string, WatermarkView[][]>();
@@ -156,7 +155,7 @@ export class Subtask {
         // chains: the channels out of it say so, so merges downstream need not wait for them.
         if (fromHost) for (const out of this.outs) out.progress(this.hostProgress);
         // Taps (tests, record) go with each message's work, not once a tick: a harness may act on them.
-        if (this.taps.length && !this.init.tapSample) { this.send({ t: 'tap', taps: this.taps }); this.taps = []; }
+        if (!this.init.tapSample) this.flushTaps();
         this.backlog--;
         if (fromHost) this.hostDone++;
         this.send({ t: 'load', hostDone: this.hostDone, backlog: this.backlog });
@@ -270,9 +269,13 @@ export class Subtask {
     entry[2] = kept.length > limit ? kept.slice(-limit) : kept;
   }
 
+  private flushTaps(): void {
+    if (this.taps.length) { this.send({ t: 'tap', taps: this.taps }); this.taps = []; }
+  }
+
   private flushReports(): void {
     this.outbox.flush();
-    if (this.taps.length) { this.send({ t: 'tap', taps: this.taps }); this.taps = []; }
+    this.flushTaps();
     if (this.deadLetters.length) { this.send({ t: 'dead', letters: this.deadLetters }); this.deadLetters = []; }
     if (this.logs.length) { this.send({ t: 'log', lines: this.logs }); this.logs = []; }
   }
