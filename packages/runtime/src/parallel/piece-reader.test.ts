@@ -50,4 +50,19 @@ describe('PieceReader', () => {
     expect(order).toEqual(['barrier at {"position":200,"maxEventTime":1500}']);
     expect(flush().filter(([dest]) => dest === 1).map(([, e]) => e.k)).toEqual(['r', 'f', 'f', 'sb']);
   });
+
+  it('two sources that both reach the read-ahead limit both go on as pieces are delivered', async () => {
+    const { r, flush } = reader(1); // one subtask: at most 8 pieces in flight
+    r.add('other', { eventTime: undefined } as SourceConnector);
+    const read = (n: number) => ({ readPieces: async (dispatch: (p: SourcePiece) => void | Promise<void>) => { for (const p of pieces(n)) await dispatch(p); }, parsePiece: () => ({ records: [], at: [] }) });
+    const signal = new AbortController().signal;
+    const done = Promise.all([r.run('src', read(10), signal), r.run('other', read(10), signal)]);
+    for (let piece = 0; piece < 20; piece++) {
+      await new Promise((ok) => setTimeout(ok, 0));
+      r.parsed(piece, 100);
+    }
+    await done;
+    expect(flush().filter(([, e]) => e.k === 'sw').map(([, e]) => (e as { source: string }).source).sort()).toEqual(['other', 'src']);
+  });
 });
+

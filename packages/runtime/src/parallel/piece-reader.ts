@@ -23,7 +23,8 @@ export class PieceReader {
   private readonly sources = new Map<string, SourceProgress>();
   /** The reader waits while this many pieces are cut but not delivered (eight per subtask: thread hops take time on a busy machine). */
   private readonly maxInFlight: number;
-  private roomFor: (() => void) | null = null;
+  /** Readers waiting for room (one per source that hit the limit). */
+  private roomFor: (() => void)[] = [];
   /** Run once every piece cut so far is delivered (barriers, a source's end). */
   private waiting: { after: number; run: () => void }[] = [];
 
@@ -71,7 +72,7 @@ export class PieceReader {
     const sent = this.outbox.add(piece % this.parallelism, { k: 'r', source, piece, seq0, at: this.clock() + this.timeOrigin, work: p.work });
     if (this.inOrder.length < this.maxInFlight) return sent ?? this.outbox.gate();
     // Bounded read-ahead: parsed pieces wait in the subtasks' memory, and a barrier goes after the pieces cut.
-    return new Promise<void>((resolve) => { this.roomFor = resolve; });
+    return new Promise<void>((resolve) => { this.roomFor.push(resolve); });
   }
 
   /** A subtask parsed a piece: deliver every piece whose predecessors are all parsed. */
@@ -90,10 +91,10 @@ export class PieceReader {
     const wm = s.maxEventTime === -Infinity ? NO_WATERMARK : s.maxEventTime - s.delay - 1;
     this.broadcast({ k: 'f', source: d.source, piece: d.piece, base, seqEnd: d.seqEnd, wm });
     while (this.waiting.length && this.waiting[0].after <= d.piece) this.waiting.shift()!.run();
-    if (this.roomFor && this.inOrder.length < this.maxInFlight) {
+    if (this.roomFor.length && this.inOrder.length < this.maxInFlight) {
       const resume = this.roomFor;
-      this.roomFor = null;
-      resume();
+      this.roomFor = [];
+      for (const r of resume) r();
     }
   }
 
