@@ -4,7 +4,7 @@ import type { BuiltNode } from '../core/node-builder.js';
 import type { NodeRuntime } from '../core/node-runtime.js';
 import type { PiecewiseSource, SourceConnector } from '../core/source.js';
 import { cutAt, MAX_RECORD_DEPTH, nestsDeeperThan } from '../core/record-depth.js';
-import { makeTimestampExtractor } from '../time/event-time.js';
+import { makeTimestampExtractor, watermarkAfter } from '../time/event-time.js';
 
 interface Parsed { records: Rec[]; times: number[]; seqs: number[]; arrivedAt: number; prior: number[] }
 
@@ -72,7 +72,7 @@ export class PieceParser {
         const wms = new Array<number>(n);
         for (let i = 0; i < n; i++) {
           const m = p.prior[i] > base ? p.prior[i] : base;
-          wms[i] = m === -Infinity ? -Infinity : m - this.delay - 1;
+          wms[i] = watermarkAfter(m, this.delay);
         }
         const batch: Batch = { records: p.records, times: p.times, wms, arrivedAt: p.arrivedAt, seqs: p.seqs };
         emitted = this.runtime.emitFromSource(batch);

@@ -1,4 +1,5 @@
-import { NO_WATERMARK, END_OF_TIME } from '../core/batch.js';
+import { END_OF_TIME } from '../core/batch.js';
+import { watermarkAfter } from '../time/event-time.js';
 import type { MaybePromise } from '../core/async.js';
 import type { PiecewiseSource, SourceConnector, SourcePiece } from '../core/source.js';
 import type { SourceSnapshot } from '../checkpoint/types.js';
@@ -88,7 +89,7 @@ export class PieceReader {
     const base = s.maxEventTime;
     if (d.max! > s.maxEventTime) s.maxEventTime = d.max!;
     s.position = d.end;
-    const wm = s.maxEventTime === -Infinity ? NO_WATERMARK : s.maxEventTime - s.delay - 1;
+    const wm = watermarkAfter(s.maxEventTime, s.delay);
     this.broadcast({ k: 'f', source: d.source, piece: d.piece, base, seqEnd: d.seqEnd, wm });
     while (this.waiting.length && this.waiting[0].after <= d.piece) this.waiting.shift()!.run();
     if (this.roomFor.length && this.inOrder.length < this.maxInFlight) {

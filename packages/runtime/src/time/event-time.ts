@@ -34,6 +34,10 @@ const EPOCH_MS = /^-?\d+(\.\d+)?$/;
  * but advancing after every record so the answer does not depend on batching):
  * watermark = max event time seen - maxOutOfOrderness - 1.
  */
+/** The bounded-out-of-orderness watermark after `maxEventTime` (none before any record): one rule for every reader. */
+export const watermarkAfter = (maxEventTime: number, maxOutOfOrdernessMs: number): number =>
+  maxEventTime === -Infinity ? -Infinity : maxEventTime - maxOutOfOrdernessMs - 1;
+
 export class WatermarkTracker {
   private maxTs = -Infinity;
   current = -Infinity;
@@ -54,7 +58,7 @@ export class WatermarkTracker {
   observe(ts: number): void {
     if (ts > this.maxTs) {
       this.maxTs = ts;
-      this.current = ts - this.maxOutOfOrdernessMs - 1;
+      this.current = watermarkAfter(ts, this.maxOutOfOrdernessMs);
     }
   }
 }
