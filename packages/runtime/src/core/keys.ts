@@ -23,6 +23,8 @@ export function makeKeyExtractor(keyBy: string[]): {
   values: (r: Rec) => unknown[];
   /** The key string straight from a record, without building the values array (hot path). */
   stringOf: (r: Rec) => string;
+  /** The key string of values as `values` gives them (a partial aggregate carries its key's values). */
+  stringOfValues: (values: unknown[]) => string;
 } {
   const readers = keyBy.map(fieldReader);
   const values = (r: Rec) => {
@@ -34,5 +36,6 @@ export function makeKeyExtractor(keyBy: string[]): {
   return {
     values,
     stringOf: single ? (r) => keyString(single(r) ?? null) : (r) => keyString(values(r)),
+    stringOfValues: single ? (v) => keyString(v[0]) : (v) => keyString(v),
   };
 }

@@ -30,6 +30,8 @@ export interface NodeBuildEnv {
   factories: NodeFactories;
   /** Whether the job takes checkpoints (a transactional sink then commits only with them). */
   checkpointed: boolean;
+  /** Nodes whose input the parallel plan pre-aggregates (their operators take partials). */
+  partialInputs?: ReadonlySet<string>;
 }
 
 /** One node, built: its runtime (edges are connected by the caller), its code, context and state. */
@@ -63,11 +65,13 @@ export function buildNode(id: string, b: NodeBuildEnv, snapshot: NodeSnapshot | 
     node, pipelineId: options.pipelineId ?? document.name, document, inputSchemas, baseDir: options.baseDir, fileRoots: b.fileRoots, state,
     restored: snapshot?.operator,
     checkpointed: b.checkpointed,
+    partialInput: b.partialInputs?.has(id),
     emit: (batch, port = 'out') => runtime.collect(batch, port),
     output: (record, time, wm, port = 'out') => runtime.output(record, time, wm, port),
     get timers() { return runtime.timers; },
     deadLetter: (record, reason) => { metrics.errors++; b.deadLetters.add(id, record, redactSecrets(reason), b.wallClock()); },
     countLate: (n) => { metrics.lateRecords += n; },
+    countInput: (n) => { metrics.recordsIn += n; },
     currentWatermark: () => runtime.currentWatermark(),
     clock: b.clock,
     now: b.wallClock,

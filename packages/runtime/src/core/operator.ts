@@ -46,6 +46,13 @@ export interface OperatorContext extends NodeContext {
   output(record: Rec, time: number, wm: number, port?: string): void;
   /** Event- and processing-time timers (checkpointed); onTimer receives them. */
   readonly timers: TimerService;
+  /**
+   * Its input may hold partial aggregates made before a parallel exchange (a window's,
+   * operators/window/pre-aggregate.ts); set only where the parallel plan makes them.
+   */
+  readonly partialInput?: boolean;
+  /** Counts `n` more input records than the batch held (a partial aggregate stands for its records). */
+  countInput(n: number): void;
   /** Counts records that arrived after their window fired (metrics). */
   countLate(n: number): void;
   /** The watermark in force (a record's own while `timers.atRecord` has moved time to it). */

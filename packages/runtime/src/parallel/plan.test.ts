@@ -33,7 +33,7 @@ describe('planParallel', () => {
     expect(plan.edges.map((e) => `${e.from}→${e.to}`)).toEqual(['host→host', 'host→task', 'task→host']);
     expect(plan.notes).toContain('4 subtasks run w');
     expect(plan.notes).toContain('f runs once, on the job\'s thread (chained to its source)');
-    expect(plan.notes).toContain('f.out → w.in: by key');
+    expect(plan.notes).toContain('f.out → w.in: by key, pre-aggregated per batch before the exchange');
   });
 
   it('source → score → keyed window → filter → sink: rebalance into the subtasks, hash, a local chain after the window, gather', () => {
@@ -49,7 +49,7 @@ describe('planParallel', () => {
     const global = doc([['src', 'source.file', SOURCE], ['w', 'window', windowParams([])], ['out', 'sink.live', {}]],
       [{ from: 'src', to: 'w' }, { from: 'w', to: 'out' }]);
     expect(routes(global)).toEqual(['src→w: single', 'w→out: gather']);
-    expect(planParallel(global, ['src', 'w', 'out'], 2).notes).toContain('src.out → w.in: all to subtask 0 (no key)');
+    expect(planParallel(global, ['src', 'w', 'out'], 2).notes).toContain('src.out → w.in: all to subtask 0 (no key), pre-aggregated per batch before the exchange');
   });
 
   it('source → sink stays on the host thread (local), with no operator in the subtasks', () => {

@@ -18,6 +18,11 @@ export interface PlannedEdge {
   route: EdgeRoute;
   /** hash: what makes the key on the target's port. */
   key?: PartitionKey;
+  /**
+   * hash / single into a `preAggregatable` node: the sending side combines each batch's records
+   * per key (and window) first, so partials cross instead of records (the target's kind and params).
+   */
+  preAggregate?: { kind: string; params: unknown };
   /** Where the edge starts and ends. */
   from: 'host' | 'task';
   to: 'host' | 'task';
@@ -71,13 +76,14 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
     const from = onHost(edge.from) ? 'host' : 'task';
     const to = onHost(edge.to) ? 'host' : 'task';
     if (to === 'host') return { index, edge, from, to, route: from === 'host' ? 'local' : 'gather' };
-    const target = doc.nodes.find((n) => n.id === edge.to)!;
+    const target = nodeOf.get(edge.to)!;
     const partitioning = partitioningOf(target);
-    if (partitioning === 'single') return { index, edge, from, to, route: 'single' };
+    const preAggregate = getKind(target.kind)?.preAggregatable?.(target.params as never) ? { preAggregate: { kind: target.kind, params: target.params } } : {};
+    if (partitioning === 'single') return { index, edge, from, to, route: 'single', ...preAggregate };
     if (partitioning === 'forward') return { index, edge, from, to, route: from === 'host' ? 'rebalance' : 'local' };
     const key = partitioning[edgeToPort(edge)];
-    if (!key) return { index, edge, from, to, route: 'single' };
-    return { index, edge, from, to, route: 'hash', key };
+    if (!key) return { index, edge, from, to, route: 'single', ...preAggregate };
+    return { index, edge, from, to, route: 'hash', key, ...preAggregate };
   });
   const notes = [
     ...(parallelism > 1 && splittable && multiInput ? ['sources are read whole, on the job\'s thread: a node with several inputs needs one reader\'s order'] : []),
@@ -88,7 +94,8 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
       return `${id} runs once, on the job's thread (${category === 'source' ? 'one reader' : category === 'sink' ? 'one writer' : 'chained to its source'})`;
     }),
     ...edges.filter((e) => e.route === 'hash' || e.route === 'single')
-      .map((e) => `${e.edge.from}.${edgeFromPort(e.edge)} → ${e.edge.to}.${edgeToPort(e.edge)}: ${e.route === 'hash' ? 'by key' : 'all to subtask 0 (no key)'}`),
+      .map((e) => `${e.edge.from}.${edgeFromPort(e.edge)} → ${e.edge.to}.${edgeToPort(e.edge)}: ${e.route === 'hash' ? 'by key' : 'all to subtask 0 (no key)'}` +
+        (e.preAggregate ? ', pre-aggregated per batch before the exchange' : '')),
   ];
   return { parallelism, hostNodes, taskNodes, splitSources, edges, notes };
 }

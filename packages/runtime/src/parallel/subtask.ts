@@ -79,6 +79,7 @@ export class Subtask {
       fileRoots, secretParams: secrets.params, runtimeEnv,
       deadLetters: new DeadLetterList((dl) => { this.deadLetters.push(dl); }),
       liveRows: new LiveRows(() => undefined), clock, wallClock: Date.now, factories,
+      partialInputs: new Set(this.plan.edges.filter((pe) => pe.preAggregate).map((pe) => pe.edge.to)),
     };
     const restored = new Map(init.restore.map(([id, data]) => [id, deserialize(data) as NodeSnapshot]));
     for (const id of this.plan.taskNodes) {

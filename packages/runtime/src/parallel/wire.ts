@@ -5,6 +5,7 @@ import type { PlannedEdge } from './plan.js';
 import { keyGroupOf, keyReader, subtaskOfKeyGroup } from './partitioner.js';
 import type { RecordSchema } from '@eddy/shared';
 import { packBatches, unpackBatches, type PackedBatches } from './batch-codec.js';
+import { preAggregatorFor, type PreAggregator } from './pre-aggregators.js';
 
 /**
  * What crosses between a parallel job's threads, in order per pair of threads. Records go
@@ -79,6 +80,7 @@ export class ChannelOut implements Downstream {
   private progressed = -1;
   private readonly keyOf: ((r: Rec) => string) | null;
   private readonly targets: number[];
+  private readonly combiner: PreAggregator | null;
 
   constructor(
     private readonly planned: PlannedEdge,
@@ -93,6 +95,7 @@ export class ChannelOut implements Downstream {
   ) {
     this.keyOf = planned.key ? keyReader(planned.key, schema) : null;
     this.targets = planned.route === 'gather' ? [HOST] : Array.from({ length: parallelism }, (_, i) => i);
+    this.combiner = planned.preAggregate ? preAggregatorFor(planned.preAggregate) : null;
   }
 
   addInput(): number {
@@ -100,16 +103,19 @@ export class ChannelOut implements Downstream {
   }
 
   receive(input: Batch): MaybePromise {
-    const batch = this.numbered(input);
+    const numbered = this.numbered(input);
+    let batch = numbered;
+    let keys: string[] | null = null;
+    if (this.combiner) ({ batch, keys } = this.combiner.combine(numbered));
     const route = this.planned.route;
     let sent: MaybePromise;
-    if (route === 'hash') sent = this.sendSplit(batch);
+    if (route === 'hash') sent = this.sendSplit(batch, keys);
     else {
       const dest = route === 'gather' ? HOST : route === 'single' ? 0 : this.next++ % this.parallelism;
       sent = this.send(dest, batch.records, batch.times, batch.wms, batch.arrivedAt, batch.seqs);
     }
     // From the host: every subtask learns how far the sources have gone (the ones that got no record too).
-    if (this.sequencer && batch.seqs) this.progress(batch.seqs[batch.seqs.length - 1]);
+    if (this.sequencer && numbered.seqs) this.progress(numbered.seqs[numbered.seqs.length - 1]);
     return sent;
   }
 
@@ -128,11 +134,12 @@ export class ChannelOut implements Downstream {
     for (const dest of this.targets) this.outbox.add(dest, { k: 'p', e: this.planned.index, c: this.channel, seq });
   }
 
-  private sendSplit(batch: Batch): MaybePromise {
+  /** `keys`: each record's key string when the combiner has them (a partial has no key fields to read). */
+  private sendSplit(batch: Batch, keys: string[] | null): MaybePromise {
     const n = batch.records.length;
     const parts = new Map<number, number[]>();
     for (let i = 0; i < n; i++) {
-      const dest = subtaskOfKeyGroup(keyGroupOf(this.keyOf!(batch.records[i])), this.parallelism);
+      const dest = subtaskOfKeyGroup(keyGroupOf(keys ? keys[i] : this.keyOf!(batch.records[i])), this.parallelism);
       let list = parts.get(dest);
       if (!list) parts.set(dest, (list = []));
       list.push(i);

@@ -139,6 +139,12 @@ interface KindBase<K extends string, P, C extends Category> {
    * offsets, the subtasks parse. Absent: the source is read and parsed once, on the job's thread.
    */
   splittable?(params: P): boolean;
+  /**
+   * A keyed kind whose input parallel subtasks may combine before the exchange (Flink's
+   * local-global aggregation): partial aggregates of a batch's records per key and window cross
+   * threads instead of the records. Only where the result is exactly what the records give.
+   */
+  preAggregatable?(params: P): boolean;
   /** Params that hold secrets are referenced as { secret: NAME }, never inlined. */
 }
 

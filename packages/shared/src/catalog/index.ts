@@ -60,4 +60,4 @@ export * from './fingerprint.js';
 export { renderNodeReference, type JsonSchema } from './reference.js';
 export { joinedSchema } from './kinds/join.js';
 export { challengerField, isProbabilityModel, modelSchema, type ModelParams } from './kinds/score.js';
-export { AGGREGATE_FNS, keyFieldName, type AggregateFn, type WindowAggregate } from './kinds/window.js';
+export { AGGREGATE_FNS, PRE_AGGREGATE_FNS, keyFieldName, type AggregateFn, type WindowAggregate } from './kinds/window.js';

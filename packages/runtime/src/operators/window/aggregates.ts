@@ -46,6 +46,11 @@ export function checkValue(fn: AggregateFn, acc: Accumulator, v: unknown): void 
   else if ((fn === 'min' || fn === 'max') && acc !== null) compare(v, acc);
 }
 
+/** Throws AggregateTypeError when `mergeAccumulators` would refuse to combine the two; changes nothing. */
+export function checkMerge(fn: AggregateFn, acc: Accumulator, other: Accumulator): void {
+  if ((fn === 'min' || fn === 'max') && acc !== null && other !== null) compare(other, acc);
+}
+
 /** Adds one value to an accumulator; returns the new accumulator. `ts` orders first/last by event time. */
 export function accumulate(fn: AggregateFn, acc: Accumulator, v: unknown, ts: number): Accumulator {
   if (v === null || v === undefined) return acc;

@@ -3,7 +3,8 @@ import type { Batch, Rec } from '../../core/batch.js';
 import type { Operator, OperatorContext } from '../../core/operator.js';
 import type { FiredTimer, TimerService } from '../../core/timer-service.js';
 import type { KeyedMap } from '../../state/keyed-state.js';
-import { accumulate, AggregateTypeError, checkValue, initAccumulator } from './aggregates.js';
+import { accumulate, AggregateTypeError, checkMerge, checkValue, initAccumulator, mergeAccumulators } from './aggregates.js';
+import { PARTIAL, type PartialAggregate, type PartialMark } from './pre-aggregate.js';
 import { WindowShape } from './window-shape.js';
 
 /** `dirty`: changed since its last row (emit: updates). */
@@ -64,13 +65,22 @@ export class AlignedWindowOperator implements Operator {
   }
 
   processBatch(batch: Batch): void {
-    const { records, times, wms } = batch;
+    const { times, wms } = batch;
+    let records = batch.records;
     const timers = this.timers;
+    const partials = this.ctx.partialInput === true;
     const late: number[] = [];
     for (let i = 0; i < records.length; i++) {
       const ts = times[i];
       const wm = timers.atRecord(wms[i]);
-      const r = records[i];
+      let r = records[i];
+      if (partials && PARTIAL in r) {
+        const mark = r[PARTIAL] as PartialMark;
+        if (!('raw' in mark)) { this.addPartial(mark, wm); continue; }
+        // A record that carried the marker itself: itself again, also for the late port.
+        if (records === batch.records) batch = { ...batch, records: (records = records.slice()) };
+        r = records[i] = mark.raw;
+      }
       let keyString: string | undefined;
       let refused = false;
       for (let start = ts - mod(ts, this.slide); start > ts - this.size; start -= this.slide) {
@@ -118,7 +128,7 @@ export class AlignedWindowOperator implements Operator {
     let w = this.windows.get(stateKey);
     const fresh = !w;
     const { aggs } = this.shape;
-    if (!w) w = { start, end, key: this.shape.key.values(r), accs: aggs.map((a) => initAccumulator(a.fn)) };
+    if (!w) w = this.newWindow(start, end, this.shape.key.values(r));
     // Check every value first, so a refused one leaves the window untouched; no allocation per record.
     const values = this.scratch;
     try {
@@ -129,6 +139,44 @@ export class AlignedWindowOperator implements Operator {
       return false;
     }
     for (let j = 0; j < aggs.length; j++) w.accs[j] = accumulate(aggs[j].fn, w.accs[j], values[j], ts);
+    this.added(w, fresh, stateKey, wm);
+    return true;
+  }
+
+  /**
+   * A partial aggregate from before the exchange (pre-aggregate.ts), where the last of its
+   * records stood: those records were not late for this window at their watermarks, so it is open.
+   */
+  private addPartial(p: PartialAggregate, wm: number): void {
+    this.ctx.countInput(p.n - 1);
+    const end = p.start + this.size;
+    const stateKey = `${end}|${this.shape.key.stringOfValues(p.key)}`;
+    const { aggs } = this.shape;
+    if (end - 1 + this.lateness <= wm) {
+      this.ctx.deadLetter(p, 'window: a partial aggregate reached a window already cleaned up (an engine fault: please report it)');
+      return;
+    }
+    let w = this.windows.get(stateKey);
+    const fresh = !w;
+    if (!w) w = this.newWindow(p.start, end, p.key);
+    try {
+      for (let j = 0; j < aggs.length; j++) checkMerge(aggs[j].fn, w.accs[j], p.accs[j]);
+    } catch (err) {
+      if (!(err instanceof AggregateTypeError)) throw err;
+      this.ctx.deadLetter(p, `window: ${err.message} (a partial aggregate of records combined before the exchange)`);
+      return;
+    }
+    for (let j = 0; j < aggs.length; j++) w.accs[j] = mergeAccumulators(aggs[j].fn, w.accs[j], p.accs[j]);
+    this.added(w, fresh, stateKey, wm);
+  }
+
+  private newWindow(start: number, end: number, key: unknown[]): WindowState {
+    return { start, end, key, accs: this.shape.aggs.map((a) => initAccumulator(a.fn)) };
+  }
+
+  /** After a window took a record or partial: emit updates marks (and maybe fires) it; a new window is kept and timed. */
+  private added(w: WindowState, fresh: boolean, stateKey: string, wm: number): void {
+    const { end } = w;
     if (this.updates) {
       w.dirty = true;
       // Past its end already: an allowed late record fires the window at once, with the update.
@@ -140,7 +188,6 @@ export class AlignedWindowOperator implements Operator {
       if (this.updates) this.timers.registerEventTimer(end - 1 + this.lateness, stateKey, CLEAN);
       else this.opened(end, stateKey);
     }
-    return true;
   }
 
   /** emit final: a window of `end` opened; the end's first registers the end's timer. */

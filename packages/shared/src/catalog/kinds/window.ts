@@ -29,6 +29,13 @@ export const keyFieldName = (path: string): string => path.replace(/\./g, '_');
  */
 export const MAX_WINDOWS_PER_RECORD = 1000;
 
+/**
+ * Aggregates a parallel job may combine per batch before the exchange (parallel pre-aggregation):
+ * those whose result does not depend on the order values come in. Not sum and avg: floating-point
+ * addition in another order can change the last digit, and Eddy's answers do not depend on parallelism.
+ */
+export const PRE_AGGREGATE_FNS: ReadonlySet<AggregateFn> = new Set(['count', 'min', 'max']);
+
 const NUMERIC_FNS: ReadonlySet<AggregateFn> = new Set(['sum', 'avg', 'p50', 'p95', 'p99']);
 
 /** A duration's ms, or 0 when it is not one (its own check reports that). */
@@ -114,6 +121,8 @@ export const windowKind = defineKind({
   // and are forgotten at end + lateness, so with a larger one a late record would open a
   // fresh window of a key already fired and emit a second, partial row for it. emit too.
   partitioning: (p) => (p.keyBy.length ? { in: { fields: p.keyBy } } : 'single'),
+  // count, min and max combine from partials in any order (sessions merge by gap: not here).
+  preAggregatable: (p) => p.type !== 'session' && p.aggregates.every((a) => PRE_AGGREGATE_FNS.has(a.fn)),
   stateFingerprint: (p) => ({
     type: p.type,
     ...(p.type === 'session' ? { gap: canonicalDuration(p.gap) } : { size: canonicalDuration(p.size) }),
