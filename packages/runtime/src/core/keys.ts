@@ -33,6 +33,11 @@ export function makeKeyExtractor(keyBy: string[]): {
     return out;
   };
   const single = readers.length === 1 ? readers[0] : null;
+  // No key fields (a window over everything): one key, its string made once, not per record.
+  if (!readers.length) {
+    const none = keyString([]);
+    return { values, stringOf: () => none, stringOfValues: () => none };
+  }
   return {
     values,
     stringOf: single ? (r) => keyString(single(r) ?? null) : (r) => keyString(values(r)),

@@ -4,6 +4,7 @@ import type { Batch, Rec } from '../core/batch.js';
 import { SeededRandom } from '../connectors/generator/random.js';
 import { SCENARIO_GENERATORS } from '../connectors/generator/scenarios.js';
 import { packBatches, transferablesOf, unpackBatches, type PackedBatches } from './batch-codec.js';
+import { packTaps, unpackTaps } from './wire.js';
 
 /** A value as a tree that keeps key order, -0, NaN and undefined fields visible to toStrictEqual. */
 function shown(v: unknown): unknown {
@@ -160,5 +161,22 @@ describe('batch codec', () => {
   it('packs records with a null prototype as plain objects, as structured clone does', () => {
     const r = Object.assign(Object.create(null) as Rec, { a: 1, b: [1, 2] });
     expect(expectSameAsClone([batchOf([r])]).cloned).toEqual([]);
+  });
+
+  it('carries tapped records packed (each node port its own list), what it cannot pack by structured clone', () => {
+    const taps: [string, string, Rec[]][] = [
+      ['m', 'out', Array.from({ length: 50 }, () => randomRecord())],
+      ['w', 'late', [{ at: new Date(5), n: 1 }]],
+      ['m', 'errors', []],
+    ];
+    const expected = shown(structuredClone(taps));
+    const { taps: light, packed } = packTaps(taps);
+    expect(light.map(([n, p, r]) => [n, p, r.length])).toEqual([['m', 'out', 0], ['w', 'late', 0], ['m', 'errors', 0]]);
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage({ light, packed }, transferablesOf(packed));
+    const got = receiveMessageOnPort(port2)!.message as { light: typeof light; packed: PackedBatches };
+    port1.close();
+    expect(shown(unpackTaps(got.light, got.packed))).toStrictEqual(expected);
+    expect(packed.cloned.map(([i]) => i)).toEqual([1]);
   });
 });

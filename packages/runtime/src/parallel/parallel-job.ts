@@ -18,7 +18,7 @@ import { IngestError, isIngestible, piecewiseSourceOf } from '../core/source.js'
 import { checkpointNodesOf, planRestore } from '../core/checkpoint-coordinator.js';
 import type { NodeFactories } from '../core/node-factories.js';
 import { planParallel, type ParallelPlan } from './plan.js';
-import { batchOf, ChannelOut, HOST, Outbox, packEvents, SourceMirrorOut, unpackEvents, type WireEvent } from './wire.js';
+import { batchOf, ChannelOut, HOST, Outbox, packEvents, SourceMirrorOut, unpackEvents, unpackTaps, type WireEvent } from './wire.js';
 import { END_BARRIER } from './subtask.js';
 import { inletFor, type Inlet } from './channel-merge.js';
 import { combineSubtaskMetrics } from './metrics.js';
@@ -194,7 +194,7 @@ export class ParallelJob implements JobHandle {
       case 'metrics': this.subMetrics[k] = m.nodes; return;
       case 'dead': for (const dl of m.letters) this.deadLetterList.add(dl.nodeId, dl.record, dl.reason, dl.at ?? this.wallClock()); return;
       case 'log': for (const line of m.lines) (this.options.log ?? ((l: string) => process.stdout.write(l + '\n')))(line); return;
-      case 'tap': for (const [nodeId, port, records] of m.taps) this.options.tap?.(nodeId, port, records); return;
+      case 'tap': for (const [nodeId, port, records] of unpackTaps(m.taps, m.packed)) this.options.tap?.(nodeId, port, records); return;
       default:
     }
   }

@@ -51,7 +51,8 @@ export type FromSubtask =
   | { t: 'metrics'; nodes: Record<string, NodeMetrics> }
   | { t: 'dead'; letters: DeadLetter[] }
   | { t: 'log'; lines: string[] }
-  | { t: 'tap'; taps: [nodeId: string, port: string, records: Rec[]][] }
+  /** `packed`: the records, packed (wire.ts packTaps); the taps' own record lists are then empty. */
+  | { t: 'tap'; taps: [nodeId: string, port: string, records: Rec[]][]; packed?: PackedBatches }
   | { t: 'failed'; message: string; name: string }
   | { t: 'closed'; error?: string }
   /** The answer to state query `id` (null: this subtask does not run the node). */

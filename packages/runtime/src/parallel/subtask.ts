@@ -17,7 +17,8 @@ import type { Rec } from '../core/batch.js';
 import { stateAnswer, type StateAnswer, type StateQuery } from '../core/state-entries.js';
 import type { LmdbEnvironment } from '../state/lmdb-state.js';
 import { planParallel, type ParallelPlan } from './plan.js';
-import { batchOf, ChannelOut, HOST, Outbox, type WireEvent } from './wire.js';
+import { batchOf, ChannelOut, HOST, Outbox, packTaps, type WireEvent } from './wire.js';
+import { transferablesOf } from './batch-codec.js';
 import { inletFor, type Inlet } from './channel-merge.js';
 import type { FromSubtask, SubtaskInit } from './protocol.js';
 import { PieceParser } from './piece-parser.js';
@@ -55,7 +56,7 @@ export class Subtask {
   private ticker: NodeJS.Timeout | null = null;
   private failed = false;
 
-  constructor(private readonly init: SubtaskInit, private readonly send: (message: FromSubtask) => void,
+  constructor(private readonly init: SubtaskInit, private readonly send: (message: FromSubtask, transfer?: ArrayBuffer[]) => void,
     private readonly postEvents: (dest: number, events: WireEvent[]) => void, factories: NodeFactories,
     /** Keyed state on disk (init.stateDir), opened by the entry only when asked for: lmdb loads only then. */
     private readonly disk: LmdbEnvironment | null = null) {
@@ -271,7 +272,10 @@ export class Subtask {
   }
 
   private flushTaps(): void {
-    if (this.taps.length) { this.send({ t: 'tap', taps: this.taps }); this.taps = []; }
+    if (!this.taps.length) return;
+    const { taps, packed } = packTaps(this.taps);
+    this.taps = [];
+    this.send({ t: 'tap', taps, packed }, transferablesOf(packed));
   }
 
   private flushReports(): void {

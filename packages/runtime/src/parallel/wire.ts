@@ -219,6 +219,21 @@ export function packEvents(events: WireEvent[]): { events: WireEvent[]; packed?:
   return batches.length ? { events: light, packed: packBatches(batches) } : { events };
 }
 
+/** Tapped records (node, port, records) packed as batches (no times: zeros), so taps cross threads as cheaply as exchanges. */
+export function packTaps(taps: [string, string, Rec[]][]): { taps: [string, string, Rec[]][]; packed: PackedBatches } {
+  const batches = taps.map(([, , records]): Batch => {
+    const zeros = new Array<number>(records.length).fill(0);
+    return { records, times: zeros, wms: zeros, arrivedAt: 0 };
+  });
+  return { taps: taps.map(([node, port]) => [node, port, NONE]), packed: packBatches(batches) };
+}
+
+export function unpackTaps(taps: [string, string, Rec[]][], packed: PackedBatches | undefined): [string, string, Rec[]][] {
+  if (!packed) return taps;
+  const batches = unpackBatches(packed);
+  return taps.map(([node, port], i) => [node, port, batches[i].records]);
+}
+
 /** The events of a packed message, their batches back in place. */
 export function unpackEvents(events: WireEvent[], packed: PackedBatches | undefined): WireEvent[] {
   if (!packed) return events;

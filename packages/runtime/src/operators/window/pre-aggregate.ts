@@ -61,24 +61,33 @@ export class WindowPreAggregator {
     const closing: (Group | null)[] = new Array<Group | null>(n).fill(null);
     const byStart = new Map<number, Map<string, Group>>();
     let groups = 0;
+    let last: Group | null = null;
+    let lastKey = '';
     for (let i = 0; i < n; i++) {
       const r = records[i];
       const ks = (keys[i] = this.key.stringOf(r));
       if (!seqs || PARTIAL in r || !this.readValues(r) || !this.liveWindows(times[i], wms[i])) { raw[i] = 1; continue; }
       for (let w = 0; w < this.starts.length; w++) {
         const start = this.starts[w];
-        let byKey = byStart.get(start);
-        if (!byKey) byStart.set(start, (byKey = new Map()));
-        let g = byKey.get(ks);
+        // Runs of one window and key (a keyless window, a hot key) skip the lookups.
+        let g: Group | undefined = last !== null && last.start === start && lastKey === ks ? last : undefined;
         if (!g) {
-          byKey.set(ks, (g = { start, key: this.key.values(r), accs: this.aggs.map((a) => initAccumulator(a.fn)), n: 0, last: i, nextAtLast: null }));
-          groups++;
-        } else this.unlink(g, closing);
+          let byKey = byStart.get(start);
+          if (!byKey) byStart.set(start, (byKey = new Map()));
+          g = byKey.get(ks);
+          if (!g) {
+            byKey.set(ks, (g = { start, key: this.key.values(r), accs: this.aggs.map((a) => initAccumulator(a.fn)), n: 0, last: -1, nextAtLast: null }));
+            groups++;
+          }
+        }
+        if (g.last >= 0) this.unlink(g, closing); // it closes here now, not where it was last touched
         for (let j = 0; j < this.aggs.length; j++) g.accs[j] = accumulate(this.aggs[j].fn, g.accs[j], this.values[j], times[i]);
         if (w === 0) g.n++;
         g.last = i;
         g.nextAtLast = closing[i];
         closing[i] = g;
+        last = g;
+        lastKey = ks;
       }
     }
     let rawCount = 0;
