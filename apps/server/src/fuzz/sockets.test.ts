@@ -58,18 +58,20 @@ const probe = (socket: Socket): Promise<'answered' | 'disconnected'> => new Prom
 });
 
 const eventName = fc.oneof(
-  fc.constantFrom('subscribe', 'unsubscribe', 'watchEdge', 'unwatchEdge', 'subscribe', 'watchEdge', 'error', 'message', 'rows', 'status', 'metrics',
-    'sample', 'deadLetter', '__proto__', 'constructor', 'toString', 'hasOwnProperty', ''),
+  fc.constantFrom('subscribe', 'unsubscribe', 'watchEdge', 'unwatchEdge', 'watchRows', 'unwatchRows', 'subscribe', 'watchEdge', 'watchRows',
+    'error', 'message', 'rows', 'status', 'metrics', 'sample', 'deadLetter', '__proto__', 'constructor', 'toString', 'hasOwnProperty', ''),
   fc.string({ unit: 'binary', maxLength: 20 }),
 ).filter((name) => !CLIENT_RESERVED.has(name));
 
 const edge = fc.oneof(fc.constantFrom('clicks:out', 'views:out', 'live:in', 'clicks:', ':out', 'clicks:out:x', 'nope:out', '__proto__:out', 'clicks:__proto__'),
   fc.string({ maxLength: 30 }));
+const nodeId = fc.oneof(fc.constantFrom('live', 'clicks', 'views', 'nope', '__proto__', 'constructor', 'live:in', '', 'x'.repeat(65)),
+  fc.string({ maxLength: 30 }), fc.jsonValue({ maxDepth: 1 }));
 const pipelineId = fc.oneof(fc.constant('RUNNING'), weirdKey, fc.string({ maxLength: 30 }), fc.jsonValue({ maxDepth: 1 }));
 
 /** A payload as a descriptor (printed short), made into a value in the property. */
 const payload = fc.oneof(
-  { arbitrary: fc.record({ pipelineId, edge }, { requiredKeys: [] }).map((value) => ({ kind: 'subscription' as const, value })), weight: 4 },
+  { arbitrary: fc.record({ pipelineId, edge, nodeId }, { requiredKeys: [] }).map((value) => ({ kind: 'subscription' as const, value })), weight: 4 },
   { arbitrary: fc.jsonValue({ maxDepth: 4 }).map((value) => ({ kind: 'json' as const, value })), weight: 3 },
   { arbitrary: fc.integer({ min: 100, max: 1_500 }).map((depth) => ({ kind: 'deep' as const, depth })), weight: 1 },
   { arbitrary: fc.constantFrom(100_000, 900_000, 1_100_000, 3_000_000).map((bytes) => ({ kind: 'huge' as const, bytes })), weight: 1 },
@@ -91,7 +93,7 @@ function payloadValue(p: Payload): unknown {
 const rawPacket = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 60 }),
   fc.string({ maxLength: 40 }).map((s) => `4${s}`),
-  fc.tuple(fc.constantFrom(...CLIENT_RESERVED, 'subscribe', 'watchEdge'), fc.jsonValue({ maxDepth: 2 })).map(([name, arg]) => `42${JSON.stringify([name, arg])}`),
+  fc.tuple(fc.constantFrom(...CLIENT_RESERVED, 'subscribe', 'watchEdge', 'watchRows', 'unwatchRows'), fc.jsonValue({ maxDepth: 2 })).map(([name, arg]) => `42${JSON.stringify([name, arg])}`),
   fc.constantFrom('42', '42[', '42[]', '42[1]', '42[null]', '42{}', '42"x"', '451-["subscribe",{"_placeholder":true,"num":0}]',
     '451-["subscribe",{"_placeholder":true,"num":99}]', '43', '40', '41', '49', '4/nsp,', '40/admin,', '42/nope,["subscribe"]', '420["subscribe"]',
     '42999999999999999999999["subscribe",{}]'),

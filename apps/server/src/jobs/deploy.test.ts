@@ -70,17 +70,19 @@ describe('deployments', () => {
     early.on('rows', (r) => { seen.rows.push(r); });
     early.on('status', (st) => { seen.status.push(st); });
     early.emit('subscribe', { pipelineId: id });
+    early.emit('watchRows', { pipelineId: id, nodeId: 'live' });
     await eventually(() => seen.metrics >= 2 && seen.rows.length > 0, 'metrics and rows events');
     expect(seen.status[0]).toMatchObject({ pipelineId: id, state: 'running' });
     expect(seen.rows[0].rows.every(isWindowRow)).toBe(true);
 
-    // A browser that opens late gets status, metrics and rows without waiting for the next tick.
+    // A browser that opens late gets status, metrics and the watched sink's rows without waiting for the next tick.
     const late: Socket<ServerToClientEvents, ClientToServerEvents> = connect(s.url, { transports: ['websocket'] });
     const got: string[] = [];
     late.on('status', () => got.push('status'));
     late.on('metrics', () => got.push('metrics'));
     late.on('rows', () => got.push('rows'));
     late.emit('subscribe', { pipelineId: id });
+    late.emit('watchRows', { pipelineId: id, nodeId: 'live' });
     await eventually(() => ['status', 'metrics', 'rows'].every((e) => got.includes(e)), 'the snapshot', 3000);
 
     const errors: unknown[] = [];

@@ -291,11 +291,12 @@ export class JobManager extends EventEmitter<JobEvents> {
   }
 
   rows(id: string, nodeId: string): RowsPayload {
-    return this.deployments.get(id)?.rows.get(nodeId) ?? { pipelineId: id, nodeId, rows: [], total: 0 };
+    return this.latestRows(id, nodeId) ?? { pipelineId: id, nodeId, rows: [], total: 0 };
   }
 
-  allRows(id: string): RowsPayload[] {
-    return [...(this.deployments.get(id)?.rows.values() ?? [])];
+  /** The node's latest rows event of the current or last run; none before its first rows. */
+  latestRows(id: string, nodeId: string): RowsPayload | undefined {
+    return this.deployments.get(id)?.rows.get(nodeId);
   }
 
   /** Records for a source.http node of a running pipeline; resolves once they are in the pipeline. */

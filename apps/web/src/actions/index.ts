@@ -2,4 +2,4 @@
 export * from './pipelines';
 export * from './run';
 export * from './files';
-export { watchEdge, watchPipeline } from './live';
+export { watchEdge, watchPipeline, watchRows } from './live';

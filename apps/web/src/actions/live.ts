@@ -20,3 +20,4 @@ const live = createLiveSocket({
 
 export const watchPipeline = (pipelineId: string | null): void => live.watch(pipelineId);
 export const watchEdge = (edge: string, on: boolean): void => live.watchEdge(edge, on);
+export const watchRows = (nodeId: string, on: boolean): void => live.watchRows(nodeId, on);

@@ -1,4 +1,5 @@
-import { memo, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
+import { watchRows } from '../actions';
 import { useEditor } from '../state/editor-store';
 import { useIsLive, useLive } from '../state/live-store';
 import { formatCell } from '../ui/format';
@@ -18,6 +19,12 @@ export function LiveRows() {
   const ids = sinks ? sinks.split(',') : [];
   const nodeId = selected ?? (chosen && ids.includes(chosen) ? chosen : ids[0]);
   const payload = useLive((s) => (nodeId ? s.rows[nodeId] : undefined));
+  // The server sends the rows of the shown node only: watched while shown, unwatched on a switch or when the tab closes.
+  useEffect(() => {
+    if (!nodeId) return undefined;
+    watchRows(nodeId, true);
+    return () => watchRows(nodeId, false);
+  }, [nodeId]);
   const live = useIsLive();
   if (!ids.length) return <p className="muted">Add a Live table (sink.live) node to see rows here.</p>;
   const rows = payload?.rows ?? [];

@@ -5,6 +5,8 @@ export interface RowsPayload { pipelineId: string; nodeId: string; rows: Record<
 /** Records seen on an edge being watched; `edge` is `<from node>:<output port>`. */
 export interface SamplePayload { pipelineId: string; edge: string; records: Record<string, unknown>[] }
 export interface WatchEdgePayload { pipelineId: string; edge: string }
+/** A sink.live node whose `rows` events a client wants (the one it shows). */
+export interface WatchRowsPayload { pipelineId: string; nodeId: string }
 export interface DeadLetterPayload { pipelineId: string; deadLetter: DeadLetter }
 
 /** Socket.io events, typed once for server and web app. */
@@ -23,6 +25,13 @@ export interface ClientToServerEvents {
   /** Start (watchEdge) or stop (unwatchEdge) `sample` events for an edge of a subscribed pipeline. */
   watchEdge: (payload: WatchEdgePayload) => void;
   unwatchEdge: (payload: WatchEdgePayload) => void;
+  /**
+   * Start (watchRows) or stop (unwatchRows) `rows` events of a sink.live node of a subscribed
+   * pipeline: `rows` go only to the sockets watching that node. watchRows answers at once with
+   * the node's latest rows, if it has any.
+   */
+  watchRows: (payload: WatchRowsPayload) => void;
+  unwatchRows: (payload: WatchRowsPayload) => void;
 }
 
 /** Every error the API returns: `{ error: { code, message, details } }`. */
