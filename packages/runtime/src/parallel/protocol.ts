@@ -43,9 +43,10 @@ export type ToSubtask =
 
 export type FromSubtask =
   | { t: 'ready' }
-  | { t: 'events'; events: WireEvent[]; packed?: PackedBatches }
-  /** Progress, for the host's backpressure: host messages handled, messages waiting. */
-  | { t: 'load'; hostDone: number; backlog: number }
+  /** `load`: the subtask's latest progress rides along when it has events for the host anyway. */
+  | { t: 'events'; events: WireEvent[]; packed?: PackedBatches; load?: SubtaskLoad }
+  /** Progress, for the host's backpressure (when no events go to the host). */
+  | ({ t: 'load' } & SubtaskLoad)
   | { t: 'snap'; id: number; nodes: [nodeId: string, data: Uint8Array][] }
   | { t: 'ended' }
   | { t: 'metrics'; nodes: Record<string, NodeMetrics> }
@@ -57,3 +58,6 @@ export type FromSubtask =
   | { t: 'closed'; error?: string }
   /** The answer to state query `id` (null: this subtask does not run the node). */
   | { t: 'state'; id: number; state: StateAnswer | null };
+
+/** Host messages a subtask has handled, and messages waiting in it. */
+export interface SubtaskLoad { hostDone: number; backlog: number }

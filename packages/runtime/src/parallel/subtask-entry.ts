@@ -20,11 +20,11 @@ async function start(init: SubtaskInit): Promise<void> {
     // A kept thread serves later jobs: what this job's subtask says after it closed (a client
     // failing late, a timer) must not reach the next job, so it speaks only while it is current.
     const own = (message: FromSubtask, transfer?: ArrayBuffer[]) => { if (subtask === self) send(message, transfer); };
-    self = subtask = new Subtask(init, own, (dest, events) => {
+    self = subtask = new Subtask(init, own, (dest, events, load) => {
       if (subtask !== self) return;
       const message = packEvents(events);
       const transfer = message.packed ? transferablesOf(message.packed) : [];
-      if (dest === HOST) send({ t: 'events', ...message }, transfer);
+      if (dest === HOST) send({ t: 'events', ...message, ...(load && { load }) }, transfer);
       else peers[dest]!.postMessage(message, transfer);
     }, registry, disk);
     const current = self;

@@ -99,6 +99,7 @@ export class SubtaskThreads {
           if (m.t === 'ready') resolve();
           else if (m.t === 'failed') failed(Object.assign(new Error(m.message), { name: m.name }));
           else if (m.t === 'load') this.progress(k, m.hostDone, m.backlog);
+          else if (m.t === 'events' && m.load) { this.progress(k, m.load.hostDone, m.load.backlog); onMessage(k, m); }
           else if (m.t === 'closed') closeWith(m.error);
           else if (m.t === 'state') this.stateQueries.answered(k, m.id, m.state);
           else onMessage(k, m);

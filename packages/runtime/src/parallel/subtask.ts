@@ -20,7 +20,7 @@ import { planParallel, type ParallelPlan } from './plan.js';
 import { batchOf, ChannelOut, HOST, Outbox, packTaps, type WireEvent } from './wire.js';
 import { transferablesOf } from './batch-codec.js';
 import { inletFor, type Inlet } from './channel-merge.js';
-import type { FromSubtask, SubtaskInit } from './protocol.js';
+import type { FromSubtask, SubtaskInit, SubtaskLoad } from './protocol.js';
 import { PieceParser } from './piece-parser.js';
 import { piecewiseSourceOf } from '../core/source.js';
 
@@ -55,15 +55,21 @@ export class Subtask {
   private backlog = 0;
   private ticker: NodeJS.Timeout | null = null;
   private failed = false;
+  private pendingLoad: SubtaskLoad | null = null;
 
   constructor(private readonly init: SubtaskInit, private readonly send: (message: FromSubtask, transfer?: ArrayBuffer[]) => void,
-    private readonly postEvents: (dest: number, events: WireEvent[]) => void, factories: NodeFactories,
+    private readonly postEvents: (dest: number, events: WireEvent[], load?: SubtaskLoad) => void, factories: NodeFactories,
     /** Keyed state on disk (init.stateDir), opened by the entry only when asked for: lmdb loads only then. */
     private readonly disk: LmdbEnvironment | null = null) {
     const { result, fileRoots, secrets } = checkJobDocument(init.document, init);
     const document = result.document;
     this.plan = planParallel(document, result.graph.order, init.parallelism);
-    this.outbox = new Outbox(postEvents, init.index, (ev) => this.deliver(ev));
+    // The latest load rides on the next message to the host (one message fewer per host message).
+    this.outbox = new Outbox((dest, events) => {
+      const load = dest === HOST ? this.pendingLoad : null;
+      if (load) this.pendingLoad = null;
+      postEvents(dest, events, load ?? undefined);
+    }, init.index, (ev) => this.deliver(ev));
     const clock = () => performance.now();
     const tapped = init.tapNodes ? new Set(init.tapNodes) : null;
     const runtimeEnv: NodeRuntimeEnv = {
@@ -160,9 +166,16 @@ export class Subtask {
         if (!this.init.tapSample) this.flushTaps();
         this.backlog--;
         if (fromHost) this.hostDone++;
-        this.send({ t: 'load', hostDone: this.hostDone, backlog: this.backlog });
+        this.reportLoad();
       });
     })).catch((err) => this.fail(err));
+  }
+
+  /** After the outbox's flush (queued earlier this turn): sent alone only if no events to the host took it along. */
+  private reportLoad(): void {
+    const first = !this.pendingLoad;
+    this.pendingLoad = { hostDone: this.hostDone, backlog: this.backlog };
+    if (first) queueMicrotask(() => { if (this.pendingLoad) { this.send({ t: 'load', ...this.pendingLoad }); this.pendingLoad = null; } });
   }
 
   private deliver(ev: WireEvent): MaybePromise {
