@@ -13,12 +13,11 @@ import { redactError } from '../core/redact.js';
 import { watermarkCaps } from '../core/watermark-caps.js';
 import type { NodeSnapshot } from '../core/checkpoint-coordinator.js';
 import type { NodeFactories } from '../core/node-factories.js';
-import type { Rec } from '../core/batch.js';
 import { stateAnswer, type StateAnswer, type StateQuery } from '../core/state-entries.js';
 import type { LmdbEnvironment } from '../state/lmdb-state.js';
 import { planParallel, type ParallelPlan } from './plan.js';
-import { batchOf, ChannelOut, HOST, Outbox, packTaps, type WireEvent } from './wire.js';
-import { transferablesOf } from './batch-codec.js';
+import { batchOf, ChannelOut, HOST, Outbox, type WireEvent } from './wire.js';
+import { SubtaskTaps } from './subtask-taps.js';
 import { inletFor, type Inlet } from './channel-merge.js';
 import type { FromSubtask, SubtaskInit, SubtaskLoad } from './protocol.js';
 import { PieceParser } from './piece-parser.js';
@@ -47,7 +46,7 @@ export class Subtask {
   private readonly snaps = new Map<number, { nodes: [string, Uint8Array][]; seen: number }>();
   private deadLetters: DeadLetter[] = [];
   private logs: string[] = [];
-  private taps: [string, string, Rec[]][] = [];
+  private readonly taps: SubtaskTaps;
   private hostDone = 0;
   /** The furthest source position the host has announced to this subtask. */
   private hostProgress = -1;
@@ -64,6 +63,7 @@ export class Subtask {
     const { result, fileRoots, secrets } = checkJobDocument(init.document, init);
     const document = result.document;
     this.plan = planParallel(document, result.graph.order, init.parallelism);
+    this.taps = new SubtaskTaps(init.tapSample, send);
     // The latest load rides on the next message to the host (one message fewer per host message).
     this.outbox = new Outbox((dest, events) => {
       const load = dest === HOST ? this.pendingLoad : null;
@@ -74,7 +74,7 @@ export class Subtask {
     const tapped = init.tapNodes ? new Set(init.tapNodes) : null;
     const runtimeEnv: NodeRuntimeEnv = {
       clock, wallClock: Date.now, reconverge: this.reconverge,
-      tap: init.tap ? (nodeId, port, records) => { if (!tapped || tapped.has(nodeId)) this.tapped(nodeId, port, records); } : undefined,
+      tap: init.tap ? (nodeId, port, records) => { if (!tapped || tapped.has(nodeId)) this.taps.add(nodeId, port, records); } : undefined,
       runTask: (task) => { Promise.resolve(this.mailbox.run(task)).catch((err) => this.fail(err)); },
     };
     const build: NodeBuildEnv = {
@@ -163,7 +163,7 @@ export class Subtask {
         // chains: the channels out of it say so, so merges downstream need not wait for them.
         if (fromHost) for (const out of this.outs) out.progress(this.hostProgress);
         // Taps (tests, record) go with each message's work, not once a tick: a harness may act on them.
-        if (!this.init.tapSample) this.flushTaps();
+        if (!this.init.tapSample) this.taps.flush();
         this.backlog--;
         if (fromHost) this.hostDone++;
         this.reportLoad();
@@ -274,26 +274,9 @@ export class Subtask {
     return error;
   }
 
-  /** Every tapped batch, or (edge samples) only the newest `tapSample` records of each node port. */
-  private tapped(nodeId: string, port: string, records: Rec[]): void {
-    const limit = this.init.tapSample;
-    if (!limit) { this.taps.push([nodeId, port, records]); return; }
-    let entry = this.taps.find(([n, p]) => n === nodeId && p === port);
-    if (!entry) this.taps.push((entry = [nodeId, port, []]));
-    const kept = entry[2].concat(records.length > limit ? records.slice(-limit) : records);
-    entry[2] = kept.length > limit ? kept.slice(-limit) : kept;
-  }
-
-  private flushTaps(): void {
-    if (!this.taps.length) return;
-    const { taps, packed } = packTaps(this.taps);
-    this.taps = [];
-    this.send({ t: 'tap', taps, packed }, transferablesOf(packed));
-  }
-
   private flushReports(): void {
     this.outbox.flush();
-    this.flushTaps();
+    this.taps.flush();
     if (this.deadLetters.length) { this.send({ t: 'dead', letters: this.deadLetters }); this.deadLetters = []; }
     if (this.logs.length) { this.send({ t: 'log', lines: this.logs }); this.logs = []; }
   }
