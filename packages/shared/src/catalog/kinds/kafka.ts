@@ -36,6 +36,9 @@ export const sourceKafka = defineKind({
   defaults: { brokers: '127.0.0.1:9092', topic: 'events', startAt: 'earliest', stopAtEnd: false, ratePerSec: 0 },
   outputSchema: ({ params }) => ({ out: declaredSchema(params) }),
   bounded: (p) => p.stopAtEnd,
+  // Read in pieces (subtasks parse the JSON) only as fast as possible and without idleness: a paced
+  // read or an idle partition depends on wall-clock time, which pieces read ahead would not keep.
+  splittable: (p) => !(p.ratePerSec > 0) && !p.eventTime?.idleTimeout,
   delivery: { source: 'replayable' },
   // Offsets per partition of this topic on this cluster (a broker list holds no credentials).
   stateFingerprint: (p) => ({ brokers: typeof p.brokers === 'string' ? p.brokers : `secret ${p.brokers.secret}`, topic: p.topic }),
