@@ -19,7 +19,9 @@ export const sourceKafka = defineKind({
     'Flink\'s per-partition watermarks. Without a checkpoint it starts at the `group`\'s committed offsets, else ' +
     'at the earliest or latest offset (`startAt`); with a `group` the offsets of each completed checkpoint are ' +
     'also committed to it (for lag monitoring; Eddy\'s checkpoint decides where a restore resumes). `stopAtEnd` ' +
-    'finishes at the offsets present at start. Records that are not JSON objects are dead letters.',
+    'finishes at the offsets present at start. Records that are not JSON objects are dead letters. With ' +
+    'parallelism above 1, read as fast as possible and without an idle timeout, the subtasks parse the ' +
+    'messages (one consumer cuts them in pieces): offsets, watermarks and rows as read by one thread.',
   inputs: [],
   outputs: [{ name: 'out' }],
   params: z.object({
