@@ -52,14 +52,18 @@ const pipelineOf = (topic: string, parallelism: number, mode: ExecutionMode = 'n
     { id: 'big', kind: 'filter', params: { where: 'amount >= 5' } },
     { id: 'tax', kind: 'map', params: { keep: true, fields: [{ name: 'taxed', expr: 'amount * 2' }] } },
     { id: 'w', kind: 'window', params: { type: 'tumbling', size: '2s', keyBy: ['user'], aggregates: [{ name: 'n', fn: 'count' }, { name: 'total', fn: 'sum', field: 'taxed' }] } },
+    // Count only: pre-aggregated per batch before the exchange.
+    { id: 'c', kind: 'window', params: { type: 'tumbling', size: '5s', keyBy: ['user'], aggregates: [{ name: 'n', fn: 'count' }, { name: 'most', fn: 'max', field: 'amount' }] } },
     { id: 'out', kind: 'sink.file', params: { path: 'out/rows.jsonl' } },
+    { id: 'counts', kind: 'sink.file', params: { path: 'out/counts.jsonl' } },
     { id: 'late', kind: 'sink.file', params: { path: 'out/late.jsonl' } },
   ],
-  edges: [{ from: 'src', to: 'big' }, { from: 'big', to: 'tax' }, { from: 'tax', to: 'w' }, { from: 'w', to: 'out' }, { from: 'w', fromPort: 'late', to: 'late' }],
+  edges: [{ from: 'src', to: 'big' }, { from: 'big', to: 'tax' }, { from: 'tax', to: 'w' }, { from: 'w', to: 'out' }, { from: 'w', fromPort: 'late', to: 'late' },
+    { from: 'src', to: 'c' }, { from: 'c', to: 'counts' }],
 });
 
 /** What the sinks wrote, each file's lines sorted (subtasks hand rows of different keys to a sink in any order). */
-const read = (dir: string) => Object.fromEntries(['rows', 'late'].map((f) => [f, readFileSync(join(dir, `out/${f}.jsonl`), 'utf8').split('\n').filter(Boolean).sort()]));
+const read = (dir: string) => Object.fromEntries(['rows', 'late', 'counts'].map((f) => [f, readFileSync(join(dir, `out/${f}.jsonl`), 'utf8').split('\n').filter(Boolean).sort()]));
 
 async function run(doc: object, store?: CheckpointStore, checkpointAfter?: number, dir = mkdtempSync(join(tmpdir(), 'eddy-kafka-pieces-'))) {
   const dead: string[] = [];
@@ -87,7 +91,10 @@ describe('source.kafka read in pieces (3 partitions)', { timeout: 180_000 }, () 
     expect(reference.out.late).toEqual([]);
     expect(reference.dead.length).toBeGreaterThan(100);
     expect(reference.dead.some((d) => d.includes(`is not a JSON object`) && d.includes('of partition 2'))).toBe(true);
-    expect(describeExecution(parsePipeline(pipeline(2))).join('\n')).toContain('src is read in pieces');
+    const notes = describeExecution(parsePipeline(pipeline(2)));
+    expect(notes.join('\n')).toContain('src is read in pieces');
+    expect(notes).toContain('src.out → c.in: by key, pre-aggregated per batch before the exchange');
+    expect(reference.out.counts.length).toBeGreaterThan(500);
 
     for (const [parallelism, mode] of [[2, 'native'], [2, 'microbatch'], [3, 'native'], [1, 'microbatch']] as const) {
       const r = await run(pipeline(parallelism, mode));
