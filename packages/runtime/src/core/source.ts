@@ -76,6 +76,8 @@ export interface SourcePiece {
   count: number;
   /** The source's offset once this piece and every one before it is delivered. */
   end: unknown;
+  /** The split (Kafka partition) its records come from, declared with `splits`: it has a watermark of its own. */
+  split?: string;
 }
 
 /**
@@ -84,10 +86,15 @@ export interface SourcePiece {
  * one reader would give them (parallel/piece-parser.ts).
  */
 export interface PiecewiseSource {
-  /** Reads the input from the current offset as pieces, in order; awaits `dispatch` (backpressure). */
-  readPieces(dispatch: (piece: SourcePiece) => void | Promise<void>, signal: AbortSignal): Promise<void>;
+  /**
+   * Reads the input from the current offset as pieces, in order; awaits `dispatch` (backpressure).
+   * `splits` declares the splits the source reads, as SourceOutput.splits (before their first piece).
+   */
+  readPieces(dispatch: (piece: SourcePiece) => void | Promise<void>, signal: AbortSignal, splits?: (ids: string[]) => void): Promise<void>;
   /** The records of one piece, in order, and each one's index within the piece; bad input is a dead letter. */
   parsePiece(work: unknown, deadLetter: (raw: unknown, reason: string) => void): { records: Rec[]; at: number[] };
+  /** Every piece up to one ending at `end` has entered the graph (a source that commits offsets elsewhere commits these). */
+  piecesDelivered?(end: unknown): void;
 }
 
 export const isPiecewise = (source: SourceConnector): source is SourceConnector & PiecewiseSource =>

@@ -62,22 +62,33 @@ export class PieceParser {
   }
 
   /** Every piece before `piece` is delivered: emit it if this subtask owns it, then move the watermark on. */
-  deliver(piece: number, base: number, wm: number): MaybePromise {
+  deliver(piece: number, wm: number, base: number, cap = Infinity, floor = -Infinity): MaybePromise {
     const p = this.pending.get(piece);
     let emitted: MaybePromise = undefined;
     if (p) {
       this.pending.delete(piece);
       const n = p.records.length;
       if (n) {
-        const wms = new Array<number>(n);
-        for (let i = 0; i < n; i++) {
-          const m = p.prior[i] > base ? p.prior[i] : base;
-          wms[i] = watermarkAfter(m, this.delay);
-        }
+        const wms = pieceWatermarks(p.prior, this.delay, base, cap, floor);
         const batch: Batch = { records: p.records, times: p.times, wms, arrivedAt: p.arrivedAt, seqs: p.seqs };
         emitted = this.runtime.emitFromSource(batch);
       }
     }
     return andThen(emitted, () => this.runtime.receiveWatermark(wm, -1));
   }
+}
+
+/**
+ * Each record's watermark in a delivered piece, as one reader gives it: its split's (from `base` and the
+ * greatest time earlier in the piece, `prior`), at most `cap` (the other splits' lowest) and at least
+ * `floor` (the source's before the piece): time/split-watermarks.ts's minimum over splits.
+ */
+export function pieceWatermarks(prior: number[], delay: number, base: number, cap = Infinity, floor = -Infinity): number[] {
+  const wms = new Array<number>(prior.length);
+  for (let i = 0; i < prior.length; i++) {
+    const own = watermarkAfter(prior[i] > base ? prior[i] : base, delay);
+    const least = own < cap ? own : cap;
+    wms[i] = least > floor ? least : floor;
+  }
+  return wms;
 }

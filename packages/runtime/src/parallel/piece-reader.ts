@@ -1,12 +1,13 @@
 import { END_OF_TIME } from '../core/batch.js';
-import { watermarkAfter } from '../time/event-time.js';
+import { SplitWatermarks } from '../time/split-watermarks.js';
 import type { MaybePromise } from '../core/async.js';
 import type { PiecewiseSource, SourceConnector, SourcePiece } from '../core/source.js';
 import type { SourceSnapshot } from '../checkpoint/types.js';
 import type { Outbox } from './wire.js';
 
-interface Dispatched { source: string; piece: number; seqEnd: number; end: unknown; max?: number }
-interface SourceProgress { delay: number; maxEventTime: number; position: unknown }
+interface Dispatched { source: string; piece: number; seqEnd: number; end: unknown; split?: string; max?: number }
+/** A source's delivered offset and watermarks (per split, as one reader's SourceDriver keeps them). */
+interface SourceProgress { tracker: SplitWatermarks; position: unknown; reader?: PiecewiseSource }
 
 /**
  * The host's side of sources read in pieces (docs/parallelism.md). Each source's reader cuts its
@@ -15,7 +16,10 @@ interface SourceProgress { delay: number; maxEventTime: number; position: unknow
  * before one is delivered, the host knows the greatest event time before it (`base`), and tells
  * every subtask — the owner emits the piece, each record with the watermark one reader would have
  * given it (max(base, greatest time earlier in the piece) − maxOutOfOrderness − 1), the others
- * learn that those source positions are done. Offsets, the watermark tracker's state and barriers
+ * learn that those source positions are done. A source of several splits (Kafka partitions) has a
+ * watermark per split: `base` is then the piece's split's greatest time, and the record's watermark
+ * is capped by the other splits' lowest one (`cap`) and never below the source's before (`floor`),
+ * as time/split-watermarks.ts gives it on one thread. Offsets, the watermark tracker's state and barriers
  * follow the delivered pieces, so a checkpoint holds exactly what entered the graph.
  */
 export class PieceReader {
@@ -42,22 +46,25 @@ export class PieceReader {
 
   /** A source read in pieces, from where a checkpoint left it (restore the connector's position first). */
   add(id: string, source: SourceConnector, restored?: SourceSnapshot): void {
-    this.sources.set(id, {
-      delay: source.eventTime?.maxOutOfOrdernessMs ?? 0,
-      maxEventTime: restored?.maxEventTime ?? -Infinity,
-      position: restored?.position ?? source.checkpointPosition?.(),
-    });
+    // No idle timeout: idleness depends on wall-clock time, so such a source is not read in pieces.
+    const tracker = new SplitWatermarks(source.eventTime?.maxOutOfOrdernessMs ?? 0, undefined, this.clock);
+    if (restored) tracker.restore(restored.maxEventTime, restored.splits);
+    this.sources.set(id, { tracker, position: restored?.position ?? source.checkpointPosition?.() });
   }
 
   /** The source's part of a checkpoint: the offset after its last delivered piece and the greatest event time before it. */
   snapshot(id: string): SourceSnapshot {
     const s = this.sources.get(id)!;
-    return { position: s.position, maxEventTime: s.maxEventTime };
+    const splits = s.tracker.snapshot();
+    return { position: s.position, maxEventTime: s.tracker.maxEventTime, ...(splits && { splits }) };
   }
 
   /** Reads a source to its end, then (once its pieces are delivered) sends its final watermark. */
   async run(id: string, source: PiecewiseSource, signal: AbortSignal): Promise<void> {
-    await source.readPieces((piece) => this.dispatch(id, piece), signal);
+    const s = this.sources.get(id)!;
+    s.reader = source;
+    // Declared splits hold the watermark back from the pieces cut after the declaration on.
+    await source.readPieces((piece) => this.dispatch(id, piece), signal, (ids) => this.afterDelivered(() => s.tracker.declare(ids)));
     if (signal.aborted) return;
     await new Promise<void>((resolve) => this.afterDelivered(() => {
       this.broadcast({ k: 'sw', source: id, wm: END_OF_TIME });
@@ -69,7 +76,7 @@ export class PieceReader {
     const piece = this.nextPiece++;
     const seq0 = this.sequencer.next;
     this.sequencer.next += p.count;
-    this.inOrder.push({ source, piece, seqEnd: seq0 + p.count, end: p.end });
+    this.inOrder.push({ source, piece, seqEnd: seq0 + p.count, end: p.end, split: p.split });
     const sent = this.outbox.add(piece % this.parallelism, { k: 'r', source, piece, seq0, at: this.clock() + this.timeOrigin, work: p.work });
     if (this.inOrder.length < this.maxInFlight) return sent ?? this.outbox.gate();
     // Bounded read-ahead: parsed pieces wait in the subtasks' memory, and a barrier goes after the pieces cut.
@@ -86,11 +93,16 @@ export class PieceReader {
 
   private deliver(d: Dispatched): void {
     const s = this.sources.get(d.source)!;
-    const base = s.maxEventTime;
-    if (d.max! > s.maxEventTime) s.maxEventTime = d.max!;
+    const t = s.tracker;
+    t.select(d.split);
+    const { max: base, others } = t.bounds(d.split);
+    const floor = t.current;
+    t.observe(d.max!); // the piece's greatest time: the same watermark as observing each of its records
     s.position = d.end;
-    const wm = watermarkAfter(s.maxEventTime, s.delay);
-    this.broadcast({ k: 'f', source: d.source, piece: d.piece, base, seqEnd: d.seqEnd, wm });
+    s.reader?.piecesDelivered?.(d.end);
+    const wm = t.current;
+    const f = { k: 'f', source: d.source, piece: d.piece, base, seqEnd: d.seqEnd, wm } as const;
+    this.broadcast(others === Infinity ? f : { ...f, cap: others, floor });
     while (this.waiting.length && this.waiting[0].after <= d.piece) this.waiting.shift()!.run();
     if (this.roomFor.length && this.inOrder.length < this.maxInFlight) {
       const resume = this.roomFor;

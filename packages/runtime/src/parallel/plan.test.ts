@@ -104,6 +104,17 @@ describe('planParallel', () => {
       expect(plan.splitSources).toEqual([]);
       expect(plan.notes[0]).toBe('sources are read whole, on the job\'s thread: a node with several inputs needs one reader\'s order');
     });
+
+    it('Kafka at full speed splits by its partitions\' messages; paced or with an idle timeout (wall-clock time) it keeps one reader', () => {
+      const kafka = (params: Record<string, unknown>) => doc([
+        ['src', 'source.kafka', { topic: 't', ratePerSec: 0, eventTime: { field: 'ts', maxOutOfOrderness: '1s' }, ...params }], ['out', 'sink.live', {}],
+      ], [{ from: 'src', to: 'out' }]);
+      const plan = planParallel(kafka({}), ['src', 'out'], 2);
+      expect(plan.splitSources).toEqual(['src']);
+      expect(plan.notes[0]).toBe('src is read in pieces: one reader cuts each partition\'s messages in order, 2 subtasks parse them (offsets and watermarks per partition, as one reader\'s)');
+      expect(planParallel(kafka({ ratePerSec: 500 }), ['src', 'out'], 2).splitSources).toEqual([]);
+      expect(planParallel(kafka({ eventTime: { field: 'ts', idleTimeout: '5s' } }), ['src', 'out'], 2).splitSources).toEqual([]);
+    });
   });
 });
 

@@ -87,7 +87,9 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
   });
   const notes = [
     ...(parallelism > 1 && splittable && multiInput ? ['sources are read whole, on the job\'s thread: a node with several inputs needs one reader\'s order'] : []),
-    ...splitSources.map((id) => `${id} is read in pieces: one reader cuts the input, ${parallelism} subtasks parse it (offsets and watermarks as one reader's)`),
+    ...splitSources.map((id) => (nodeOf.get(id)!.kind === 'source.kafka'
+      ? `${id} is read in pieces: one reader cuts each partition's messages in order, ${parallelism} subtasks parse them (offsets and watermarks per partition, as one reader's)`
+      : `${id} is read in pieces: one reader cuts the input, ${parallelism} subtasks parse it (offsets and watermarks as one reader's)`)),
     taskNodes.length ? `${parallelism} subtasks run ${taskNodes.join(', ')}` : 'every node is chained to its source: no subtask is started (parallelism has no effect here)',
     ...hostNodes.filter((id) => !split.has(id)).map((id) => {
       const category = getKind(nodeOf.get(id)!.kind)?.category;

@@ -188,7 +188,7 @@ export class Subtask {
         // Every source position below seqEnd has passed this subtask (its own piece is emitted now).
         if (ev.seqEnd - 1 > this.hostProgress) this.hostProgress = ev.seqEnd - 1;
         this.mirror(ev.source, ev.wm, false);
-        return this.pieces.get(ev.source)!.deliver(ev.piece, ev.base, ev.wm);
+        return this.pieces.get(ev.source)!.deliver(ev.piece, ev.wm, ev.base, ev.cap, ev.floor);
       case 'sb': return this.pieces.get(ev.source)!.runtime.receiveBarrier(ev.id, -1);
       case 'sw':
         this.mirror(ev.source, ev.wm, false);

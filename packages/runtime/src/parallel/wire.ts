@@ -25,8 +25,11 @@ export type WireEvent =
   | { k: 'r'; source: string; piece: number; seq0: number; at: number; work: unknown }
   /** The greatest event time in a parsed piece (to the host). */
   | { k: 'm'; piece: number; max: number }
-  /** Every piece up to this one is delivered in order (to every subtask): its owner emits it, with its watermarks from `base`. */
-  | { k: 'f'; source: string; piece: number; base: number; seqEnd: number; wm: number }
+  /**
+   * Every piece up to this one is delivered in order (to every subtask): its owner emits it, with its watermarks from `base`
+   * (a source of several splits: at most `cap`, the other splits' lowest watermark, and at least `floor`, the source's before).
+   */
+  | { k: 'f'; source: string; piece: number; base: number; seqEnd: number; wm: number; cap?: number; floor?: number }
   /** A barrier at a source read in pieces, after its last delivered piece (to every subtask). */
   | { k: 'sb'; source: string; id: number }
   /** The final watermark of a source read in pieces (to every subtask). */

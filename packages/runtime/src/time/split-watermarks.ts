@@ -51,6 +51,18 @@ export class SplitWatermarks {
     return max;
   }
 
+  /**
+   * For records of `split` read elsewhere (parallel/piece-reader.ts): the split's maximum event
+   * time, and the lowest watermark of the other splits (Infinity: none). Idleness aside: a
+   * source read in pieces has no idle timeout.
+   */
+  bounds(split: string | undefined): { max: number; others: number } {
+    const id = split ?? '';
+    let others = Infinity;
+    for (const [k, s] of this.splits) if (k !== id && s.tracker.current < others) others = s.tracker.current;
+    return { max: this.splits.get(id)?.tracker.maxEventTime ?? -Infinity, others };
+  }
+
   /** Each named split's maximum event time (a checkpoint keeps it); undefined for a source without splits. */
   snapshot(): Record<string, number> | undefined {
     if (!this.splits.size || this.splits.has('')) return undefined;

@@ -135,8 +135,10 @@ interface KindBase<K extends string, P, C extends Category> {
   partitioning?(params: P): Partitioning;
   /**
    * A source whose input parallel subtasks can read in pieces (a file's line ranges, a
-   * generator's index ranges): one reader on the job's thread cuts the input and keeps the
-   * offsets, the subtasks parse. Absent: the source is read and parsed once, on the job's thread.
+   * generator's index ranges, a Kafka partition's messages): one reader on the job's thread cuts
+   * the input and keeps the offsets, the subtasks parse. Absent: the source is read and parsed
+   * once, on the job's thread. False whenever pieces could not give parallelism 1's rows (a paced
+   * read, an idle timeout: both depend on wall-clock time).
    */
   splittable?(params: P): boolean;
   /**

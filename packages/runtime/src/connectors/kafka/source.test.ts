@@ -50,13 +50,14 @@ describe('source.kafka', () => {
     }
   }, 60_000);
 
-  it('with a group: commits the offsets of completed checkpoints, and a start without a checkpoint begins there', async () => {
-    const topic = unique('group');
-    const group = unique('g');
+  // At parallelism 2 the source is read in pieces: the group is committed the offsets of the delivered pieces.
+  it.each([1, 2])('with a group (parallelism %i): commits the offsets of completed checkpoints, and a start without a checkpoint begins there', async (parallelism) => {
+    const topic = unique(`group${parallelism}`);
+    const group = unique(`g${parallelism}`);
     await createTopic(kafka, topic, 2);
     await produce(topic, { 0: [{ i: 1 }, { i: 2 }], 1: [{ i: 3 }] });
     const doc = {
-      format: 'eddy/pipeline@1', name: 'group',
+      format: 'eddy/pipeline@1', name: 'group', settings: { parallelism },
       nodes: [{ id: 'src', kind: 'source.kafka', params: { brokers, topic, group, stopAtEnd: true } }],
       edges: [],
     };

@@ -19,7 +19,9 @@ export const sourceKafka = defineKind({
     'Flink\'s per-partition watermarks. Without a checkpoint it starts at the `group`\'s committed offsets, else ' +
     'at the earliest or latest offset (`startAt`); with a `group` the offsets of each completed checkpoint are ' +
     'also committed to it (for lag monitoring; Eddy\'s checkpoint decides where a restore resumes). `stopAtEnd` ' +
-    'finishes at the offsets present at start. Records that are not JSON objects are dead letters.',
+    'finishes at the offsets present at start. Records that are not JSON objects are dead letters. With ' +
+    'parallelism above 1, read as fast as possible and without an idle timeout, the subtasks parse the ' +
+    'messages (one consumer cuts them in pieces): offsets, watermarks and rows as read by one thread.',
   inputs: [],
   outputs: [{ name: 'out' }],
   params: z.object({
@@ -36,6 +38,9 @@ export const sourceKafka = defineKind({
   defaults: { brokers: '127.0.0.1:9092', topic: 'events', startAt: 'earliest', stopAtEnd: false, ratePerSec: 0 },
   outputSchema: ({ params }) => ({ out: declaredSchema(params) }),
   bounded: (p) => p.stopAtEnd,
+  // Read in pieces (subtasks parse the JSON) only as fast as possible and without idleness: a paced
+  // read or an idle partition depends on wall-clock time, which pieces read ahead would not keep.
+  splittable: (p) => !(p.ratePerSec > 0) && !p.eventTime?.idleTimeout,
   delivery: { source: 'replayable' },
   // Offsets per partition of this topic on this cluster (a broker list holds no credentials).
   stateFingerprint: (p) => ({ brokers: typeof p.brokers === 'string' ? p.brokers : `secret ${p.brokers.secret}`, topic: p.topic }),
