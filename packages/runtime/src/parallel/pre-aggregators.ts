@@ -4,8 +4,8 @@ import { WindowPreAggregator } from '../operators/window/pre-aggregate.js';
 
 /** Combines a batch's records before a keyed exchange (the catalog's `preAggregatable` kinds). */
 export interface PreAggregator {
-  /** The batch to send instead, and each of its records' key string (the exchange routes by it). */
-  combine(batch: Batch): { batch: Batch; keys: string[] };
+  /** The batch to send instead, and each of its records' key string (null: read them from the records, which are the batch's own). */
+  combine(batch: Batch): { batch: Batch; keys: string[] | null };
 }
 
 /** One per `preAggregatable` kind. */

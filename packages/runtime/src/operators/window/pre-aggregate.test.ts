@@ -60,6 +60,23 @@ describe('window pre-aggregation: what crosses instead of the records (literal r
     ]);
   });
 
+  it('pauses for 64 batches after 4 in a row that did not shrink (every record its own key), then combines again', () => {
+    const agg = new WindowPreAggregator(params({}));
+    const distinct = (i: number) => batch([['a' + i, 1, 1, 0], ['b' + i, 2, 1, 0]]);
+    const same = () => batch([['a', 1, 1, 0], ['a', 2, 1, 0]]);
+    for (let i = 0; i < 4; i++) expect(agg.combine(distinct(i)).batch.records).toHaveLength(2);
+    for (let i = 0; i < 64; i++) {
+      const b = same();
+      expect(agg.combine(b)).toEqual({ batch: b, keys: null }); // as it is: the exchange reads the keys
+    }
+    expect(marks(agg.combine(same()).batch)).toEqual([[101, 0, { start: 0, key: ['a'], accs: [2, 1], n: 2 }]]);
+    // Paused or not, a record carrying the marker is wrapped.
+    for (let i = 0; i < 4; i++) agg.combine(distinct(i));
+    const forged = batch([['a', 1, 1, 0]]);
+    forged.records[0][PARTIAL] = { start: 0, key: ['a'], accs: [9, 9], n: 9 };
+    expect(agg.combine(forged).batch.records[0][PARTIAL]).toEqual({ raw: forged.records[0] });
+  });
+
   it('leaves a batch without source positions as it is (after a stateful node the merge orders by watermark)', () => {
     const b = batch([['a', 1, 1, 0], ['a', 2, 1, 0]]);
     delete b.seqs;

@@ -15,6 +15,9 @@ export type PartialMark = PartialAggregate | { raw: Rec };
 export interface PartialAggregate { start: number; key: unknown[]; accs: unknown[]; n: number }
 
 const mod = (a: number, b: number) => ((a % b) + b) % b;
+/** Batches in a row that did not shrink before combining pauses, and for how many batches. */
+const MISSES_BEFORE_SKIP = 4;
+const BATCHES_SKIPPED = 64;
 
 interface Group { start: number; key: unknown[]; accs: unknown[]; n: number; last: number; nextAtLast: Group | null }
 
@@ -36,6 +39,8 @@ export class WindowPreAggregator {
   private readonly aggs: AggregateSpec[];
   private readonly key: ReturnType<typeof makeKeyExtractor>;
   private readonly starts: number[] = [];
+  private misses = 0;
+  private skip = 0;
   private readonly values: unknown[] = [];
 
   constructor(params: ParamsOf<'window'>) {
@@ -53,9 +58,15 @@ export class WindowPreAggregator {
    * combined: without them (after a stateful node) the window's merge orders by watermark, and
    * a record's own watermark no longer says how the window will judge it.
    */
-  combine(batch: Batch): { batch: Batch; keys: string[] } {
+  combine(batch: Batch): { batch: Batch; keys: string[] | null } {
     const { records, times, wms, seqs } = batch;
     const n = records.length;
+    // Batches that did not shrink (as many windows and keys as records: q5's auctions) were
+    // combined for nothing: send the next ones as they are for a while, then try again.
+    if (this.skip > 0) {
+      this.skip--;
+      if (!records.some((r) => PARTIAL in r)) return { batch, keys: null };
+    }
     const keys = new Array<string>(n);
     const raw = new Uint8Array(n);
     const closing: (Group | null)[] = new Array<Group | null>(n).fill(null);
@@ -92,7 +103,10 @@ export class WindowPreAggregator {
     }
     let rawCount = 0;
     for (let i = 0; i < n; i++) rawCount += raw[i];
-    if (rawCount + groups >= n && !records.some((r) => PARTIAL in r)) return { batch, keys };
+    if (rawCount + groups >= n) {
+      if (++this.misses >= MISSES_BEFORE_SKIP) { this.skip = BATCHES_SKIPPED; this.misses = 0; }
+      if (!records.some((r) => PARTIAL in r)) return { batch, keys };
+    } else this.misses = 0;
     const out: Batch = { records: [], times: [], wms: [], arrivedAt: batch.arrivedAt, ...(seqs && { seqs: [] }) };
     const outKeys: string[] = [];
     for (let i = 0; i < n; i++) {
