@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { withModelMetrics } from '../metrics/node-metrics.js';
 import {
   edgeFromPort, edgeToPort, getKind, noCheckpoints, parsePipeline, validatePipeline, PipelineValidationError,
@@ -75,6 +76,8 @@ export class Job implements JobHandle {
   constructor(input: unknown, private readonly options: JobOptions, factories: NodeFactories) {
     const { result, fileRoots, secrets } = checkJobDocument(input, options);
     this.document = result.document;
+    // Every source may wait on the job's signal at once (a paced source sleeps on it): one listener each is expected.
+    setMaxListeners(this.document.nodes.length + 10, this.abort.signal);
     this.wallClock = options.now ?? Date.now;
     this.done = new Promise((resolve) => { this.settle = resolve; });
     this.deadLetterList = new DeadLetterList((dl) => options.onDeadLetter?.(dl));

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { withModelMetrics } from '../metrics/node-metrics.js';
 import {
   edgeFromPort, edgeToPort, getKind,
@@ -75,6 +76,8 @@ export class ParallelJob implements JobHandle {
   constructor(input: unknown, private readonly options: JobOptions, factories: NodeFactories, parallelism: number) {
     const { result, fileRoots, secrets } = checkJobDocument(input, options);
     this.document = result.document;
+    // Every source may wait on the job's signal at once (a paced source sleeps on it): one listener each is expected.
+    setMaxListeners(this.document.nodes.length + 10, this.abort.signal);
     this.plan = planParallel(this.document, result.graph.order, parallelism);
     this.fingerprints = checkpointNodesOf(this.document);
     this.wallClock = options.now ?? Date.now;
