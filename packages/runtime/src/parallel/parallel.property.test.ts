@@ -9,7 +9,7 @@ import { planParallel } from './plan.js';
  * keys (one of them hot), random batch boundaries and a random parallelism, through a
  * score run in the subtasks, then a keyed tumbling window with allowed lateness and a late
  * port (several channels merged in watermark order), and a dedupe straight from the source
- * (one channel). Every node's rows (late records included) must equal the parallelism-1 run's.
+ * (read in pieces: a channel from every subtask too). Every node's rows (late records included) must equal the parallelism-1 run's.
  * A second property puts order-sensitive nodes (a dedupe, emit: updates) behind several
  * channels: records of one key with the same watermark must keep their source order there too.
  */
@@ -49,12 +49,12 @@ const canonical = (outputs: Record<string, Record<string, unknown>[]>) =>
   Object.fromEntries(Object.entries(outputs).map(([k, rows]) => [k, rows.map((r) => JSON.stringify(r)).sort()]));
 
 describe('parallelism (property)', () => {
-  it('runs the window behind an exchange from the subtasks (several channels), the dedupe behind one from the source', () => {
+  it('reads the source in pieces: the score chained in each subtask, the window and the dedupe behind exchanges from every subtask', () => {
     const d = doc(0, 1000, 0, 'final', 3) as unknown as PipelineDocument;
     const plan = planParallel(d, ['src', 's', 'w', 'd'], 3);
     expect(plan.taskNodes).toEqual(['s', 'w', 'd']);
     expect(plan.edges.map((e) => `${e.edge.from}→${e.edge.to} ${e.from}→${e.to} ${e.route}`))
-      .toEqual(['src→s host→task rebalance', 's→w task→task hash', 'src→d host→task hash']);
+      .toEqual(['src→s task→task local', 's→w task→task hash', 'src→d task→task hash']);
   });
 
   it('gives the rows and late records of the parallelism-1 run', async () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { PipelineDocument, PipelineEdge, PipelineNode } from '@eddy/shared';
 import { planParallel } from './plan.js';
 
-const SOURCE = { path: 'in.jsonl', eventTime: { field: 'ts' }, fields: [{ name: 'ts', type: 'number' }, { name: 'user', type: 'string' }] };
+// Paced (ratePerSec): read whole by one reader on the job's thread, so these plans chain to it.
+const SOURCE = { path: 'in.jsonl', ratePerSec: 1000, eventTime: { field: 'ts' }, fields: [{ name: 'ts', type: 'number' }, { name: 'user', type: 'string' }] };
 const windowParams = (keyBy: string[]) => ({ type: 'tumbling', size: '5s', keyBy, aggregates: [{ name: 'n', fn: 'count' }] });
 
 function doc(nodes: [string, string, Record<string, unknown>][], edges: PipelineEdge[]): PipelineDocument {
@@ -89,13 +90,13 @@ describe('planParallel', () => {
       expect(plan.notes[0]).toBe('src is read in pieces: one reader cuts the input, 2 subtasks parse it (offsets and watermarks as one reader\'s)');
     });
 
-    it('a generator at full speed splits; a paced one, a CSV file or a join downstream keep one reader', () => {
+    it('a generator and a CSV file at full speed split; a paced one or a join downstream keep one reader', () => {
       const gen = (ratePerSec: number) => doc([['g', 'source.generator', { scenario: 'clickstream', ratePerSec }], ['out', 'sink.live', {}]], [{ from: 'g', to: 'out' }]);
       expect(planParallel(gen(0), ['g', 'out'], 2).splitSources).toEqual(['g']);
       expect(planParallel(gen(100), ['g', 'out'], 2).splitSources).toEqual([]);
       expect(planParallel(gen(0), ['g', 'out'], 1).splitSources).toEqual([]);
       const csv = doc([['src', 'source.file', { ...JSONL, format: 'csv' }], ['out', 'sink.live', {}]], [{ from: 'src', to: 'out' }]);
-      expect(planParallel(csv, ['src', 'out'], 2).splitSources).toEqual([]);
+      expect(planParallel(csv, ['src', 'out'], 2).splitSources).toEqual(['src']);
       const joined = doc([
         ['a', 'source.file', JSONL], ['b', 'source.file', JSONL],
         ['j', 'join', { type: 'inner', leftKey: 'user', rightKey: 'user', within: '1s' }], ['out', 'sink.live', {}],

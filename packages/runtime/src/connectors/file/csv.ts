@@ -136,7 +136,7 @@ export async function* readCsvFile(o: CsvReadOptions): AsyncGenerator<CsvPart> {
 }
 
 /** The header of a CSV file (its first record, which may span lines). */
-async function readHeader(path: string, delimiter: string): Promise<string[]> {
+export async function readHeader(path: string, delimiter: string): Promise<string[]> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(256 * 1024);

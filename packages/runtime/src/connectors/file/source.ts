@@ -4,6 +4,7 @@ import type { Rec } from '../../core/batch.js';
 import { sourceEventTime, type PiecewiseSource, type SourceConnector, type SourceEventTime, type SourceOutput, type SourcePiece } from '../../core/source.js';
 import { isPromise, sleep, yieldToEventLoop } from '../../core/async.js';
 import { readCsvFile } from './csv.js';
+import { parseCsvPiece, readCsvPieces, type CsvPieceWork } from './csv-pieces.js';
 import { requireAllowedFile } from '../../io/allowed-roots.js';
 
 const CHUNK_BYTES = 64 * 1024;
@@ -64,6 +65,10 @@ export class FileSource implements SourceConnector, PiecewiseSource {
    */
   async readPieces(dispatch: (piece: SourcePiece) => void | Promise<void>, signal: AbortSignal): Promise<void> {
     const path = requireAllowedFile(this.params.path, { baseDir: this.baseDir, roots: this.fileRoots });
+    if (this.params.format === 'csv') {
+      // Whole records (a quoted cell may hold a line break), each piece with the header.
+      return readCsvPieces({ path, start: this.offset, delimiter: this.params.delimiter, pieceBytes: PIECE_BYTES, readBytes: READ_BYTES, dispatch, signal });
+    }
     let line0 = 0;
     for await (const { buf, end } of lineChunks(path, this.offset, READ_BYTES)) {
       let from = 0;
@@ -85,6 +90,7 @@ export class FileSource implements SourceConnector, PiecewiseSource {
   }
 
   parsePiece(work: unknown, deadLetter: (raw: unknown, reason: string) => void): { records: Rec[]; at: number[] } {
+    if (this.params.format === 'csv') return parseCsvPiece(work as CsvPieceWork, this.params.delimiter, this.params.fields, deadLetter);
     const { text, line0 } = work as { text: string; line0: number };
     const parse = jsonLineParser({ deadLetter });
     const lines = text.split('\n');

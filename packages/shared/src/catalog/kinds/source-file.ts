@@ -28,9 +28,9 @@ export const sourceFile = defineKind({
   outputSchema: ({ params }) => ({ out: declaredSchema(params) }),
   files: (p) => [{ path: ['path'], file: p.path, access: 'read' }],
   bounded: () => true,
-  // JSON lines read as fast as possible: a line is a record, so byte ranges cut at line ends are
-  // independent pieces. CSV (quoted cells may hold line breaks) and paced reading stay whole.
-  splittable: (p) => p.format === 'jsonl' && !(p.ratePerSec > 0) && !p.eventTime?.idleTimeout,
+  // Read as fast as possible: JSON lines cut at line ends, CSV at record ends (a line end outside
+  // quotes: a quoted cell may hold line breaks), each piece with the header. Paced reading stays whole.
+  splittable: (p) => !(p.ratePerSec > 0) && !p.eventTime?.idleTimeout,
   delivery: { source: 'replayable' },
   // The offset is a byte position in this file read in this format; rate and event-time settings do not move it.
   stateFingerprint: (p) => ({ path: p.path, format: p.format }),
