@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 /** A value or a promise of it: operators return promises only when they really wait. */
 export type MaybePromise<T = void> = T | Promise<T>;
 
@@ -28,6 +29,11 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     }
     signal?.addEventListener('abort', done, { once: true });
   });
+
+/** A job's abort signal: every source may wait on it at once (a paced source sleeps on it), so one listener per node is expected, not a leak. */
+export function allowListenersPerNode(signal: AbortSignal, nodes: number): void {
+  setMaxListeners(nodes + 10, signal);
+}
 
 /** Lets timers and I/O run between batches of a source that could otherwise hog the thread. */
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

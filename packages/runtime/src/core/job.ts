@@ -1,11 +1,10 @@
-import { setMaxListeners } from 'node:events';
 import { withModelMetrics } from '../metrics/node-metrics.js';
 import {
   edgeFromPort, edgeToPort, getKind, noCheckpoints, parsePipeline, validatePipeline, PipelineValidationError,
   type CheckpointInfo, type DeadLetter, type NodeMetrics, type PipelineDocument, type PipelineMetrics, type RestorePlan,
 } from '@eddy/shared';
 import type { JobHandle, JobOptions, JobOutcome, JobState, NodeState, RefusedRecord } from '../api.js';
-import { Mailbox, runSources } from './async.js';
+import { allowListenersPerNode, Mailbox, runSources } from './async.js';
 import type { NodeRuntime, NodeRuntimeEnv } from './node-runtime.js';
 import { nodeFailure } from './node-error.js';
 import { ReconvergeQueue } from './reconverge.js';
@@ -76,8 +75,7 @@ export class Job implements JobHandle {
   constructor(input: unknown, private readonly options: JobOptions, factories: NodeFactories) {
     const { result, fileRoots, secrets } = checkJobDocument(input, options);
     this.document = result.document;
-    // Every source may wait on the job's signal at once (a paced source sleeps on it): one listener each is expected.
-    setMaxListeners(this.document.nodes.length + 10, this.abort.signal);
+    allowListenersPerNode(this.abort.signal, this.document.nodes.length);
     this.wallClock = options.now ?? Date.now;
     this.done = new Promise((resolve) => { this.settle = resolve; });
     this.deadLetterList = new DeadLetterList((dl) => options.onDeadLetter?.(dl));

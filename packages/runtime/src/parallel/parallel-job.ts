@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { withModelMetrics } from '../metrics/node-metrics.js';
 import {
   edgeFromPort, edgeToPort, getKind,
@@ -9,7 +8,7 @@ import { checkJobDocument } from '../core/job.js';
 import { buildNode, type BuiltNode, type NodeBuildEnv } from '../core/node-builder.js';
 import type { NodeRuntimeEnv } from '../core/node-runtime.js';
 import { ReconvergeQueue } from '../core/reconverge.js';
-import { andThen, Mailbox, runSources, type MaybePromise } from '../core/async.js';
+import { allowListenersPerNode, andThen, Mailbox, runSources, type MaybePromise } from '../core/async.js';
 import { DeadLetterList } from '../core/dead-letters.js';
 import { LiveRows } from '../core/live-rows.js';
 import { nodeError } from '../core/node-error.js';
@@ -76,8 +75,7 @@ export class ParallelJob implements JobHandle {
   constructor(input: unknown, private readonly options: JobOptions, factories: NodeFactories, parallelism: number) {
     const { result, fileRoots, secrets } = checkJobDocument(input, options);
     this.document = result.document;
-    // Every source may wait on the job's signal at once (a paced source sleeps on it): one listener each is expected.
-    setMaxListeners(this.document.nodes.length + 10, this.abort.signal);
+    allowListenersPerNode(this.abort.signal, this.document.nodes.length);
     this.plan = planParallel(this.document, result.graph.order, parallelism);
     this.fingerprints = checkpointNodesOf(this.document);
     this.wallClock = options.now ?? Date.now;

@@ -5,12 +5,11 @@ import type { FiredTimer, TimerService } from '../../core/timer-service.js';
 import type { KeyedMap } from '../../state/keyed-state.js';
 import { accumulate, AggregateTypeError, checkMerge, checkValue, initAccumulator, mergeAccumulators } from './aggregates.js';
 import { PARTIAL, type PartialAggregate, type PartialMark } from './pre-aggregate.js';
-import { WindowShape } from './window-shape.js';
+import { lastWindowStart, WindowShape } from './window-shape.js';
 
 /** `dirty`: changed since its last row (emit: updates). */
 interface WindowState { start: number; end: number; key: unknown[]; accs: unknown[]; dirty?: boolean }
 
-const mod = (a: number, b: number) => ((a % b) + b) % b;
 /**
  * Timer namespaces. emit updates: per window, the firing at its end and the clean-up once
  * lateness has passed. emit final: one clean-up timer per window end (its key the end),
@@ -83,7 +82,7 @@ export class AlignedWindowOperator implements Operator {
       }
       let keyString: string | undefined;
       let refused = false;
-      for (let start = ts - mod(ts, this.slide); start > ts - this.size; start -= this.slide) {
+      for (let start = lastWindowStart(ts, this.slide); start > ts - this.size; start -= this.slide) {
         const end = start + this.size;
         if (end - 1 + this.lateness <= wm) continue; // cleaned up: too late for this window
         keyString ??= this.shape.key.stringOf(r);

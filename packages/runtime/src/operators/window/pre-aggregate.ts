@@ -2,6 +2,7 @@ import { parseDuration, type ParamsOf } from '@eddy/shared';
 import type { Batch, Rec } from '../../core/batch.js';
 import { makeKeyExtractor } from '../../core/keys.js';
 import { accumulate, initAccumulator, makeAggregateSpecs, type AggregateSpec } from './aggregates.js';
+import { lastWindowStart } from './window-shape.js';
 
 /**
  * The field that marks a partial aggregate on an edge the plan pre-aggregates. A record that
@@ -14,7 +15,6 @@ export type PartialMark = PartialAggregate | { raw: Rec };
 /** `n`: the records it stands for in the window's figures (each counted once, in its first window). */
 export interface PartialAggregate { start: number; key: unknown[]; accs: unknown[]; n: number }
 
-const mod = (a: number, b: number) => ((a % b) + b) % b;
 /** Batches in a row that did not shrink before combining pauses, and for how many batches. */
 const MISSES_BEFORE_SKIP = 4;
 const BATCHES_SKIPPED = 64;
@@ -62,11 +62,11 @@ export class WindowPreAggregator {
     const { records, times, wms, seqs } = batch;
     const n = records.length;
     // Batches that did not shrink (as many windows and keys as records: q5's auctions) were
-    // combined for nothing: send the next ones as they are for a while, then try again.
-    if (this.skip > 0) {
-      this.skip--;
-      if (!records.some((r) => PARTIAL in r)) return { batch, keys: null };
-    }
+    // combined for nothing: send the next ones as they are for a while, then try again. Nor is
+    // a batch without source positions combined. Either way only a forged marker needs work.
+    const paused = this.skip > 0;
+    if (paused) this.skip--;
+    if ((paused || !seqs) && !records.some((r) => PARTIAL in r)) return { batch, keys: null };
     const keys = new Array<string>(n);
     const raw = new Uint8Array(n);
     const closing: (Group | null)[] = new Array<Group | null>(n).fill(null);
@@ -143,7 +143,7 @@ export class WindowPreAggregator {
   private liveWindows(ts: number, wm: number): boolean {
     const starts = this.starts;
     starts.length = 0;
-    for (let start = ts - mod(ts, this.slide); start > ts - this.size; start -= this.slide) {
+    for (let start = lastWindowStart(ts, this.slide); start > ts - this.size; start -= this.slide) {
       const end = start + this.size;
       if (end - 1 + this.lateness <= wm) continue; // cleaned up: not in this window (as the operator judges it)
       if (this.updates && end - 1 <= wm) return false; // fires a row of its own

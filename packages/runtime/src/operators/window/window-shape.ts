@@ -4,6 +4,9 @@ import type { OperatorContext } from '../../core/operator.js';
 import { makeAggregateSpecs, result, type AggregateSpec } from './aggregates.js';
 import { makeKeyExtractor } from './key.js';
 
+/** The latest start of an aligned window (epoch 0, every `slide` ms) at or before `ts`: a record's last window starts there. */
+export const lastWindowStart = (ts: number, slide: number): number => ts - (((ts % slide) + slide) % slide);
+
 /** What every window kind shares: keys, aggregates, the output row, and the late port. */
 export class WindowShape {
   readonly aggs: AggregateSpec[];
