@@ -18,6 +18,8 @@ export const IMPLS: ImplName[] = ['hand', 'eddy-native', 'eddy-native-nometrics'
   'eddy-native-checkpoints', 'eddy-native-lmdb', 'eddy-native-p2'];
 /** The bench checkpoints 50× more often than the default 5 s, so that every run takes several: an upper bound of the cost. */
 export const BENCH_CHECKPOINT_MS = 100;
+/** Warm-up runs of the 50 000-event file before the timed repetitions (steady state in every thread). */
+export const WARMUP_RUNS = 16;
 
 /** Runs a workload over a JSON-lines file, feeding its answer to `emit`; resolves when done. */
 export type Runner = (w: Workload, path: string, emit: (r: Row) => void) => Promise<void>;

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { transferablesOf } from './batch-codec.js';
 import type { MaybePromise } from '../core/async.js';
@@ -22,12 +23,24 @@ function unlisten(worker: Worker): void {
   for (const event of ['message', 'error', 'exit', 'messageerror', 'online']) worker.removeAllListeners(event);
 }
 
+/**
+ * V8's allocation-site pretenuring sees a subtask's parsed records outlive a scavenge (they wait
+ * for their piece's delivery) and moves JSON.parse's allocations to old space, where they die at
+ * the cost of mark-compacts: 15–20 % of a parallel job's CPU (docs/parallelism.md). The flag is
+ * the process's (V8 has no per-isolate one); a single-thread job measured the same without it.
+ */
+let pretenuringOff = false;
+
 function takeThread(memoryMb: number | undefined): Worker {
   const idle = idleThreads.get(memoryMb ?? 0)?.pop();
   if (idle) {
     unlisten(idle);
     idle.ref();
     return idle;
+  }
+  if (!pretenuringOff) {
+    pretenuringOff = true;
+    setFlagsFromString('--no-allocation-site-pretenuring');
   }
   return new Worker(subtaskEntry(), memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: memoryMb } } : {});
 }
