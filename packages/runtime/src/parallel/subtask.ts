@@ -20,6 +20,7 @@ import { batchOf, ChannelOut, HOST, Outbox, type WireEvent } from './wire.js';
 import { SubtaskTaps } from './subtask-taps.js';
 import { inletFor, type Inlet } from './channel-merge.js';
 import type { FromSubtask, SubtaskInit, SubtaskLoad } from './protocol.js';
+import { ParseQueue } from './parse-queue.js';
 import { PieceParser } from './piece-parser.js';
 import { piecewiseSourceOf } from '../core/source.js';
 
@@ -40,6 +41,7 @@ export class Subtask {
   private readonly inbound = new Map<number, Inlet>();
   private readonly mirrors = new Map<string, { watermark: number; idle: boolean }>();
   private readonly mailbox = new Mailbox();
+  private readonly parsing = new ParseQueue((err) => this.fail(err));
   private readonly reconverge = new ReconvergeQueue();
   private readonly outbox: Outbox;
   private readonly plan: ParallelPlan;
@@ -182,7 +184,7 @@ export class Subtask {
     switch (ev.k) {
       case 's': this.mirror(ev.source, ev.wm, ev.idle); return;
       case 'r':
-        this.outbox.add(HOST, { k: 'm', piece: ev.piece, max: this.pieces.get(ev.source)!.read(ev.piece, ev.seq0, ev.at - performance.timeOrigin, ev.work) });
+        this.parsing.add(() => this.outbox.add(HOST, { k: 'm', piece: ev.piece, max: this.pieces.get(ev.source)!.read(ev.piece, ev.seq0, ev.at - performance.timeOrigin, ev.work) }));
         return;
       case 'f':
         // Every source position below seqEnd has passed this subtask (its own piece is emitted now).
@@ -257,6 +259,7 @@ export class Subtask {
   /** Closes every operator (after the end marker, or on failure). */
   async close(): Promise<string | undefined> {
     if (this.ticker) clearInterval(this.ticker);
+    this.parsing.close();
     await this.mailbox.idle();
     let error: string | undefined;
     for (const n of this.nodes.values()) n.runtime.dispose();
