@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../harness/run-pipeline.js';
 import { parseCsvText } from '../connectors/file/csv.js';
 import type { Rec } from './batch.js';
-import { setField } from './set-field.js';
+import { copyRecord, setField } from './set-field.js';
 
 /** Records as JSON data gives them: `__proto__` and `constructor` are ordinary own fields. */
 const fromJson = (text: string) => JSON.parse(text) as Rec;
@@ -15,6 +15,21 @@ describe('a data field named __proto__ or constructor', () => {
     expect(Object.getPrototypeOf(r)).toBe(Object.prototype);
     expect(own(r, '__proto__')).toEqual({ polluted: true });
     expect(JSON.stringify(r)).toBe('{"__proto__":{"polluted":true}}');
+  });
+
+  it('copyRecord copies every own field, __proto__ as an own field, never the prototype', () => {
+    const plain = fromJson('{"a":1,"b":{"c":2}}');
+    const copy = copyRecord(plain);
+    expect(copy).toEqual(plain);
+    expect(copy).not.toBe(plain);
+    copy.a = 5;
+    expect(plain.a).toBe(1);
+    const tricky = fromJson('{"__proto__":{"polluted":true},"constructor":"c","x":1}');
+    const c2 = copyRecord(tricky);
+    expect(Object.getPrototypeOf(c2)).toBe(Object.prototype);
+    expect(own(c2, '__proto__')).toEqual({ polluted: true });
+    expect(Object.keys(c2)).toEqual(['__proto__', 'constructor', 'x']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('passes map (keep), filter and a join unchanged, in both modes', async () => {

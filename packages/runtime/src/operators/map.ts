@@ -1,6 +1,7 @@
 import { compileExpression, ExpressionRuntimeError, type ParamsOf } from '@eddy/shared';
 import { selectBatch, type Batch, type Rec } from '../core/batch.js';
 import type { Operator, OperatorContext } from '../core/operator.js';
+import { copyRecord } from '../core/set-field.js';
 
 /** Computes fields from expressions; `keep` passes the input's other fields through. */
 export class MapOperator implements Operator {
@@ -21,7 +22,7 @@ export class MapOperator implements Operator {
     let failed: Set<number> | undefined;
     for (let i = 0; i < input.length; i++) {
       const r = input[i];
-      const o: Rec = keep ? { ...r } : {};
+      const o: Rec = keep ? copyRecord(r) : {};
       try {
         for (let f = 0; f < names.length; f++) o[names[f]] = exprs[f](r);
       } catch (err) {

@@ -1,6 +1,6 @@
 import { compileExpression, ExpressionRuntimeError, type ParamsOf } from '@eddy/shared';
 import type { Rec } from '../../core/batch.js';
-import { setField } from '../../core/set-field.js';
+import { copyRecord, setField } from '../../core/set-field.js';
 import type { OperatorContext } from '../../core/operator.js';
 import { keyString } from '../../core/keys.js';
 
@@ -37,7 +37,7 @@ export class JoinShape {
 
   /** Left fields, then right fields; a right field the left already has becomes right_<name>. */
   joined(l: Rec, r: Rec | null): Rec {
-    const out: Rec = { ...l };
+    const out = copyRecord(l);
     if (r) {
       for (const name in r) setField(out, this.leftFields.has(name) || Object.hasOwn(l, name) ? `right_${name}` : name, r[name]);
     } else {

@@ -1,6 +1,6 @@
 import { compileExpression, ExpressionRuntimeError, parseDuration, type ParamsOf } from '@eddy/shared';
 import { selectBatch, type Batch, type Rec } from '../../core/batch.js';
-import { setField } from '../../core/set-field.js';
+import { copyRecord, setField } from '../../core/set-field.js';
 import type { Operator, OperatorContext } from '../../core/operator.js';
 import { keyString } from '../../core/keys.js';
 import type { LookupStores, RemoteStore } from '../../connectors/common/lookup-store.js';
@@ -102,7 +102,7 @@ export class LookupOperator implements Operator {
           continue;
         }
       }
-      const o: Rec = { ...r };
+      const o: Rec = copyRecord(r);
       if (remoteColumns) {
         // No declared fields on a remote store: every column of the row found but the key.
         if (row) for (const c in row) if (c !== params.keyField) setField(o, c, row[c] ?? null);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { challengerField, compileExpression, ExpressionRuntimeError, isProbabilityModel, type ModelMetrics, type ParamsOf } from '@eddy/shared';
 import { selectBatch, type Batch, type Rec } from '../../core/batch.js';
 import type { CheckpointBarrier, Operator, OperatorContext } from '../../core/operator.js';
+import { copyRecord, setField } from '../../core/set-field.js';
 import type { FiredTimer } from '../../core/timer-service.js';
 import { isPromise } from '../../core/async.js';
 import { requireAllowedFile } from '../../io/allowed-roots.js';
@@ -111,8 +112,9 @@ export class ScoreOperator implements Operator {
     const { score: scores, fields } = champion;
     const out = kept.map((i, row) => {
       const s = scores[row];
-      const o: Rec = { ...batch.records[i], [output]: Number.isNaN(s) ? null : s };
-      if (classOutput) o[classOutput] = Number.isNaN(s) ? null : s >= threshold ? 1 : 0;
+      const o = copyRecord(batch.records[i]);
+      setField(o, output, Number.isNaN(s) ? null : s);
+      if (classOutput) setField(o, classOutput, Number.isNaN(s) ? null : s >= threshold ? 1 : 0);
       for (const field in fields) o[field] = fields[field][row];
       return o;
     });
@@ -123,7 +125,9 @@ export class ScoreOperator implements Operator {
       const shadowRows = out.map((o, row) => {
         const h = challenger.score[row];
         this.shadow!.add(scores[row], h);
-        return { ...o, [field]: Number.isNaN(h) ? null : h };
+        const shadowRow = copyRecord(o);
+        setField(shadowRow, field, Number.isNaN(h) ? null : h);
+        return shadowRow;
       });
       this.ctx.emit({ ...selected, records: shadowRows }, 'shadow');
     }
