@@ -6,10 +6,9 @@ import { transferablesOf } from './batch-codec.js';
 import type { MaybePromise } from '../core/async.js';
 import type { StateAnswer, StateQuery } from '../core/state-entries.js';
 import type { FromSubtask, SubtaskInit, ToSubtask } from './protocol.js';
+import { MAX_IN_FLIGHT } from './load-reports.js';
 import { StateQueries } from './state-query.js';
 
-/** Host messages a subtask may have waiting before the sources wait (backpressure). */
-const MAX_IN_FLIGHT = 8;
 
 /**
  * Subtask threads that closed cleanly, kept (unref'd) for the next parallel job of this process,

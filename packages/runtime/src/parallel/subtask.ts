@@ -20,6 +20,7 @@ import { batchOf, ChannelOut, HOST, Outbox, type WireEvent } from './wire.js';
 import { SubtaskTaps } from './subtask-taps.js';
 import { inletFor, type Inlet } from './channel-merge.js';
 import type { FromSubtask, SubtaskInit, SubtaskLoad } from './protocol.js';
+import { LoadReports } from './load-reports.js';
 import { ParseQueue } from './parse-queue.js';
 import { PieceParser } from './piece-parser.js';
 import { piecewiseSourceOf } from '../core/source.js';
@@ -49,14 +50,12 @@ export class Subtask {
   private deadLetters: DeadLetter[] = [];
   private logs: string[] = [];
   private readonly taps: SubtaskTaps;
-  private hostDone = 0;
   /** The furthest source position the host has announced to this subtask. */
   private hostProgress = -1;
   private readonly outs: ChannelOut[] = [];
-  private backlog = 0;
   private ticker: NodeJS.Timeout | null = null;
   private failed = false;
-  private pendingLoad: SubtaskLoad | null = null;
+  private readonly loads: LoadReports;
 
   constructor(private readonly init: SubtaskInit, private readonly send: (message: FromSubtask, transfer?: ArrayBuffer[]) => void,
     private readonly postEvents: (dest: number, events: WireEvent[], load?: SubtaskLoad) => void, factories: NodeFactories,
@@ -66,10 +65,10 @@ export class Subtask {
     const document = result.document;
     this.plan = planParallel(document, result.graph.order, init.parallelism);
     this.taps = new SubtaskTaps(init.tapSample, send);
-    // The latest load rides on the next message to the host (one message fewer per host message).
+    this.loads = new LoadReports((load) => send({ t: 'load', ...load }));
+    // The latest load rides on the next message to the host (parallel/load-reports.ts).
     this.outbox = new Outbox((dest, events) => {
-      const load = dest === HOST ? this.pendingLoad : null;
-      if (load) this.pendingLoad = null;
+      const load = dest === HOST ? this.loads.take() : null;
       postEvents(dest, events, load ?? undefined);
     }, init.index, (ev) => this.deliver(ev));
     const clock = () => performance.now();
@@ -156,7 +155,7 @@ export class Subtask {
 
   /** Events from the host (fromHost) or a peer subtask, handled in order in the mailbox. */
   receive(events: WireEvent[], fromHost: boolean): void {
-    this.backlog++;
+    this.loads.received(fromHost);
     Promise.resolve(this.mailbox.run(() => {
       let chain: MaybePromise = undefined;
       for (const ev of events) chain = andThen(chain, () => this.deliver(ev));
@@ -166,18 +165,9 @@ export class Subtask {
         if (fromHost) for (const out of this.outs) out.progress(this.hostProgress);
         // Taps (tests, record) go with each message's work, not once a tick: a harness may act on them.
         if (!this.init.tapSample) this.taps.flush();
-        this.backlog--;
-        if (fromHost) this.hostDone++;
-        this.reportLoad();
+        this.loads.handled(fromHost);
       });
     })).catch((err) => this.fail(err));
-  }
-
-  /** After the outbox's flush (queued earlier this turn): sent alone only if no events to the host took it along. */
-  private reportLoad(): void {
-    const first = !this.pendingLoad;
-    this.pendingLoad = { hostDone: this.hostDone, backlog: this.backlog };
-    if (first) queueMicrotask(() => { if (this.pendingLoad) { this.send({ t: 'load', ...this.pendingLoad }); this.pendingLoad = null; } });
   }
 
   private deliver(ev: WireEvent): MaybePromise {
