@@ -29,6 +29,12 @@ const doc = (name: string, nodes: unknown[], edges: [string, string, string?, st
   nodes: nodes as PipelineDocument['nodes'],
   edges: edges.map(([from, to, fromPort, toPort]) => ({ from, to, ...(fromPort && { fromPort }), ...(toPort && { toPort }) })),
 });
+/** A copy with one field set, as tight as the peers can make it: an object spread's copy goes to V8's old space (1.9× slower). */
+const withField = (r: Row, name: string, value: unknown): Row => {
+  const o = Object.assign({}, r);
+  o[name] = value;
+  return o;
+};
 const chain = (...ids: string[]): [string, string][] => ids.slice(1).map((id, i) => [ids[i], id]);
 
 const SCORE_FEATURES = [{ name: 'price', expr: 'price' }, { name: 'quantity', expr: 'quantity' },
@@ -57,7 +63,7 @@ export const workloads: Workload[] = [
     stages: [
       F((r) => r.event_type === 'view'),
       M((r) => ({ ad_id: r.ad_id, event_time: r.event_time })),
-      M((r) => ({ ...r, campaign_id: CAMPAIGN_OF.get(r.ad_id) ?? null })),
+      M((r) => withField(r, 'campaign_id', CAMPAIGN_OF.get(r.ad_id) ?? null)),
     ],
     tail: () => {
       const w = tumbling(10_000, (r) => r.campaign_id, 'campaign_id', { views: count }, (r) => r.event_time);
@@ -190,7 +196,7 @@ export const workloads: Workload[] = [
     stages: [M((r) => {
       const cart = r.event_type === 'add_to_cart' || r.event_type === 'checkout' ? 1 : 0;
       const z = -2 + 0.01 * r.price + 0.3 * r.quantity + 1.5 * cart;
-      return { ...r, score: 1 / (1 + Math.exp(-z)) };
+      return withField(r, 'score', 1 / (1 + Math.exp(-z)));
     })],
     aggregator: checksum(['score', 'price']),
     eddy: (path) => doc('score', [source(path, 'ts'),
@@ -205,7 +211,7 @@ export const workloads: Workload[] = [
     // one tensor per batch. Its float32 scores equal the JSON model's within float32 precision
     // (tested in operators/score), so the answer compared here is what does not depend on it.
     name: 'score-onnx', scenario: 'clickstream', stateless: true,
-    stages: [M((r) => ({ ...r, score: 0 }))],
+    stages: [M((r) => withField(r, 'score', 0))],
     aggregator: () => {
       let n = 0;
       let price = 0;
