@@ -71,7 +71,7 @@ describe('POST /api/pipelines/:id/deploy { target: "flink" }', () => {
     expect((await s.api(`/api/pipelines/${id}/deploy`, { method: 'POST', json: { target: 'spark' } })).status).toBe(400);
   });
 
-  it('stop takes a Flink savepoint of an unbounded job', async () => {
+  it('stop takes a Flink savepoint of an unbounded job, also right after the deploy', async () => {
     const doc = {
       format: 'eddy/pipeline@1', name: 'unbounded',
       nodes: [{ id: 'gen', kind: 'source.generator', params: { scenario: 'iot', ratePerSec: 50, limit: 0 } }, { id: 'log', kind: 'sink.log', params: {} }],
@@ -79,7 +79,7 @@ describe('POST /api/pipelines/:id/deploy { target: "flink" }', () => {
     };
     const id = (await s.api('/api/pipelines', { method: 'POST', json: doc })).body.id as string;
     expect((await s.api(`/api/pipelines/${id}/deploy`, { method: 'POST', json: { target: 'flink' } })).status).toBe(200);
-    await eventually(async () => (await s.api(`/api/pipelines/${id}/status`)).body.flink.nodes.gen?.vertexStatus === 'RUNNING', 'the job to run', 120_000);
+    // Stop at once, as a user may: the job's tasks are still starting (Flink refuses a savepoint until they run).
     const stopped = await s.api(`/api/pipelines/${id}/stop`, { method: 'POST' });
     expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
     expect(stopped.body.flink.savepoint).toMatch(/^file:.*savepoint-/);

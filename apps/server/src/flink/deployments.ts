@@ -4,7 +4,7 @@ import { localFlinkUrls } from '../local/flink.js';
 import { getJson } from '../local/processes.js';
 import type { PipelineStore, StoredFlinkRun } from '../store/pipeline-store.js';
 import { checkpointMetrics, nodeMetricsOf, pipelineMetrics, pipelineStateOf, upstreamOf } from './flink-metrics.js';
-import { FlinkJobWatcher, isTerminal } from './job-watcher.js';
+import { FlinkJobWatcher, isTerminal, type JobInfo } from './job-watcher.js';
 import { submitToFlink } from './submit.js';
 
 /** A pipeline running (or that ran) on Flink, as the server knows it. */
@@ -145,29 +145,45 @@ export class FlinkDeployments extends EventEmitter<FlinkDeploymentEvents> {
   /** Stops the job with a savepoint (Flink's stop-with-savepoint); a job that already ended is left as it is. */
   async stop(pipelineId: string): Promise<FlinkDeploymentStatus> {
     const d = this.deployments.get(pipelineId)!;
-    const job = await d.watcher.job().catch(() => undefined);
-    if (job?.state === 'RUNNING') {
-      const res = await fetch(`${d.run.restUrl}/jobs/${d.run.jobId}/stop`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ drain: false }), signal: AbortSignal.timeout(10_000),
-      });
-      const { 'request-id': trigger } = (await res.json()) as { 'request-id': string };
-      for (let i = 0; i < 600; i++) {
-        const r = await fetch(`${d.run.restUrl}/jobs/${d.run.jobId}/savepoints/${trigger}`, { signal: AbortSignal.timeout(10_000) });
-        const body = (await r.json()) as { status: { id: string }; operation?: { location?: string; 'failure-cause'?: { 'stack-trace'?: string } } };
-        if (body.status.id === 'COMPLETED') {
-          if (!body.operation?.location) throw new Error(`Flink could not stop the job with a savepoint: ${body.operation?.['failure-cause']?.['stack-trace']?.split('\n')[0] ?? 'no reason given'}`);
-          d.run = { ...d.run, savepoint: body.operation.location };
-          await this.store?.setRunMeta(pipelineId, { flink: d.run });
-          // The savepoint is written; the job ends a moment later.
-          for (let j = 0; j < 150 && !isTerminal((await d.watcher.job().catch(() => undefined))?.state ?? 'FINISHED'); j++) await sleep(200);
-          break;
-        }
-        await sleep(200);
-      }
+    let job = await d.watcher.job().catch(() => undefined);
+    // A savepoint needs every task started: a job just deployed is created, then RUNNING while its
+    // tasks still deploy, and Flink refuses ("Not all required tasks are currently running"). Wait up to 30 s.
+    const started = (j: JobInfo) => j.vertices.every((v) => v.status === 'RUNNING' || v.status === 'FINISHED');
+    for (let i = 0; i < 150 && job && !isTerminal(job.state) && !(job.state === 'RUNNING' && started(job)); i++) {
+      await sleep(200);
+      job = await d.watcher.job().catch(() => undefined);
+    }
+    // A task that is still initialising refuses the savepoint too: trigger again, a few times.
+    for (let attempt = 1; job?.state === 'RUNNING'; attempt++) {
+      const refused = await this.stopWithSavepoint(pipelineId, d);
+      if (!refused) break;
+      if (attempt >= 5 || !/not (being executed|all required tasks are currently running)/i.test(refused)) throw new Error(`Flink could not stop the job with a savepoint: ${refused}`);
+      await sleep(1000);
+      job = await d.watcher.job().catch(() => undefined);
     }
     d.ended = false; // read the final figures and state
     await this.poll(d, true);
     return this.status(pipelineId);
+  }
+
+  /** One stop-with-savepoint; the reason Flink gave when it took none (undefined: stopped). */
+  private async stopWithSavepoint(pipelineId: string, d: FlinkDeployment): Promise<string | undefined> {
+    const res = await fetch(`${d.run.restUrl}/jobs/${d.run.jobId}/stop`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ drain: false }), signal: AbortSignal.timeout(10_000),
+    });
+    const { 'request-id': trigger } = (await res.json()) as { 'request-id': string };
+    for (let i = 0; i < 600; i++) {
+      const r = await fetch(`${d.run.restUrl}/jobs/${d.run.jobId}/savepoints/${trigger}`, { signal: AbortSignal.timeout(10_000) });
+      const body = (await r.json()) as { status: { id: string }; operation?: { location?: string; 'failure-cause'?: { 'stack-trace'?: string } } };
+      if (body.status.id !== 'COMPLETED') { await sleep(200); continue; }
+      if (!body.operation?.location) return body.operation?.['failure-cause']?.['stack-trace']?.split('\n')[0] ?? 'no reason given';
+      d.run = { ...d.run, savepoint: body.operation.location };
+      await this.store?.setRunMeta(pipelineId, { flink: d.run });
+      // The savepoint is written; the job ends a moment later.
+      for (let j = 0; j < 150 && !isTerminal((await d.watcher.job().catch(() => undefined))?.state ?? 'FINISHED'); j++) await sleep(200);
+      return undefined;
+    }
+    return 'the savepoint did not complete within 2 minutes';
   }
 
   private track(pipelineId: string, run: StoredFlinkRun): FlinkDeployment {

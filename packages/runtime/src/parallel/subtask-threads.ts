@@ -9,7 +9,6 @@ import type { FromSubtask, SubtaskInit, ToSubtask } from './protocol.js';
 import { MAX_IN_FLIGHT } from './load-reports.js';
 import { StateQueries } from './state-query.js';
 
-
 /**
  * Subtask threads that closed cleanly, kept (unref'd) for the next parallel job of this process,
  * by heap budget: a thread loads the runtime once (a few hundred ms), not once per job.
