@@ -95,6 +95,8 @@ export interface PiecewiseSource {
   parsePiece(work: unknown, deadLetter: (raw: unknown, reason: string) => void): { records: Rec[]; at: number[] };
   /** Every piece up to one ending at `end` has entered the graph (a source that commits offsets elsewhere commits these). */
   piecesDelivered?(end: unknown): void;
+  /** A subtask is done with its pieces: what parsePiece opened (a file) closes. */
+  releasePieces?(): void;
 }
 
 export const isPiecewise = (source: SourceConnector): source is SourceConnector & PiecewiseSource =>

@@ -26,6 +26,11 @@ export class PieceParser {
     this.extract = et ? makeTimestampExtractor(et.field) : undefined;
   }
 
+  /** Closes what reading the pieces opened (the subtask is closing). */
+  release(): void {
+    this.source.releasePieces?.();
+  }
+
   get runtime(): NodeRuntime {
     return this.built.runtime;
   }

@@ -253,7 +253,7 @@ export class Subtask {
     await this.mailbox.idle();
     let error: string | undefined;
     for (const n of this.nodes.values()) n.runtime.dispose();
-    for (const p of this.pieces.values()) p.runtime.dispose();
+    for (const p of this.pieces.values()) { p.runtime.dispose(); p.release(); }
     for (const n of this.nodes.values()) {
       try {
         await n.code.close?.();

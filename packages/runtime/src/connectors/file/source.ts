@@ -6,6 +6,7 @@ import { isPromise, sleep, yieldToEventLoop } from '../../core/async.js';
 import { readCsvFile } from './csv.js';
 import { parseCsvPiece, readCsvPieces, type CsvPieceWork } from './csv-pieces.js';
 import { requireAllowedFile } from '../../io/allowed-roots.js';
+import { JsonPieceFile, readJsonPieces, type JsonPieceWork } from './json-pieces.js';
 
 const CHUNK_BYTES = 64 * 1024;
 /** A piece for a subtask (parallelism > 1): a few hundred lines of a typical event file. */
@@ -18,6 +19,8 @@ export class FileSource implements SourceConnector, PiecewiseSource {
   readonly eventTime: SourceEventTime | undefined;
   /** Byte offset just past the last record handed on. */
   offset = 0;
+  /** A subtask's reading of its pieces (parallelism > 1). */
+  private pieceFile: JsonPieceFile | null = null;
 
   constructor(private readonly params: ParamsOf<'source.file'>, private readonly baseDir: string, private readonly fileRoots: readonly string[] = []) {
     this.eventTime = sourceEventTime(params.eventTime);
@@ -59,9 +62,8 @@ export class FileSource implements SourceConnector, PiecewiseSource {
   }
 
   /**
-   * Parallel reading (JSON lines at full speed): whole lines, a piece at a time, each with its
-   * first line's number. Pieces cross threads as strings (decoded here, on the V8 heap), cut from
-   * large reads, so reading makes little garbage and no buffer per piece.
+   * Parallel reading (JSON lines at full speed): byte ranges of whole lines, each with its first
+   * line's number; the subtask reads its range itself (json-pieces.ts). CSV pieces carry their text.
    */
   async readPieces(dispatch: (piece: SourcePiece) => void | Promise<void>, signal: AbortSignal): Promise<void> {
     const path = requireAllowedFile(this.params.path, { baseDir: this.baseDir, roots: this.fileRoots });
@@ -69,38 +71,28 @@ export class FileSource implements SourceConnector, PiecewiseSource {
       // Whole records (a quoted cell may hold a line break), each piece with the header.
       return readCsvPieces({ path, start: this.offset, delimiter: this.params.delimiter, pieceBytes: PIECE_BYTES, readBytes: READ_BYTES, dispatch, signal });
     }
-    let line0 = 0;
-    for await (const { buf, end } of lineChunks(path, this.offset, READ_BYTES)) {
-      let from = 0;
-      while (from < buf.length) {
-        if (signal.aborted) return;
-        // Cut at the first line end after PIECE_BYTES (or take the rest).
-        let to = from + PIECE_BYTES >= buf.length ? buf.length : buf.indexOf(10, from + PIECE_BYTES) + 1;
-        if (to <= 0) to = buf.length;
-        let lines = buf[to - 1] === 10 ? 0 : 1;
-        for (let pos = buf.indexOf(10, from); pos >= 0 && pos < to; pos = buf.indexOf(10, pos + 1)) lines++;
-        const text = buf.toString('utf8', from, buf[to - 1] === 10 ? to - 1 : to);
-        this.offset = end - (buf.length - to);
-        const sent = dispatch({ work: { text, line0 }, count: lines, end: this.offset });
-        line0 += lines;
-        from = to;
-        if (sent) await sent;
-      }
-    }
+    await readJsonPieces({ path, start: this.offset, pieceBytes: PIECE_BYTES, readBytes: READ_BYTES, signal, dispatch, cut: (end) => { this.offset = end; } });
   }
 
   parsePiece(work: unknown, deadLetter: (raw: unknown, reason: string) => void): { records: Rec[]; at: number[] } {
     if (this.params.format === 'csv') return parseCsvPiece(work as CsvPieceWork, this.params.delimiter, this.params.fields, deadLetter);
-    const { text, line0 } = work as { text: string; line0: number };
+    const piece = work as JsonPieceWork;
+    this.pieceFile ??= new JsonPieceFile(() => requireAllowedFile(this.params.path, { baseDir: this.baseDir, roots: this.fileRoots }));
+    const lines = this.pieceFile.text(piece).split('\n');
+    if (lines.length !== piece.lines) throw new Error(`${this.params.path} changed while it was read: ${lines.length} lines where ${piece.lines} were cut`);
     const parse = jsonLineParser({ deadLetter });
-    const lines = text.split('\n');
     const records: Rec[] = [];
     const at: number[] = [];
     for (let i = 0; i < lines.length; i++) {
-      const r = parse(lines[i], line0 + i + 1);
+      const r = parse(lines[i], piece.line0 + i + 1);
       if (r) { records.push(r); at.push(i); }
     }
     return { records, at };
+  }
+
+  releasePieces(): void {
+    this.pieceFile?.close();
+    this.pieceFile = null;
   }
 
   checkpointPosition(): unknown {
