@@ -4,7 +4,7 @@ import type { Batch, Rec } from '../core/batch.js';
 import { SeededRandom } from '../connectors/generator/random.js';
 import { SCENARIO_GENERATORS } from '../connectors/generator/scenarios.js';
 import { packBatches, transferablesOf, unpackBatches, type PackedBatches } from './batch-codec.js';
-import { packTaps, unpackTaps } from './wire.js';
+import { packEvents, packTaps, unpackEvents, unpackTaps, type WireEvent } from './wire.js';
 
 /** A value as a tree that keeps key order, -0, NaN and undefined fields visible to toStrictEqual. */
 function shown(v: unknown): unknown {
@@ -178,5 +178,23 @@ describe('batch codec', () => {
     port1.close();
     expect(shown(unpackTaps(got.light, got.packed))).toStrictEqual(expected);
     expect(packed.cloned.map(([i]) => i)).toEqual([1]);
+  });
+
+  it('carries tapped records among a message\'s events packed with its batches, each back in its place', () => {
+    const records = Array.from({ length: 20 }, () => randomRecord());
+    const events: WireEvent[] = [
+      { k: 't', node: 'm', port: 'out', records: records.slice(0, 10) },
+      { k: 'm', piece: 3, max: 7 },
+      { k: 'b', e: 0, c: 1, at: 5, records: records.slice(10), times: records.slice(10).map((_, i) => i), wms: records.slice(10).map(() => -1) },
+      { k: 't', node: 'w', port: 'late', records: [{ at: new Date(5), n: 1 }] },
+    ];
+    const expected = shown(structuredClone(events));
+    const { events: light, packed } = packEvents(events);
+    expect(light.filter((e) => e.k === 't').map((e) => (e as { records: Rec[] }).records.length)).toEqual([0, 0]);
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage({ light, packed }, packed ? transferablesOf(packed) : []);
+    const got = receiveMessageOnPort(port2)!.message as { light: WireEvent[]; packed?: PackedBatches };
+    port1.close();
+    expect(shown(unpackEvents(got.light, got.packed))).toStrictEqual(expected);
   });
 });

@@ -202,6 +202,7 @@ export class ParallelJob implements JobHandle {
 
   private deliver(ev: WireEvent): MaybePromise {
     if (ev.k === 'm') { this.pieces.parsed(ev.piece, ev.max); return; }
+    if (ev.k === 't') { this.options.tap?.(ev.node, ev.port, ev.records); return; }
     if (ev.k === 's' || ev.k === 'r' || ev.k === 'f' || ev.k === 'sb' || ev.k === 'sw') return;
     const to = this.inbound.get(ev.e)!;
     switch (ev.k) {

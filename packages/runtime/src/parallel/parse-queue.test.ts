@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MessageChannel } from 'node:worker_threads';
 import { ParseQueue } from './parse-queue.js';
+import { Outbox, type WireEvent } from './wire.js';
 
 const turn = () => new Promise((r) => setImmediate(r));
 
@@ -40,5 +41,22 @@ describe('ParseQueue', () => {
     q.add(() => done.push(3));
     await turn(); await turn(); await turn();
     expect(done).toEqual([]);
+  });
+
+  it('with an outbox: what is sent while a piece waits leaves with that piece\'s news, one message; nothing is left behind', async () => {
+    const posted: string[][] = [];
+    let q: ParseQueue;
+    const outbox = new Outbox((_dest, events) => { posted.push(events.map((e) => (e.k === 'm' ? `m${e.piece}` : e.k))); }, 0, null, undefined, () => q.pending);
+    q = new ParseQueue((err) => { throw err; }, () => outbox.flush());
+    const m = (piece: number): WireEvent => ({ k: 'm', piece, max: 0 });
+    q.add(() => outbox.add(-1, m(0)));
+    q.add(() => outbox.add(-1, m(1)));
+    // A delivery's taps while pieces wait: they go with the next piece's greatest time.
+    outbox.add(-1, { k: 't', node: 'n', port: 'out', records: [] });
+    for (let i = 0; i < 5; i++) await turn();
+    // Nothing waits to be parsed: a tap goes at once (this turn's microtask).
+    outbox.add(-1, { k: 't', node: 'n', port: 'out', records: [] });
+    await Promise.resolve();
+    expect(posted).toEqual([['t', 'm0'], ['m1'], ['t']]);
   });
 });

@@ -10,7 +10,12 @@ export class ParseQueue {
   private scheduled = false;
   private closed = false;
 
-  constructor(private readonly onError: (err: unknown) => void) {}
+  constructor(private readonly onError: (err: unknown) => void, private readonly afterEach: () => void = () => undefined) {}
+
+  /** A piece waits to be parsed (and afterEach will run after it). */
+  get pending(): boolean {
+    return this.queue.length > 0 && !this.closed;
+  }
 
   add(parse: () => void): void {
     if (this.closed) return;
@@ -32,6 +37,7 @@ export class ParseQueue {
     if (parse && !this.closed) {
       try {
         parse();
+        this.afterEach();
       } catch (err) {
         this.onError(err);
       }

@@ -42,14 +42,16 @@ export class Subtask {
   private readonly inbound = new Map<number, Inlet>();
   private readonly mirrors = new Map<string, { watermark: number; idle: boolean }>();
   private readonly mailbox = new Mailbox();
-  private readonly parsing = new ParseQueue((err) => this.fail(err));
+  // After each parsed piece, what waits to go leaves (its greatest time with the taps and batches of the deliveries before it).
+  private readonly parsing = new ParseQueue((err) => this.fail(err), () => this.outbox.flush());
   private readonly reconverge = new ReconvergeQueue();
   private readonly outbox: Outbox;
   private readonly plan: ParallelPlan;
   private readonly snaps = new Map<number, { nodes: [string, Uint8Array][]; seen: number }>();
   private deadLetters: DeadLetter[] = [];
   private logs: string[] = [];
-  private readonly taps: SubtaskTaps;
+  /** Edge samples (init.tapSample): the newest records per node port, sent with each report. */
+  private readonly taps: SubtaskTaps | null;
   /** The furthest source position the host has announced to this subtask. */
   private hostProgress = -1;
   private readonly outs: ChannelOut[] = [];
@@ -64,18 +66,23 @@ export class Subtask {
     const { result, fileRoots, secrets } = checkJobDocument(init.document, init);
     const document = result.document;
     this.plan = planParallel(document, result.graph.order, init.parallelism);
-    this.taps = new SubtaskTaps(init.tapSample, send);
+    this.taps = init.tapSample ? new SubtaskTaps(init.tapSample, send) : null;
     this.loads = new LoadReports((load) => send({ t: 'load', ...load }));
     // The latest load rides on the next message to the host (parallel/load-reports.ts).
     this.outbox = new Outbox((dest, events) => {
       const load = dest === HOST ? this.loads.take() : null;
       postEvents(dest, events, load ?? undefined);
-    }, init.index, (ev) => this.deliver(ev));
+    }, init.index, (ev) => this.deliver(ev), undefined, () => this.parsing.pending);
     const clock = () => performance.now();
     const tapped = init.tapNodes ? new Set(init.tapNodes) : null;
     const runtimeEnv: NodeRuntimeEnv = {
       clock, wallClock: Date.now, reconverge: this.reconverge,
-      tap: init.tap ? (nodeId, port, records) => { if (!tapped || tapped.has(nodeId)) this.taps.add(nodeId, port, records); } : undefined,
+      // Every tapped batch goes to the host with the events, in order (tests and the harness act on them).
+      tap: init.tap ? (nodeId, port, records) => {
+        if (tapped && !tapped.has(nodeId)) return;
+        if (this.taps) this.taps.add(nodeId, port, records);
+        else this.outbox.add(HOST, { k: 't', node: nodeId, port, records });
+      } : undefined,
       runTask: (task) => { Promise.resolve(this.mailbox.run(task)).catch((err) => this.fail(err)); },
     };
     const build: NodeBuildEnv = {
@@ -163,8 +170,6 @@ export class Subtask {
         // Everything from the sources up to hostProgress has passed this subtask's stateless
         // chains: the channels out of it say so, so merges downstream need not wait for them.
         if (fromHost) for (const out of this.outs) out.progress(this.hostProgress);
-        // Taps (tests, record) go with each message's work, not once a tick: a harness may act on them.
-        if (!this.init.tapSample) this.taps.flush();
         this.loads.handled(fromHost);
       });
     })).catch((err) => this.fail(err));
@@ -185,7 +190,7 @@ export class Subtask {
       case 'sw':
         this.mirror(ev.source, ev.wm, false);
         return this.pieces.get(ev.source)!.runtime.receiveWatermark(ev.wm, -1);
-      case 'm': return;
+      case 'm': case 't': return;
       default:
     }
     const to = this.inbound.get(ev.e)!;
@@ -269,7 +274,7 @@ export class Subtask {
 
   private flushReports(): void {
     this.outbox.flush();
-    this.taps.flush();
+    this.taps?.flush();
     if (this.deadLetters.length) { this.send({ t: 'dead', letters: this.deadLetters }); this.deadLetters = []; }
     if (this.logs.length) { this.send({ t: 'log', lines: this.logs }); this.logs = []; }
   }

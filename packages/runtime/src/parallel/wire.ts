@@ -33,7 +33,9 @@ export type WireEvent =
   /** A barrier at a source read in pieces, after its last delivered piece (to every subtask). */
   | { k: 'sb'; source: string; id: number }
   /** The final watermark of a source read in pieces (to every subtask). */
-  | { k: 'sw'; source: string; wm: number };
+  | { k: 'sw'; source: string; wm: number }
+  /** Records a node emitted on a port, for the embedder's tap (to the host, in order with the events). */
+  | { k: 't'; node: string; port: string; records: Rec[] };
 
 /** The destination of wire events: a subtask index, or HOST. */
 export const HOST = -1;
@@ -53,6 +55,8 @@ export class Outbox {
     private readonly deliverSelf: ((event: WireEvent) => MaybePromise) | null,
     /** Host only: a promise while the subtasks are too far behind (backpressure on the sources). */
     readonly gate: () => MaybePromise = () => undefined,
+    /** True while a flush is sure to come soon (a subtask parses a piece next and flushes after it): fewer messages. */
+    private readonly flushComes: () => boolean = () => false,
   ) {}
 
   add(dest: number, event: WireEvent): MaybePromise {
@@ -60,9 +64,9 @@ export class Outbox {
     let list = this.pending.get(dest);
     if (!list) this.pending.set(dest, (list = []));
     list.push(event);
-    if (!this.scheduled) {
+    if (!this.scheduled && !this.flushComes()) {
       this.scheduled = true;
-      queueMicrotask(() => this.flush());
+      queueMicrotask(() => { if (this.scheduled) this.flush(); });
     }
   }
 
@@ -214,6 +218,11 @@ const NONE: never[] = [];
 export function packEvents(events: WireEvent[]): { events: WireEvent[]; packed?: PackedBatches } {
   const batches: Batch[] = [];
   const light = events.map((ev): WireEvent => {
+    if (ev.k === 't') {
+      const zeros = new Array<number>(ev.records.length).fill(0);
+      batches.push({ records: ev.records, times: zeros, wms: zeros, arrivedAt: 0 });
+      return { k: 't', node: ev.node, port: ev.port, records: NONE };
+    }
     if (ev.k !== 'b') return ev;
     batches.push(ev.seqs ? { records: ev.records, times: ev.times, wms: ev.wms, arrivedAt: ev.at, seqs: ev.seqs }
       : { records: ev.records, times: ev.times, wms: ev.wms, arrivedAt: ev.at });
@@ -244,6 +253,7 @@ export function unpackEvents(events: WireEvent[], packed: PackedBatches | undefi
   let j = 0;
   for (let i = 0; i < events.length; i++) {
     const ev = events[i];
+    if (ev.k === 't') { events[i] = { ...ev, records: batches[j++].records }; continue; }
     if (ev.k !== 'b') continue;
     const b = batches[j++];
     events[i] = b.seqs ? { ...ev, records: b.records, times: b.times, wms: b.wms, seqs: b.seqs } : { ...ev, records: b.records, times: b.times, wms: b.wms };
