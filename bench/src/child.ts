@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createJob } from '@eddy/runtime';
-import { runners, WARMUP_RUNS, type ImplName } from './impls.js';
+import { runners, WARMUP_MS, WARMUP_RUNS, type ImplName } from './impls.js';
 import { workloads } from './workloads.js';
 
 /**
@@ -16,9 +16,9 @@ const digestOf = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).
 async function throughput(impl: ImplName, name: string, path: string, warmup: string | undefined, reps: number, events: number) {
   const w = workloads.find((x) => x.name === name)!;
   const run = runners[impl];
-  // Steady state for every implementation: subtask threads' code gets hot only after ~1 M events
-  // (measured: parallelism 2's first 400 k-event runs are 1.3–3× slower than its later ones).
-  if (warmup) for (let i = 0; i < WARMUP_RUNS; i++) await run(w, warmup, () => undefined);
+  // Steady state for every implementation (impls.ts WARMUP_MS says why it is a time too).
+  const warmStart = performance.now();
+  if (warmup) for (let i = 0; i < WARMUP_RUNS || performance.now() - warmStart < WARMUP_MS; i++) await run(w, warmup, () => undefined);
   const results: RepResult[] = [];
   for (let i = 0; i < reps; i++) {
     const agg = w.aggregator();

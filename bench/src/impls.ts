@@ -18,8 +18,15 @@ export const IMPLS: ImplName[] = ['hand', 'eddy-native', 'eddy-native-nometrics'
   'eddy-native-checkpoints', 'eddy-native-lmdb', 'eddy-native-p2'];
 /** The bench checkpoints 50× more often than the default 5 s, so that every run takes several: an upper bound of the cost. */
 export const BENCH_CHECKPOINT_MS = 100;
-/** Warm-up runs of the 50 000-event file before the timed repetitions (steady state in every thread). */
+/**
+ * Warm-up before the timed repetitions, the same for every implementation: runs of the 50 000-event
+ * file, at least WARMUP_RUNS of them and for at least WARMUP_MS (steady state in every thread).
+ * Measured: a subtask thread's per-piece code (parallelism 2) is hot only after ~3 M events (its
+ * first 400 000-event runs after 16 warm-up runs were 10–25 % slower than its later ones); one
+ * thread is at its steady state after 16 runs and stays there (the same after 120).
+ */
 export const WARMUP_RUNS = 16;
+export const WARMUP_MS = 3000;
 
 /** Runs a workload over a JSON-lines file, feeding its answer to `emit`; resolves when done. */
 export type Runner = (w: Workload, path: string, emit: (r: Row) => void) => Promise<void>;

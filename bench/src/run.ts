@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJob } from '@eddy/runtime';
-import { BENCH_CHECKPOINT_MS, IMPLS, supports, WARMUP_RUNS, type ImplName } from './impls.js';
+import { BENCH_CHECKPOINT_MS, IMPLS, supports, WARMUP_MS, WARMUP_RUNS, type ImplName } from './impls.js';
 import { workloads } from './workloads.js';
 import type { ChildReport, LatencyReport } from './child.js';
 import { summarize, round } from './stats.js';
@@ -117,7 +117,7 @@ const notes = [
   ...mismatches.map((m) => `MISMATCH ${m}`),
   `Checkpoints on / off: Eddy native checkpointing every ${BENCH_CHECKPOINT_MS} ms (50× more often than the default 5 s) to a local folder, fsync'd; an upper bound of the cost at 5 s.`,
   'LMDB / memory state: keyed state in LMDB (the default for deployed pipelines) against on the heap.',
-  `${events.toLocaleString('en')} events per run, ${reps} repetitions after ${WARMUP_RUNS} warm-up runs of 50 000 events (steady state: code hot in every thread), one process per implementation and workload.`,
+  `${events.toLocaleString('en')} events per run, ${reps} repetitions after warm-up runs of 50 000 events (at least ${WARMUP_RUNS}, for at least ${WARMUP_MS / 1000} s: steady state, code hot in every thread), one process per implementation and workload.`,
 ];
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
 // `--only flink` measures the Flink row alone and keeps the other results as they are.
