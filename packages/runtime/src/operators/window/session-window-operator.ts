@@ -170,8 +170,13 @@ export class SessionWindowOperator implements Operator {
       this.ctx.deadLetter(r, `window: ${err.message}`);
       return undefined;
     }
-    const ks = found ?? { key: this.shape.key.values(r), open: [] };
     let merged: Session = { start, end, accs, timerAt: 0 };
+    // A key's first session: its list made with it (an empty literal's first push reserves 17 slots: ~150 bytes a session, kept while it is open).
+    if (!found) {
+      this.sessions.set(k, { key: this.shape.key.values(r), open: [merged] });
+      return merged;
+    }
+    const ks = found;
     if (!touches) {
       ks.open.push(merged);
       this.sessions.set(k, ks);
