@@ -1,36 +1,59 @@
 import { createHash } from 'node:crypto';
 import { createJob } from '@eddy/runtime';
-import { runners, WARMUP_MS, WARMUP_RUNS, type ImplName } from './impls.js';
+import { REWARM_MS, runners, WARMUP_MS, WARMUP_RUNS, type ImplName } from './impls.js';
 import { workloads } from './workloads.js';
 
 /**
- * One implementation × one workload, in its own process: a warm-up run, then timed
- * repetitions. Reports wall time, CPU time, peak RSS and a digest of the answer.
+ * One implementation × one workload, in its own process: warm-up runs, then timed repetitions,
+ * one each time the parent asks (`rep`), so that the parent can interleave the implementations'
+ * repetitions (bench/src/run.ts). Reports wall time, CPU time and a digest of the answer per
+ * repetition, and the peak RSS at the end (`done`).
  */
 export interface RepResult { ms: number; cpuMs: number; digest: string; events: number }
 export interface ChildReport { impl: ImplName; workload: string; reps: RepResult[]; rssMb: number; error?: string }
 export interface LatencyReport { impl: ImplName; ratePerSec: number; p50Ms: number; p99Ms: number; p999Ms: number; count: number; error?: string }
+/** Parent → throughput child. */
+export type ChildCommand = { t: 'rep' } | { t: 'done' };
+/** Throughput child → parent: warmed up, one repetition's result (or its failure), the final report. */
+export type ChildMessage = { t: 'warm' } | { t: 'rep'; rep?: RepResult; error?: string } | { t: 'report'; report: ChildReport };
 
 const digestOf = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 16);
 
-async function throughput(impl: ImplName, name: string, path: string, warmup: string | undefined, reps: number, events: number) {
+async function throughput(impl: ImplName, name: string, path: string, warmup: string | undefined, events: number): Promise<ChildReport> {
   const w = workloads.find((x) => x.name === name)!;
   const run = runners[impl];
   // Steady state for every implementation (impls.ts WARMUP_MS says why it is a time too).
   const warmStart = performance.now();
   if (warmup) for (let i = 0; i < WARMUP_RUNS || performance.now() - warmStart < WARMUP_MS; i++) await run(w, warmup, () => undefined);
-  const results: RepResult[] = [];
-  for (let i = 0; i < reps; i++) {
-    const agg = w.aggregator();
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    await run(w, path, (r) => agg.add(r));
-    const ms = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    results.push({ ms, cpuMs: (cpu.user + cpu.system) / 1000, digest: digestOf(agg.result()), events });
+  const reps: RepResult[] = [];
+  const commands: ChildCommand[] = [];
+  let wake: (() => void) | null = null;
+  process.on('message', (m: ChildCommand) => { commands.push(m); wake?.(); });
+  process.send!({ t: 'warm' } satisfies ChildMessage);
+  for (;;) {
+    if (!commands.length) await new Promise<void>((r) => { wake = r; });
+    wake = null;
+    const command = commands.shift()!;
+    if (command.t === 'done') break;
+    try {
+      // Back to the steady state first: a process idle while the others ran is measurably slower
+      // on its next run (after a 4 s pause: 1.1–1.7×; V8 shrinks an idle heap), for ~0.3 s of runs.
+      const rewarmStart = performance.now();
+      if (warmup) do await run(w, warmup, () => undefined); while (performance.now() - rewarmStart < REWARM_MS);
+      const agg = w.aggregator();
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      await run(w, path, (r) => agg.add(r));
+      const ms = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      const rep = { ms, cpuMs: (cpu.user + cpu.system) / 1000, digest: digestOf(agg.result()), events };
+      reps.push(rep);
+      process.send!({ t: 'rep', rep } satisfies ChildMessage);
+    } catch (err) {
+      process.send!({ t: 'rep', error: (err as Error).stack ?? String(err) } satisfies ChildMessage);
+    }
   }
-  const report: ChildReport = { impl, workload: name, reps: results, rssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
-  return report;
+  return { impl, workload: name, reps, rssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
 /** Open loop: a generator paced at `rate` (latency counted from each event's due time), a stateless pipeline. */
@@ -54,11 +77,11 @@ async function latency(impl: ImplName, rate: number, seconds: number): Promise<L
 
 const [kind, impl, ...rest] = process.argv.slice(2);
 try {
-  const out = kind === 'latency'
-    ? await latency(impl as ImplName, Number(rest[0]), Number(rest[1]))
-    : await throughput(impl as ImplName, rest[0], rest[1], rest[2] || undefined, Number(rest[3]), Number(rest[4]));
-  process.send!(out);
+  if (kind === 'latency') process.send!(await latency(impl as ImplName, Number(rest[0]), Number(rest[1])));
+  else process.send!({ t: 'report', report: await throughput(impl as ImplName, rest[0], rest[1], rest[2] || undefined, Number(rest[3])) } satisfies ChildMessage);
 } catch (err) {
-  process.send!({ impl, workload: rest[0], reps: [], rssMb: 0, error: (err as Error).stack ?? String(err) });
+  const error = (err as Error).stack ?? String(err);
+  process.send!(kind === 'latency' ? { impl, ratePerSec: 0, p50Ms: 0, p99Ms: 0, p999Ms: 0, count: 0, error }
+    : { t: 'report', report: { impl: impl as ImplName, workload: rest[0], reps: [], rssMb: 0, error } } satisfies ChildMessage);
 }
 process.exit(0);

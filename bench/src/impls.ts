@@ -27,6 +27,8 @@ export const BENCH_CHECKPOINT_MS = 100;
  */
 export const WARMUP_RUNS = 16;
 export const WARMUP_MS = 3000;
+/** Before each timed repetition (the implementations take turns, bench/src/run.ts): warm-up runs for at least this long. */
+export const REWARM_MS = 500;
 
 /** Runs a workload over a JSON-lines file, feeding its answer to `emit`; resolves when done. */
 export type Runner = (w: Workload, path: string, emit: (r: Row) => void) => Promise<void>;

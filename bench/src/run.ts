@@ -1,12 +1,12 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJob } from '@eddy/runtime';
-import { BENCH_CHECKPOINT_MS, IMPLS, supports, WARMUP_MS, WARMUP_RUNS, type ImplName } from './impls.js';
+import { BENCH_CHECKPOINT_MS, IMPLS, REWARM_MS, supports, WARMUP_MS, WARMUP_RUNS, type ImplName } from './impls.js';
 import { workloads } from './workloads.js';
-import type { ChildReport, LatencyReport } from './child.js';
+import type { ChildCommand, ChildMessage, ChildReport, LatencyReport, RepResult } from './child.js';
 import { summarize, round } from './stats.js';
 import { markdown, svg, type ResultRow } from './report.js';
 import { flinkMarkdown, flinkVsEddy } from './flink.js';
@@ -56,6 +56,58 @@ function child<T>(argv: string[]): Promise<T> {
   });
 }
 
+/**
+ * A throughput child (child.ts), warmed up and waiting: the parent asks for one repetition at a
+ * time, so the implementations' repetitions interleave — a machine that is slower for a while
+ * slows every implementation alike, instead of whichever ran then (the ratios are what counts).
+ */
+class ThroughputChild {
+  private readonly p: ChildProcess;
+  private waiting: ((m: ChildMessage | null) => void) | null = null;
+  private readonly inbox: (ChildMessage | null)[] = [];
+  /** Set once the child reported (it ends then): a failure, or the final report. */
+  report: ChildReport | null = null;
+
+  constructor(argv: string[]) {
+    this.p = fork(join(here, 'child.js'), argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
+    this.p.on('message', (m: ChildMessage) => this.take(m));
+    this.p.on('exit', () => this.take(null));
+  }
+
+  private take(m: ChildMessage | null): void {
+    if (m?.t === 'report') this.report = m.report;
+    if (this.waiting) { const w = this.waiting; this.waiting = null; w(m); } else this.inbox.push(m);
+  }
+
+  private next(): Promise<ChildMessage | null> {
+    const m = this.inbox.shift();
+    return m !== undefined ? Promise.resolve(m) : new Promise((r) => { this.waiting = r; });
+  }
+
+  /** Resolves once warmed up (false: it failed first; `report` says why). */
+  async warm(): Promise<boolean> {
+    const m = await this.next();
+    return m?.t === 'warm';
+  }
+
+  /** One timed repetition (null: it failed; `report` or the error says why). */
+  async rep(): Promise<{ rep?: RepResult; error?: string }> {
+    if (this.report) return { error: this.report.error ?? 'the child ended' };
+    this.p.send({ t: 'rep' } satisfies ChildCommand);
+    const m = await this.next();
+    return m?.t === 'rep' ? m : { error: 'the child ended without a result' };
+  }
+
+  /** Ends the child; its report (every repetition, peak RSS). */
+  async done(impl: ImplName, workload: string): Promise<ChildReport> {
+    if (!this.report) {
+      this.p.send({ t: 'done' } satisfies ChildCommand);
+      for (let m = await this.next(); m !== null && m.t !== 'report'; m = await this.next());
+    }
+    return this.report ?? { impl, workload, reps: [], rssMb: 0, error: 'the child ended without a report' };
+  }
+}
+
 // Quick mode checks answers only, the cost variants included: checkpoints and state on disk must not change them.
 // `--impls hand,eddy-native`: only these implementations (a focused measurement; the hand loop always runs, it checks answers).
 const implsFlag = flag('impls')?.split(',');
@@ -66,9 +118,28 @@ console.error(`eddy bench: ${selected.length} workloads × ${impls.length} imple
 for (const w of selected) {
   const path = await dataFile(w.scenario, events, 7);
   const warmup = quick ? '' : await dataFile(w.scenario, Math.min(50_000, events), 11);
+  const list = impls.filter((i) => supports(i, w));
+  // Warm-ups one at a time (each has the machine to itself), then the repetitions in rounds:
+  // each round runs every implementation once, from a different one each round.
+  const children = new Map<ImplName, ThroughputChild>();
+  const errors = new Map<ImplName, string>();
+  for (const impl of list) {
+    const c = new ThroughputChild(['throughput', impl, w.name, path, warmup, String(events)]);
+    children.set(impl, c);
+    if (!(await c.warm())) errors.set(impl, c.report?.error ?? 'the child ended before its warm-up did');
+  }
+  for (let round = 0; round < reps; round++) {
+    for (let k = 0; k < list.length; k++) {
+      const impl = list[(k + round) % list.length];
+      if (errors.has(impl)) continue;
+      const { error } = await children.get(impl)!.rep();
+      if (error) errors.set(impl, error);
+    }
+  }
   let reference: string | undefined;
-  for (const impl of impls.filter((i) => supports(i, w))) {
-    const r = await child<ChildReport>(['throughput', impl, w.name, path, warmup, String(reps), String(events)]);
+  for (const impl of list) {
+    const r = await children.get(impl)!.done(impl, w.name);
+    if (errors.has(impl)) r.error ??= errors.get(impl);
     reports.push(r);
     const digests = [...new Set(r.reps.map((x) => x.digest))];
     if (r.error || digests.length !== 1) {
@@ -117,7 +188,7 @@ const notes = [
   ...mismatches.map((m) => `MISMATCH ${m}`),
   `Checkpoints on / off: Eddy native checkpointing every ${BENCH_CHECKPOINT_MS} ms (50× more often than the default 5 s) to a local folder, fsync'd; an upper bound of the cost at 5 s.`,
   'LMDB / memory state: keyed state in LMDB (the default for deployed pipelines) against on the heap.',
-  `${events.toLocaleString('en')} events per run, ${reps} repetitions after warm-up runs of 50 000 events (at least ${WARMUP_RUNS}, for at least ${WARMUP_MS / 1000} s: steady state, code hot in every thread), one process per implementation and workload.`,
+  `${events.toLocaleString('en')} events per run, ${reps} repetitions after warm-up runs of 50 000 events (at least ${WARMUP_RUNS}, for at least ${WARMUP_MS / 1000} s: steady state, code hot in every thread), one process per implementation and workload, the implementations' repetitions interleaved (round by round, each after ${REWARM_MS / 1000} s of warm-up runs).`,
 ];
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
 // `--only flink` measures the Flink row alone and keeps the other results as they are.
