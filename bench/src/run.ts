@@ -67,11 +67,12 @@ class ThroughputChild {
   private readonly inbox: (ChildMessage | null)[] = [];
   /** Set once the child reported (it ends then): a failure, or the final report. */
   report: ChildReport | null = null;
+  private exited = false;
 
   constructor(argv: string[]) {
     this.p = fork(join(here, 'child.js'), argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
     this.p.on('message', (m: ChildMessage) => this.take(m));
-    this.p.on('exit', () => this.take(null));
+    this.p.on('exit', () => { this.exited = true; this.take(null); });
   }
 
   private take(m: ChildMessage | null): void {
@@ -90,9 +91,9 @@ class ThroughputChild {
     return m?.t === 'warm';
   }
 
-  /** One timed repetition (null: it failed; `report` or the error says why). */
+  /** One timed repetition, or why there is none (the child failed or ended). */
   async rep(): Promise<{ rep?: RepResult; error?: string }> {
-    if (this.report) return { error: this.report.error ?? 'the child ended' };
+    if (this.report || this.exited) return { error: this.report?.error ?? 'the child ended' };
     this.p.send({ t: 'rep' } satisfies ChildCommand);
     const m = await this.next();
     return m?.t === 'rep' ? m : { error: 'the child ended without a result' };
@@ -100,7 +101,7 @@ class ThroughputChild {
 
   /** Ends the child; its report (every repetition, peak RSS). */
   async done(impl: ImplName, workload: string): Promise<ChildReport> {
-    if (!this.report) {
+    if (!this.report && !this.exited) {
       this.p.send({ t: 'done' } satisfies ChildCommand);
       for (let m = await this.next(); m !== null && m.t !== 'report'; m = await this.next());
     }
