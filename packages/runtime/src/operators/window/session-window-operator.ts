@@ -176,13 +176,12 @@ export class SessionWindowOperator implements Operator {
       this.sessions.set(k, { key: this.shape.key.values(r), open: [merged] });
       return merged;
     }
-    const ks = found;
     if (!touches) {
-      ks.open.push(merged);
-      this.sessions.set(k, ks);
+      found.open.push(merged);
+      this.sessions.set(k, found);
       return merged;
     }
-    const joined = ks.open.filter((o) => o.start <= end && start <= o.end);
+    const joined = found.open.filter((o) => o.start <= end && start <= o.end);
     for (const o of joined) {
       merged = {
         start: Math.min(merged.start, o.start),
@@ -191,9 +190,9 @@ export class SessionWindowOperator implements Operator {
         timerAt: 0,
       };
     }
-    ks.open = ks.open.filter((o) => !joined.includes(o));
-    ks.open.push(merged);
-    this.sessions.set(k, ks);
+    found.open = found.open.filter((o) => !joined.includes(o));
+    found.open.push(merged);
+    this.sessions.set(k, found);
     return merged;
   }
 }
