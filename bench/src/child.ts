@@ -22,9 +22,13 @@ const digestOf = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).
 async function throughput(impl: ImplName, name: string, path: string, warmup: string | undefined, events: number): Promise<ChildReport> {
   const w = workloads.find((x) => x.name === name)!;
   const run = runners[impl];
+  // Runs of the warm-up file: at least `runs` of them, for at least `ms`.
+  const warm = async (runs: number, ms: number) => {
+    const start = performance.now();
+    if (warmup) for (let i = 0; i < runs || performance.now() - start < ms; i++) await run(w, warmup, () => undefined);
+  };
   // Steady state for every implementation (impls.ts WARMUP_MS says why it is a time too).
-  const warmStart = performance.now();
-  if (warmup) for (let i = 0; i < WARMUP_RUNS || performance.now() - warmStart < WARMUP_MS; i++) await run(w, warmup, () => undefined);
+  await warm(WARMUP_RUNS, WARMUP_MS);
   const reps: RepResult[] = [];
   const commands: ChildCommand[] = [];
   let wake: (() => void) | null = null;
@@ -37,9 +41,8 @@ async function throughput(impl: ImplName, name: string, path: string, warmup: st
     if (command.t === 'done') break;
     try {
       // Back to the steady state first: a process idle while the others ran is measurably slower
-      // on its next run (after a 4 s pause: 1.1–1.7×; V8 shrinks an idle heap), for ~0.3 s of runs.
-      const rewarmStart = performance.now();
-      if (warmup) do await run(w, warmup, () => undefined); while (performance.now() - rewarmStart < REWARM_MS);
+      // on its next run (measured after a 4 s pause: 1.1–1.7× slower), until ~0.3 s of runs.
+      await warm(1, REWARM_MS);
       const agg = w.aggregator();
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();

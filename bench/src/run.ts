@@ -47,9 +47,12 @@ async function dataFile(scenario: string, n: number, seed: number): Promise<stri
   return path;
 }
 
+/** A child process running child.ts with `argv`. */
+const forkChild = (argv: string[]): ChildProcess => fork(join(here, 'child.js'), argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
+
 function child<T>(argv: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const p = fork(join(here, 'child.js'), argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
+    const p = forkChild(argv);
     let got: T | undefined;
     p.on('message', (m) => { got = m as T; });
     p.on('exit', (code) => (got ? resolve(got) : reject(new Error(`child ${argv.join(' ')} exited ${code} without a report`))));
@@ -70,7 +73,7 @@ class ThroughputChild {
   private exited = false;
 
   constructor(argv: string[]) {
-    this.p = fork(join(here, 'child.js'), argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
+    this.p = forkChild(argv);
     this.p.on('message', (m: ChildMessage) => this.take(m));
     this.p.on('exit', () => { this.exited = true; this.take(null); });
   }
