@@ -28,7 +28,8 @@ beforeAll(async () => {
   const gen = readDoc(join(examples, 'q0.json'));
   gen.nodes.find((n) => n.kind === 'sink.file')!.params.path = 'events.jsonl';
   writeFileSync(join(dir, 'gen.json'), JSON.stringify(gen));
-  expect(await cli(['run', join(dir, 'gen.json'), '--quiet'], io().io)).toBe(0);
+  const generated = io();
+  expect(await cli(['run', join(dir, 'gen.json'), '--quiet'], generated.io), generated.lines.join('\n')).toBe(0);
 }, 900_000);
 
 afterAll(() => {
