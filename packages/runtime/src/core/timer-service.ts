@@ -1,4 +1,4 @@
-import { TimeHeap } from './time-heap.js';
+import { BucketQueue } from './bucket-queue.js';
 
 /**
  * One timer service per operator, as Flink's InternalTimerService: event-time and
@@ -146,12 +146,11 @@ class Bucket {
 }
 
 /**
- * One domain's timers: a bucket per distinct time, the buckets in a heap. Fires in time
+ * One domain's timers: a bucket per distinct time, the buckets in time order. Fires in time
  * order, ties in registration order, as a heap on (time, registration sequence) would.
  */
 class TimerQueue {
-  private readonly heap = new TimeHeap<Bucket>();
-  private readonly buckets = new Map<number, Bucket>();
+  private readonly buckets = new BucketQueue<Bucket>();
   /** The bucket registered into last: consecutive registrations mostly share a time. */
   private last: Bucket | undefined = undefined;
   size = 0;
@@ -163,8 +162,7 @@ class TimerQueue {
     const b = this.last !== undefined && this.last.time === time ? this.last : this.buckets.get(time);
     if (b === undefined) {
       const fresh = new Bucket(time, key, namespace);
-      this.buckets.set(time, fresh);
-      this.heap.push(fresh);
+      this.buckets.add(fresh);
       this.last = fresh;
     } else {
       if (!b.addIfAbsent(key, namespace)) return false;
@@ -184,11 +182,10 @@ class TimerQueue {
 
   /** The bucket of the earliest live timer (drops spent buckets on the way). */
   first(): Bucket | undefined {
-    for (let b = this.heap.peek(); b !== undefined; b = this.heap.peek()) {
+    for (let b = this.buckets.peek(); b !== undefined; b = this.buckets.peek()) {
       if (b.live > 0) return b;
-      this.buckets.delete(b.time);
       if (this.last === b) this.last = undefined;
-      this.heap.pop();
+      this.buckets.pop();
     }
     return undefined;
   }
@@ -198,8 +195,8 @@ class TimerQueue {
    * an earlier one goes before the rest of the current time's.
    */
   fireUpTo(limit: number, outputWatermark: number, fire: (t: FiredTimer) => void): void {
-    // Called per record: when nothing is due, decided on the heap's times alone, no bucket read.
-    if (this.heap.peekTime() > limit) return;
+    // Called per record: when nothing is due, decided on the earliest time alone, no bucket read.
+    if (this.buckets.peekTime() > limit) return;
     for (let b = this.first(); b !== undefined && b.time <= limit; b = this.first()) {
       const time = b.time;
       while (b.next < b.end) {
@@ -210,7 +207,7 @@ class TimerQueue {
         b.remove(i);
         this.size--;
         fire({ time, key: b.keyAt(i), namespace, domain: this.domain, outputWatermark });
-        if (this.heap.peekTime() < time) break; // fired output registered an earlier timer
+        if (this.buckets.peekTime() < time) break; // fired output registered an earlier timer
       }
     }
   }
