@@ -77,6 +77,24 @@ describe('windows: small literal cases', () => {
     }
   });
 
+  it('a session that grows moves its timer, but not one another session of its key still needs (emit updates)', async () => {
+    // gap 10 ms, lateness 20 ms, ooo 0. u's A = [0,10) fires at wm 21 and waits for its clean-up
+    // at 29; u's B = [20,30) needs its end at 29 too (one timer). The allowed late 5 grows A to
+    // [0,15): its clean-up moves to 34, and B's row still leaves at 29, before w's at 31 (Flink:
+    // a timer per window).
+    const evs = [
+      { ts: 0, k: 'u', v: 1 }, { ts: 22, k: 'w', v: 1 }, { ts: 20, k: 'u', v: 1 }, { ts: 5, k: 'u', v: 1 }, { ts: 40, k: 'z', v: 1 },
+    ];
+    const doc = chainDoc(0, [{ type: 'session', gap: '10ms', keyBy: ['k'], aggregates: aggs, allowedLateness: '20ms', emit: 'updates' }]);
+    const row = (window_start: number, window_end: number, k: string, n: number) => ({ window_start, window_end, k, n, total: n });
+    for (const mode of ['native', 'microbatch'] as const) {
+      const r = await runPipeline(doc, { src: evs }, { mode, inputChunkSize: 1, batchIntervalMs: 1 });
+      expect(r.outputs.w0).toEqual([row(0, 10, 'u', 1), row(0, 15, 'u', 2), row(20, 30, 'u', 1), row(22, 32, 'w', 1), row(40, 50, 'z', 1)]);
+    }
+    const ref = runChain(timed(evs), 0, [refWindow({ type: 'session', gap: 10, keyBy: 'k', aggs: aggs as never, lateness: 20, emit: 'updates' })]);
+    await expectReference(doc, evs, ref, 3);
+  });
+
   it('emit updates fires at the end and again for each allowed late record; final fires once after the lateness', async () => {
     // 10 s tumbling, lateness 5 s, ooo 0: 1000, 2000, then 12000 (wm 11999 passes 9999), then a late 3000 (allowed), then 16000 (cleans up), then 4000 (too late).
     const evs = [1000, 2000, 12000, 3000, 16000, 4000].map((ts) => ({ ts, k: 'a', v: 1 }));
