@@ -38,9 +38,45 @@ export function makeKeyExtractor(keyBy: string[]): {
     const none = keyString([]);
     return { values, stringOf: () => none, stringOfValues: () => none };
   }
-  return {
-    values,
-    stringOf: single ? (r) => keyString(single(r) ?? null) : (r) => keyString(values(r)),
-    stringOfValues: single ? (v) => keyString(v[0]) : (v) => keyString(v),
+  if (single) {
+    const cached = integerKeyStrings();
+    return {
+      values,
+      stringOf: (r) => {
+        const v = single(r);
+        return typeof v === 'number' && (v | 0) === v ? cached(v) : keyString(v ?? null);
+      },
+      stringOfValues: (v) => keyString(v[0]),
+    };
+  }
+  return { values, stringOf: (r) => keyString(values(r)), stringOfValues: (v) => keyString(v) };
+}
+
+/** Slots of the integer key-string cache: a power of two. */
+const CACHED_KEYS = 4096;
+
+/**
+ * keyString of 32-bit integers, from a direct-mapped cache (slot = the low bits): a key seen
+ * recently gives back the same string, with its hash already computed, instead of a new one
+ * that the state map must hash again. Measured on q11's bidders (368 000 get-or-set in a Map,
+ * the two ways alternating in one process): 64 ms with fresh strings, 45–47 with this cache
+ * (number keys, measured apart: about half of fresh strings). A Map as the cache was no faster
+ * than building the string. Arrays made on first use.
+ */
+function integerKeyStrings(): (v: number) => string {
+  let ints: Int32Array | null = null;
+  let strings: string[] = [];
+  return (v) => {
+    if (ints === null) {
+      ints = new Int32Array(CACHED_KEYS);
+      strings = new Array<string>(CACHED_KEYS).fill('');
+    }
+    const i = v & (CACHED_KEYS - 1);
+    // An empty slot holds '' (no key string is empty): its 0 never matches.
+    if (ints[i] === v && strings[i] !== '') return strings[i];
+    const s = keyString(v);
+    ints[i] = v;
+    strings[i] = s;
+    return s;
   };
 }
