@@ -27,6 +27,34 @@ describe('parallel job', { timeout: 60_000 }, () => {
     expect(onDisk).toEqual(['0', '1']);
   });
 
+  it('a session window that reads a few fields gets only those across threads, with the rows of one thread', async () => {
+    const doc = (parallelism: number) => ({
+      format: 'eddy/pipeline@1', name: 'cut', settings: { parallelism },
+      nodes: [
+        { id: 'src', kind: 'source.file', params: { path: 'events.jsonl', eventTime: { field: 'ts', maxOutOfOrderness: '300ms' } } },
+        { id: 'w', kind: 'window', params: { type: 'session', gap: '200ms', keyBy: ['user.id'], aggregates: [
+          { name: 'n', fn: 'count' }, { name: 'items', fn: 'count', field: 'item' }, { name: 'kinds', fn: 'count_distinct', field: 'kind' },
+          { name: 'first_item', fn: 'first', field: 'item' }, { name: 'last_kind', fn: 'last', field: 'kind' }] } },
+        { id: 'out', kind: 'sink.live', params: {} },
+      ],
+      edges: [{ from: 'src', to: 'w' }, { from: 'w', to: 'out' }],
+    });
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const events = Array.from({ length: 4000 }, (_, i) => ({
+      ts: 1_700_000_000_000 + i * 7 - Math.floor(rnd() * 250), user: { id: Math.floor(rnd() * 40), name: 'x' },
+      ...(rnd() < 0.7 && { item: `i${Math.floor(rnd() * 9)}` }), kind: rnd() < 0.5 ? 'view' : { k: 'buy' }, extra: 'not read',
+    }));
+    const one = await runPipeline(doc(1), { src: events }, { baseDir: tmpdir(), inputChunkSize: [5, 80, 1] });
+    expect(one.outputs.w.length).toBeGreaterThan(100);
+    for (const p of [2, 3]) {
+      const many = await runPipeline(doc(p), { src: events }, { baseDir: tmpdir(), inputChunkSize: [17, 3, 200] });
+      expect(sorted(many.outputs.w), `parallelism ${p}`).toEqual(sorted(one.outputs.w));
+      expect(many.outputs['w.late'] ?? []).toEqual(one.outputs['w.late'] ?? []);
+    }
+    expect(describeExecution(parsePipeline(doc(2)), 2)).toContain('src.out → w.in: by key, only user, item, kind crossing');
+  });
+
   it('gives the same dead letters, figures and late counts as one thread', async () => {
     const doc = (parallelism: number) => ({
       format: 'eddy/pipeline@1', name: 'dl', settings: { parallelism },

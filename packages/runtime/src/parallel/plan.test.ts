@@ -53,6 +53,21 @@ describe('planParallel', () => {
     expect(planParallel(global, ['src', 'w', 'out'], 2).notes).toContain('src.out → w.in: all to subtask 0 (no key), pre-aggregated per batch before the exchange');
   });
 
+  it('a window that reads only some fields and lets no record out gets only those fields across threads', () => {
+    const session = (aggregates: unknown[], late: boolean) => doc([
+      ['src', 'source.file', SOURCE],
+      ['w', 'window', { type: 'session', gap: '2s', keyBy: ['user', 'cart.country'], aggregates }], ['out', 'sink.live', {}], ['l', 'sink.live', {}],
+    ], [{ from: 'src', to: 'w' }, { from: 'w', to: 'out' }, ...(late ? [{ from: 'w', fromPort: 'late', to: 'l' }] : [])]);
+    const planOf = (d: PipelineDocument) => planParallel(d, d.nodes.map((n) => n.id), 2);
+    const counted = planOf(session([{ name: 'n', fn: 'count' }, { name: 'first_item', fn: 'first', field: 'item.id' }], false));
+    expect(counted.edges[0].project).toEqual(['user', 'cart', 'item']);
+    expect(counted.notes).toContain('src.out → w.in: by key, only user, cart, item crossing');
+    // Late records leave whole; a sum can refuse a value (its dead letter carries the whole record); pre-aggregated: partials cross.
+    expect(planOf(session([{ name: 'n', fn: 'count' }], true)).edges[0].project).toBeUndefined();
+    expect(planOf(session([{ name: 's', fn: 'sum', field: 'price' }], false)).edges[0].project).toBeUndefined();
+    expect(planParallel(keyed, ['src', 'f', 'w', 'out'], 2).edges[1].project).toBeUndefined();
+  });
+
   it('source → sink stays on the host thread (local), with no operator in the subtasks', () => {
     const direct = doc([['src', 'source.file', SOURCE], ['out', 'sink.live', {}]], [{ from: 'src', to: 'out' }]);
     const plan = planParallel(direct, ['src', 'out'], 3);

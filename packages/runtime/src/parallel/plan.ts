@@ -23,6 +23,8 @@ export interface PlannedEdge {
    * per key (and window) first, so partials cross instead of records (the target's kind and params).
    */
   preAggregate?: { kind: string; params: unknown };
+  /** hash / single into a `projectable` node (and not pre-aggregated): the top-level fields that cross, the rest of each record left behind. */
+  project?: string[];
   /** Where the edge starts and ends. */
   from: 'host' | 'task';
   to: 'host' | 'task';
@@ -79,11 +81,12 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
     const target = nodeOf.get(edge.to)!;
     const partitioning = partitioningOf(target);
     const preAggregate = getKind(target.kind)?.preAggregatable?.(target.params as never) ? { preAggregate: { kind: target.kind, params: target.params } } : {};
-    if (partitioning === 'single') return { index, edge, from, to, route: 'single', ...preAggregate };
+    const cut = preAggregate.preAggregate ? {} : projection(doc, target);
+    if (partitioning === 'single') return { index, edge, from, to, route: 'single', ...preAggregate, ...cut };
     if (partitioning === 'forward') return { index, edge, from, to, route: from === 'host' ? 'rebalance' : 'local' };
     const key = partitioning[edgeToPort(edge)];
-    if (!key) return { index, edge, from, to, route: 'single', ...preAggregate };
-    return { index, edge, from, to, route: 'hash', key, ...preAggregate };
+    if (!key) return { index, edge, from, to, route: 'single', ...preAggregate, ...cut };
+    return { index, edge, from, to, route: 'hash', key, ...preAggregate, ...cut };
   });
   const notes = [
     ...(parallelism > 1 && splittable && multiInput ? ['sources are read whole, on the job\'s thread: a node with several inputs needs one reader\'s order'] : []),
@@ -97,7 +100,18 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
     }),
     ...edges.filter((e) => e.route === 'hash' || e.route === 'single')
       .map((e) => `${e.edge.from}.${edgeFromPort(e.edge)} → ${e.edge.to}.${edgeToPort(e.edge)}: ${e.route === 'hash' ? 'by key' : 'all to subtask 0 (no key)'}` +
-        (e.preAggregate ? ', pre-aggregated per batch before the exchange' : '')),
+        (e.preAggregate ? ', pre-aggregated per batch before the exchange' : '') +
+        (e.project ? `, only ${e.project.length ? e.project.join(', ') : 'event times'} crossing` : '')),
   ];
   return { parallelism, hostNodes, taskNodes, splitSources, edges, notes };
+}
+
+/** The top-level fields a `projectable` target reads (a path's first step), or nothing when whole records must cross. */
+function projection(doc: PipelineDocument, target: PipelineDocument['nodes'][number]): { project?: string[] } {
+  const def = getKind(target.kind);
+  const ports = new Set(doc.edges.filter((e) => e.from === target.id).map(edgeFromPort));
+  if (!def?.projectable?.(target.params as never, ports)) return {};
+  const fields = [...new Set((def.fields?.(target.params as never) ?? []).map((f) => f.field.split('.')[0]))];
+  // Setting `__proto__` on a fresh object would set its prototype: such records cross whole.
+  return fields.includes('__proto__') ? {} : { project: fields };
 }

@@ -82,6 +82,22 @@ export class Outbox {
  * batches by route and sends watermarks, idleness and barriers to every instance of the
  * target (each is one input channel there).
  */
+/** The batch with each record cut down to `fields` (a field a record lacks stays absent). */
+function projected(batch: Batch, fields: string[]): Batch {
+  const { records } = batch;
+  const out = new Array<Rec>(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    const cut: Rec = {};
+    for (let j = 0; j < fields.length; j++) {
+      const v = r[fields[j]];
+      if (v !== undefined) cut[fields[j]] = v;
+    }
+    out[i] = cut;
+  }
+  return { ...batch, records: out };
+}
+
 export class ChannelOut implements Downstream {
   private next = 0;
   private progressed = -1;
@@ -114,6 +130,7 @@ export class ChannelOut implements Downstream {
     let batch = numbered;
     let keys: string[] | null = null;
     if (this.combiner) ({ batch, keys } = this.combiner.combine(numbered));
+    else if (this.planned.project) batch = projected(numbered, this.planned.project);
     const route = this.planned.route;
     let sent: MaybePromise;
     if (route === 'hash') sent = this.sendSplit(batch, keys);

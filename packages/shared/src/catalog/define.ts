@@ -147,6 +147,13 @@ interface KindBase<K extends string, P, C extends Category> {
    * threads instead of the records. Only where the result is exactly what the records give.
    */
   preAggregatable?(params: P): boolean;
+  /**
+   * A keyed kind that reads nothing of its input records but the fields `fields` names, and
+   * lets nothing else of them leave (no port passes records on, no dead letter can carry one),
+   * given the output ports that are connected. A parallel job then sends only those fields
+   * across threads (Flink's projection push-down into the exchange).
+   */
+  projectable?(params: P, connectedPorts: ReadonlySet<string>): boolean;
   /** Params that hold secrets are referenced as { secret: NAME }, never inlined. */
 }
 

@@ -38,6 +38,9 @@ export const PRE_AGGREGATE_FNS: ReadonlySet<AggregateFn> = new Set(['count', 'mi
 
 const NUMERIC_FNS: ReadonlySet<AggregateFn> = new Set(['sum', 'avg', 'p50', 'p95', 'p99']);
 
+/** Aggregates that take any value (the others refuse some: numeric ones non-numbers, min and max values they cannot compare). */
+const NEVER_REFUSED_FNS: ReadonlySet<AggregateFn> = new Set(['count', 'count_distinct', 'first', 'last']);
+
 /** A duration's ms, or 0 when it is not one (its own check reports that). */
 const safeDuration = (d: string): number => { try { return parseDuration(d); } catch { return 0; } };
 
@@ -123,6 +126,9 @@ export const windowKind = defineKind({
   partitioning: (p) => (p.keyBy.length ? { in: { fields: p.keyBy } } : 'single'),
   // count, min and max combine from partials in any order (sessions merge by gap: not here).
   preAggregatable: (p) => p.type !== 'session' && p.aggregates.every((a) => PRE_AGGREGATE_FNS.has(a.fn)),
+  // Late records leave whole on `late`; a refused value (sum of a string, min of mixed types)
+  // makes a dead letter of the whole record: only without both may records cross cut down.
+  projectable: (p, ports) => !ports.has('late') && p.aggregates.every((a) => NEVER_REFUSED_FNS.has(a.fn)),
   stateFingerprint: (p) => ({
     type: p.type,
     ...(p.type === 'session' ? { gap: canonicalDuration(p.gap) } : { size: canonicalDuration(p.size) }),
