@@ -77,11 +77,6 @@ export class Outbox {
   }
 }
 
-/**
- * One planned edge leaving one instance of its source node for other threads: it splits
- * batches by route and sends watermarks, idleness and barriers to every instance of the
- * target (each is one input channel there).
- */
 /** The batch with each record cut down to `fields` (a field a record lacks stays absent). */
 function projected(batch: Batch, fields: string[]): Batch {
   const { records } = batch;
@@ -98,6 +93,11 @@ function projected(batch: Batch, fields: string[]): Batch {
   return { ...batch, records: out };
 }
 
+/**
+ * One planned edge leaving one instance of its source node for other threads: it splits
+ * batches by route and sends watermarks, idleness and barriers to every instance of the
+ * target (each is one input channel there).
+ */
 export class ChannelOut implements Downstream {
   private next = 0;
   private progressed = -1;
