@@ -47,10 +47,12 @@ describe('parallel job', { timeout: 60_000 }, () => {
     }));
     const one = await runPipeline(doc(1), { src: events }, { baseDir: tmpdir(), inputChunkSize: [5, 80, 1] });
     expect(one.outputs.w.length).toBeGreaterThan(100);
-    for (const p of [2, 3]) {
-      const many = await runPipeline(doc(p), { src: events }, { baseDir: tmpdir(), inputChunkSize: [17, 3, 200] });
-      expect(sorted(many.outputs.w), `parallelism ${p}`).toEqual(sorted(one.outputs.w));
-      expect(many.outputs['w.late'] ?? []).toEqual(one.outputs['w.late'] ?? []);
+    for (const mode of ['native', 'microbatch'] as const) {
+      for (const p of [2, 3]) {
+        const many = await runPipeline(doc(p), { src: events }, { mode, baseDir: tmpdir(), inputChunkSize: [17, 3, 200], batchIntervalMs: 1 });
+        expect(sorted(many.outputs.w), `${mode}, parallelism ${p}`).toEqual(sorted(one.outputs.w));
+        expect(many.outputs['w.late'] ?? []).toEqual(one.outputs['w.late'] ?? []);
+      }
     }
     expect(describeExecution(parsePipeline(doc(2)), 2)).toContain('src.out → w.in: by key, only user, item, kind crossing');
   });
