@@ -176,8 +176,10 @@ export class ChannelMerge implements Inlet {
     if (this.barrierSeen[c]) { this.held.push([c, () => this.barrier(c, id)]); return; }
     this.barrierSeen[c] = true;
     if (!this.barrierSeen.every(Boolean)) return;
-    // Every channel delivered what precedes the barrier: nothing of it may stay behind.
-    const flushed = this.release(true);
+    // Every channel delivered what precedes the barrier: nothing of it may stay behind, nor may
+    // the watermark those records held back (a partial held to its window's end can stand after
+    // the last record's position: at the end of input only barrier 0 releases it).
+    const flushed = andThen(this.release(true), () => this.advance());
     return andThen(andThen(flushed, () => this.node.receiveBarrier(id, this.input)), () => {
       this.barrierSeen.fill(false);
       const held = this.held;

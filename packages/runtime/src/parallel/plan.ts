@@ -21,8 +21,11 @@ export interface PlannedEdge {
   /**
    * hash / single into a `preAggregatable` node: the sending side combines each batch's records
    * per key (and window) first, so partials cross instead of records (the target's kind and params).
+   * `holds`: the sender learns every watermark of its records' source order (it is on the job's
+   * thread, or fed only by sources read in pieces through chained nodes), so a window's partial may
+   * stay across batches until the window fires (operators/window/pre-aggregate.ts).
    */
-  preAggregate?: { kind: string; params: unknown };
+  preAggregate?: { kind: string; params: unknown; holds: boolean };
   /** hash / single into a `projectable` node (and not pre-aggregated): the top-level fields that cross, the rest of each record left behind. */
   project?: string[];
   /** Where the edge starts and ends. */
@@ -74,13 +77,21 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
   const hostNodes = order.filter((id) => host.has(id));
   const taskNodes = order.filter((id) => !host.has(id));
   const splitSources = order.filter((id) => split.has(id));
+  // Whether a node's output follows its sources' order with every watermark on its thread (see `holds`).
+  const inSourceOrder = (id: string): boolean => {
+    if (onHost(id) || split.has(id)) return true;
+    const node = nodeOf.get(id)!;
+    const inputs = doc.edges.filter((e) => e.to === id);
+    return partitioningOf(node) === 'forward' && !getKind(node.kind)?.stateful && inputs.length > 0
+      && inputs.every((e) => !onHost(e.from) && inSourceOrder(e.from));
+  };
   const edges: PlannedEdge[] = doc.edges.map((edge, index) => {
     const from = onHost(edge.from) ? 'host' : 'task';
     const to = onHost(edge.to) ? 'host' : 'task';
     if (to === 'host') return { index, edge, from, to, route: from === 'host' ? 'local' : 'gather' };
     const target = nodeOf.get(edge.to)!;
     const partitioning = partitioningOf(target);
-    const preAggregate = getKind(target.kind)?.preAggregatable?.(target.params as never) ? { preAggregate: { kind: target.kind, params: target.params } } : {};
+    const preAggregate = getKind(target.kind)?.preAggregatable?.(target.params as never) ? { preAggregate: { kind: target.kind, params: target.params, holds: inSourceOrder(edge.from) } } : {};
     const cut = preAggregate.preAggregate ? {} : projection(doc, target);
     if (partitioning === 'single') return { index, edge, from, to, route: 'single', ...preAggregate, ...cut };
     if (partitioning === 'forward') return { index, edge, from, to, route: from === 'host' ? 'rebalance' : 'local' };
@@ -100,7 +111,7 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
     }),
     ...edges.filter((e) => e.route === 'hash' || e.route === 'single')
       .map((e) => `${e.edge.from}.${edgeFromPort(e.edge)} → ${e.edge.to}.${edgeToPort(e.edge)}: ${e.route === 'hash' ? 'by key' : 'all to subtask 0 (no key)'}` +
-        (e.preAggregate ? ', pre-aggregated per batch before the exchange' : '') +
+        (e.preAggregate ? `, pre-aggregated ${e.preAggregate.holds ? 'until each window fires' : 'per batch'} before the exchange` : '') +
         (e.project ? `, only ${e.project.length ? e.project.join(', ') : 'event times'} crossing` : '')),
   ];
   return { parallelism, hostNodes, taskNodes, splitSources, edges, notes };

@@ -137,7 +137,7 @@ export class Subtask {
     for (const pe of this.plan.edges) {
       if (pe.from !== 'task' || pe.route === 'local') continue;
       const schema = result.schemas[pe.edge.from]?.[edgeFromPort(pe.edge)];
-      const out = new ChannelOut(pe, init.index, init.parallelism, this.outbox, schema, performance.timeOrigin);
+      const out = new ChannelOut(pe, init.index, init.parallelism, this.outbox, schema, performance.timeOrigin, null, () => this.hostProgress);
       this.outs.push(out);
       runtimeOf(pe.edge.from).connect(edgeFromPort(pe.edge), out, edgeToPort(pe.edge));
     }

@@ -6,6 +6,7 @@ import { keyGroupOf, keyReader, subtaskOfKeyGroup } from './partitioner.js';
 import type { RecordSchema } from '@eddy/shared';
 import { packBatches, unpackBatches, type PackedBatches } from './batch-codec.js';
 import { preAggregatorFor, type PreAggregator } from './pre-aggregators.js';
+import type { Combined, Frontier } from '../operators/window/pre-aggregate.js';
 
 /**
  * What crosses between a parallel job's threads, in order per pair of threads. Records go
@@ -104,6 +105,10 @@ export class ChannelOut implements Downstream {
   private readonly keyOf: ((r: Rec) => string) | null;
   private readonly targets: number[];
   private readonly combiner: PreAggregator | null;
+  /** The furthest source position and watermark this channel has passed (where held partials leave). */
+  private frontSeq = -Infinity;
+  private frontWm = -Infinity;
+  private lastArrival = 0;
 
   constructor(
     private readonly planned: PlannedEdge,
@@ -115,10 +120,28 @@ export class ChannelOut implements Downstream {
     private readonly timeOrigin: number,
     /** The host numbers records in the order they leave the sources (one counter for the job). */
     private readonly sequencer: { next: number } | null = null,
+    /** In a subtask: the last delivered piece's last source position (the plan's `holds`: where held partials may stand). */
+    private readonly delivered: (() => number) | null = null,
   ) {
     this.keyOf = planned.key ? keyReader(planned.key, schema) : null;
     this.targets = planned.route === 'gather' ? [HOST] : Array.from({ length: parallelism }, (_, i) => i);
-    this.combiner = planned.preAggregate ? preAggregatorFor(planned.preAggregate) : null;
+    this.combiner = planned.preAggregate ? preAggregatorFor(planned.preAggregate, planned.preAggregate.holds) : null;
+  }
+
+  private frontier(): Frontier {
+    return { seq: Math.max(this.frontSeq, this.progressed), wm: this.frontWm };
+  }
+
+  /** Sends held partials, routed as the edge routes records. */
+  private sendPartials(c: Combined | null): MaybePromise {
+    return c ? this.route(c.batch, c.keys) : undefined;
+  }
+
+  private route(batch: Batch, keys: string[] | null): MaybePromise {
+    const route = this.planned.route;
+    if (route === 'hash') return this.sendSplit(batch, keys);
+    const dest = route === 'gather' ? HOST : route === 'single' ? 0 : this.next++ % this.parallelism;
+    return this.send(dest, batch.records, batch.times, batch.wms, batch.arrivedAt, batch.seqs);
   }
 
   addInput(): number {
@@ -129,15 +152,19 @@ export class ChannelOut implements Downstream {
     const numbered = this.numbered(input);
     let batch = numbered;
     let keys: string[] | null = null;
-    if (this.combiner) ({ batch, keys } = this.combiner.combine(numbered));
-    else if (this.planned.project) batch = projected(numbered, this.planned.project);
-    const route = this.planned.route;
-    let sent: MaybePromise;
-    if (route === 'hash') sent = this.sendSplit(batch, keys);
-    else {
-      const dest = route === 'gather' ? HOST : route === 'single' ? 0 : this.next++ % this.parallelism;
-      sent = this.send(dest, batch.records, batch.times, batch.wms, batch.arrivedAt, batch.seqs);
-    }
+    let flushed: MaybePromise = undefined;
+    if (this.combiner) {
+      // Held partials cannot ride in a batch without source positions: they go first, on their own.
+      if (!numbered.seqs && this.combiner.holding) flushed = this.sendPartials(this.combiner.flush(Infinity, this.frontier(), numbered.arrivedAt));
+      ({ batch, keys } = this.combiner.combine(numbered, this.frontier()));
+      this.lastArrival = numbered.arrivedAt;
+      const n = numbered.records.length;
+      if (numbered.seqs && n) {
+        if (numbered.seqs[n - 1] > this.frontSeq) this.frontSeq = numbered.seqs[n - 1];
+        if (numbered.wms[n - 1] > this.frontWm) this.frontWm = numbered.wms[n - 1];
+      }
+    } else if (this.planned.project) batch = projected(numbered, this.planned.project);
+    const sent = this.route(batch, keys) ?? flushed;
     // From the host: every subtask learns how far the sources have gone (the ones that got no record too).
     if (this.sequencer && numbered.seqs) this.progress(numbered.seqs[numbered.seqs.length - 1]);
     return sent;
@@ -185,15 +212,28 @@ export class ChannelOut implements Downstream {
   }
 
   receiveWatermark(wm: number): MaybePromise {
-    return this.broadcast((dest) => this.outbox.add(dest, { k: 'w', e: this.planned.index, c: this.channel, wm }));
+    // Held partials of the windows this watermark fires leave first, where the channel stood before it.
+    const flushed = this.combiner?.holding ? this.sendPartials(this.combiner.flush(wm, this.frontier(), this.lastArrival)) : undefined;
+    if (wm > this.frontWm) this.frontWm = wm;
+    const delivered = this.delivered?.() ?? -Infinity;
+    if (delivered > this.frontSeq) this.frontSeq = delivered;
+    return allDone([flushed, this.broadcast((dest) => this.outbox.add(dest, { k: 'w', e: this.planned.index, c: this.channel, wm }))]);
   }
 
   receiveIdle(idle: boolean): MaybePromise {
-    return this.broadcast((dest) => this.outbox.add(dest, { k: 'i', e: this.planned.index, c: this.channel, idle }));
+    // An idle channel no longer holds the window's watermark back: nothing may stay held behind it.
+    const flushed = idle ? this.flushHeld() : undefined;
+    return allDone([flushed, this.broadcast((dest) => this.outbox.add(dest, { k: 'i', e: this.planned.index, c: this.channel, idle }))]);
   }
 
   receiveBarrier(id: number): MaybePromise {
-    return this.broadcast((dest) => this.outbox.add(dest, { k: 'x', e: this.planned.index, c: this.channel, id }));
+    // A checkpoint holds what precedes its barrier in the window's state, not in a sender's buffer.
+    const flushed = this.flushHeld();
+    return allDone([flushed, this.broadcast((dest) => this.outbox.add(dest, { k: 'x', e: this.planned.index, c: this.channel, id }))]);
+  }
+
+  private flushHeld(): MaybePromise {
+    return this.combiner?.holding ? this.sendPartials(this.combiner.flush(Infinity, this.frontier(), this.lastArrival)) : undefined;
   }
 
   private broadcast(send: (dest: number) => MaybePromise): MaybePromise {

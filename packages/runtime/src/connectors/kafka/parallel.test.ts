@@ -52,7 +52,7 @@ const pipelineOf = (topic: string, parallelism: number, mode: ExecutionMode = 'n
     { id: 'big', kind: 'filter', params: { where: 'amount >= 5' } },
     { id: 'tax', kind: 'map', params: { keep: true, fields: [{ name: 'taxed', expr: 'amount * 2' }] } },
     { id: 'w', kind: 'window', params: { type: 'tumbling', size: '2s', keyBy: ['user'], aggregates: [{ name: 'n', fn: 'count' }, { name: 'total', fn: 'sum', field: 'taxed' }] } },
-    // Count only: pre-aggregated per batch before the exchange.
+    // Count only: pre-aggregated before the exchange.
     { id: 'c', kind: 'window', params: { type: 'tumbling', size: '5s', keyBy: ['user'], aggregates: [{ name: 'n', fn: 'count' }, { name: 'most', fn: 'max', field: 'amount' }] } },
     { id: 'out', kind: 'sink.file', params: { path: 'out/rows.jsonl' } },
     { id: 'counts', kind: 'sink.file', params: { path: 'out/counts.jsonl' } },
@@ -93,7 +93,7 @@ describe('source.kafka read in pieces (3 partitions)', { timeout: 180_000 }, () 
     expect(reference.dead.some((d) => d.includes(`is not a JSON object`) && d.includes('of partition 2'))).toBe(true);
     const notes = describeExecution(parsePipeline(pipeline(2)));
     expect(notes.join('\n')).toContain('src is read in pieces');
-    expect(notes).toContain('src.out → c.in: by key, pre-aggregated per batch before the exchange');
+    expect(notes).toContain('src.out → c.in: by key, pre-aggregated until each window fires before the exchange');
     expect(reference.out.counts.length).toBeGreaterThan(500);
 
     for (const [parallelism, mode] of [[2, 'native'], [2, 'microbatch'], [3, 'native'], [1, 'microbatch']] as const) {

@@ -94,11 +94,27 @@ describe('window pre-aggregation: what crosses instead of the records (literal r
     expect(can({ aggregates: [{ name: 'f', fn: 'first', field: 'v' }] })).toBe(false);
     const plan = planParallel(doc(params({}), 2), ['src', 's', 'w'], 2);
     expect(plan.edges.find((e) => e.edge.to === 'w')).toMatchObject({ route: 'hash', preAggregate: { kind: 'window' } });
+    // Read whole (a node of two inputs): the job's thread combines before the exchange.
+    const whole = planParallel(doc(params({}), 2, 'host'), ['src', 'r', 'u', 'w'], 2);
+    expect(whole.edges.find((e) => e.edge.to === 'w')).toMatchObject({ from: 'host', route: 'hash', preAggregate: { kind: 'window' } });
   });
 });
 
 const SCORE = { features: [{ name: 'v', expr: 'v' }], model: { type: 'linear', weights: { v: 1 }, intercept: 0 }, output: 'score' };
-function doc(window: ParamsOf<'window'>, parallelism: number): PipelineDocument {
+const SOURCE = { kind: 'source.file', params: { path: 'unused.jsonl', eventTime: { field: 'ts', maxOutOfOrderness: '300ms' } } };
+/**
+ * `pieces`: the source is read in pieces, each subtask combines what it parsed (and holds partials
+ * until due, learning the watermark from each delivered piece). `host`: a diamond (route → union: a
+ * node of two inputs, so the source is read whole) on the job's thread, which combines (and holds)
+ * before the exchange.
+ */
+function doc(window: ParamsOf<'window'>, parallelism: number, topology: 'pieces' | 'host' = 'pieces'): PipelineDocument {
+  if (topology === 'host') return {
+    format: 'eddy/pipeline@1', name: 'pre-aggregate', settings: { parallelism },
+    nodes: [{ id: 'src', ...SOURCE }, { id: 'r', kind: 'route', params: { routes: [{ port: 'hot', where: "k = 'hot'" }] } },
+      { id: 'u', kind: 'union', params: {} }, { id: 'w', kind: 'window', params: window }],
+    edges: [{ from: 'src', to: 'r' }, { from: 'r', to: 'u', fromPort: 'hot' }, { from: 'r', to: 'u', fromPort: 'default' }, { from: 'u', to: 'w' }],
+  } as unknown as PipelineDocument;
   return {
     format: 'eddy/pipeline@1', name: 'pre-aggregate', settings: { parallelism },
     nodes: [
@@ -135,14 +151,14 @@ const canonical = (outputs: Record<string, Record<string, unknown>[]>) =>
   Object.fromEntries(Object.entries(outputs).map(([k, rows]) => [k, rows.map((r) => JSON.stringify(r)).sort()]));
 
 describe('window pre-aggregation gives the single thread\'s answers (property)', () => {
-  it('rows, late records, dead letters and the window\'s figures equal parallelism 1, any batch boundaries, both modes', async () => {
+  it('rows, late records, dead letters and the window\'s figures equal parallelism 1, any batch boundaries, both modes, read in pieces or whole', async () => {
     await fc.assert(fc.asyncProperty(
       events, windows, fc.integer({ min: 1, max: 40 }), fc.integer({ min: 2, max: 4 }),
-      fc.constantFrom('native', 'microbatch') as fc.Arbitrary<'native' | 'microbatch'>,
-      async (evs, window, inputChunkSize, parallelism, mode) => {
+      fc.constantFrom('native', 'microbatch') as fc.Arbitrary<'native' | 'microbatch'>, fc.constantFrom('pieces', 'host') as fc.Arbitrary<'pieces' | 'host'>,
+      async (evs, window, inputChunkSize, parallelism, mode, topology) => {
         const options = { mode, inputChunkSize, batchIntervalMs: 2 };
-        const single = await runPipeline(doc(params(window), 1), { src: evs }, options);
-        const parallel = await runPipeline(doc(params(window), parallelism), { src: evs }, options);
+        const single = await runPipeline(doc(params(window), 1, topology), { src: evs }, options);
+        const parallel = await runPipeline(doc(params(window), parallelism, topology), { src: evs }, options);
         expect(canonical(parallel.outputs)).toEqual(canonical(single.outputs));
         const letters = (r: typeof single) => r.deadLetters.map((d) => `${d.nodeId} ${d.reason} ${JSON.stringify(d.record)}`).sort();
         expect(letters(parallel)).toEqual(letters(single));
