@@ -227,15 +227,22 @@ export class ChannelMerge implements Inlet {
     let withSeqs = false;
     const queues = this.queues;
     for (;;) {
-      // The next record over all channels: the lowest key, ties in arrival order.
+      // The next record over all channels: the lowest key, then the lowest watermark (partials
+      // held to their window's end stand between two source positions, where the watermark
+      // only grows: pre-aggregate.ts), then arrival order.
       let best = -1;
       let bestKey = 0;
+      let bestWm = 0;
       let bestOrd = 0;
       for (let c = 0; c < queues.length; c++) {
         const q = queues[c];
-        if (q.head >= q.records.length) continue;
-        const k = q.key(q.head);
-        if (best < 0 || k < bestKey || (k === bestKey && q.ord[q.head] < bestOrd)) { best = c; bestKey = k; bestOrd = q.ord[q.head]; }
+        const h = q.head;
+        if (h >= q.records.length) continue;
+        const k = q.key(h);
+        const w = q.wms[h];
+        if (best < 0 || k < bestKey || (k === bestKey && (w < bestWm || (w === bestWm && q.ord[h] < bestOrd)))) {
+          best = c; bestKey = k; bestWm = w; bestOrd = q.ord[h];
+        }
       }
       if (best < 0) break;
       const q = queues[best];
