@@ -4,7 +4,8 @@ import type { Batch, Rec } from '../core/batch.js';
 import { SeededRandom } from '../connectors/generator/random.js';
 import { SCENARIO_GENERATORS } from '../connectors/generator/scenarios.js';
 import { packBatches, transferablesOf, unpackBatches, type PackedBatches } from './batch-codec.js';
-import { packEvents, packTaps, unpackEvents, unpackTaps, type WireEvent } from './wire.js';
+import type { WireEvent } from './wire.js';
+import { packEvents, packTaps, unpackEvents, unpackTaps } from './wire-packing.js';
 
 /** A value as a tree that keeps key order, -0, NaN and undefined fields visible to toStrictEqual. */
 function shown(v: unknown): unknown {

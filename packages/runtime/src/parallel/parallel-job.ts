@@ -18,7 +18,8 @@ import { IngestError, isIngestible, piecewiseSourceOf } from '../core/source.js'
 import { checkpointNodesOf, planRestore } from '../core/checkpoint-coordinator.js';
 import type { NodeFactories } from '../core/node-factories.js';
 import { planParallel, type ParallelPlan } from './plan.js';
-import { batchOf, ChannelOut, HOST, Outbox, packEvents, SourceMirrorOut, unpackEvents, unpackTaps, type WireEvent } from './wire.js';
+import { batchOf, ChannelOut, HOST, Outbox, SourceMirrorOut, type WireEvent } from './wire.js';
+import { packEvents, unpackEvents, unpackTaps } from './wire-packing.js';
 import { END_BARRIER } from './subtask.js';
 import { inletFor, type Inlet } from './channel-merge.js';
 import { combineSubtaskMetrics } from './metrics.js';

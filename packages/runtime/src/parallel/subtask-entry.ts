@@ -3,7 +3,8 @@
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { registry } from '../registry.js';
 import { Subtask } from './subtask.js';
-import { HOST, packEvents, unpackEvents, type WireEvent } from './wire.js';
+import { HOST, type WireEvent } from './wire.js';
+import { packEvents, unpackEvents } from './wire-packing.js';
 import { transferablesOf, type PackedBatches } from './batch-codec.js';
 import type { FromSubtask, SubtaskInit, ToSubtask } from './protocol.js';
 

@@ -1,6 +1,6 @@
 import type { Rec } from '../core/batch.js';
 import { transferablesOf, type PackedBatches } from './batch-codec.js';
-import { packTaps } from './wire.js';
+import { packTaps } from './wire-packing.js';
 
 type TapMessage = { t: 'tap'; taps: [string, string, Rec[]][]; packed?: PackedBatches };
 
