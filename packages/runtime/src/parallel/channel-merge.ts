@@ -1,108 +1,30 @@
 import { NO_WATERMARK, type Batch, type Rec } from '../core/batch.js';
 import { andThen, type MaybePromise } from '../core/async.js';
 import type { Downstream } from '../core/node-runtime.js';
+import { ChannelQueue } from './channel-queue.js';
 
 type Held = () => MaybePromise;
 
-/**
- * What waits of one channel, in the order it is released: by source position (or, without
- * one, watermark), ties in arrival order. A channel's records come in that order almost always,
- * so this is a queue (appended, taken from the head) with a sorted insert for the rare record
- * that is not.
- */
-class ChannelQueue {
-  records: Rec[] = [];
-  times: number[] = [];
-  wms: number[] = [];
-  seqs: (number | undefined)[] = [];
-  at: number[] = [];
-  /** Arrival order over all channels (ties between channels keep it). */
-  ord: number[] = [];
-  head = 0;
-  /** Watermarks of what waits do not decrease from head to tail (then the head's is the lowest). */
-  private wmSorted = true;
-
-  get size(): number {
-    return this.records.length - this.head;
-  }
-
-  key(i: number): number {
-    return this.seqs[i] ?? this.wms[i];
-  }
-
-  push(record: Rec, time: number, wm: number, at: number, seq: number | undefined, ord: number): void {
-    const k = seq ?? wm;
-    let i = this.records.length;
-    if (i === this.head) this.wmSorted = true;
-    else if (this.wms[i - 1] > wm) this.wmSorted = false;
-    if (i > this.head && this.key(i - 1) > k) {
-      // Out of order on its channel: after its equals, by binary search over what waits.
-      let lo = this.head;
-      let hi = i;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (this.key(mid) <= k) lo = mid + 1;
-        else hi = mid;
-      }
-      i = lo;
-      this.wmSorted = false;
-    }
-    if (i === this.records.length) {
-      this.records.push(record);
-      this.times.push(time);
-      this.wms.push(wm);
-      this.seqs.push(seq);
-      this.at.push(at);
-      this.ord.push(ord);
-      return;
-    }
-    this.records.splice(i, 0, record);
-    this.times.splice(i, 0, time);
-    this.wms.splice(i, 0, wm);
-    this.seqs.splice(i, 0, seq);
-    this.at.splice(i, 0, at);
-    this.ord.splice(i, 0, ord);
-  }
-
-  /** The lowest watermark of what waits (Infinity: nothing). */
-  lowestWm(): number {
-    if (this.head >= this.records.length) return Infinity;
-    if (this.wmSorted) return this.wms[this.head];
-    let min = Infinity;
-    for (let i = this.head; i < this.wms.length; i++) if (this.wms[i] < min) min = this.wms[i];
-    return min;
-  }
-
-  /** Everything still waiting, without source positions (the merge orders by watermark from now on). */
-  dropSeqs(): void {
-    for (let i = this.head; i < this.seqs.length; i++) this.seqs[i] = undefined;
-  }
-
-  /** Drops what was taken once it is most of the arrays. */
-  compact(): void {
-    if (this.head < 1024 || this.head * 2 < this.records.length) return;
-    const h = this.head;
-    this.records = this.records.slice(h);
-    this.times = this.times.slice(h);
-    this.wms = this.wms.slice(h);
-    this.seqs = this.seqs.slice(h);
-    this.at = this.at.slice(h);
-    this.ord = this.ord.slice(h);
-    this.head = 0;
-  }
-}
+/** An edge into the node: its input index and port. */
+export interface MergeTarget { input: number; port: string }
 
 /**
- * The N channels of one edge (one per upstream subtask) merged back into the one input the
- * node has at parallelism 1, in the order the records left the sources: by their source
- * positions (`seqs`, numbered on the host and kept through stateless nodes) once every channel
- * has reported progress past a record's position; for records without one (after a stateful
- * node), once every channel's watermark has reached the record's own. Each record is then
- * judged (late or not) and fires timers exactly as it would on one thread, ties of equal
+ * The N channels of each of a node's edges (one per upstream subtask) merged back into the
+ * input the node has at parallelism 1, in the order the records left the sources: by their
+ * source positions (`seqs`, numbered on the host and kept through stateless nodes) once every
+ * channel has reported progress past a record's position; for records without one (after a
+ * stateful node), once every channel's watermark has reached the record's own. Each record is
+ * then judged (late or not) and fires timers exactly as it would on one thread, ties of equal
  * watermark included — what makes results independent of parallelism (docs/parallelism.md).
  * Watermarks go on as the minimum over channels (idle ones excluded, as Flink's), never past
  * a waiting record's; barriers once every channel delivered them (what comes behind one on a
  * channel waits: aligned checkpoints). What waits is kept per channel and merged on release.
+ *
+ * One merge may serve several edges of a node (a join's two sides, fed by one source read in
+ * pieces): then the records of all its edges are released in one source order, each run of one
+ * edge to that edge's input, and watermarks, idleness and barriers go to every input — as on
+ * one thread, where both sides' records of a source batch reach the node before the next batch.
+ * Channel g is edge g ÷ N's channel g mod N (`edgeInlet`).
  */
 export class ChannelMerge implements Inlet {
   private readonly wms: number[];
@@ -117,12 +39,36 @@ export class ChannelMerge implements Inlet {
   /** Ordered by source position while every batch carries them; by watermark for good once one does not. */
   private bySeq = true;
 
-  constructor(channels: number, private readonly node: Downstream, private readonly input: number, private readonly port: string) {
+  constructor(private readonly perEdge: number, private readonly node: Downstream, private readonly targets: MergeTarget[]) {
+    const channels = perEdge * targets.length;
     this.wms = new Array<number>(channels).fill(NO_WATERMARK);
     this.idle = new Array<boolean>(channels).fill(false);
     this.progressed = new Array<number>(channels).fill(-1);
     this.barrierSeen = new Array<boolean>(channels).fill(false);
     this.queues = Array.from({ length: channels }, () => new ChannelQueue());
+  }
+
+  /** The inlet of the merge's `t`-th edge: its channel c is the merge's channel t × N + c. */
+  edgeInlet(t: number): Inlet {
+    const base = t * this.perEdge;
+    return {
+      batch: (c, b) => this.batch(base + c, b),
+      progress: (c, seq) => this.progress(base + c, seq),
+      watermark: (c, wm) => this.watermark(base + c, wm),
+      idleness: (c, idle) => this.idleness(base + c, idle),
+      barrier: (c, id) => this.barrier(base + c, id),
+    };
+  }
+
+  private targetOf(c: number): MergeTarget {
+    return this.targets[(c / this.perEdge) | 0];
+  }
+
+  /** The same event for every edge's input, one after the other. */
+  private toEveryInput(each: (t: MergeTarget) => MaybePromise): MaybePromise {
+    let chain: MaybePromise = undefined;
+    for (const t of this.targets) chain = andThen(chain, () => each(t));
+    return chain;
   }
 
   batch(c: number, batch: Batch): MaybePromise {
@@ -142,8 +88,9 @@ export class ChannelMerge implements Inlet {
       if (batch.wms[i] <= min) now.push(i);
       else q.push(batch.records[i], batch.times[i], batch.wms[i], batch.arrivedAt, undefined, this.arrivals++);
     }
-    if (now.length === batch.records.length) return this.node.receive(batch, this.input, this.port);
-    return andThen(now.length ? this.node.receive(pick(batch, now), this.input, this.port) : undefined, () => this.advance());
+    const { input, port } = this.targetOf(c);
+    if (now.length === batch.records.length) return this.node.receive(batch, input, port);
+    return andThen(now.length ? this.node.receive(pick(batch, now), input, port) : undefined, () => this.advance());
   }
 
   progress(c: number, seq: number): MaybePromise {
@@ -168,7 +115,7 @@ export class ChannelMerge implements Inlet {
     return andThen(allIdle ? undefined : this.advance(), () => {
       if (allIdle === this.allIdle) return;
       this.allIdle = allIdle;
-      return this.node.receiveIdle(allIdle, this.input);
+      return this.toEveryInput((t) => this.node.receiveIdle(allIdle, t.input));
     });
   }
 
@@ -180,7 +127,7 @@ export class ChannelMerge implements Inlet {
     // the watermark those records held back (a partial held to its window's end can stand after
     // the last record's position: at the end of input only barrier 0 releases it).
     const flushed = andThen(this.release(true), () => this.advance());
-    return andThen(andThen(flushed, () => this.node.receiveBarrier(id, this.input)), () => {
+    return andThen(andThen(flushed, () => this.toEveryInput((t) => this.node.receiveBarrier(id, t.input))), () => {
       this.barrierSeen.fill(false);
       const held = this.held;
       this.held = [];
@@ -210,21 +157,19 @@ export class ChannelMerge implements Inlet {
       for (const q of this.queues) { const low = q.lowestWm(); if (low < wm) wm = low; }
       if (wm === Infinity || wm <= this.forwardedWm) return;
       this.forwardedWm = wm;
-      return this.node.receiveWatermark(wm, this.input);
+      return this.toEveryInput((t) => this.node.receiveWatermark(wm, t.input));
     });
   }
 
-  /** Hands on, in order, the waiting records every channel has caught up with (`all`: everything). */
+  /** Hands on, in order, the waiting records every channel has caught up with (`all`: everything), a batch per run of one edge. */
   private release(all: boolean): MaybePromise {
     const minWm = this.minimum();
     let minSeq = Infinity;
     for (const p of this.progressed) if (p < minSeq) minSeq = p;
-    const records: Rec[] = [];
-    const times: number[] = [];
-    const wms: number[] = [];
-    const seqs: number[] = [];
-    let arrivedAt = Infinity;
-    let withSeqs = false;
+    const runs: [MergeTarget, Batch][] = [];
+    let run: Batch | null = null;
+    let runTarget: MergeTarget | null = null;
+    let withSeqs = true;
     const queues = this.queues;
     for (;;) {
       // The next record over all channels: the lowest key, then the lowest watermark (partials
@@ -249,20 +194,34 @@ export class ChannelMerge implements Inlet {
       const h = q.head;
       const seq = q.seqs[h];
       if (!all && (seq === undefined ? q.wms[h] > minWm : seq > minSeq)) break;
-      records.push(q.records[h]);
-      times.push(q.times[h]);
-      wms.push(q.wms[h]);
-      if (seq !== undefined) { seqs.push(seq); withSeqs = true; }
-      if (q.at[h] < arrivedAt) arrivedAt = q.at[h];
+      const target = this.targetOf(best);
+      if (run === null || target !== runTarget) {
+        if (run) runs.push([runTarget!, finish(run, withSeqs)]);
+        run = { records: [], times: [], wms: [], arrivedAt: Infinity, seqs: [] };
+        runTarget = target;
+        withSeqs = true;
+      }
+      run.records.push(q.records[h]);
+      run.times.push(q.times[h]);
+      run.wms.push(q.wms[h]);
+      if (seq !== undefined) run.seqs!.push(seq);
+      else withSeqs = false;
+      if (q.at[h] < run.arrivedAt) run.arrivedAt = q.at[h];
       q.records[h] = undefined as unknown as Rec; // let it go
       q.head++;
     }
     for (const q of queues) q.compact();
-    if (!records.length) return;
-    const batch: Batch = { records, times, wms, arrivedAt };
-    if (withSeqs && seqs.length === records.length) batch.seqs = seqs;
-    return this.node.receive(batch, this.input, this.port);
+    if (run) runs.push([runTarget!, finish(run, withSeqs)]);
+    let chain: MaybePromise = undefined;
+    for (const [t, b] of runs) chain = andThen(chain, () => this.node.receive(b, t.input, t.port));
+    return chain;
   }
+}
+
+/** A released run: with its source positions only when every record had one. */
+function finish(run: Batch, withSeqs: boolean): Batch {
+  if (!withSeqs) delete run.seqs;
+  return run;
 }
 
 function pick(batch: Batch, idx: number[]): Batch {
@@ -290,5 +249,11 @@ export class DirectInlet implements Inlet {
 /** The inlet of an edge with `channels` channels into `node`. */
 export function inletFor(channels: number, node: Downstream, port: string): Inlet {
   const input = node.addInput();
-  return channels === 1 ? new DirectInlet(node, input, port) : new ChannelMerge(channels, node, input, port);
+  return channels === 1 ? new DirectInlet(node, input, port) : new ChannelMerge(channels, node, [{ input, port }]);
+}
+
+/** One merge for several edges into `node` (`ports`, in the order the node's inputs are declared), each with `channels` channels. */
+export function mergedInletsFor(channels: number, node: Downstream, ports: string[]): Inlet[] {
+  const merge = new ChannelMerge(channels, node, ports.map((port) => ({ input: node.addInput(), port })));
+  return ports.map((_p, t) => merge.edgeInlet(t));
 }

@@ -121,7 +121,25 @@ describe('planParallel', () => {
       ], [{ from: 'a', to: 'j', toPort: 'left' }, { from: 'b', to: 'j', toPort: 'right' }, { from: 'j', to: 'out' }]);
       const plan = planParallel(joined, ['a', 'b', 'j', 'out'], 2);
       expect(plan.splitSources).toEqual([]);
-      expect(plan.notes[0]).toBe('sources are read whole, on the job\'s thread: a node with several inputs needs one reader\'s order');
+      expect(plan.mergedInputs).toEqual([]);
+      expect(plan.notes[0]).toBe('sources are read whole, on the job\'s thread: two sources\' pieces have no order between them for a node with several inputs');
+    });
+
+    it('one source into both sides of a join splits (one merge for the join\'s edges); into a union it keeps one reader', () => {
+      const sides = ['route', 'route', { routes: [{ port: 'a', where: 'ts > 0' }, { port: 'b', where: 'ts <= 0' }] }] as [string, string, Record<string, unknown>];
+      const joined = doc([['src', 'source.file', JSONL], sides, ['j', 'join', { type: 'inner', leftKey: 'user', rightKey: 'user', within: '1s' }], ['out', 'sink.live', {}]], [
+        { from: 'src', to: 'route' }, { from: 'route', fromPort: 'a', to: 'j', toPort: 'left' }, { from: 'route', fromPort: 'b', to: 'j', toPort: 'right' }, { from: 'j', to: 'out' },
+      ]);
+      const plan = planParallel(joined, ['src', 'route', 'j', 'out'], 2);
+      expect(plan.splitSources).toEqual(['src']);
+      expect(plan.mergedInputs).toEqual(['j']);
+      expect(routes(joined)).toEqual(['src→route: local', 'route→j: hash', 'route→j: hash', 'j→out: gather']);
+      const united = doc([['src', 'source.file', JSONL], sides, ['u', 'union', {}], ['out', 'sink.live', {}]], [
+        { from: 'src', to: 'route' }, { from: 'route', fromPort: 'a', to: 'u' }, { from: 'route', fromPort: 'b', to: 'u' }, { from: 'u', to: 'out' },
+      ]);
+      const whole = planParallel(united, ['src', 'route', 'u', 'out'], 2);
+      expect(whole.splitSources).toEqual([]);
+      expect(whole.notes[0]).toBe('sources are read whole, on the job\'s thread: a node with several inputs that is not keyed (a union, a sink) needs one reader\'s order');
     });
 
     it('Kafka at full speed splits by its partitions\' messages; paced or with an idle timeout (wall-clock time) it keeps one reader', () => {

@@ -45,6 +45,12 @@ export interface ParallelPlan {
    */
   splitSources: string[];
   edges: PlannedEdge[];
+  /**
+   * Keyed nodes with several inputs fed by a source read in pieces: all their edges go through
+   * one merge by source position in each subtask (channel-merge.ts), so the node meets both
+   * sides' records in the reader's order.
+   */
+  mergedInputs: string[];
   /** Said plainly to the user (eddy run, the deploy log). */
   notes: string[];
 }
@@ -60,12 +66,16 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
   // When every source can be read in pieces, the subtasks parse (parsing is most of the work) and
   // the transforms after the sources run with them; the record order stays the reader's.
   // Mixed with a source read whole, the pieces' order against its batches could not be kept.
-  // A node with several inputs (join, union) judges its inputs' records against each other in the
-  // reader's order, which the merge of one edge's channels cannot give across edges: read whole then.
+  // A node with several inputs judges its inputs' records against each other in the reader's
+  // order. A keyed one (a join) gets all its edges through one merge by source position
+  // (`mergedInputs`), which gives that order when one source numbers every record. A forward
+  // one (a union, a sink) would meet its inputs in a subtask's own order, and two sources' pieces
+  // have no order between them: read whole then.
   const sources = doc.nodes.filter((n) => getKind(n.kind)?.category === 'source');
-  const multiInput = doc.nodes.some((n) => doc.edges.filter((e) => e.to === n.id).length > 1);
+  const multiInput = doc.nodes.filter((n) => doc.edges.filter((e) => e.to === n.id).length > 1);
   const splittable = sources.length > 0 && sources.every((n) => getKind(n.kind)?.splittable?.(n.params as never));
-  const split = new Set(parallelism > 1 && splittable && !multiInput ? sources.map((n) => n.id) : []);
+  const mergeable = multiInput.every((n) => partitioningOf(n) !== 'forward') && (multiInput.length === 0 || sources.length === 1);
+  const split = new Set(parallelism > 1 && splittable && mergeable ? sources.map((n) => n.id) : []);
   for (const id of order) {
     const node = nodeOf.get(id)!;
     const def = getKind(node.kind);
@@ -100,7 +110,7 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
     return { index, edge, from, to, route: 'hash', key, ...preAggregate, ...cut };
   });
   const notes = [
-    ...(parallelism > 1 && splittable && multiInput ? ['sources are read whole, on the job\'s thread: a node with several inputs needs one reader\'s order'] : []),
+    ...(parallelism > 1 && splittable && !mergeable ? [`sources are read whole, on the job's thread: ${sources.length > 1 ? 'two sources\' pieces have no order between them for a node with several inputs' : 'a node with several inputs that is not keyed (a union, a sink) needs one reader\'s order'}`] : []),
     ...splitSources.map((id) => (nodeOf.get(id)!.kind === 'source.kafka'
       ? `${id} is read in pieces: one reader cuts each partition's messages in order, ${parallelism} subtasks parse them (offsets and watermarks per partition, as one reader's)`
       : `${id} is read in pieces: one reader cuts the input, ${parallelism} subtasks parse it (offsets and watermarks as one reader's)`)),
@@ -114,7 +124,9 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
         (e.preAggregate ? `, pre-aggregated ${e.preAggregate.holds ? 'until each window fires' : 'per batch'} before the exchange` : '') +
         (e.project ? `, only ${e.project.length ? e.project.join(', ') : 'event times'} crossing` : '')),
   ];
-  return { parallelism, hostNodes, taskNodes, splitSources, edges, notes };
+  const mergedInputs = split.size ? multiInput.map((n) => n.id).filter((id) => !host.has(id)
+    && edges.every((e) => e.edge.to !== id || (e.from === 'task' && (e.route === 'hash' || e.route === 'single')))) : [];
+  return { parallelism, hostNodes, taskNodes, splitSources, edges, mergedInputs, notes };
 }
 
 /** The top-level fields a `projectable` target reads (a path's first step), or nothing when whole records must cross. */

@@ -18,7 +18,7 @@ import type { LmdbEnvironment } from '../state/lmdb-state.js';
 import { planParallel, type ParallelPlan } from './plan.js';
 import { batchOf, ChannelOut, HOST, Outbox, type WireEvent } from './wire.js';
 import { SubtaskTaps } from './subtask-taps.js';
-import { inletFor, type Inlet } from './channel-merge.js';
+import { inletFor, mergedInletsFor, type Inlet } from './channel-merge.js';
 import type { FromSubtask, SubtaskInit, SubtaskLoad } from './protocol.js';
 import { LoadReports } from './load-reports.js';
 import { ParseQueue } from './parse-queue.js';
@@ -118,6 +118,13 @@ export class Subtask {
       return m;
     };
     const edgeNumber = new Map<string, number>();
+    // A keyed node with several inputs fed by pieces: one merge for all its edges (plan.mergedInputs).
+    const merged = new Map<number, Inlet>();
+    for (const id of this.plan.mergedInputs) {
+      const into = this.plan.edges.filter((pe) => pe.edge.to === id);
+      const inlets = mergedInletsFor(init.parallelism, this.nodes.get(id)!.runtime, into.map((pe) => edgeToPort(pe.edge)));
+      into.forEach((pe, t) => merged.set(pe.index, inlets[t]));
+    }
     for (const pe of this.plan.edges) {
       if (pe.to !== 'task') continue;
       const target = this.nodes.get(pe.edge.to)!.runtime;
@@ -129,7 +136,7 @@ export class Subtask {
         runtimeOf(pe.edge.from).connect(edgeFromPort(pe.edge), target, edgeToPort(pe.edge));
         list.push(edgeCaps);
       } else {
-        this.inbound.set(pe.index, inletFor(pe.from === 'host' ? 1 : init.parallelism, target, edgeToPort(pe.edge)));
+        this.inbound.set(pe.index, merged.get(pe.index) ?? inletFor(pe.from === 'host' ? 1 : init.parallelism, target, edgeToPort(pe.edge)));
         list.push(edgeCaps);
       }
       capsOf.set(pe.edge.to, list);
