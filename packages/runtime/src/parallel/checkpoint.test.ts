@@ -29,6 +29,10 @@ const pipeline = (parallelism: number, mode: ExecutionMode = 'native') => ({
     { id: 'w', kind: 'window', params: { type: 'tumbling', size: '2s', keyBy: ['user'], aggregates: [{ name: 'n', fn: 'count' }, { name: 'total', fn: 'sum', field: 'amount' }] } },
     { id: 's', kind: 'window', params: { type: 'session', gap: '300ms', keyBy: ['user'], aggregates: [{ name: 'n', fn: 'count' }] } },
     { id: 'd', kind: 'dedupe', params: { key: 'amount', within: '1s' } },
+    // Both sides of a join from the one source: read in pieces, its edges through one merge (plan.mergedInputs).
+    { id: 'parity', kind: 'route', params: { routes: [{ port: 'even', where: 'id % 2 = 0' }, { port: 'odd', where: 'id % 2 = 1' }] } },
+    { id: 'j', kind: 'join', params: { type: 'left', leftKey: 'user', rightKey: 'user', within: '200ms' } },
+    { id: 'pairs', kind: 'sink.file', params: { path: 'out/pairs.jsonl' } },
     { id: 'out', kind: 'sink.file', params: { path: 'out/rows.jsonl' } },
     { id: 'sessions', kind: 'sink.file', params: { path: 'out/sessions.jsonl' } },
     { id: 'firsts', kind: 'sink.file', params: { path: 'out/firsts.jsonl' } },
@@ -37,10 +41,12 @@ const pipeline = (parallelism: number, mode: ExecutionMode = 'native') => ({
   edges: [
     { from: 'src', to: 'big' }, { from: 'big', to: 'w' }, { from: 'w', to: 'out' }, { from: 'w', fromPort: 'late', to: 'late' },
     { from: 'big', to: 's' }, { from: 's', to: 'sessions' }, { from: 'src', to: 'd' }, { from: 'd', to: 'firsts' },
+    { from: 'src', to: 'parity' }, { from: 'parity', fromPort: 'even', to: 'j', toPort: 'left' }, { from: 'parity', fromPort: 'odd', to: 'j', toPort: 'right' },
+    { from: 'j', to: 'pairs' },
   ],
 });
 
-const FILES = ['rows', 'sessions', 'firsts', 'late'];
+const FILES = ['rows', 'sessions', 'firsts', 'late', 'pairs'];
 /** What the sinks wrote, each file's lines sorted (subtasks hand rows of different keys to a sink in any order). */
 const read = (dir: string) => Object.fromEntries(FILES.map((f) => [f, readFileSync(join(dir, `out/${f}.jsonl`), 'utf8').split('\n').filter(Boolean).sort()]));
 
@@ -64,6 +70,7 @@ describe('parallel checkpoints (aligned barriers over every channel)', { timeout
     const want = read(reference);
     expect(want.rows.length).toBeGreaterThan(100);
     expect(want.late.length).toBeGreaterThan(0);
+    expect(want.pairs.length).toBeGreaterThan(100);
 
     const dir = tmp();
     writeEvents(dir);
