@@ -139,7 +139,12 @@ describe('planParallel', () => {
       ]);
       const whole = planParallel(united, ['src', 'route', 'u', 'out'], 2);
       expect(whole.splitSources).toEqual([]);
-      expect(whole.notes[0]).toBe('sources are read whole, on the job\'s thread: a node with several inputs that is not keyed (a union, a sink) needs one reader\'s order');
+      expect(whole.notes[0]).toBe('sources are read whole, on the job\'s thread: a node with several inputs needs one reader\'s order unless it is keyed (a join) and fed through stateless nodes');
+      // A side that comes out of a window carries no source positions: read whole too.
+      const windowed = doc([['src', 'source.file', JSONL], sides, ['w', 'window', windowParams(['user'])], ['j', 'join', { type: 'inner', leftKey: 'user', rightKey: 'user', within: '1s' }]], [
+        { from: 'src', to: 'route' }, { from: 'route', fromPort: 'a', to: 'w' }, { from: 'w', to: 'j', toPort: 'left' }, { from: 'route', fromPort: 'b', to: 'j', toPort: 'right' },
+      ]);
+      expect(planParallel(windowed, ['src', 'route', 'w', 'j'], 2).splitSources).toEqual([]);
     });
 
     it('Kafka at full speed splits by its partitions\' messages; paced or with an idle timeout (wall-clock time) it keeps one reader', () => {

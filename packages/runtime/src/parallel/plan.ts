@@ -74,7 +74,17 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
   const sources = doc.nodes.filter((n) => getKind(n.kind)?.category === 'source');
   const multiInput = doc.nodes.filter((n) => doc.edges.filter((e) => e.to === n.id).length > 1);
   const splittable = sources.length > 0 && sources.every((n) => getKind(n.kind)?.splittable?.(n.params as never));
-  const mergeable = multiInput.every((n) => partitioningOf(n) !== 'forward') && (multiInput.length === 0 || sources.length === 1);
+  // Records whose source positions reach the node (a chain of stateless nodes from the source): a
+  // stateful node's output has none, and the merge would then order both sides by watermark alone.
+  const positioned = (id: string): boolean => {
+    const node = nodeOf.get(id)!;
+    const def = getKind(node.kind);
+    if (def?.category === 'source') return true;
+    const inputs = doc.edges.filter((e) => e.to === id);
+    return !def?.stateful && partitioningOf(node) === 'forward' && inputs.length > 0 && inputs.every((e) => positioned(e.from));
+  };
+  const mergeable = multiInput.length === 0 || (sources.length === 1
+    && multiInput.every((n) => partitioningOf(n) !== 'forward' && doc.edges.every((e) => e.to !== n.id || positioned(e.from))));
   const split = new Set(parallelism > 1 && splittable && mergeable ? sources.map((n) => n.id) : []);
   for (const id of order) {
     const node = nodeOf.get(id)!;
@@ -110,7 +120,7 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
     return { index, edge, from, to, route: 'hash', key, ...preAggregate, ...cut };
   });
   const notes = [
-    ...(parallelism > 1 && splittable && !mergeable ? [`sources are read whole, on the job's thread: ${sources.length > 1 ? 'two sources\' pieces have no order between them for a node with several inputs' : 'a node with several inputs that is not keyed (a union, a sink) needs one reader\'s order'}`] : []),
+    ...(parallelism > 1 && splittable && !mergeable ? [`sources are read whole, on the job's thread: ${sources.length > 1 ? 'two sources\' pieces have no order between them for a node with several inputs' : 'a node with several inputs needs one reader\'s order unless it is keyed (a join) and fed through stateless nodes'}`] : []),
     ...splitSources.map((id) => (nodeOf.get(id)!.kind === 'source.kafka'
       ? `${id} is read in pieces: one reader cuts each partition's messages in order, ${parallelism} subtasks parse them (offsets and watermarks per partition, as one reader's)`
       : `${id} is read in pieces: one reader cuts the input, ${parallelism} subtasks parse it (offsets and watermarks as one reader's)`)),
