@@ -167,9 +167,8 @@ export class ChannelMerge implements Inlet {
     let minSeq = Infinity;
     for (const p of this.progressed) if (p < minSeq) minSeq = p;
     const runs: [MergeTarget, Batch][] = [];
-    let run: Batch | null = null;
+    let run: Run | null = null;
     let runTarget: MergeTarget | null = null;
-    let withSeqs = true;
     const queues = this.queues;
     for (;;) {
       // The next record over all channels: the lowest key, then the lowest watermark (partials
@@ -196,32 +195,34 @@ export class ChannelMerge implements Inlet {
       if (!all && (seq === undefined ? q.wms[h] > minWm : seq > minSeq)) break;
       const target = this.targetOf(best);
       if (run === null || target !== runTarget) {
-        if (run) runs.push([runTarget!, finish(run, withSeqs)]);
-        run = { records: [], times: [], wms: [], arrivedAt: Infinity, seqs: [] };
+        if (run) runs.push([runTarget!, batchOfRun(run)]);
+        run = { records: [], times: [], wms: [], arrivedAt: Infinity, seqs: [], withSeqs: true };
         runTarget = target;
-        withSeqs = true;
       }
       run.records.push(q.records[h]);
       run.times.push(q.times[h]);
       run.wms.push(q.wms[h]);
-      if (seq !== undefined) run.seqs!.push(seq);
-      else withSeqs = false;
+      if (seq !== undefined) run.seqs.push(seq);
+      else run.withSeqs = false;
       if (q.at[h] < run.arrivedAt) run.arrivedAt = q.at[h];
       q.records[h] = undefined as unknown as Rec; // let it go
       q.head++;
     }
     for (const q of queues) q.compact();
-    if (run) runs.push([runTarget!, finish(run, withSeqs)]);
+    if (run) runs.push([runTarget!, batchOfRun(run)]);
     let chain: MaybePromise = undefined;
     for (const [t, b] of runs) chain = andThen(chain, () => this.node.receive(b, t.input, t.port));
     return chain;
   }
 }
 
-/** A released run: with its source positions only when every record had one. */
-function finish(run: Batch, withSeqs: boolean): Batch {
-  if (!withSeqs) delete run.seqs;
-  return run;
+/** Released records of one edge in a row. */
+interface Run { records: Rec[]; times: number[]; wms: number[]; arrivedAt: number; seqs: number[]; withSeqs: boolean }
+
+/** A released run as a batch: with its source positions only when every record had one. */
+function batchOfRun(run: Run): Batch {
+  const { records, times, wms, arrivedAt, seqs } = run;
+  return run.withSeqs ? { records, times, wms, arrivedAt, seqs } : { records, times, wms, arrivedAt };
 }
 
 function pick(batch: Batch, idx: number[]): Batch {
