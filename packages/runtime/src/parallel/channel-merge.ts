@@ -38,9 +38,12 @@ export class ChannelMerge implements Inlet {
   private allIdle = false;
   /** Ordered by source position while every batch carries them; by watermark for good once one does not. */
   private bySeq = true;
+  /** Each channel's edge (channel g is edge g ÷ N's): looked up per released record. */
+  private readonly targetOf: MergeTarget[];
 
   constructor(private readonly perEdge: number, private readonly node: Downstream, private readonly targets: MergeTarget[]) {
     const channels = perEdge * targets.length;
+    this.targetOf = Array.from({ length: channels }, (_c, g) => targets[Math.floor(g / perEdge)]);
     this.wms = new Array<number>(channels).fill(NO_WATERMARK);
     this.idle = new Array<boolean>(channels).fill(false);
     this.progressed = new Array<number>(channels).fill(-1);
@@ -58,10 +61,6 @@ export class ChannelMerge implements Inlet {
       idleness: (c, idle) => this.idleness(base + c, idle),
       barrier: (c, id) => this.barrier(base + c, id),
     };
-  }
-
-  private targetOf(c: number): MergeTarget {
-    return this.targets[(c / this.perEdge) | 0];
   }
 
   /** The same event for every edge's input, one after the other. */
@@ -88,7 +87,7 @@ export class ChannelMerge implements Inlet {
       if (batch.wms[i] <= min) now.push(i);
       else q.push(batch.records[i], batch.times[i], batch.wms[i], batch.arrivedAt, undefined, this.arrivals++);
     }
-    const { input, port } = this.targetOf(c);
+    const { input, port } = this.targetOf[c];
     if (now.length === batch.records.length) return this.node.receive(batch, input, port);
     return andThen(now.length ? this.node.receive(pick(batch, now), input, port) : undefined, () => this.advance());
   }
@@ -193,7 +192,7 @@ export class ChannelMerge implements Inlet {
       const h = q.head;
       const seq = q.seqs[h];
       if (!all && (seq === undefined ? q.wms[h] > minWm : seq > minSeq)) break;
-      const target = this.targetOf(best);
+      const target = this.targetOf[best];
       if (run === null || target !== runTarget) {
         if (run) runs.push([runTarget!, batchOfRun(run)]);
         run = { records: [], times: [], wms: [], arrivedAt: Infinity, seqs: [], withSeqs: true };
