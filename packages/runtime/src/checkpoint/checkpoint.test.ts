@@ -23,7 +23,7 @@ function writeEvents(dir: string): void {
 }
 
 const pipeline = (mode: ExecutionMode, guarantee: 'exactly-once' | 'at-least-once') => ({
-  format: 'eddy/pipeline@1', name: 'ckpt', settings: { mode, guarantee, batchIntervalMs: 5, checkpointIntervalMs: 60_000 },
+  format: 'eddy/pipeline@1', name: 'ckpt', settings: { mode, guarantee, batchIntervalMs: 1, checkpointIntervalMs: 60_000 },
   nodes: [
     { id: 'src', kind: 'source.file', params: { path: 'events.jsonl', format: 'jsonl', eventTime: { field: 'ts', maxOutOfOrderness: '1s' } } },
     { id: 'w', kind: 'window', params: { type: 'tumbling', size: '2s', keyBy: ['user'], aggregates: [
