@@ -71,11 +71,8 @@ export class ParallelBarriers {
       for (const n of hostNodes.values()) {
         if (!n.source) continue;
         if (!this.job.splitSources.includes(n.id)) { results.push(n.runtime.receiveBarrier(id, -1)); continue; }
-        // After the pieces cut so far are delivered (a later mailbox task: not awaited here).
-        pieces.afterDelivered(() => {
-          pieces.barrier(n.id, id);
-          Promise.resolve(n.runtime.receiveBarrier(id, -1)).catch((err) => pending.reject(err));
-        });
+        // After the pieces cut so far, in every subtask and here (once delivered: not awaited here).
+        pieces.barrier(n.id, id, () => { Promise.resolve(n.runtime.receiveBarrier(id, -1)).catch((err) => pending.reject(err)); });
       }
       return andThen(allDone(results), () => this.job.reconverge.drainAll());
     });

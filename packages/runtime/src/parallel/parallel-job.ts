@@ -177,6 +177,7 @@ export class ParallelJob implements JobHandle {
       secretsFile: o.secretsFile, pipelineId: o.pipelineId ?? this.document.name, metrics: o.metrics !== false,
       stateDir: o.subtaskStateDir && `${o.subtaskStateDir}/${k}`,
       givenInputs: o.inputs && Object.keys(o.inputs), tap: !!o.tap, tapNodes: o.tapNodes && [...o.tapNodes], tapSample: o.tapSample, checkpointed: !!o.checkpoints,
+      pieceSources: this.pieces.trackerStates(),
       restore: [...this.restoredTask].filter(([, list]) => list[k]).map(([id, list]) => [id, list[k]]),
       peers,
     }), o.subtaskMemoryMb, (k, m) => this.fromSubtask(k, m), (err) => void this.fail(err));
@@ -202,9 +203,9 @@ export class ParallelJob implements JobHandle {
   }
 
   private deliver(ev: WireEvent): MaybePromise {
-    if (ev.k === 'm') { this.pieces.parsed(ev.piece, ev.max); return; }
+    if (ev.k === 'm') { this.pieces.parsed(ev); return; }
     if (ev.k === 't') { this.options.tap?.(ev.node, ev.port, ev.records); return; }
-    if (ev.k === 's' || ev.k === 'r' || ev.k === 'f' || ev.k === 'sb' || ev.k === 'sw') return;
+    if (ev.k === 's' || ev.k === 'r' || ev.k === 'sb' || ev.k === 'sw' || ev.k === 'sd') return;
     const to = this.inbound.get(ev.e)!;
     switch (ev.k) {
       case 'b': return to.batch(ev.c, batchOf(ev, performance.timeOrigin));

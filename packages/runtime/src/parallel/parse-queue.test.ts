@@ -48,7 +48,7 @@ describe('ParseQueue', () => {
     let q: ParseQueue;
     const outbox = new Outbox((_dest, events) => { posted.push(events.map((e) => (e.k === 'm' ? `m${e.piece}` : e.k))); }, 0, null, undefined, () => q.pending);
     q = new ParseQueue((err) => { throw err; }, () => outbox.flush());
-    const m = (piece: number): WireEvent => ({ k: 'm', piece, max: 0 });
+    const m = (piece: number): WireEvent => ({ k: 'm', source: 's', piece, max: 0, seqEnd: piece + 1, ctl: 0 });
     q.add(() => outbox.add(-1, m(0)));
     q.add(() => outbox.add(-1, m(1)));
     // A delivery's taps while pieces wait: they go with the next piece's greatest time.

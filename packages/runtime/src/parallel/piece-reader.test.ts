@@ -15,40 +15,58 @@ function reader(parallelism = 2) {
 }
 
 const pieces = (n: number): SourcePiece[] => Array.from({ length: n }, (_v, i) => ({ work: i, count: 3, end: (i + 1) * 100 }));
+/** What a subtask tells of a parsed piece (every piece here has 3 records and no split). */
+const news = (piece: number, max: number, ctl = 0) => ({ source: 'src', piece, max, seqEnd: 3 * (piece + 1), ctl });
+const turn = () => new Promise((ok) => setTimeout(ok, 0));
 
 describe('PieceReader', () => {
-  it('hands piece n to subtask n mod N and delivers pieces in the order they were cut, whatever order they were parsed in', async () => {
+  it('hands piece n to subtask n mod N, numbered in cut order; offsets follow the pieces delivered in that order, whatever order they were parsed in', async () => {
     const { r, flush } = reader();
     const run = r.run('src', { readPieces: async (dispatch) => { for (const p of pieces(3)) await dispatch(p); }, parsePiece: () => ({ records: [], at: [] }) }, new AbortController().signal);
-    await new Promise((ok) => setTimeout(ok, 0));
-    expect(flush().map(([dest, e]) => `${dest}:${e.k}${e.k === 'r' ? `${e.piece}@${e.seq0}` : ''}`)).toEqual(['0:r0@0', '1:r1@3', '0:r2@6']);
-    r.parsed(2, 5000);
-    r.parsed(1, 900);
-    expect(flush()).toEqual([]); // piece 0 is not parsed yet: nothing can be delivered
-    r.parsed(0, 2000);
+    await turn();
     const told = flush();
-    // Each delivered piece goes to every subtask, with the greatest event time before it (the restored 1000 first).
-    expect(told.filter(([dest]) => dest === 0).map(([, e]) => e)).toEqual([
-      { k: 'f', source: 'src', piece: 0, base: 1000, seqEnd: 3, wm: 2000 - 10 - 1 },
-      { k: 'f', source: 'src', piece: 1, base: 2000, seqEnd: 6, wm: 2000 - 10 - 1 },
-      { k: 'f', source: 'src', piece: 2, base: 2000, seqEnd: 9, wm: 5000 - 10 - 1 },
-      { k: 'sw', source: 'src', wm: Number.MAX_SAFE_INTEGER },
-    ]);
+    expect(told.filter(([, e]) => e.k === 'r').map(([dest, e]) => e.k === 'r' && `${dest}:r${e.piece}@${e.seq0}-${e.seqEnd}/${e.ctl}`)).toEqual(['0:r0@0-3/0', '1:r1@3-6/0', '0:r2@6-9/0']);
+    // The end of the source goes to every subtask at once, placed after the last piece cut.
+    expect(told.filter(([, e]) => e.k === 'sw').map(([dest, e]) => [dest, e])).toEqual([0, 1].map((dest) => [dest, { k: 'sw', source: 'src', wm: Number.MAX_SAFE_INTEGER, after: 2 }]));
+    let ended = false;
+    void run.then(() => { ended = true; });
+    r.parsed(news(2, 5000));
+    r.parsed(news(1, 900));
+    await turn();
+    expect(r.snapshot('src')).toEqual({ position: 0, maxEventTime: 1000 }); // piece 0 is not parsed yet: nothing is delivered
+    expect(ended).toBe(false);
+    r.parsed(news(0, 2000));
     await run;
     expect(r.snapshot('src')).toEqual({ position: 300, maxEventTime: 5000 });
+    expect(flush().filter(([, e]) => e.k !== 'r')).toEqual([]); // nothing is sent for a delivery: every subtask works it out
   });
 
-  it('runs what waits for a barrier once every piece cut before it is delivered, and not before', async () => {
+  it('places a barrier after the pieces cut so far, tells every subtask at once, and runs the host\'s part once they are delivered', async () => {
     const { r, flush } = reader();
     const order: string[] = [];
-    void r.run('src', { readPieces: async (dispatch) => { for (const p of pieces(2)) await dispatch(p); await new Promise(() => undefined); }, parsePiece: () => ({ records: [], at: [] }) }, new AbortController().signal);
-    await new Promise((ok) => setTimeout(ok, 0));
-    r.afterDelivered(() => { order.push(`barrier at ${JSON.stringify(r.snapshot('src'))}`); r.barrier('src', 7); });
-    r.parsed(0, 1500);
+    let more!: () => void;
+    void r.run('src', {
+      readPieces: async (dispatch) => {
+        for (const p of pieces(2)) await dispatch(p);
+        await new Promise<void>((ok) => { more = ok; });
+        await dispatch({ work: 2, count: 3, end: 300 });
+        await new Promise(() => undefined);
+      },
+      parsePiece: () => ({ records: [], at: [] }),
+    }, new AbortController().signal);
+    await turn();
+    r.barrier('src', 7, () => order.push(`barrier at ${JSON.stringify(r.snapshot('src'))}`));
+    more();
+    await turn();
+    // The piece cut after the barrier says one control event came before it: a subtask delivers it only after the barrier.
+    expect(flush().filter(([dest]) => dest === 0).map(([, e]) => (e.k === 'r' ? `r${e.piece}/${e.ctl}` : e.k === 'sb' ? `sb${e.id} after ${e.after}` : e.k))).toEqual(['r0/0', 'sb7 after 1', 'r2/1']);
+    r.parsed(news(0, 1500));
     expect(order).toEqual([]);
-    r.parsed(1, 1200);
+    r.parsed(news(2, 1700, 1));
+    expect(order).toEqual([]);
+    r.parsed(news(1, 1200));
     expect(order).toEqual(['barrier at {"position":200,"maxEventTime":1500}']);
-    expect(flush().filter(([dest]) => dest === 1).map(([, e]) => e.k)).toEqual(['r', 'f', 'f', 'sb']);
+    expect(r.snapshot('src')).toEqual({ position: 300, maxEventTime: 1700 });
   });
 
   it('two sources that both reach the read-ahead limit both go on as pieces are delivered', async () => {
@@ -57,12 +75,14 @@ describe('PieceReader', () => {
     const read = (n: number) => ({ readPieces: async (dispatch: (p: SourcePiece) => void | Promise<void>) => { for (const p of pieces(n)) await dispatch(p); }, parsePiece: () => ({ records: [], at: [] }) });
     const signal = new AbortController().signal;
     const done = Promise.all([r.run('src', read(10), signal), r.run('other', read(10), signal)]);
+    const cut = new Map<number, Extract<WireEvent, { k: 'r' }>>();
     for (let piece = 0; piece < 20; piece++) {
-      await new Promise((ok) => setTimeout(ok, 0));
-      r.parsed(piece, 100);
+      await turn();
+      for (const [, e] of flush()) if (e.k === 'r') cut.set(e.piece, e);
+      const { source, seqEnd, ctl } = cut.get(piece)!;
+      r.parsed({ source, piece, max: 100, seqEnd, ctl });
     }
     await done;
-    expect(flush().filter(([, e]) => e.k === 'sw').map(([, e]) => (e as { source: string }).source).sort()).toEqual(['other', 'src']);
+    expect([...cut.values()].filter((e) => e.source === 'src')).toHaveLength(10);
   });
 });
-

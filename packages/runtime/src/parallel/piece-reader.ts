@@ -1,37 +1,37 @@
 import { END_OF_TIME } from '../core/batch.js';
-import { SplitWatermarks } from '../time/split-watermarks.js';
 import type { MaybePromise } from '../core/async.js';
 import type { PiecewiseSource, SourceConnector, SourcePiece } from '../core/source.js';
 import type { SourceSnapshot } from '../checkpoint/types.js';
-import type { Outbox } from './wire.js';
+import type { Outbox, WireEvent } from './wire.js';
+import { PieceOrder, type Delivery, type PieceNews, type TrackerState } from './piece-order.js';
 
-interface Dispatched { source: string; piece: number; seqEnd: number; end: unknown; split?: string; max?: number }
-/** A source's delivered offset and watermarks (per split, as one reader's SourceDriver keeps them). */
-interface SourceProgress { tracker: SplitWatermarks; position: unknown; reader?: PiecewiseSource }
+/** A source's delivered offset (its watermark trackers are the PieceOrder's). */
+interface SourceProgress { position: unknown; reader?: PiecewiseSource }
+type Control = Extract<WireEvent, { k: 'sb' | 'sw' | 'sd' }>;
+type Unplaced<E> = E extends Control ? Omit<E, 'after'> : never;
 
 /**
  * The host's side of sources read in pieces (docs/parallelism.md). Each source's reader cuts its
- * input into pieces, in order; piece n goes to subtask n mod N, which parses it and reports its
- * greatest event time. Pieces are delivered strictly in the order they were cut: once every piece
- * before one is delivered, the host knows the greatest event time before it (`base`), and tells
- * every subtask — the owner emits the piece, each record with the watermark one reader would have
- * given it (max(base, greatest time earlier in the piece) − maxOutOfOrderness − 1), the others
- * learn that those source positions are done. A source of several splits (Kafka partitions) has a
- * watermark per split: `base` is then the piece's split's greatest time, and the record's watermark
- * is capped by the other splits' lowest one (`cap`) and never below the source's before (`floor`),
- * as time/split-watermarks.ts gives it on one thread. Offsets, the watermark tracker's state and barriers
- * follow the delivered pieces, so a checkpoint holds exactly what entered the graph.
+ * input into pieces, in order; piece n goes to subtask n mod N, which parses it and tells the
+ * host and the other subtasks its greatest event time ('m'). Each of them works out the
+ * deliveries for itself (parallel/piece-order.ts): a piece enters the graph once every piece
+ * before it has, the owner emits it with each record's watermark as one reader gives it. The
+ * host keeps the same order for the offsets, the watermark trackers' state and its read-ahead,
+ * so a checkpoint holds exactly what entered the graph. A barrier, a source's end and a
+ * declaration of splits are placed after the last piece cut when they happen ('after').
  */
 export class PieceReader {
-  private readonly inOrder: Dispatched[] = [];
   private nextPiece = 0;
+  /** Each cut piece's offset after it, until delivered. */
+  private readonly ends = new Map<number, unknown>();
   private readonly sources = new Map<string, SourceProgress>();
+  private readonly order = new PieceOrder((d) => this.delivered(d));
+  /** Control events sent to the subtasks so far (each piece says how many came before it). */
+  private controls = 0;
   /** The reader waits while this many pieces are cut but not delivered (eight per subtask: thread hops take time on a busy machine). */
   private readonly maxInFlight: number;
   /** Readers waiting for room (one per source that hit the limit). */
   private roomFor: (() => void)[] = [];
-  /** Run once every piece cut so far is delivered (barriers, a source's end). */
-  private waiting: { after: number; run: () => void }[] = [];
 
   constructor(
     private readonly parallelism: number,
@@ -47,64 +47,66 @@ export class PieceReader {
   /** A source read in pieces, from where a checkpoint left it (restore the connector's position first). */
   add(id: string, source: SourceConnector, restored?: SourceSnapshot): void {
     // No idle timeout: idleness depends on wall-clock time, so such a source is not read in pieces.
-    const tracker = new SplitWatermarks(source.eventTime?.maxOutOfOrdernessMs ?? 0, undefined, this.clock);
-    if (restored) tracker.restore(restored.maxEventTime, restored.splits);
-    this.sources.set(id, { tracker, position: restored?.position ?? source.checkpointPosition?.() });
+    this.order.addSource(id, source.eventTime?.maxOutOfOrdernessMs ?? 0, restored);
+    this.sources.set(id, { position: restored?.position ?? source.checkpointPosition?.() });
+  }
+
+  /** Each source's watermark state as restored, for the subtasks' own trackers (before any piece is cut). */
+  trackerStates(): [string, TrackerState][] {
+    return [...this.sources.keys()].map((id) => [id, this.trackerState(id)]);
+  }
+
+  private trackerState(id: string): TrackerState {
+    const t = this.order.tracker(id);
+    const splits = t.snapshot();
+    return { maxEventTime: t.maxEventTime, ...(splits && { splits }) };
   }
 
   /** The source's part of a checkpoint: the offset after its last delivered piece and the greatest event time before it. */
   snapshot(id: string): SourceSnapshot {
-    const s = this.sources.get(id)!;
-    const splits = s.tracker.snapshot();
-    return { position: s.position, maxEventTime: s.tracker.maxEventTime, ...(splits && { splits }) };
+    return { position: this.sources.get(id)!.position, ...this.trackerState(id) };
   }
 
-  /** Reads a source to its end, then (once its pieces are delivered) sends its final watermark. */
+  /** Reads a source to its end, then sends its final watermark; resolves once its pieces are delivered. */
   async run(id: string, source: PiecewiseSource, signal: AbortSignal): Promise<void> {
     const s = this.sources.get(id)!;
     s.reader = source;
     // Declared splits hold the watermark back from the pieces cut after the declaration on.
-    await source.readPieces((piece) => this.dispatch(id, piece), signal, (ids) => this.afterDelivered(() => s.tracker.declare(ids)));
+    await source.readPieces((piece) => this.dispatch(id, piece), signal,
+      (ids) => this.control({ k: 'sd', source: id, ids }, () => this.order.tracker(id).declare(ids)));
     if (signal.aborted) return;
-    await new Promise<void>((resolve) => this.afterDelivered(() => {
-      this.broadcast({ k: 'sw', source: id, wm: END_OF_TIME });
-      resolve();
-    }));
+    await new Promise<void>((resolve) => this.control({ k: 'sw', source: id, wm: END_OF_TIME }, resolve));
   }
 
   private dispatch(source: string, p: SourcePiece): MaybePromise {
     const piece = this.nextPiece++;
     const seq0 = this.sequencer.next;
     this.sequencer.next += p.count;
-    this.inOrder.push({ source, piece, seqEnd: seq0 + p.count, end: p.end, split: p.split });
-    const sent = this.outbox.add(piece % this.parallelism, { k: 'r', source, piece, seq0, at: this.clock() + this.timeOrigin, work: p.work });
-    if (this.inOrder.length < this.maxInFlight) return sent ?? this.outbox.gate();
+    this.ends.set(piece, p.end);
+    const sent = this.outbox.add(piece % this.parallelism, {
+      k: 'r', source, piece, seq0, seqEnd: seq0 + p.count, ...(p.split !== undefined && { split: p.split }), ctl: this.controls,
+      at: this.clock() + this.timeOrigin, work: p.work,
+    });
+    if (this.inFlight < this.maxInFlight) return sent ?? this.outbox.gate();
     // Bounded read-ahead: parsed pieces wait in the subtasks' memory, and a barrier goes after the pieces cut.
     return new Promise<void>((resolve) => { this.roomFor.push(resolve); });
   }
 
-  /** A subtask parsed a piece: deliver every piece whose predecessors are all parsed. */
-  parsed(piece: number, max: number): void {
-    const first = this.inOrder[0];
-    if (!first || piece < first.piece) return;
-    this.inOrder[piece - first.piece].max = max;
-    while (this.inOrder.length && this.inOrder[0].max !== undefined) this.deliver(this.inOrder.shift()!);
+  private get inFlight(): number {
+    return this.nextPiece - this.order.delivered;
   }
 
-  private deliver(d: Dispatched): void {
+  /** A subtask parsed a piece (its news, as every subtask gets it): deliver every piece whose predecessors are all parsed. */
+  parsed(news: PieceNews): void {
+    void this.order.parsed(news);
+  }
+
+  private delivered(d: Delivery): void {
     const s = this.sources.get(d.source)!;
-    const t = s.tracker;
-    t.select(d.split);
-    const { max: base, others } = t.bounds(d.split);
-    const floor = t.current;
-    t.observe(d.max!); // the piece's greatest time: the same watermark as observing each of its records
-    s.position = d.end;
-    s.reader?.piecesDelivered?.(d.end);
-    const wm = t.current;
-    const f = { k: 'f', source: d.source, piece: d.piece, base, seqEnd: d.seqEnd, wm } as const;
-    this.broadcast(others === Infinity ? f : { ...f, cap: others, floor });
-    while (this.waiting.length && this.waiting[0].after <= d.piece) this.waiting.shift()!.run();
-    if (this.roomFor.length && this.inOrder.length < this.maxInFlight) {
+    s.position = this.ends.get(d.piece);
+    this.ends.delete(d.piece);
+    s.reader?.piecesDelivered?.(s.position);
+    if (this.roomFor.length && this.inFlight < this.maxInFlight) {
       const resume = this.roomFor;
       this.roomFor = [];
       for (const r of resume) r();
@@ -113,16 +115,19 @@ export class PieceReader {
 
   /** Runs `run` once every piece cut so far has been delivered (at once when none is in flight). */
   afterDelivered(run: () => void): void {
-    if (!this.inOrder.length) { run(); return; }
-    this.waiting.push({ after: this.nextPiece - 1, run });
+    void this.order.afterPiece(this.nextPiece - 1, run);
   }
 
-  /** A barrier at a source: after its delivered pieces on every subtask. */
-  barrier(source: string, id: number): void {
-    this.broadcast({ k: 'sb', source, id });
+  /** A barrier at a source, after the pieces cut so far on every subtask; `run` once the host has delivered them too. */
+  barrier(source: string, id: number, run: () => void): void {
+    this.control({ k: 'sb', source, id }, run);
   }
 
-  private broadcast(ev: Parameters<Outbox['add']>[1]): void {
-    for (let k = 0; k < this.parallelism; k++) this.outbox.add(k, ev);
+  /** Tells every subtask of a control event after the last piece cut; the host's own part (`run`) goes at the same place. */
+  private control(ev: Unplaced<Control>, run: () => void): void {
+    const placed = { ...ev, after: this.nextPiece - 1 } as Control;
+    this.controls++;
+    for (let k = 0; k < this.parallelism; k++) this.outbox.add(k, placed);
+    void this.order.control(placed.after, run);
   }
 }

@@ -5,6 +5,7 @@ import { SplitWatermarks } from '../time/split-watermarks.js';
 import { pieceWatermarks } from './piece-parser.js';
 import { PieceReader } from './piece-reader.js';
 import { Outbox, type WireEvent } from './wire.js';
+import { PieceOrder, type Delivery } from './piece-order.js';
 
 const DELAY = 50;
 const SPLITS = ['0', '1', '2'];
@@ -40,13 +41,20 @@ function oneReader(pieces: Piece[], restored?: SourceSnapshot) {
   return { records, after, snapshot: { maxEventTime: t.maxEventTime, splits: t.snapshot() } };
 }
 
-/** The same pieces through the PieceReader, parsed in reverse order of arrival; each record's watermark from its 'f'. */
+/**
+ * The same pieces through the PieceReader (the host) and a subtask's PieceOrder, each parsed in reverse order of arrival;
+ * the subtask hears of a parsed piece before the control events the host sent it (they come another way): each record's
+ * watermark from the subtask's own delivery.
+ */
 async function inPieces(pieces: Piece[], restored?: SourceSnapshot) {
   const told: WireEvent[] = [];
   // Every piece's 'r' (to its owner), and what subtask 0 is told of the rest.
   const outbox = new Outbox((dest, events) => { told.push(...events.filter((e) => dest === 0 || e.k === 'r')); }, -1, null);
   const r = new PieceReader(2, outbox, { next: 0 }, () => 0, 0);
   r.add('src', { eventTime: { field: 'ts', maxOutOfOrdernessMs: DELAY } } as SourceConnector, restored);
+  const delivered: Delivery[] = [];
+  const subtask = new PieceOrder((d) => { delivered.push(d); });
+  subtask.addSource('src', DELAY, r.trackerStates()[0][1]);
   const work: SourcePiece[] = pieces.map((p, i) => ({ work: i, count: p.times.length, end: i + 1, split: p.split }));
   let ended = false;
   const run = r.run('src', {
@@ -54,20 +62,30 @@ async function inPieces(pieces: Piece[], restored?: SourceSnapshot) {
     parsePiece: () => ({ records: [], at: [] }),
   }, new AbortController().signal).then(() => { ended = true; });
   const parsed = new Set<number>();
+  let seen = 0;
   while (!ended) {
     await new Promise((ok) => setTimeout(ok, 0));
     outbox.flush();
-    const cut = Array.from({ length: work.length }, (_v, i) => i).filter((i) => !parsed.has(i) && told.some((e) => e.k === 'r' && e.piece === i));
-    for (const i of cut.reverse()) { parsed.add(i); r.parsed(i, Math.max(...pieces[i].times)); }
+    const cut = told.filter((e): e is Extract<WireEvent, { k: 'r' }> => e.k === 'r' && !parsed.has(e.piece));
+    for (const e of cut.reverse()) {
+      parsed.add(e.piece);
+      const news = { source: e.source, piece: e.piece, max: Math.max(...pieces[e.piece].times), seqEnd: e.seqEnd, split: e.split, ctl: e.ctl };
+      r.parsed(news);
+      void subtask.parsed(news);
+    }
+    for (const e of told.slice(seen)) {
+      if (e.k === 'sd') void subtask.control(e.after, () => subtask.tracker('src').declare(e.ids));
+      if (e.k === 'sw') void subtask.control(e.after, () => undefined);
+    }
+    seen = told.length;
   }
   await run;
-  outbox.flush();
-  const delivered = told.filter((e): e is Extract<WireEvent, { k: 'f' }> => e.k === 'f');
-  const records = delivered.map((f, i) => {
+  const records = delivered.map((d, i) => {
     const prior = pieces[i].times.map((_ts, j) => Math.max(-Infinity, ...pieces[i].times.slice(0, j)));
-    return pieceWatermarks(prior, DELAY, f.base, f.cap, f.floor);
+    return pieceWatermarks(prior, DELAY, d.base, d.cap, d.floor);
   });
-  return { records, after: delivered.map((f) => f.wm), snapshot: r.snapshot('src') };
+  expect(delivered.map((d) => d.piece)).toEqual(pieces.map((_p, i) => i));
+  return { records, after: delivered.map((d) => d.wm), snapshot: r.snapshot('src') };
 }
 
 describe('sources of several splits read in pieces (Kafka partitions)', () => {

@@ -4,6 +4,7 @@ import type { Rec } from '../core/batch.js';
 import type { WireEvent } from './wire.js';
 import type { StateAnswer, StateQuery } from '../core/state-entries.js';
 import type { PackedBatches } from './batch-codec.js';
+import type { TrackerState } from './piece-order.js';
 
 /** What a subtask is given when its thread starts. */
 export interface SubtaskInit {
@@ -28,6 +29,8 @@ export interface SubtaskInit {
   stateDir?: string;
   /** This subtask's snapshot of each node it restores (v8-serialized NodeSnapshot). */
   restore: [nodeId: string, data: Uint8Array][];
+  /** Each source read in pieces and its watermark state as restored: every subtask delivers the pieces itself (parallel/piece-order.ts). */
+  pieceSources: [id: string, state: TrackerState][];
   /** Ports to the other subtasks, by their index (its own is absent). */
   peers: (MessagePort | null)[];
   /** performance.timeOrigin of the host (clocks are per thread). */

@@ -23,6 +23,7 @@ import type { FromSubtask, SubtaskInit, SubtaskLoad } from './protocol.js';
 import { LoadReports } from './load-reports.js';
 import { ParseQueue } from './parse-queue.js';
 import { PieceParser } from './piece-parser.js';
+import { PieceOrder, type Delivery } from './piece-order.js';
 import { piecewiseSourceOf } from '../core/source.js';
 
 /** The end-of-input marker travels as barrier 0 (checkpoints count from 1). */
@@ -38,6 +39,8 @@ export class Subtask {
   private readonly nodes = new Map<string, BuiltNode>();
   /** This subtask's instance of each source read in pieces (no state: the host keeps offsets). */
   private readonly pieces = new Map<string, PieceParser>();
+  /** The order the pieces enter the graph, worked out here from every subtask's news (parallel/piece-order.ts). */
+  private readonly order = new PieceOrder((d) => this.delivered(d));
   /** Per planned edge from another thread: where its events go in (one channel, or a merge of N). */
   private readonly inbound = new Map<number, Inlet>();
   private readonly mirrors = new Map<string, { watermark: number; idle: boolean }>();
@@ -108,6 +111,7 @@ export class Subtask {
       const source = piecewiseSourceOf(built);
       built.runtime.onBarrier = (node, barrier) => this.onBarrier(node, barrier);
       this.pieces.set(id, new PieceParser(built, source, Date.now));
+      this.order.addSource(id, source.eventTime?.maxOutOfOrdernessMs ?? 0, init.pieceSources.find(([s]) => s === id)?.[1]);
     }
     const runtimeOf = (id: string) => (this.nodes.get(id) ?? this.pieces.get(id))!.runtime;
     const capsOf = new Map<string, WatermarkView[][]>();
@@ -174,30 +178,47 @@ export class Subtask {
       let chain: MaybePromise = undefined;
       for (const ev of events) chain = andThen(chain, () => this.deliver(ev));
       return andThen(andThen(chain, () => this.reconverge.drainAll()), () => {
-        // Everything from the sources up to hostProgress has passed this subtask's stateless
-        // chains: the channels out of it say so, so merges downstream need not wait for them.
-        if (fromHost) for (const out of this.outs) out.progress(this.hostProgress);
+        this.progressOut();
         this.loads.handled(fromHost);
       });
     })).catch((err) => this.fail(err));
   }
 
+  /** Everything from the sources up to hostProgress has passed this subtask's stateless chains: the channels out of it say so, so merges downstream need not wait for them. */
+  private progressOut(): void {
+    for (const out of this.outs) out.progress(this.hostProgress);
+  }
+
+  /** Parses a piece this subtask owns; its news goes to the host and every other subtask, and into this one's order. */
+  private parse(ev: Extract<WireEvent, { k: 'r' }>): void {
+    const max = this.pieces.get(ev.source)!.read(ev.piece, ev.seq0, ev.at - performance.timeOrigin, ev.work);
+    const news = { k: 'm', source: ev.source, piece: ev.piece, max, seqEnd: ev.seqEnd, ctl: ev.ctl, ...(ev.split !== undefined && { split: ev.split }) } as const;
+    this.outbox.add(HOST, news);
+    for (let k = 0; k < this.init.parallelism; k++) if (k !== this.init.index) this.outbox.add(k, news);
+    Promise.resolve(this.mailbox.run(() => andThen(andThen(this.order.parsed(news), () => this.reconverge.drainAll()), () => this.progressOut())))
+      .catch((err) => this.fail(err));
+  }
+
+  /** Every piece before this one has entered the graph: its owner emits it; every subtask's source positions move on. */
+  private delivered(d: Delivery): MaybePromise {
+    if (d.seqEnd - 1 > this.hostProgress) this.hostProgress = d.seqEnd - 1;
+    this.mirror(d.source, d.wm, false);
+    return this.pieces.get(d.source)!.deliver(d.piece, d.wm, d.base, d.cap, d.floor);
+  }
+
   private deliver(ev: WireEvent): MaybePromise {
     switch (ev.k) {
       case 's': this.mirror(ev.source, ev.wm, ev.idle); return;
-      case 'r':
-        this.parsing.add(() => this.outbox.add(HOST, { k: 'm', piece: ev.piece, max: this.pieces.get(ev.source)!.read(ev.piece, ev.seq0, ev.at - performance.timeOrigin, ev.work) }));
-        return;
-      case 'f':
-        // Every source position below seqEnd has passed this subtask (its own piece is emitted now).
-        if (ev.seqEnd - 1 > this.hostProgress) this.hostProgress = ev.seqEnd - 1;
-        this.mirror(ev.source, ev.wm, false);
-        return this.pieces.get(ev.source)!.deliver(ev.piece, ev.wm, ev.base, ev.cap, ev.floor);
-      case 'sb': return this.pieces.get(ev.source)!.runtime.receiveBarrier(ev.id, -1);
+      case 'r': this.parsing.add(() => this.parse(ev)); return;
+      case 'm': return this.order.parsed(ev);
+      case 'sb': return this.order.control(ev.after, () => this.pieces.get(ev.source)!.runtime.receiveBarrier(ev.id, -1));
       case 'sw':
-        this.mirror(ev.source, ev.wm, false);
-        return this.pieces.get(ev.source)!.runtime.receiveWatermark(ev.wm, -1);
-      case 'm': case 't': return;
+        return this.order.control(ev.after, () => {
+          this.mirror(ev.source, ev.wm, false);
+          return this.pieces.get(ev.source)!.runtime.receiveWatermark(ev.wm, -1);
+        });
+      case 'sd': return this.order.control(ev.after, () => this.order.tracker(ev.source).declare(ev.ids));
+      case 't': return;
       default:
     }
     const to = this.inbound.get(ev.e)!;

@@ -6,6 +6,7 @@ import { keyGroupOf, keyReader, subtaskOfKeyGroup } from './partitioner.js';
 import type { RecordSchema } from '@eddy/shared';
 import { preAggregatorFor, type PreAggregator } from './pre-aggregators.js';
 import type { Combined, Frontier } from '../operators/window/pre-aggregate.js';
+import type { PieceNews } from './piece-order.js';
 
 /**
  * What crosses between a parallel job's threads, in order per pair of threads. Records go
@@ -21,19 +22,19 @@ export type WireEvent =
   | { k: 'x'; e: number; c: number; id: number }
   /** A source's watermark, for multi-input nodes whose records it bounds (watermark caps). */
   | { k: 's'; source: string; wm: number; idle: boolean }
-  /** Sources read in pieces (parallel/piece-reader.ts): a piece for its subtask to parse, records numbered from seq0. */
-  | { k: 'r'; source: string; piece: number; seq0: number; at: number; work: unknown }
-  /** The greatest event time in a parsed piece (to the host). */
-  | { k: 'm'; piece: number; max: number }
   /**
-   * Every piece up to this one is delivered in order (to every subtask): its owner emits it, with its watermarks from `base`
-   * (a source of several splits: at most `cap`, the other splits' lowest watermark, and at least `floor`, the source's before).
+   * Sources read in pieces (parallel/piece-reader.ts): a piece for its subtask to parse, records numbered from seq0 up to
+   * seqEnd; `ctl`: the control events (sb, sw, sd) sent before it.
    */
-  | { k: 'f'; source: string; piece: number; base: number; seqEnd: number; wm: number; cap?: number; floor?: number }
-  /** A barrier at a source read in pieces, after its last delivered piece (to every subtask). */
-  | { k: 'sb'; source: string; id: number }
-  /** The final watermark of a source read in pieces (to every subtask). */
-  | { k: 'sw'; source: string; wm: number }
+  | { k: 'r'; source: string; piece: number; seq0: number; seqEnd: number; split?: string; ctl: number; at: number; work: unknown }
+  /** A parsed piece's news, from its owner to the host and every other subtask: each works out the deliveries (parallel/piece-order.ts). */
+  | ({ k: 'm' } & PieceNews)
+  /** A barrier at a source read in pieces, after piece `after` (to every subtask). */
+  | { k: 'sb'; source: string; id: number; after: number }
+  /** The final watermark of a source read in pieces, after piece `after` (to every subtask). */
+  | { k: 'sw'; source: string; wm: number; after: number }
+  /** A source read in pieces declares the splits it reads, after piece `after` (to every subtask). */
+  | { k: 'sd'; source: string; ids: string[]; after: number }
   /** Records a node emitted on a port, for the embedder's tap (to the host, in order with the events). */
   | { k: 't'; node: string; port: string; records: Rec[] };
 
