@@ -3,6 +3,7 @@ import type { MaybePromise } from '../core/async.js';
 import type { PiecewiseSource, SourceConnector, SourcePiece } from '../core/source.js';
 import type { SourceSnapshot } from '../checkpoint/types.js';
 import type { Outbox, WireEvent } from './wire.js';
+import { PARSES_PER_MESSAGE } from './subtask.js';
 import { PieceOrder, type Delivery, type PieceNews, type TrackerState } from './piece-order.js';
 
 /** A source's delivered offset (its watermark trackers are the PieceOrder's). */
@@ -28,7 +29,10 @@ export class PieceReader {
   private readonly order = new PieceOrder((d) => this.delivered(d));
   /** Control events sent to the subtasks so far (each piece says how many came before it). */
   private controls = 0;
-  /** The reader waits while this many pieces are cut but not delivered (eight per subtask: thread hops take time on a busy machine). */
+  /**
+   * The reader waits while this many pieces are cut but not delivered as far as the host knows: eight per subtask (thread
+   * hops take time on a busy machine), and the news a subtask may hold back (Outbox.addLazy).
+   */
   private readonly maxInFlight: number;
   /** Readers waiting for room (one per source that hit the limit). */
   private roomFor: (() => void)[] = [];
@@ -41,7 +45,7 @@ export class PieceReader {
     private readonly clock: () => number,
     private readonly timeOrigin: number,
   ) {
-    this.maxInFlight = 8 * parallelism;
+    this.maxInFlight = (8 + PARSES_PER_MESSAGE) * parallelism;
   }
 
   /** A source read in pieces, from where a checkpoint left it (restore the connector's position first). */

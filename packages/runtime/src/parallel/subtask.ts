@@ -28,6 +28,8 @@ import { piecewiseSourceOf } from '../core/source.js';
 
 /** The end-of-input marker travels as barrier 0 (checkpoints count from 1). */
 export const END_BARRIER = 0;
+/** Pieces a subtask parses between two messages to each other thread (at most). */
+export const PARSES_PER_MESSAGE = 4;
 
 /**
  * One subtask of a parallel job, on its own thread: an instance of every operator between
@@ -46,7 +48,8 @@ export class Subtask {
   private readonly mirrors = new Map<string, { watermark: number; idle: boolean }>();
   private readonly mailbox = new Mailbox();
   // After each parsed piece, what waits to go leaves (its greatest time with the taps and batches of the deliveries before it).
-  private readonly parsing = new ParseQueue((err) => this.fail(err), () => this.outbox.flush());
+  private readonly parsing = new ParseQueue((err) => this.fail(err), () => this.afterParse());
+  private parsedSinceFlush = 0;
   private readonly reconverge = new ReconvergeQueue();
   private readonly outbox: Outbox;
   private readonly plan: ParallelPlan;
@@ -197,6 +200,17 @@ export class Subtask {
     for (let k = 0; k < this.init.parallelism; k++) if (k !== this.init.index) this.outbox.add(k, news);
     Promise.resolve(this.mailbox.run(() => andThen(andThen(this.order.parsed(news), () => this.reconverge.drainAll()), () => this.progressOut())))
       .catch((err) => this.fail(err));
+  }
+
+  /**
+   * What waits to go leaves after a piece is parsed if it holds records (another subtask's merge may wait for them), else
+   * after every PARSES_PER_MESSAGE pieces, or when none waits to be parsed: news, progress and watermarks may wait a few
+   * pieces (the read-ahead keeps the other threads busy), and each message to a sleeping thread costs its sender several µs.
+   */
+  private afterParse(): void {
+    if (++this.parsedSinceFlush < PARSES_PER_MESSAGE && this.parsing.pending && !this.outbox.holdsRecords) return;
+    this.parsedSinceFlush = 0;
+    this.outbox.flush();
   }
 
   /** Every piece before this one has entered the graph: its owner emits it; every subtask's source positions move on. */

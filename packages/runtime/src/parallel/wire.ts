@@ -49,6 +49,8 @@ export const HOST = -1;
 export class Outbox {
   private readonly pending = new Map<number, WireEvent[]>();
   private scheduled = false;
+  /** Whether what waits holds a batch of records (another thread's merge may be waiting for it). */
+  holdsRecords = false;
 
   constructor(
     private readonly post: (dest: number, events: WireEvent[]) => void,
@@ -65,6 +67,7 @@ export class Outbox {
     let list = this.pending.get(dest);
     if (!list) this.pending.set(dest, (list = []));
     list.push(event);
+    if (event.k === 'b') this.holdsRecords = true;
     if (!this.scheduled && !this.flushComes()) {
       this.scheduled = true;
       queueMicrotask(() => { if (this.scheduled) this.flush(); });
@@ -73,6 +76,7 @@ export class Outbox {
 
   flush(): void {
     this.scheduled = false;
+    this.holdsRecords = false;
     for (const [dest, events] of this.pending) if (events.length) this.post(dest, events);
     this.pending.clear();
   }
