@@ -1,4 +1,4 @@
-import { andThen, type MaybePromise } from '../core/async.js';
+import { andThen, isPromise, type MaybePromise } from '../core/async.js';
 import { SplitWatermarks } from '../time/split-watermarks.js';
 
 /** What a piece's owner tells everyone once it has parsed it (wire 'm'). */
@@ -39,8 +39,11 @@ export class PieceOrder {
   private next = 0;
   private readonly news = new Map<number, PieceNews>();
   private readonly trackers = new Map<string, SplitWatermarks>();
+  /** In the order they came; `after` never decreases (each is placed after the last piece cut when it happens). */
   private controls: { after: number; run: () => MaybePromise }[] = [];
   private controlsSeen = 0;
+  /** The steps still running (a delivery that awaits): later steps go after them. */
+  private running: Promise<void> | undefined;
 
   constructor(private readonly onDelivery: (d: Delivery) => MaybePromise) {}
 
@@ -86,15 +89,19 @@ export class PieceOrder {
    * before it has finished (a chain), so the trackers see pieces and declarations in order.
    */
   private pump(): MaybePromise {
-    let chain: MaybePromise = undefined;
+    let chain: MaybePromise = this.running;
     for (;;) {
       while (this.controls.length && this.controls[0].after < this.next) chain = andThen(chain, this.controls.shift()!.run);
       const n = this.news.get(this.next);
-      if (n === undefined || n.ctl > this.controlsSeen) return chain;
+      if (n === undefined || n.ctl > this.controlsSeen) break;
       this.news.delete(this.next);
       this.next++;
       chain = andThen(chain, () => this.onDelivery(this.deliver(n)));
     }
+    if (!isPromise(chain) || chain === this.running) return chain;
+    const running: Promise<void> = chain.then(() => { if (this.running === running) this.running = undefined; });
+    this.running = running;
+    return running;
   }
 
   private deliver(n: PieceNews): Delivery {
