@@ -1,9 +1,10 @@
 /**
  * The pieces a subtask has to parse, one per turn of its event loop. Node hands a thread every
- * message that has come before it runs the next `setImmediate`, so a delivery (`f`) is handled
- * before the pieces queued behind it are parsed: a parsed piece waits one round trip to the host,
- * not behind the whole read-ahead. Parsed records held shorter are fewer at each scavenge
- * (measured: most of a subtask's garbage collection was copying and promoting them).
+ * message that has come before it runs the next `setImmediate`, so another subtask's news (`m`,
+ * which may deliver pieces parsed here) is handled before the pieces queued behind it are parsed:
+ * a parsed piece waits for the news of the pieces before it, not behind the whole read-ahead.
+ * Parsed records held shorter are fewer at each scavenge (measured: most of a subtask's garbage
+ * collection was copying and promoting them).
  */
 export class ParseQueue {
   private readonly queue: (() => void)[] = [];
