@@ -10,7 +10,7 @@ interface Parsed { records: Rec[]; times: number[]; seqs: number[]; arrivedAt: n
 
 /**
  * A subtask's instance of a source read in pieces (parallel/piece-reader.ts): it parses the
- * pieces it owns as they come, and emits one when the host delivers it — with each record's
+ * pieces it owns as they come, and emits one when it is delivered (parallel/piece-order.ts) — with each record's
  * watermark as one reader gives it (the watermark before the record: the greatest event time
  * before it, less maxOutOfOrderness, less 1), from the greatest time before the piece (`base`)
  * and the greatest time earlier in the piece (kept per record at parsing).
@@ -35,7 +35,7 @@ export class PieceParser {
     return this.built.runtime;
   }
 
-  /** Parses one piece (held until delivered); returns its greatest event time, which the host needs for the pieces after it. */
+  /** Parses one piece (held until delivered); returns its greatest event time, which every thread needs for the pieces after it. */
   read(piece: number, seq0: number, arrivedAt: number, work: unknown): number {
     const ctx = this.built.ctx;
     const deadLetter = (raw: unknown, reason: string) => ctx.deadLetter(raw, reason);
