@@ -47,7 +47,7 @@ export class Subtask {
   private readonly inbound = new Map<number, Inlet>();
   private readonly mirrors = new Map<string, { watermark: number; idle: boolean }>();
   private readonly mailbox = new Mailbox();
-  // After each parsed piece, what waits to go leaves (its greatest time with the taps and batches of the deliveries before it).
+  // After parsed pieces, what waits to go leaves (afterParse): news of the pieces, with the taps and batches of the deliveries meanwhile.
   private readonly parsing = new ParseQueue((err) => this.fail(err), () => this.afterParse());
   private parsedSinceFlush = 0;
   private readonly reconverge = new ReconvergeQueue();

@@ -58,7 +58,7 @@ export class Outbox {
     private readonly deliverSelf: ((event: WireEvent) => MaybePromise) | null,
     /** Host only: a promise while the subtasks are too far behind (backpressure on the sources). */
     readonly gate: () => MaybePromise = () => undefined,
-    /** True while a flush is sure to come soon (a subtask parses a piece next and flushes after it): fewer messages. */
+    /** True while a flush is sure to come soon (a subtask has pieces to parse, and flushes after a few: Subtask.afterParse): fewer messages. */
     private readonly flushComes: () => boolean = () => false,
   ) {}
 
