@@ -33,10 +33,10 @@ describe('PieceOrder', () => {
     expect(log).toEqual(['piece 0 base 1000 wm 1089', 'piece 1 base 1100 wm 1189']);
     void o.control(1, () => { log.push('barrier after 1'); });
     expect(log.slice(2)).toEqual(['barrier after 1', 'piece 2 base 1200 wm 1289']);
-    void o.afterPiece(4, () => { log.push('after 4'); });
+    void o.control(4, () => { log.push('after 4'); });
     void o.control(5, () => { log.push('end after 5'); });
-    void o.parsed(news(4, 1500, 2));
-    void o.parsed(news(3, 1400, 2));
+    void o.parsed(news(4, 1500, 1));
+    void o.parsed(news(3, 1400, 1));
     expect(log.slice(4)).toEqual(['piece 3 base 1300 wm 1389', 'piece 4 base 1400 wm 1489', 'after 4']);
     void o.parsed(news(5, 1600, 2));
     expect(log.slice(7)).toEqual(['piece 5 base 1500 wm 1589', 'end after 5']);

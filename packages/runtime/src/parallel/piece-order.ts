@@ -74,11 +74,6 @@ export class PieceOrder {
   /** A control event from the host: runs after piece `after` is delivered (at once if it is). */
   control(after: number, run: () => MaybePromise): MaybePromise {
     this.controlsSeen++;
-    return this.afterPiece(after, run);
-  }
-
-  /** Runs `run` once piece `after` is delivered (the host's own waits: not counted as control events). */
-  afterPiece(after: number, run: () => MaybePromise): MaybePromise {
     this.controls.push({ after, run });
     return this.pump();
   }

@@ -31,7 +31,7 @@ export class PieceReader {
   private controls = 0;
   /**
    * The reader waits while this many pieces are cut but not delivered as far as the host knows: eight per subtask (thread
-   * hops take time on a busy machine), and the news a subtask may hold back (Outbox.addLazy).
+   * hops take time on a busy machine), and the news a subtask may hold back (Subtask.afterParse).
    */
   private readonly maxInFlight: number;
   /** Readers waiting for room (one per source that hit the limit). */
@@ -115,11 +115,6 @@ export class PieceReader {
       this.roomFor = [];
       for (const r of resume) r();
     }
-  }
-
-  /** Runs `run` once every piece cut so far has been delivered (at once when none is in flight). */
-  afterDelivered(run: () => void): void {
-    void this.order.afterPiece(this.nextPiece - 1, run);
   }
 
   /** A barrier at a source, after the pieces cut so far on every subtask; `run` once the host has delivered them too. */
