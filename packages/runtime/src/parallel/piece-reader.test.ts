@@ -20,7 +20,7 @@ const news = (piece: number, max: number, ctl = 0) => ({ source: 'src', piece, m
 const turn = () => new Promise((ok) => setTimeout(ok, 0));
 
 describe('PieceReader', () => {
-  it('hands piece n to subtask n mod N, numbered in cut order; offsets follow the pieces delivered in that order, whatever order they were parsed in', async () => {
+  it('hands pieces out in turn while the subtasks keep up, numbered in cut order; offsets follow the pieces delivered in that order, whatever order they were parsed in', async () => {
     const { r, flush } = reader();
     const run = r.run('src', { readPieces: async (dispatch) => { for (const p of pieces(3)) await dispatch(p); }, parsePiece: () => ({ records: [], at: [] }) }, new AbortController().signal);
     await turn();
@@ -39,6 +39,36 @@ describe('PieceReader', () => {
     await run;
     expect(r.snapshot('src')).toEqual({ position: 300, maxEventTime: 5000 });
     expect(flush().filter(([, e]) => e.k !== 'r')).toEqual([]); // nothing is sent for a delivery: every subtask works it out
+  });
+
+  it('hands each piece to the subtask with the fewest pieces yet to parse (one held up gets fewer; ties in turn)', async () => {
+    const { r, flush } = reader(3);
+    let more!: (n: number) => void;
+    let cut = 0;
+    void r.run('src', {
+      readPieces: async (dispatch) => {
+        for (;;) {
+          const n = await new Promise<number>((ok) => { more = ok; });
+          for (let i = 0; i < n; i++, cut++) await dispatch({ work: cut, count: 3, end: (cut + 1) * 100 });
+        }
+      },
+      parsePiece: () => ({ records: [], at: [] }),
+    }, new AbortController().signal);
+    const owners = async (n: number) => {
+      await turn();
+      more(n);
+      await turn();
+      return flush().filter(([, e]) => e.k === 'r').map(([dest, e]) => e.k === 'r' && `${e.piece}→${dest}`);
+    };
+    expect(await owners(3)).toEqual(['0→0', '1→1', '2→2']);
+    // Subtasks 0 and 2 parsed theirs, subtask 1 did not: the next pieces go to 0 and 2 while 1 is behind.
+    r.parsed(news(0, 1100));
+    r.parsed(news(2, 1300));
+    expect(await owners(4)).toEqual(['3→0', '4→2', '5→2', '6→0']);
+    // Subtask 1 caught up (none left), subtask 0 has one left and subtask 2 two.
+    r.parsed(news(1, 1200));
+    r.parsed(news(6, 1600));
+    expect(await owners(2)).toEqual(['7→1', '8→0']);
   });
 
   it('places a barrier after the pieces cut so far, tells every subtask at once, and runs the host\'s part once they are delivered', async () => {

@@ -13,8 +13,9 @@ type Unplaced<E> = E extends Control ? Omit<E, 'after'> : never;
 
 /**
  * The host's side of sources read in pieces (docs/parallelism.md). Each source's reader cuts its
- * input into pieces, in order; piece n goes to subtask n mod N, which parses it and tells the
- * host and the other subtasks its greatest event time ('m'). Each of them works out the
+ * input into pieces, in order; each piece goes to the subtask with the fewest pieces still to
+ * parse (`owner`), which parses it and tells the host and the other subtasks its greatest event
+ * time ('m'). Each of them works out the
  * deliveries for itself (parallel/piece-order.ts): a piece enters the graph once every piece
  * before it has, the owner emits it with each record's watermark as one reader gives it. The
  * host keeps the same order for the offsets, the watermark trackers' state and its read-ahead,
@@ -25,6 +26,9 @@ export class PieceReader {
   private nextPiece = 0;
   /** Each cut piece's offset after it, until delivered. */
   private readonly ends = new Map<number, unknown>();
+  /** Each cut piece's subtask, until its news comes, and how many pieces each subtask has yet to parse. */
+  private readonly owners = new Map<number, number>();
+  private readonly unparsed: number[];
   private readonly sources = new Map<string, SourceProgress>();
   private readonly order = new PieceOrder((d) => this.delivered(d));
   /** Control events sent to the subtasks so far (each piece says how many came before it). */
@@ -46,6 +50,7 @@ export class PieceReader {
     private readonly timeOrigin: number,
   ) {
     this.maxInFlight = (8 + PARSES_PER_MESSAGE) * parallelism;
+    this.unparsed = new Array<number>(parallelism).fill(0);
   }
 
   /** A source read in pieces, from where a checkpoint left it (restore the connector's position first). */
@@ -87,7 +92,10 @@ export class PieceReader {
     const seq0 = this.sequencer.next;
     this.sequencer.next += p.count;
     this.ends.set(piece, p.end);
-    const sent = this.outbox.add(piece % this.parallelism, {
+    const k = this.owner(piece);
+    this.owners.set(piece, k);
+    this.unparsed[k]++;
+    const sent = this.outbox.add(k, {
       k: 'r', source, piece, seq0, seqEnd: seq0 + p.count, ...(p.split !== undefined && { split: p.split }), ctl: this.controls,
       at: this.clock() + this.timeOrigin, work: p.work,
     });
@@ -96,12 +104,32 @@ export class PieceReader {
     return new Promise<void>((resolve) => { this.roomFor.push(resolve); });
   }
 
+  /**
+   * The subtask with the fewest pieces yet to parse (ties in turn). Pieces enter the graph in cut
+   * order whoever parses them, so a subtask held up (its core taken by another thread, a garbage
+   * collection) gets fewer, and the others do not wait idle for the read-ahead to free up.
+   */
+  private owner(piece: number): number {
+    const n = this.parallelism;
+    let best = piece % n;
+    for (let j = 1; j < n; j++) {
+      const k = (piece + j) % n;
+      if (this.unparsed[k] < this.unparsed[best]) best = k;
+    }
+    return best;
+  }
+
   private get inFlight(): number {
     return this.nextPiece - this.order.delivered;
   }
 
   /** A subtask parsed a piece (its news, as every subtask gets it): deliver every piece whose predecessors are all parsed. */
   parsed(news: PieceNews): void {
+    const k = this.owners.get(news.piece);
+    if (k !== undefined) {
+      this.owners.delete(news.piece);
+      this.unparsed[k]--;
+    }
     void this.order.parsed(news);
   }
 
