@@ -15,12 +15,12 @@ type Unplaced<E> = E extends Control ? Omit<E, 'after'> : never;
  * The host's side of sources read in pieces (docs/parallelism.md). Each source's reader cuts its
  * input into pieces, in order; each piece goes to the subtask with the fewest pieces still to
  * parse (`owner`), which parses it and tells the host and the other subtasks its greatest event
- * time ('m'). Each of them works out the
- * deliveries for itself (parallel/piece-order.ts): a piece enters the graph once every piece
- * before it has, the owner emits it with each record's watermark as one reader gives it. The
- * host keeps the same order for the offsets, the watermark trackers' state and its read-ahead,
- * so a checkpoint holds exactly what entered the graph. A barrier, a source's end and a
- * declaration of splits are placed after the last piece cut when they happen ('after').
+ * time ('m'). Each of them works out the deliveries for itself (parallel/piece-order.ts): a
+ * piece enters the graph once every piece before it has, the owner emits it with each record's
+ * watermark as one reader gives it. The host keeps the same order for the offsets, the
+ * watermark trackers' state and its read-ahead, so a checkpoint holds exactly what entered the
+ * graph. A barrier, a source's end and a declaration of splits are placed after the last piece
+ * cut when they happen ('after').
  */
 export class PieceReader {
   private nextPiece = 0;
