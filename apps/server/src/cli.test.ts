@@ -63,7 +63,7 @@ describe('eddy CLI', () => {
     expect(sorted(readRows('out/views.jsonl'))).toEqual(sorted(single));
     // describeExecution's words, once: the subtasks, and the window's input exchanged by key.
     expect(c.err.filter((l) => /^eddy: 2 subtasks run\b.*\bw\b/.test(l))).toHaveLength(1);
-    expect(c.err).toContain('eddy: views.out → w.in: by key, pre-aggregated until each window fires before the exchange');
+    expect(c.err).toContain('eddy: views.out → w.in: by key, pre-aggregated until each window fires before the exchange, only country crossing');
     expect(await cli(['run', join(dir, 'p.json'), '--quiet', '--parallelism', 'auto'], capture().io)).toBe(0);
     expect(sorted(readRows('out/views.jsonl'))).toEqual(sorted(single));
     const one = capture();

@@ -127,7 +127,7 @@ describe('parallel job', { timeout: 60_000 }, () => {
       "src runs once, on the job's thread (one reader)",
       "views runs once, on the job's thread (chained to its source)",
       "out runs once, on the job's thread (one writer)",
-      'views.out → w.in: by key, pre-aggregated until each window fires before the exchange',
+      'views.out → w.in: by key, pre-aggregated until each window fires before the exchange, only country crossing',
     ]);
   });
 
@@ -158,7 +158,7 @@ describe('parallel job', { timeout: 60_000 }, () => {
           { id: 'w', kind: 'window', params: { type: 'tumbling', size: '1s', keyBy: [], aggregates: [{ name: 'n', fn: 'count' }] } }],
         edges: [{ from: 'src', to: 's' }, { from: 's', to: 'w' }],
       };
-      expect(describeExecution(parsePipeline(doc))).toContain('s.out → w.in: all to subtask 0 (no key), pre-aggregated until each window fires before the exchange');
+      expect(describeExecution(parsePipeline(doc))).toContain('s.out → w.in: all to subtask 0 (no key), pre-aggregated until each window fires before the exchange, only event times crossing');
       const r = await runPipeline(doc, { src: inOrder(200) }, { mode, inputChunkSize: 10, batchIntervalMs: 5 });
       expect(r.outputs['w.late'] ?? []).toEqual([]);
       expect(r.outputs.w).toEqual([

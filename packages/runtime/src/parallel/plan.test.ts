@@ -34,7 +34,7 @@ describe('planParallel', () => {
     expect(plan.edges.map((e) => `${e.from}→${e.to}`)).toEqual(['host→host', 'host→task', 'task→host']);
     expect(plan.notes).toContain('4 subtasks run w');
     expect(plan.notes).toContain('f runs once, on the job\'s thread (chained to its source)');
-    expect(plan.notes).toContain('f.out → w.in: by key, pre-aggregated until each window fires before the exchange');
+    expect(plan.notes).toContain('f.out → w.in: by key, pre-aggregated until each window fires before the exchange, only user crossing');
   });
 
   it('source → score → keyed window → filter → sink: rebalance into the subtasks, hash, a local chain after the window, gather', () => {
@@ -46,14 +46,14 @@ describe('planParallel', () => {
     const plan = planParallel(d, ['src', 's', 'w', 'f', 'out'], 2);
     expect(plan.taskNodes).toEqual(['s', 'w', 'f']);
     // A subtask fed in turns (rebalance) does not see its source's every watermark: its partials leave with each batch.
-    expect(plan.notes).toContain('s.out → w.in: by key, pre-aggregated per batch before the exchange');
+    expect(plan.notes).toContain('s.out → w.in: by key, pre-aggregated per batch before the exchange, only user crossing');
   });
 
   it('a window without keyBy gets everything in subtask 0 (single)', () => {
     const global = doc([['src', 'source.file', SOURCE], ['w', 'window', windowParams([])], ['out', 'sink.live', {}]],
       [{ from: 'src', to: 'w' }, { from: 'w', to: 'out' }]);
     expect(routes(global)).toEqual(['src→w: single', 'w→out: gather']);
-    expect(planParallel(global, ['src', 'w', 'out'], 2).notes).toContain('src.out → w.in: all to subtask 0 (no key), pre-aggregated until each window fires before the exchange');
+    expect(planParallel(global, ['src', 'w', 'out'], 2).notes).toContain('src.out → w.in: all to subtask 0 (no key), pre-aggregated until each window fires before the exchange, only event times crossing');
   });
 
   it('a window that reads only some fields and lets no record out gets only those fields across threads', () => {
@@ -65,10 +65,14 @@ describe('planParallel', () => {
     const counted = planOf(session([{ name: 'n', fn: 'count' }, { name: 'first_item', fn: 'first', field: 'item.id' }], false));
     expect(counted.edges[0].project).toEqual(['user', 'cart', 'item']);
     expect(counted.notes).toContain('src.out → w.in: by key, only user, cart, item crossing');
-    // Late records leave whole; a sum can refuse a value (its dead letter carries the whole record); pre-aggregated: partials cross.
+    // Late records leave whole; a sum can refuse a value (its dead letter carries the whole record).
     expect(planOf(session([{ name: 'n', fn: 'count' }], true)).edges[0].project).toBeUndefined();
     expect(planOf(session([{ name: 's', fn: 'sum', field: 'price' }], false)).edges[0].project).toBeUndefined();
-    expect(planParallel(keyed, ['src', 'f', 'w', 'out'], 2).edges[1].project).toBeUndefined();
+    // Pre-aggregated: partials cross as they are, the records not combined as those fields.
+    const counting = planParallel(keyed, ['src', 'f', 'w', 'out'], 2);
+    expect(counting.edges[1].preAggregate).toBeDefined();
+    expect(counting.edges[1].project).toEqual(['user']);
+    expect(counting.notes).toContain('f.out → w.in: by key, pre-aggregated until each window fires before the exchange, only user crossing');
   });
 
   it('source → sink stays on the host thread (local), with no operator in the subtasks', () => {

@@ -26,7 +26,11 @@ export interface PlannedEdge {
    * stay across batches until the window fires (operators/window/pre-aggregate.ts).
    */
   preAggregate?: { kind: string; params: unknown; holds: boolean };
-  /** hash / single into a `projectable` node (and not pre-aggregated): the top-level fields that cross, the rest of each record left behind. */
+  /**
+   * hash / single into a `projectable` node: the top-level fields that cross, the rest of each
+   * record left behind. Pre-aggregated too: the records the sender does not combine (q5's many
+   * auctions, whose batches do not shrink) cross as those fields; partials cross as they are.
+   */
   project?: string[];
   /** Where the edge starts and ends. */
   from: 'host' | 'task';
@@ -112,7 +116,7 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
     const target = nodeOf.get(edge.to)!;
     const partitioning = partitioningOf(target);
     const preAggregate = getKind(target.kind)?.preAggregatable?.(target.params as never) ? { preAggregate: { kind: target.kind, params: target.params, holds: inSourceOrder(edge.from) } } : {};
-    const cut = preAggregate.preAggregate ? {} : projection(doc, target);
+    const cut = projection(doc, target);
     if (partitioning === 'single') return { index, edge, from, to, route: 'single', ...preAggregate, ...cut };
     if (partitioning === 'forward') return { index, edge, from, to, route: from === 'host' ? 'rebalance' : 'local' };
     const key = partitioning[edgeToPort(edge)];

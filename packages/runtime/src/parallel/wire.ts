@@ -5,7 +5,7 @@ import type { PlannedEdge } from './plan.js';
 import { keyGroupOf, keyReader, subtaskOfKeyGroup } from './partitioner.js';
 import type { RecordSchema } from '@eddy/shared';
 import { preAggregatorFor, type PreAggregator } from './pre-aggregators.js';
-import type { Combined, Frontier } from '../operators/window/pre-aggregate.js';
+import { PARTIAL, type Combined, type Frontier } from '../operators/window/pre-aggregate.js';
 import type { PieceNews } from './piece-order.js';
 
 /**
@@ -82,12 +82,16 @@ export class Outbox {
   }
 }
 
-/** The batch with each record cut down to `fields` (a field a record lacks stays absent). */
-function projected(batch: Batch, fields: string[]): Batch {
+/**
+ * The batch with each record cut down to `fields` (a field a record lacks stays absent);
+ * `partials`: a pre-aggregator's output, whose partials (and records wrapped as they are) keep their marker.
+ */
+function projected(batch: Batch, fields: string[], partials: boolean): Batch {
   const { records } = batch;
   const out = new Array<Rec>(records.length);
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
+    if (partials && PARTIAL in r) { out[i] = r; continue; }
     const cut: Rec = {};
     for (let j = 0; j < fields.length; j++) {
       const v = r[fields[j]];
@@ -168,7 +172,8 @@ export class ChannelOut implements Downstream {
         if (numbered.seqs[n - 1] > this.frontSeq) this.frontSeq = numbered.seqs[n - 1];
         if (numbered.wms[n - 1] > this.frontWm) this.frontWm = numbered.wms[n - 1];
       }
-    } else if (this.planned.project) batch = projected(numbered, this.planned.project);
+    }
+    if (this.planned.project) batch = projected(batch, this.planned.project, this.combiner !== null);
     const sent = this.route(batch, keys) ?? flushed;
     // From the host: every subtask learns how far the sources have gone (the ones that got no record too).
     if (this.sequencer && numbered.seqs) this.progress(numbered.seqs[numbered.seqs.length - 1]);

@@ -143,6 +143,9 @@ const windows = fc.constantFrom<Partial<ParamsOf<'window'>>[]>(
   [{ type: 'sliding', size: '1s', slide: '250ms', aggregates: [{ name: 'n', fn: 'count', field: 'v' }, { name: 'hi', fn: 'max', field: 'v' }] }],
   [{ size: '500ms', keyBy: [], allowedLateness: '1s', emit: 'updates', aggregates: [{ name: 'n', fn: 'count' }, { name: 'lo', fn: 'min', field: 'v' }] }],
   [{ type: 'sliding', size: '1s', slide: '500ms', allowedLateness: '800ms', aggregates: [{ name: 'n', fn: 'count' }, { name: 'hi', fn: 'max', field: 'v' }] }],
+  // Counts only: pre-aggregated, and the records not combined cross as the fields read (projectable).
+  [{ type: 'sliding', size: '1s', slide: '250ms', aggregates: [{ name: 'n', fn: 'count' }] }],
+  [{ size: '500ms', keyBy: [], aggregates: [{ name: 'n', fn: 'count' }] }], // no key: only the event times cross
   // Not pre-aggregated (sum): the records cross as they are; the same answers all the same.
   [{ size: '1s', aggregates: [{ name: 'n', fn: 'count' }, { name: 'total', fn: 'sum', field: 'v' }] }],
 ).map(([w]) => w);
