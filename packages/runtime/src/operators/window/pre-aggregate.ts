@@ -15,9 +15,17 @@ export type PartialMark = PartialAggregate | { raw: Rec };
 /** `n`: the records it stands for in the window's figures (each counted once, in its first window). */
 export interface PartialAggregate { start: number; key: unknown[]; accs: unknown[]; n: number }
 
-/** Batches in a row that did not shrink before combining pauses, and for how many batches. */
+/** Batches in a row that did not shrink enough before combining pauses, and for how many batches. */
 const MISSES_BEFORE_SKIP = 4;
 const BATCHES_SKIPPED = 64;
+/**
+ * Combining moves each record's accumulation from the window to the sender; it pays only by what
+ * it keeps from crossing threads, so a batch must shrink to a quarter (partials and records left
+ * as they are) not to count as a miss. Measured at parallelism 2: q5's auctions shrank ~2.4× when
+ * combined and ran 16 % slower than sending the bids as records (cut to the auction); ysb's
+ * campaigns shrink ~9×.
+ */
+const MIN_SHRINK = 4;
 
 /** `due`: the watermark at which the window fires; `last`: its last record's index in this batch (-1: held from before). */
 interface Group { start: number; due: number; key: unknown[]; ks: string; accs: unknown[]; n: number; last: number; time: number; nextAtLast: Group | null }
@@ -146,9 +154,11 @@ export class WindowPreAggregator {
       this.minDue = Infinity;
     }
     if (seqs && !paused) {
-      if (rawCount + created >= n) {
+      const crossing = rawCount + created;
+      if (crossing * MIN_SHRINK > n) {
         if (++this.misses >= MISSES_BEFORE_SKIP) { this.skip = BATCHES_SKIPPED; this.misses = 0; }
-        if (!this.holds && !records.some((r) => PARTIAL in r)) return { batch, keys };
+        // Not shrunk at all: the batch goes as it is (held groups stay held).
+        if (crossing >= n && !this.holds && !records.some((r) => PARTIAL in r)) return { batch, keys };
       } else this.misses = 0;
     }
     const out: Batch = { records: [], times: [], wms: [], arrivedAt: batch.arrivedAt, ...(seqs && { seqs: [] }) };
