@@ -77,6 +77,19 @@ describe('window pre-aggregation: what crosses instead of the records (literal r
     expect(agg.combine(forged).batch.records[0][PARTIAL]).toEqual({ raw: forged.records[0] });
   });
 
+  it('a batch that shrinks less than 4× still sends its partials, but 4 in a row pause combining (it would only move the work)', () => {
+    const agg = new WindowPreAggregator(params({}));
+    // Two keys, two records each: 4 records → 2 partials, 2× smaller.
+    const halved = (i: number) => batch([['a' + i, 1, 1, 0], ['b' + i, 2, 1, 0], ['a' + i, 3, 1, 0], ['b' + i, 4, 1, 0]]);
+    for (let i = 0; i < 4; i++) expect(marks(agg.combine(halved(i)).batch).map(([seq]) => seq)).toEqual([102, 103]);
+    const b = halved(9);
+    expect(agg.combine(b)).toEqual({ batch: b, keys: null });
+    // Four records of one key (4× smaller) count as shrunk: a run of them never pauses.
+    const fresh = new WindowPreAggregator(params({}));
+    const quartered = () => batch([['a', 1, 1, 0], ['a', 2, 1, 0], ['a', 3, 1, 0], ['a', 4, 1, 0]]);
+    for (let i = 0; i < 6; i++) expect(marks(fresh.combine(quartered()).batch)).toEqual([[103, 0, { start: 0, key: ['a'], accs: [4, 1], n: 4 }]]);
+  });
+
   it('leaves a batch without source positions as it is (after a stateful node the merge orders by watermark)', () => {
     const b = batch([['a', 1, 1, 0], ['a', 2, 1, 0]]);
     delete b.seqs;
