@@ -40,11 +40,19 @@ export class PieceParser {
     const ctx = this.built.ctx;
     const deadLetter = (raw: unknown, reason: string) => ctx.deadLetter(raw, reason);
     const parsed = this.source.parsePiece(work, deadLetter);
-    const p: Parsed = { records: [], times: [], seqs: [], prior: [], arrivedAt };
+    // Each array sized once: grown by a push per record they made ~100 bytes of garbage a record
+    // (ysb at parallelism 2: 43 of a subtask's 150 MB per run). The parsed records are this
+    // piece's own, so a dead letter is taken out in place.
+    const { records, at } = parsed;
+    const n = records.length;
+    const times = new Array<number>(n);
+    const seqs = new Array<number>(n);
+    const prior = new Array<number>(n);
+    let k = 0;
     const ingestedAt = this.extract ? 0 : this.wallClock();
     let max = -Infinity;
-    for (let i = 0; i < parsed.records.length; i++) {
-      const r = parsed.records[i];
+    for (let i = 0; i < n; i++) {
+      const r = records[i];
       // As the reader on one thread: too deep, or without a usable event time, is a dead letter and moves no watermark.
       if (nestsDeeperThan(r, MAX_RECORD_DEPTH)) { deadLetter(cutAt(r, MAX_RECORD_DEPTH), `The record nests deeper than ${MAX_RECORD_DEPTH} levels`); continue; }
       let ts = ingestedAt;
@@ -56,13 +64,14 @@ export class PieceParser {
           continue;
         }
       }
-      p.records.push(r);
-      p.times.push(ts);
-      p.seqs.push(seq0 + parsed.at[i]);
-      p.prior.push(max);
+      records[k] = r;
+      times[k] = ts;
+      seqs[k] = seq0 + at[i];
+      prior[k++] = max;
       if (ts > max) max = ts;
     }
-    this.pending.set(piece, p);
+    if (k < n) records.length = times.length = seqs.length = prior.length = k;
+    this.pending.set(piece, { records, times, seqs, prior, arrivedAt });
     return max;
   }
 
