@@ -91,7 +91,7 @@ export interface PiecewiseSource {
    * `splits` declares the splits the source reads, as SourceOutput.splits (before their first piece).
    */
   readPieces(dispatch: (piece: SourcePiece) => void | Promise<void>, signal: AbortSignal, splits?: (ids: string[]) => void): Promise<void>;
-  /** The records of one piece, in order, and each one's index within the piece; bad input is a dead letter. */
+  /** The records of one piece, in order, and each one's index within the piece; bad input is a dead letter. Fresh arrays: the caller keeps and edits them. */
   parsePiece(work: unknown, deadLetter: (raw: unknown, reason: string) => void): { records: Rec[]; at: number[] };
   /** Every piece up to one ending at `end` has entered the graph (a source that commits offsets elsewhere commits these). */
   piecesDelivered?(end: unknown): void;
