@@ -105,7 +105,8 @@ export class PieceReader {
   }
 
   /**
-   * The subtask with the fewest pieces yet to parse (ties in turn). Pieces enter the graph in cut
+   * The subtask with the fewest pieces yet to parse as far as the host knows (a subtask's news may
+   * wait a few pieces: Subtask.afterParse), ties in turn. Pieces enter the graph in cut
    * order whoever parses them, so a subtask held up (its core taken by another thread, a garbage
    * collection) gets fewer, and the others do not wait idle for the read-ahead to free up.
    */
