@@ -74,7 +74,11 @@ export interface JobOptions {
   metrics?: boolean;
   /** Sees every batch a node emits, per output port (edge previews, the test harness). */
   tap?(nodeId: string, port: string, records: Record<string, unknown>[]): void;
-  /** With `tap`: only these nodes are tapped (a parallel job then sends only their batches across threads). */
+  /**
+   * With `tap`: only these are tapped — `node` (its every port) or `node.port` (that port) — so a
+   * parallel job sends only their batches across threads, and a port no tap or edge reads (a
+   * window's late records) lets the exchange carry only the fields the node reads.
+   */
   tapNodes?: readonly string[];
   /**
    * With `tap`: it only keeps the newest N records of each node port (edge samples), so a

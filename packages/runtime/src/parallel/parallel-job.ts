@@ -17,7 +17,7 @@ import { SourceDriver } from '../core/source-driver.js';
 import { IngestError, isIngestible, piecewiseSourceOf } from '../core/source.js';
 import { checkpointNodesOf, planRestore } from '../core/checkpoint-coordinator.js';
 import type { NodeFactories } from '../core/node-factories.js';
-import { planParallel, type ParallelPlan } from './plan.js';
+import { planParallel, tappedBy, type ParallelPlan } from './plan.js';
 import { batchOf, ChannelOut, HOST, Outbox, SourceMirrorOut, type WireEvent } from './wire.js';
 import { packEvents, unpackEvents, unpackTaps } from './wire-packing.js';
 import { END_BARRIER } from './subtask.js';
@@ -77,7 +77,7 @@ export class ParallelJob implements JobHandle {
     const { result, fileRoots, secrets } = checkJobDocument(input, options);
     this.document = result.document;
     allowListenersPerNode(this.abort.signal, this.document.nodes.length);
-    this.plan = planParallel(this.document, result.graph.order, parallelism);
+    this.plan = planParallel(this.document, result.graph.order, parallelism, tappedBy(options));
     this.fingerprints = checkpointNodesOf(this.document);
     this.wallClock = options.now ?? Date.now;
     this.done = new Promise((resolve) => { this.settle = resolve; });

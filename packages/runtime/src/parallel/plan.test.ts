@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PipelineDocument, PipelineEdge, PipelineNode } from '@eddy/shared';
-import { planParallel } from './plan.js';
+import { planParallel, tappedBy } from './plan.js';
 
 // Paced (ratePerSec): read whole by one reader on the job's thread, so these plans chain to it.
 const SOURCE = { path: 'in.jsonl', ratePerSec: 1000, eventTime: { field: 'ts' }, fields: [{ name: 'ts', type: 'number' }, { name: 'user', type: 'string' }] };
@@ -68,6 +68,15 @@ describe('planParallel', () => {
     // Late records leave whole; a sum can refuse a value (its dead letter carries the whole record).
     expect(planOf(session([{ name: 'n', fn: 'count' }], true)).edges[0].project).toBeUndefined();
     expect(planOf(session([{ name: 's', fn: 'sum', field: 'price' }], false)).edges[0].project).toBeUndefined();
+    // A tap on the window's late port sees its late records with no edge from it (the harness):
+    // whole there too. A tap on its rows only, or on other nodes, leaves the projection.
+    const tapped = (nodes?: string[]) => planParallel(session([{ name: 'n', fn: 'count' }], false), ['src', 'w', 'out', 'l'], 2, tappedBy({ tap: true, tapNodes: nodes }));
+    expect(tapped().edges[0].project).toBeUndefined();
+    expect(tapped(['w']).edges[0].project).toBeUndefined();
+    expect(tapped(['w.late']).edges[0].project).toBeUndefined();
+    expect(tapped(['w.out']).edges[0].project).toEqual(['user', 'cart']);
+    expect(tapped(['out']).edges[0].project).toEqual(['user', 'cart']);
+    expect(planParallel(session([{ name: 'n', fn: 'count' }], false), ['src', 'w', 'out', 'l'], 2, tappedBy({ tapNodes: ['w'] })).edges[0].project).toEqual(['user', 'cart']);
     // Pre-aggregated: partials cross as they are, the records not combined as those fields.
     const counting = planParallel(keyed, ['src', 'f', 'w', 'out'], 2);
     expect(counting.edges[1].preAggregate).toBeDefined();

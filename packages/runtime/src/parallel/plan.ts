@@ -1,4 +1,4 @@
-import { edgeFromPort, edgeToPort, getKind, type PartitionKey, type PipelineDocument, type PipelineEdge } from '@eddy/shared';
+import { edgeFromPort, edgeToPort, getKind, outputPorts, type PartitionKey, type PipelineDocument, type PipelineEdge } from '@eddy/shared';
 import { partitioningOf } from './partitioner.js';
 
 /**
@@ -59,8 +59,23 @@ export interface ParallelPlan {
   notes: string[];
 }
 
-/** Places a document's nodes and routes its edges for `parallelism` subtasks. */
-export function planParallel(doc: PipelineDocument, order: string[], parallelism: number): ParallelPlan {
+/**
+ * Whether a job's tap sees a node's port: every port of every node, or those `tapNodes` names
+ * (`node`: all its ports; `node.port`: that one — node ids hold no dots); none without a tap.
+ */
+export function tappedBy(o: { tap?: unknown; tapNodes?: readonly string[] }): (nodeId: string, port: string) => boolean {
+  if (!o.tap) return () => false;
+  if (!o.tapNodes) return () => true;
+  const named = new Set(o.tapNodes);
+  return (nodeId, port) => named.has(nodeId) || named.has(`${nodeId}.${port}`);
+}
+
+/**
+ * Places a document's nodes and routes its edges for `parallelism` subtasks. `tapped`: the ports
+ * a tap sees (edge samples, the test harness) — they count as connected, so what a tap gets is
+ * what parallelism 1 gives it.
+ */
+export function planParallel(doc: PipelineDocument, order: string[], parallelism: number, tapped: (nodeId: string, port: string) => boolean = () => false): ParallelPlan {
   // Sources and sinks run once, on the host. Cheap stateless transforms fed only by the host
   // run there too, chained to their source as Flink chains operators of one parallelism: a
   // record then crosses threads once (a filter's dropped records never), and crossing costs
@@ -116,7 +131,7 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
     const target = nodeOf.get(edge.to)!;
     const partitioning = partitioningOf(target);
     const preAggregate = getKind(target.kind)?.preAggregatable?.(target.params as never) ? { preAggregate: { kind: target.kind, params: target.params, holds: inSourceOrder(edge.from) } } : {};
-    const cut = projection(doc, target);
+    const cut = projection(doc, target, tapped);
     if (partitioning === 'single') return { index, edge, from, to, route: 'single', ...preAggregate, ...cut };
     if (partitioning === 'forward') return { index, edge, from, to, route: from === 'host' ? 'rebalance' : 'local' };
     const key = partitioning[edgeToPort(edge)];
@@ -143,10 +158,15 @@ export function planParallel(doc: PipelineDocument, order: string[], parallelism
   return { parallelism, hostNodes, taskNodes, splitSources, edges, mergedInputs, notes };
 }
 
-/** The top-level fields a `projectable` target reads (a path's first step), or nothing when whole records must cross. */
-function projection(doc: PipelineDocument, target: PipelineDocument['nodes'][number]): { project?: string[] } {
+/**
+ * The top-level fields a `projectable` target reads (a path's first step), or nothing when whole
+ * records must cross. A tapped port counts as connected: a window's late records reach a tap
+ * (the designer's samples, the harness) whether or not an edge leaves its late port.
+ */
+function projection(doc: PipelineDocument, target: PipelineDocument['nodes'][number], tapped: (nodeId: string, port: string) => boolean): { project?: string[] } {
   const def = getKind(target.kind);
   const ports = new Set(doc.edges.filter((e) => e.from === target.id).map(edgeFromPort));
+  if (def) for (const p of outputPorts(def, target.params as never)) if (tapped(target.id, p.name)) ports.add(p.name);
   if (!def?.projectable?.(target.params as never, ports)) return {};
   const fields = [...new Set((def.fields?.(target.params as never) ?? []).map((f) => f.field.split('.')[0]))];
   // Setting `__proto__` on a fresh object would set its prototype: such records cross whole.

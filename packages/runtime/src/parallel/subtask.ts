@@ -15,7 +15,7 @@ import type { NodeSnapshot } from '../core/checkpoint-coordinator.js';
 import type { NodeFactories } from '../core/node-factories.js';
 import { stateAnswer, type StateAnswer, type StateQuery } from '../core/state-entries.js';
 import type { LmdbEnvironment } from '../state/lmdb-state.js';
-import { planParallel, type ParallelPlan } from './plan.js';
+import { planParallel, tappedBy, type ParallelPlan } from './plan.js';
 import { batchOf, ChannelOut, HOST, Outbox, type WireEvent } from './wire.js';
 import { SubtaskTaps } from './subtask-taps.js';
 import { inletFor, mergedInletsFor, type Inlet } from './channel-merge.js';
@@ -71,7 +71,8 @@ export class Subtask {
     private readonly disk: LmdbEnvironment | null = null) {
     const { result, fileRoots, secrets } = checkJobDocument(init.document, init);
     const document = result.document;
-    this.plan = planParallel(document, result.graph.order, init.parallelism);
+    const tapped = tappedBy(init);
+    this.plan = planParallel(document, result.graph.order, init.parallelism, tapped);
     this.taps = init.tapSample ? new SubtaskTaps(init.tapSample, send) : null;
     this.loads = new LoadReports((load) => send({ t: 'load', ...load }));
     // The latest load rides on the next message to the host (parallel/load-reports.ts).
@@ -80,12 +81,11 @@ export class Subtask {
       postEvents(dest, events, load ?? undefined);
     }, init.index, (ev) => this.deliver(ev), undefined, () => this.parsing.pending);
     const clock = () => performance.now();
-    const tapped = init.tapNodes ? new Set(init.tapNodes) : null;
     const runtimeEnv: NodeRuntimeEnv = {
       clock, wallClock: Date.now, reconverge: this.reconverge,
       // Every tapped batch goes to the host with the events, in order (tests and the harness act on them).
       tap: init.tap ? (nodeId, port, records) => {
-        if (tapped && !tapped.has(nodeId)) return;
+        if (!tapped(nodeId, port)) return;
         if (this.taps) this.taps.add(nodeId, port, records);
         else this.outbox.add(HOST, { k: 't', node: nodeId, port, records });
       } : undefined,

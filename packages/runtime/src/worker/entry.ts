@@ -35,6 +35,18 @@ async function loadRestore(from: RestoreFrom | null | undefined): Promise<Loaded
   return { info: from.info, nodes };
 }
 
+/**
+ * The ports edges leave from (`node.port`): the only ones the designer samples (it watches edges),
+ * so a parallel job sends nothing else across threads and may cut what a window's unconnected
+ * late port would get. Read as given: createJob refuses a malformed document.
+ */
+function edgePorts(document: unknown): string[] {
+  const edges = (document as { edges?: unknown } | null)?.edges;
+  if (!Array.isArray(edges)) return [];
+  return edges.flatMap((e: { from?: unknown; fromPort?: unknown } | null) =>
+    (typeof e?.from === 'string' ? [`${e.from}.${typeof e.fromPort === 'string' ? e.fromPort : 'out'}`] : []));
+}
+
 /** Everything since the last snapshot in one message: never one message per record. */
 function snapshot(job: JobHandle): void {
   const message: Snapshot = { type: 'snapshot', metrics: job.metrics(), rows: [...rows].map(([id, [r, total]]) => [id, r, total]), deadLetters, logs, samples: sampler.take() };
@@ -79,7 +91,7 @@ const ready: Promise<JobHandle | null> = initialised.then(async (given) => {
       stateBackend: lmdb ? (nodeId) => lmdb.backend(nodeId) : undefined,
       subtaskStateDir: init.stateDir ? `${init.stateDir}/subtasks` : undefined,
       subtaskMemoryMb: init.memoryMb,
-      tap: sampler.tap, tapSample: 20,
+      tap: sampler.tap, tapSample: 20, tapNodes: edgePorts(init.document),
       onRows: (nodeId, latest, total) => { rows.set(nodeId, [latest, total]); },
       onDeadLetter: (dl) => {
         deadLetters.push(dl);

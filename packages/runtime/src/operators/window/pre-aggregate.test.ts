@@ -180,6 +180,6 @@ describe('window pre-aggregation gives the single thread\'s answers (property)',
         expect(letters(parallel)).toEqual(letters(single));
         const figures = (r: typeof single) => { const m = r.metrics.nodes.w; return [m.recordsIn, m.recordsOut, m.lateRecords, m.errors]; };
         expect(figures(parallel)).toEqual(figures(single));
-      }), { numRuns: Number(process.env.RUNS ?? 10), endOnFailure: true });
+      }), { numRuns: Number(process.env.RUNS ?? 10), endOnFailure: true, ...(process.env.SEED && { seed: Number(process.env.SEED), path: process.env.FC_PATH }) });
   }, 120_000);
 });
