@@ -181,6 +181,15 @@ describe('batch codec', () => {
     expect(packed.cloned.map(([i]) => i)).toEqual([1]);
   });
 
+  it('packs a tap\'s records alone: no times or watermarks cross for them, each record keeps its key order', () => {
+    const records: Rec[] = [{ a: 'x', b: 'p' }, { a: 'y', b: 'q' }, { b: 'r', a: 'z' }];
+    const { taps: light, packed } = packTaps([['s', 'out', records]]);
+    expect(packed.counts[0]).toBe(0); // numbers: none (the records hold strings only)
+    const [[, , out]] = unpackTaps(light, packed);
+    expect(shown(out)).toStrictEqual(shown(records));
+    expect(out.map((r) => Object.keys(r).join())).toEqual(['a,b', 'a,b', 'b,a']);
+  });
+
   it('carries tapped records among a message\'s events packed with its batches, each back in its place', () => {
     const records = Array.from({ length: 20 }, () => randomRecord());
     const events: WireEvent[] = [

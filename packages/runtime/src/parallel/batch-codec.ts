@@ -12,7 +12,7 @@ import { Unpacker } from './batch-unpack.js';
  * sparse array, a cycle) is carried as it is, by structured clone, so nothing is lost.
  */
 export interface PackedBatches {
-  /** Per packed batch: its record count, 1 when it has seqs, its index in the input list, its arrivedAt. */
+  /** Per packed batch: its record count, its numbers (TIMES, TIMES_SEQS or NONE), its index in the input list, its arrivedAt. */
   heads: number[];
   /** Key lists, by shape id. */
   shapes: string[][];
@@ -42,6 +42,14 @@ export interface Columns {
 
 const packer = new Packer();
 
+/**
+ * The `times` of a batch whose records alone cross (a tap's): no times, watermarks or seqs are
+ * packed, and it unpacks with empty ones.
+ */
+export const RECORDS_ONLY: number[] = Object.freeze([]) as unknown as number[];
+/** What numbers a packed batch carries before its records. */
+const TIMES = 0, TIMES_SEQS = 1, NONE = 2;
+
 /** Packs batches (one message's worth); those that cannot be packed are kept as they are in `cloned`. */
 export function packBatches(batches: readonly Batch[]): PackedBatches {
   const p = packer;
@@ -52,14 +60,14 @@ export function packBatches(batches: readonly Batch[]): PackedBatches {
     const batch = batches[b];
     const t = p.tags.n, f = p.nums.n, i = p.ints.n, s = p.text, l = p.long.length;
     try {
-      p.batch(batch);
+      p.batch(batch, batch.times === RECORDS_ONLY);
     } catch (err) {
       if (!(err instanceof Unpackable)) throw err;
       p.tags.n = t; p.nums.n = f; p.ints.n = i; p.text = s; p.long.length = l;
       cloned.push([b, batch]);
       continue;
     }
-    heads.push(batch.records.length, batch.seqs ? 1 : 0, b, batch.arrivedAt);
+    heads.push(batch.records.length, batch.times === RECORDS_ONLY ? NONE : batch.seqs ? TIMES_SEQS : TIMES, b, batch.arrivedAt);
   }
   const packed: PackedBatches = {
     heads, shapes: p.shapes, bytes: p.bytes(), counts: [p.nums.n, p.ints.n, p.tags.n], text: p.text, long: p.long, cloned,
@@ -87,7 +95,9 @@ export function unpackBatches(packed: PackedBatches): Batch[] {
   const { heads, cloned } = packed;
   const out = new Array<Batch>(heads.length / 4 + cloned.length);
   const u = new Unpacker(packed, columnsOf(packed));
-  for (let h = 0; h < heads.length; h += 4) out[heads[h + 2]] = u.batch(heads[h], heads[h + 1] === 1, heads[h + 3]);
+  for (let h = 0; h < heads.length; h += 4) {
+    out[heads[h + 2]] = heads[h + 1] === NONE ? u.records(heads[h], heads[h + 3]) : u.batch(heads[h], heads[h + 1] === TIMES_SEQS, heads[h + 3]);
+  }
   for (const [index, batch] of cloned) out[index] = batch;
   return out;
 }

@@ -63,8 +63,14 @@ export class Packer {
     return out;
   }
 
-  batch(b: Batch): void {
+  /** `recordsOnly`: the records alone (a tap's batch), no times, watermarks or seqs. */
+  batch(b: Batch, recordsOnly = false): void {
     const n = b.records.length;
+    if (recordsOnly) {
+      let shape = -1;
+      for (let i = 0; i < n; i++) shape = this.record(b.records[i], shape);
+      return;
+    }
     // Parallel arrays of another length would lose or invent values here: structured clone keeps them as they are.
     if (b.times.length !== n || b.wms.length !== n || (b.seqs && b.seqs.length !== n)) throw new Unpackable();
     this.nums.room(3 * n);

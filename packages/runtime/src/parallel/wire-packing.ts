@@ -1,5 +1,5 @@
 import type { Batch, Rec } from '../core/batch.js';
-import { packBatches, unpackBatches, type PackedBatches } from './batch-codec.js';
+import { packBatches, RECORDS_ONLY, unpackBatches, type PackedBatches } from './batch-codec.js';
 import type { WireEvent } from './wire.js';
 
 // What a message between threads carries: its events, their batches packed into one transferable buffer.
@@ -11,8 +11,7 @@ export function packEvents(events: WireEvent[]): { events: WireEvent[]; packed?:
   const batches: Batch[] = [];
   const light = events.map((ev): WireEvent => {
     if (ev.k === 't') {
-      const zeros = new Array<number>(ev.records.length).fill(0);
-      batches.push({ records: ev.records, times: zeros, wms: zeros, arrivedAt: 0 });
+      batches.push({ records: ev.records, times: RECORDS_ONLY, wms: RECORDS_ONLY, arrivedAt: 0 });
       return { k: 't', node: ev.node, port: ev.port, records: NONE };
     }
     if (ev.k !== 'b') return ev;
@@ -23,12 +22,9 @@ export function packEvents(events: WireEvent[]): { events: WireEvent[]; packed?:
   return batches.length ? { events: light, packed: packBatches(batches) } : { events };
 }
 
-/** Tapped records (node, port, records) packed as batches (no times: zeros), so taps cross threads as cheaply as exchanges. */
+/** Tapped records (node, port, records) packed as batches of records only, so taps cross threads as cheaply as exchanges. */
 export function packTaps(taps: [string, string, Rec[]][]): { taps: [string, string, Rec[]][]; packed: PackedBatches } {
-  const batches = taps.map(([, , records]): Batch => {
-    const zeros = new Array<number>(records.length).fill(0);
-    return { records, times: zeros, wms: zeros, arrivedAt: 0 };
-  });
+  const batches = taps.map(([, , records]): Batch => ({ records, times: RECORDS_ONLY, wms: RECORDS_ONLY, arrivedAt: 0 }));
   return { taps: taps.map(([node, port]) => [node, port, NONE]), packed: packBatches(batches) };
 }
 
