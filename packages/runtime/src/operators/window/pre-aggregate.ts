@@ -177,7 +177,9 @@ export class WindowPreAggregator {
         push(out, PARTIAL in r ? { [PARTIAL]: { raw: r } } : r, times[i], wms[i], seqs?.[i]);
         outKeys.push(keys[i]);
       }
-      // Groups closing here, in the order they were last touched (reversed list: put back in order).
+      // Groups closing here, in the order they were last touched (reversed list: put back in order;
+      // most records close none, and then no list is made).
+      if (closing[i] === null) continue;
       const here: Group[] = [];
       for (let g = closing[i]; g; g = g.nextAtLast) here.push(g);
       for (let k = here.length - 1; k >= 0; k--) {
