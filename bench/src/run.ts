@@ -47,8 +47,17 @@ async function dataFile(scenario: string, n: number, seed: number): Promise<stri
   return path;
 }
 
-/** A child process running child.ts with `argv`. */
-const forkChild = (argv: string[]): ChildProcess => fork(join(here, 'child.js'), argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
+/**
+ * A child process running child.ts with `argv`. A child waits, idle, while the others take their
+ * turns (Node-RED's repetition alone takes ~90 s), and V8 meanwhile drops compiled code: the
+ * bytecode of functions that did not run, and more through the memory reducer's idle-time
+ * collections. The next timed run then compiled it all again, the more so with several threads
+ * (ysb at parallelism 2 after 100 s idle and the 0.5 s re-warm-up: 519 ms, V8's helpers ~175 ms
+ * each recompiling; with `--no-flush-bytecode` alone the same; with `--no-memory-reducer` too
+ * 358 ms, helpers ~65 ms — the steady state is ~326). A stream job runs; the bench measures the
+ * steady state, with the same flags for every implementation.
+ */
+const forkChild = (argv: string[]): ChildProcess => fork(join(here, 'child.js'), argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096', '--no-flush-bytecode', '--no-memory-reducer'] });
 
 function child<T>(argv: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -192,7 +201,7 @@ const notes = [
   ...mismatches.map((m) => `MISMATCH ${m}`),
   `Checkpoints on / off: Eddy native checkpointing every ${BENCH_CHECKPOINT_MS} ms (50× more often than the default 5 s) to a local folder, fsync'd; an upper bound of the cost at 5 s.`,
   'LMDB / memory state: keyed state in LMDB (the default for deployed pipelines) against on the heap.',
-  `${events.toLocaleString('en')} events per run, ${reps} repetitions after warm-up runs of 50 000 events (at least ${WARMUP_RUNS}, for at least ${WARMUP_MS / 1000} s: steady state, code hot in every thread), one process per implementation and workload, the implementations' repetitions interleaved (round by round, each after ${REWARM_MS / 1000} s of warm-up runs).`,
+  `${events.toLocaleString('en')} events per run, ${reps} repetitions after warm-up runs of 50 000 events (at least ${WARMUP_RUNS}, for at least ${WARMUP_MS / 1000} s: steady state, code hot in every thread), one process per implementation and workload, the implementations' repetitions interleaved (round by round, each after ${REWARM_MS / 1000} s of warm-up runs; V8 keeps compiled code while a child waits its turn: --no-flush-bytecode --no-memory-reducer).`,
 ];
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
 // `--only flink` measures the Flink row alone and keeps the other results as they are.
