@@ -52,10 +52,10 @@ async function dataFile(scenario: string, n: number, seed: number): Promise<stri
  * turns (Node-RED's repetition alone takes ~90 s), and V8 meanwhile drops compiled code: the
  * bytecode of functions that did not run, and more through the memory reducer's idle-time
  * collections. The next timed run then compiled it all again, the more so with several threads
- * (ysb at parallelism 2 after 100 s idle and the 0.5 s re-warm-up: 519 ms, V8's helpers ~175 ms
- * each recompiling; with `--no-flush-bytecode` alone the same; with `--no-memory-reducer` too
- * 358 ms, helpers ~65 ms — the steady state is ~326). A stream job runs; the bench measures the
- * steady state, with the same flags for every implementation.
+ * (ysb at parallelism 2 after the 0.5 s re-warm-up: 40 s idle 569 ms, V8's helpers 180–195 ms each
+ * compiling, 380 with `--no-flush-bytecode`; 100 s idle with that flag alone 519 ms, with
+ * `--no-memory-reducer` too 358 ms — the steady state is ~326). A stream job runs; the bench
+ * measures the steady state, with the same flags for every implementation.
  */
 const forkChild = (argv: string[]): ChildProcess => fork(join(here, 'child.js'), argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096', '--no-flush-bytecode', '--no-memory-reducer'] });
 
