@@ -59,15 +59,16 @@ export function packBatches(batches: readonly Batch[]): PackedBatches {
   for (let b = 0; b < batches.length; b++) {
     const batch = batches[b];
     const t = p.tags.n, f = p.nums.n, i = p.ints.n, s = p.text, l = p.long.length;
+    const recordsOnly = batch.times === RECORDS_ONLY;
     try {
-      p.batch(batch, batch.times === RECORDS_ONLY);
+      p.batch(batch, recordsOnly);
     } catch (err) {
       if (!(err instanceof Unpackable)) throw err;
       p.tags.n = t; p.nums.n = f; p.ints.n = i; p.text = s; p.long.length = l;
       cloned.push([b, batch]);
       continue;
     }
-    heads.push(batch.records.length, batch.times === RECORDS_ONLY ? NONE : batch.seqs ? TIMES_SEQS : TIMES, b, batch.arrivedAt);
+    heads.push(batch.records.length, recordsOnly ? NONE : batch.seqs ? TIMES_SEQS : TIMES, b, batch.arrivedAt);
   }
   const packed: PackedBatches = {
     heads, shapes: p.shapes, bytes: p.bytes(), counts: [p.nums.n, p.ints.n, p.tags.n], text: p.text, long: p.long, cloned,

@@ -66,20 +66,17 @@ export class Packer {
   /** `recordsOnly`: the records alone (a tap's batch), no times, watermarks or seqs. */
   batch(b: Batch, recordsOnly = false): void {
     const n = b.records.length;
-    if (recordsOnly) {
-      let shape = -1;
-      for (let i = 0; i < n; i++) shape = this.record(b.records[i], shape);
-      return;
+    if (!recordsOnly) {
+      // Parallel arrays of another length would lose or invent values here: structured clone keeps them as they are.
+      if (b.times.length !== n || b.wms.length !== n || (b.seqs && b.seqs.length !== n)) throw new Unpackable();
+      this.nums.room(3 * n);
+      const f = this.nums.a;
+      let at = this.nums.n;
+      at = copyNumbers(b.times, n, f, at);
+      at = copyNumbers(b.wms, n, f, at);
+      if (b.seqs) at = copyNumbers(b.seqs, n, f, at);
+      this.nums.n = at;
     }
-    // Parallel arrays of another length would lose or invent values here: structured clone keeps them as they are.
-    if (b.times.length !== n || b.wms.length !== n || (b.seqs && b.seqs.length !== n)) throw new Unpackable();
-    this.nums.room(3 * n);
-    const f = this.nums.a;
-    let at = this.nums.n;
-    at = copyNumbers(b.times, n, f, at);
-    at = copyNumbers(b.wms, n, f, at);
-    if (b.seqs) at = copyNumbers(b.seqs, n, f, at);
-    this.nums.n = at;
     let shape = -1;
     for (let i = 0; i < n; i++) shape = this.record(b.records[i], shape);
   }

@@ -1,7 +1,7 @@
 // A job's own thread: runs one pipeline with createJob and talks to its WorkerJob (host.ts)
 // through messages only. It boots first (pool.ts may keep it spare), then gets its `init`.
 import { parentPort } from 'node:worker_threads';
-import type { DeadLetter } from '@eddy/shared';
+import { edgeFromPort, type DeadLetter, type PipelineEdge } from '@eddy/shared';
 import { createJob, type JobHandle, type JobOutcome } from '../api.js';
 import type { Rec } from '../core/batch.js';
 import { CheckpointStore, type LoadedCheckpoint } from '../checkpoint/checkpoint-store.js';
@@ -43,8 +43,7 @@ async function loadRestore(from: RestoreFrom | null | undefined): Promise<Loaded
 function edgePorts(document: unknown): string[] {
   const edges = (document as { edges?: unknown } | null)?.edges;
   if (!Array.isArray(edges)) return [];
-  return edges.flatMap((e: { from?: unknown; fromPort?: unknown } | null) =>
-    (typeof e?.from === 'string' ? [`${e.from}.${typeof e.fromPort === 'string' ? e.fromPort : 'out'}`] : []));
+  return edges.flatMap((e: PipelineEdge | null) => (typeof e?.from === 'string' ? [`${e.from}.${edgeFromPort(e)}`] : []));
 }
 
 /** Everything since the last snapshot in one message: never one message per record. */
