@@ -91,8 +91,13 @@ export interface PiecewiseSource {
    * `splits` declares the splits the source reads, as SourceOutput.splits (before their first piece).
    */
   readPieces(dispatch: (piece: SourcePiece) => void | Promise<void>, signal: AbortSignal, splits?: (ids: string[]) => void): Promise<void>;
-  /** The records of one piece, in order, and each one's index within the piece; bad input is a dead letter. Fresh arrays: the caller keeps and edits them. */
-  parsePiece(work: unknown, deadLetter: (raw: unknown, reason: string) => void): { records: Rec[]; at: number[] };
+  /**
+   * The records of one piece, in order, and each one's index within the piece; bad input is a dead letter. Fresh arrays:
+   * the caller keeps and edits them. A source whose reader does not count lines (JSON lines) gives `lines`, the piece's
+   * count, and names a dead letter's line within the piece (`line`, from 1, also the raw `{ line }`): the caller numbers it
+   * from where reading started once the pieces before are parsed.
+   */
+  parsePiece(work: unknown, deadLetter: (raw: unknown, reason: string, line?: number) => void): { records: Rec[]; at: number[]; lines?: number };
   /** Every piece up to one ending at `end` has entered the graph (a source that commits offsets elsewhere commits these). */
   piecesDelivered?(end: unknown): void;
   /** A subtask is done with its pieces: what parsePiece opened (a file) closes. */

@@ -156,6 +156,31 @@ describe('parallel job', { timeout: 60_000 }, () => {
     expect(readFileSync(join(dir, 'out.jsonl'), 'utf8').split('\n').filter(Boolean)).toEqual(lines);
   });
 
+  it('numbers the malformed lines of a file read in pieces as one reader does (each piece\'s lines counted by its parser)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eddy-bad-lines-'));
+    // ~1.3 MB: about 20 pieces. Now and then a line that is not a JSON object, an empty line, a CRLF.
+    const lines = Array.from({ length: 20_000 }, (_v, i) =>
+      i % 1013 === 7 ? `{"ts":${i * 10},` : i % 1511 === 3 ? `[${i}]` : i % 701 === 0 ? '' : JSON.stringify({ ts: i * 10, pad: 'x'.repeat(i % 60) }) + (i % 3 ? '' : '\r'));
+    writeFileSync(join(dir, 'in.jsonl'), lines.join('\n') + '\n');
+    const expected = lines.flatMap((text, i) => (text.startsWith('{"ts":') && text.endsWith(',')) || text.startsWith('[') ? [{ line: i + 1, text }] : []);
+    const doc = (parallelism: number) => ({
+      format: 'eddy/pipeline@1', name: 'bad-lines', settings: { parallelism },
+      nodes: [{ ...SOURCE, params: { ...SOURCE.params, path: 'in.jsonl' } },
+        { id: 'w', kind: 'window', params: { type: 'tumbling', size: '1s', keyBy: [], aggregates: [{ name: 'n', fn: 'count' }] } }],
+      edges: [{ from: 'src', to: 'w' }],
+    });
+    const byLine = (r: Awaited<ReturnType<typeof runPipeline>>) => r.deadLetters.map((d) => d.record as { line: number; text: string }).sort((a, b) => a.line - b.line);
+    const one = await runPipeline(doc(1), {}, { baseDir: dir });
+    expect(byLine(one)).toEqual(expected);
+    for (const parallelism of [2, 3]) {
+      const r = await runPipeline(doc(parallelism), {}, { baseDir: dir });
+      expect(r.metrics.nodes.src.subtasks!.every((s) => s.recordsOut > 0)).toBe(true);
+      expect(byLine(r)).toEqual(expected);
+      expect(r.deadLetters.map((d) => d.reason).sort()).toEqual(one.deadLetters.map((d) => d.reason).sort());
+      expect(r.outputs.w).toEqual(one.outputs.w);
+    }
+  });
+
   // In-order input has no late record at parallelism 1; it must have none at 2 either. The
   // score runs in the subtasks (batches in turn), so the window (all in subtask 0: no keyBy)
   // gets each subtask's output on its own channel, interleaved as the threads run.

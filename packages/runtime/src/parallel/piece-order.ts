@@ -12,6 +12,8 @@ export interface PieceNews {
   split?: string;
   /** How many control events the host had sent before it cut this piece (they may bear on pieces before it). */
   ctl: number;
+  /** Its lines, where its source's reader does not count them (JSON lines): the deliveries number lines from them. */
+  lines?: number;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface PieceNews {
  * from `base` (a source of several splits: at most `cap`, the other splits' lowest, at least
  * `floor`, the source's before); `wm` is the source's watermark after it.
  */
-export interface Delivery { source: string; piece: number; base: number; seqEnd: number; wm: number; cap?: number; floor?: number }
+export interface Delivery { source: string; piece: number; base: number; seqEnd: number; wm: number; cap?: number; floor?: number; line0?: number }
 
 /** A source's greatest event time and per-split watermarks, as a checkpoint keeps them. */
 export interface TrackerState { maxEventTime: number; splits?: Record<string, number> }
@@ -39,6 +41,8 @@ export class PieceOrder {
   private next = 0;
   private readonly news = new Map<number, PieceNews>();
   private readonly trackers = new Map<string, SplitWatermarks>();
+  /** Per source, the lines of the pieces delivered since reading started (pieces that report their lines). */
+  private readonly lines = new Map<string, number>();
   /** In the order they came; `after` never decreases (each is placed after the last piece cut when it happens). */
   private controls: { after: number; run: () => MaybePromise }[] = [];
   private controlsSeen = 0;
@@ -107,6 +111,10 @@ export class PieceOrder {
     t.observe(n.max); // the piece's greatest time: the same watermark as observing each of its records
     const d: Delivery = { source: n.source, piece: n.piece, base, seqEnd: n.seqEnd, wm: t.current };
     if (others !== Infinity) { d.cap = others; d.floor = floor; }
+    if (n.lines !== undefined) {
+      d.line0 = this.lines.get(n.source) ?? 0;
+      this.lines.set(n.source, d.line0 + n.lines);
+    }
     return d;
   }
 }

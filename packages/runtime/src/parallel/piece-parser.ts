@@ -6,7 +6,9 @@ import type { PiecewiseSource, SourceConnector } from '../core/source.js';
 import { cutAt, MAX_RECORD_DEPTH, nestsDeeperThan } from '../core/record-depth.js';
 import { makeTimestampExtractor, watermarkAfter } from '../time/event-time.js';
 
-interface Parsed { records: Rec[]; times: number[]; seqs: number[]; arrivedAt: number; prior: number[] }
+/** A dead letter naming a line within its piece (`line`): numbered from where reading started at delivery. */
+type HeldDeadLetter = [raw: { line: number }, reason: string, line: number];
+interface Parsed { records: Rec[]; times: number[]; seqs: number[]; arrivedAt: number; prior: number[]; held: HeldDeadLetter[] | null }
 
 /**
  * A subtask's instance of a source read in pieces (parallel/piece-reader.ts): it parses the
@@ -35,11 +37,18 @@ export class PieceParser {
     return this.built.runtime;
   }
 
-  /** Parses one piece (held until delivered); returns its greatest event time, which every thread needs for the pieces after it. */
-  read(piece: number, seq0: number, arrivedAt: number, work: unknown): number {
+  /**
+   * Parses one piece (held until delivered); returns its greatest event time, which every thread needs for the pieces
+   * after it, and its lines where the reader did not count them (the deliveries number the lines from them).
+   */
+  read(piece: number, seq0: number, arrivedAt: number, work: unknown): { max: number; lines?: number } {
     const ctx = this.built.ctx;
     const deadLetter = (raw: unknown, reason: string) => ctx.deadLetter(raw, reason);
-    const parsed = this.source.parsePiece(work, deadLetter);
+    let held: HeldDeadLetter[] | null = null;
+    const parsed = this.source.parsePiece(work, (raw, reason, line) => {
+      if (line === undefined) deadLetter(raw, reason);
+      else (held ??= []).push([raw as { line: number }, reason, line]);
+    });
     // Each array sized once: grown by a push per record they made ~100 bytes of garbage a record
     // (ysb at parallelism 2: 43 of a subtask's 150 MB per run). The parsed records are this
     // piece's own, so a dead letter is taken out in place.
@@ -71,16 +80,20 @@ export class PieceParser {
       if (ts > max) max = ts;
     }
     if (k < n) records.length = times.length = seqs.length = prior.length = k;
-    this.pending.set(piece, { records, times, seqs, prior, arrivedAt });
-    return max;
+    this.pending.set(piece, { records, times, seqs, prior, arrivedAt, held });
+    return { max, lines: parsed.lines };
   }
 
-  /** Every piece before `piece` is delivered: emit it if this subtask owns it, then move the watermark on. */
-  deliver(piece: number, wm: number, base: number, cap = Infinity, floor = -Infinity): MaybePromise {
+  /**
+   * Every piece before `piece` is delivered: emit it if this subtask owns it, then move the watermark on. `line0`: the
+   * lines before it since reading started, for its dead letters that name a line within it.
+   */
+  deliver(piece: number, wm: number, base: number, cap = Infinity, floor = -Infinity, line0 = 0): MaybePromise {
     const p = this.pending.get(piece);
     let emitted: MaybePromise = undefined;
     if (p) {
       this.pending.delete(piece);
+      if (p.held) for (const [raw, reason, line] of p.held) { raw.line = line0 + line; this.built.ctx.deadLetter(raw, reason); }
       const n = p.records.length;
       if (n) {
         const wms = pieceWatermarks(p.prior, this.delay, base, cap, floor);

@@ -194,8 +194,11 @@ export class Subtask {
 
   /** Parses a piece this subtask owns; its news goes to the host and every other subtask, and into this one's order. */
   private parse(ev: Extract<WireEvent, { k: 'r' }>): void {
-    const max = this.pieces.get(ev.source)!.read(ev.piece, ev.seq0, ev.at - performance.timeOrigin, ev.work);
-    const news = { k: 'm', source: ev.source, piece: ev.piece, max, seqEnd: ev.seqEnd, ctl: ev.ctl, ...(ev.split !== undefined && { split: ev.split }) } as const;
+    const { max, lines } = this.pieces.get(ev.source)!.read(ev.piece, ev.seq0, ev.at - performance.timeOrigin, ev.work);
+    const news = {
+      k: 'm', source: ev.source, piece: ev.piece, max, seqEnd: ev.seqEnd, ctl: ev.ctl,
+      ...(ev.split !== undefined && { split: ev.split }), ...(lines !== undefined && { lines }),
+    } as const;
     this.outbox.add(HOST, news);
     for (let k = 0; k < this.init.parallelism; k++) if (k !== this.init.index) this.outbox.add(k, news);
     Promise.resolve(this.mailbox.run(() => andThen(andThen(this.order.parsed(news), () => this.reconverge.drainAll()), () => this.progressOut())))
@@ -217,7 +220,7 @@ export class Subtask {
   private delivered(d: Delivery): MaybePromise {
     if (d.seqEnd - 1 > this.hostProgress) this.hostProgress = d.seqEnd - 1;
     this.mirror(d.source, d.wm, false);
-    return this.pieces.get(d.source)!.deliver(d.piece, d.wm, d.base, d.cap, d.floor);
+    return this.pieces.get(d.source)!.deliver(d.piece, d.wm, d.base, d.cap, d.floor, d.line0);
   }
 
   private deliver(ev: WireEvent): MaybePromise {

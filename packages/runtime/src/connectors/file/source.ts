@@ -11,8 +11,10 @@ import { JsonPieceFile, readJsonPieces, type JsonPieceWork } from './json-pieces
 const CHUNK_BYTES = 64 * 1024;
 /** A piece for a subtask (parallelism > 1): a few hundred lines of a typical event file. */
 const PIECE_BYTES = 64 * 1024;
-/** Parallel reading reads this much at a time and cuts pieces from it. */
+/** A CSV file read in pieces is read this much at a time and cut into pieces from it. */
 const READ_BYTES = 1024 * 1024;
+/** The reader of a JSON-lines file in pieces looks for each piece's end in a read of this size (most lines are shorter). */
+const PROBE_BYTES = 4096;
 
 /** Reads JSON lines or CSV; the byte offset of the next unread record is its checkpoint offset. */
 export class FileSource implements SourceConnector, PiecewiseSource {
@@ -71,23 +73,23 @@ export class FileSource implements SourceConnector, PiecewiseSource {
       // Whole records (a quoted cell may hold a line break), each piece with the header.
       return readCsvPieces({ path, start: this.offset, delimiter: this.params.delimiter, pieceBytes: PIECE_BYTES, readBytes: READ_BYTES, dispatch, signal });
     }
-    await readJsonPieces({ path, start: this.offset, pieceBytes: PIECE_BYTES, readBytes: READ_BYTES, signal, dispatch, cut: (end) => { this.offset = end; } });
+    await readJsonPieces({ path, start: this.offset, pieceBytes: PIECE_BYTES, probeBytes: PROBE_BYTES, signal, dispatch, cut: (end) => { this.offset = end; } });
   }
 
-  parsePiece(work: unknown, deadLetter: (raw: unknown, reason: string) => void): { records: Rec[]; at: number[] } {
+  parsePiece(work: unknown, deadLetter: (raw: unknown, reason: string, line?: number) => void): { records: Rec[]; at: number[]; lines?: number } {
     if (this.params.format === 'csv') return parseCsvPiece(work as CsvPieceWork, this.params.delimiter, this.params.fields, deadLetter);
     const piece = work as JsonPieceWork;
     this.pieceFile ??= new JsonPieceFile(() => requireAllowedFile(this.params.path, { baseDir: this.baseDir, roots: this.fileRoots }));
     const lines = this.pieceFile.text(piece).split('\n');
-    if (lines.length !== piece.lines) throw new Error(`${this.params.path} changed while it was read: ${lines.length} lines where ${piece.lines} were cut`);
-    const parse = jsonLineParser({ deadLetter });
+    // Dead letters name lines within the piece: the caller adds the lines before it, once they are parsed.
+    const parse = jsonLineParser(deadLetter);
     const records: Rec[] = [];
     const at: number[] = [];
     for (let i = 0; i < lines.length; i++) {
-      const r = parse(lines[i], piece.line0 + i + 1);
+      const r = parse(lines[i], i + 1);
       if (r) { records.push(r); at.push(i); }
     }
-    return { records, at };
+    return { records, at, lines: lines.length };
   }
 
   releasePieces(): void {
@@ -145,7 +147,7 @@ function* lineChunks(path: string, start: number, chunkBytes: number): Generator
 
 /** JSON lines from a byte offset, a chunk at a time; `withEnds`: the offset past each record too (for pacing). */
 async function* readJsonLines(path: string, start: number, withEnds: boolean, out: SourceOutput): AsyncGenerator<Part> {
-  const parse = jsonLineParser(out);
+  const parse = jsonLineParser((raw, reason) => out.deadLetter(raw, reason));
   let lineNo = 0;
   let offset = start;
   for (const { buf, end } of lineChunks(path, start, CHUNK_BYTES)) {
@@ -171,16 +173,17 @@ async function* readJsonLines(path: string, start: number, withEnds: boolean, ou
   }
 }
 
-function jsonLineParser(out: Pick<SourceOutput, 'deadLetter'>): (line: string, lineNo: number) => Rec | null {
+/** Parses one line; a line that is not a JSON object is a dead letter `{ line, text }` (`line` also passed on its own). */
+function jsonLineParser(deadLetter: (raw: { line: number; text: string }, reason: string, line: number) => void): (line: string, lineNo: number) => Rec | null {
   return (line, lineNo) => {
     const text = line.endsWith('\r') ? line.slice(0, -1) : line;
     if (!text.trim()) return null;
     try {
       const v: unknown = JSON.parse(text);
       if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Rec;
-      out.deadLetter({ line: lineNo, text }, 'jsonl: a line must hold a JSON object');
+      deadLetter({ line: lineNo, text }, 'jsonl: a line must hold a JSON object', lineNo);
     } catch (err) {
-      out.deadLetter({ line: lineNo, text }, `jsonl: ${(err as Error).message}`);
+      deadLetter({ line: lineNo, text }, `jsonl: ${(err as Error).message}`, lineNo);
     }
     return null;
   };
