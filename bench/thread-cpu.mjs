@@ -6,8 +6,8 @@
 // all from /proc/self/task (Linux, 10 ms ticks). Build first (`npx tsc -b`); the data files are the
 // bench's (written here if missing). Run it with the bench children's flags, e.g.
 //   node --no-flush-bytecode --no-memory-reducer bench/thread-cpu.mjs ysb eddy-native-p2 [runs]
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { createJob } from '@eddy/runtime';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dataFile } from './dist/data-files.js';
 import { REWARM_MS, runners, WARMUP_MS, WARMUP_RUNS } from './dist/impls.js';
 import { workloads } from './dist/workloads.js';
 
@@ -17,26 +17,6 @@ if (!w || !runners[impl]) {
   console.error(`usage: node bench/thread-cpu.mjs <${workloads.map((x) => x.name).join('|')}> <${Object.keys(runners).join('|')}> [runs]`);
   process.exit(2);
 }
-const dataDir = '/tmp/eddy-bench-data';
-
-/** The bench's data file (bench/src/run.ts writes the same one). */
-async function dataFile(n, seed) {
-  const path = `${dataDir}/${w.scenario}-${n}-${seed}.jsonl`;
-  if (existsSync(path)) return path;
-  mkdirSync(dataDir, { recursive: true });
-  const job = createJob({
-    format: 'eddy/pipeline@1', name: 'bench data',
-    nodes: [
-      { id: 'gen', kind: 'source.generator', params: { scenario: w.scenario, ratePerSec: 0, limit: n, seed, startTime: 0, keys: 10_000 } },
-      { id: 'out', kind: 'sink.file', params: { path } },
-    ],
-    edges: [{ from: 'gen', to: 'out' }],
-  }, { baseDir: dataDir, metrics: false });
-  await job.start();
-  await job.done;
-  return path;
-}
-
 /** Per thread: CPU ms and context switches so far. */
 function threads() {
   const out = new Map();
@@ -54,8 +34,8 @@ function threads() {
   return out;
 }
 
-const big = await dataFile(400_000, 7);
-const small = await dataFile(50_000, 11);
+const big = await dataFile(w.scenario, 400_000, 7);
+const small = await dataFile(w.scenario, 50_000, 11);
 const run = runners[impl];
 const warm = async (runs, ms) => {
   const start = performance.now();

@@ -1,15 +1,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createJob } from '@eddy/runtime';
 import { BENCH_CHECKPOINT_MS, IMPLS, REWARM_MS, supports, WARMUP_MS, WARMUP_RUNS, type ImplName } from './impls.js';
 import { workloads } from './workloads.js';
 import type { ChildCommand, ChildMessage, ChildReport, LatencyReport, RepResult } from './child.js';
 import { summarize, round } from './stats.js';
 import { markdown, svg, type ResultRow } from './report.js';
 import { flinkMarkdown, flinkVsEddy } from './flink.js';
+import { dataFile } from './data-files.js';
 
 /**
  * `npm run bench [-- --quick] [--events N] [--reps N] [--only ysb,q1] [--impls eddy-native,eddy-native-p2] [--merge] [--no-flink]`: every workload in every
@@ -26,26 +26,7 @@ const merge = args.includes('--merge');
 const selected = workloads.filter((w) => !only || only.includes(w.name));
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, '..', 'results');
-const dataDir = join(tmpdir(), 'eddy-bench-data');
-mkdirSync(dataDir, { recursive: true });
 mkdirSync(resultsDir, { recursive: true });
-
-/** Deterministic input files, written by Eddy's own generator (seeded; not timed). */
-async function dataFile(scenario: string, n: number, seed: number): Promise<string> {
-  const path = join(dataDir, `${scenario}-${n}-${seed}.jsonl`);
-  if (existsSync(path)) return path;
-  const job = createJob({
-    format: 'eddy/pipeline@1', name: 'bench data',
-    nodes: [
-      { id: 'gen', kind: 'source.generator', params: { scenario, ratePerSec: 0, limit: n, seed, startTime: 0, keys: 10_000 } },
-      { id: 'out', kind: 'sink.file', params: { path } },
-    ],
-    edges: [{ from: 'gen', to: 'out' }],
-  }, { baseDir: dataDir, metrics: false });
-  await job.start();
-  await job.done;
-  return path;
-}
 
 /**
  * A child process running child.ts with `argv`. A child waits, idle, while the others take their

@@ -82,7 +82,7 @@ export class FileSource implements SourceConnector, PiecewiseSource {
     this.pieceFile ??= new JsonPieceFile(() => requireAllowedFile(this.params.path, { baseDir: this.baseDir, roots: this.fileRoots }));
     const lines = this.pieceFile.text(piece).split('\n');
     // Dead letters name lines within the piece: the caller adds the lines before it, once they are parsed.
-    const parse = jsonLineParser(deadLetter);
+    const parse = jsonLineParser((raw, reason) => deadLetter(raw, reason, raw.line));
     const records: Rec[] = [];
     const at: number[] = [];
     for (let i = 0; i < lines.length; i++) {
@@ -173,17 +173,17 @@ async function* readJsonLines(path: string, start: number, withEnds: boolean, ou
   }
 }
 
-/** Parses one line; a line that is not a JSON object is a dead letter `{ line, text }` (`line` also passed on its own). */
-function jsonLineParser(deadLetter: (raw: { line: number; text: string }, reason: string, line: number) => void): (line: string, lineNo: number) => Rec | null {
+/** Parses one line; a line that is not a JSON object is a dead letter `{ line, text }`. */
+function jsonLineParser(deadLetter: (raw: { line: number; text: string }, reason: string) => void): (line: string, lineNo: number) => Rec | null {
   return (line, lineNo) => {
     const text = line.endsWith('\r') ? line.slice(0, -1) : line;
     if (!text.trim()) return null;
     try {
       const v: unknown = JSON.parse(text);
       if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Rec;
-      deadLetter({ line: lineNo, text }, 'jsonl: a line must hold a JSON object', lineNo);
+      deadLetter({ line: lineNo, text }, 'jsonl: a line must hold a JSON object');
     } catch (err) {
-      deadLetter({ line: lineNo, text }, `jsonl: ${(err as Error).message}`, lineNo);
+      deadLetter({ line: lineNo, text }, `jsonl: ${(err as Error).message}`);
     }
     return null;
   };
