@@ -1,5 +1,5 @@
 // Where one workload's time goes, per thread: runs it in this process (warm-up runs of the
-// 50 000-event file, then timed runs of the 400 000-event one, each after 0.5 s of warm-up runs, as
+// 50 000-event file, then timed runs of the 400 000-event one, each after warm-up runs as
 // the bench does) and prints, per run, the wall time, the process's CPU, the CPU of the job's
 // thread, of the two busiest other threads (the subtasks at parallelism 2) and of the rest (V8's
 // helpers), and the context switches of each (voluntary: went to sleep; involuntary: preempted),
@@ -8,7 +8,8 @@
 //   node --no-flush-bytecode --no-memory-reducer bench/thread-cpu.mjs ysb eddy-native-p2 [runs]
 import { readdirSync, readFileSync } from 'node:fs';
 import { dataFile } from './dist/data-files.js';
-import { REWARM_MS, runners, WARMUP_MS, WARMUP_RUNS } from './dist/impls.js';
+import { runners } from './dist/impls.js';
+import { Warmer } from './dist/warm.js';
 import { workloads } from './dist/workloads.js';
 
 const [name = 'ysb', impl = 'eddy-native-p2', runsArg = '7'] = process.argv.slice(2);
@@ -37,14 +38,11 @@ function threads() {
 const big = await dataFile(w.scenario, 400_000, 7);
 const small = await dataFile(w.scenario, 50_000, 11);
 const run = runners[impl];
-const warm = async (runs, ms) => {
-  const start = performance.now();
-  for (let i = 0; i < runs || performance.now() - start < ms; i++) await run(w, small, () => undefined);
-};
-await warm(WARMUP_RUNS, WARMUP_MS);
+const warmer = new Warmer(() => run(w, small, () => undefined));
+await warmer.initial();
 const walls = [];
 for (let r = 0; r < Number(runsArg); r++) {
-  await warm(1, REWARM_MS);
+  await warmer.again();
   const before = threads();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createJob } from '@eddy/runtime';
-import { REWARM_MS, runners, WARMUP_MS, WARMUP_RUNS, type ImplName } from './impls.js';
+import { runners, type ImplName } from './impls.js';
+import { Warmer } from './warm.js';
 import { workloads } from './workloads.js';
 
 /**
@@ -9,7 +10,8 @@ import { workloads } from './workloads.js';
  * repetitions (bench/src/run.ts). Reports wall time, CPU time and a digest of the answer per
  * repetition, and the peak RSS at the end (`done`).
  */
-export interface RepResult { ms: number; cpuMs: number; digest: string; events: number }
+/** `rewarmRuns`: warm-up runs before it (bench/src/warm.ts). */
+export interface RepResult { ms: number; cpuMs: number; digest: string; events: number; rewarmRuns: number }
 export interface ChildReport { impl: ImplName; workload: string; reps: RepResult[]; rssMb: number; error?: string }
 export interface LatencyReport { impl: ImplName; ratePerSec: number; p50Ms: number; p99Ms: number; p999Ms: number; count: number; error?: string }
 /** Parent → throughput child. */
@@ -22,13 +24,9 @@ const digestOf = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).
 async function throughput(impl: ImplName, name: string, path: string, warmup: string | undefined, events: number): Promise<ChildReport> {
   const w = workloads.find((x) => x.name === name)!;
   const run = runners[impl];
-  // Runs of the warm-up file: at least `runs` of them, for at least `ms`.
-  const warm = async (runs: number, ms: number) => {
-    const start = performance.now();
-    if (warmup) for (let i = 0; i < runs || performance.now() - start < ms; i++) await run(w, warmup, () => undefined);
-  };
-  // Steady state for every implementation (impls.ts WARMUP_MS says why it is a time too).
-  await warm(WARMUP_RUNS, WARMUP_MS);
+  // Steady state for every implementation (impls.ts WARMUP_MS says why it is a time too); none in --quick.
+  const warmer = warmup ? new Warmer(() => run(w, warmup, () => undefined)) : null;
+  await warmer?.initial();
   const reps: RepResult[] = [];
   const commands: ChildCommand[] = [];
   let wake: (() => void) | null = null;
@@ -41,15 +39,15 @@ async function throughput(impl: ImplName, name: string, path: string, warmup: st
     if (command.t === 'done') break;
     try {
       // Back to the steady state first: a process idle while the others ran is measurably slower
-      // on its next run (measured after a 4 s pause: 1.1–1.7× slower), until ~0.3 s of runs.
-      await warm(1, REWARM_MS);
+      // on its next runs (bench/src/warm.ts).
+      const rewarmRuns = (await warmer?.again()) ?? 0;
       const agg = w.aggregator();
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       await run(w, path, (r) => agg.add(r));
       const ms = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
-      const rep = { ms, cpuMs: (cpu.user + cpu.system) / 1000, digest: digestOf(agg.result()), events };
+      const rep = { ms, cpuMs: (cpu.user + cpu.system) / 1000, digest: digestOf(agg.result()), events, rewarmRuns };
       reps.push(rep);
       process.send!({ t: 'rep', rep } satisfies ChildMessage);
     } catch (err) {

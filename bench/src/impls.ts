@@ -27,8 +27,14 @@ export const BENCH_CHECKPOINT_MS = 100;
  */
 export const WARMUP_RUNS = 16;
 export const WARMUP_MS = 3000;
-/** Before each timed repetition (the implementations take turns, bench/src/run.ts): warm-up runs for at least this long. */
+/**
+ * Before each timed repetition (the implementations take turns, bench/src/run.ts): warm-up runs for
+ * at least REWARM_MS, then on until one takes at most REWARM_SLACK × the steady time of the initial
+ * warm-up's last runs, for at most REWARM_MAX_MS in all (bench/src/warm.ts).
+ */
 export const REWARM_MS = 500;
+export const REWARM_SLACK = 1.1;
+export const REWARM_MAX_MS = 4000;
 
 /** Runs a workload over a JSON-lines file, feeding its answer to `emit`; resolves when done. */
 export type Runner = (w: Workload, path: string, emit: (r: Row) => void) => Promise<void>;

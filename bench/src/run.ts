@@ -3,7 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCH_CHECKPOINT_MS, IMPLS, REWARM_MS, supports, WARMUP_MS, WARMUP_RUNS, type ImplName } from './impls.js';
+import { BENCH_CHECKPOINT_MS, IMPLS, REWARM_MAX_MS, REWARM_MS, REWARM_SLACK, supports, WARMUP_MS, WARMUP_RUNS, type ImplName } from './impls.js';
 import { workloads } from './workloads.js';
 import type { ChildCommand, ChildMessage, ChildReport, LatencyReport, RepResult } from './child.js';
 import { summarize, round } from './stats.js';
@@ -182,7 +182,7 @@ const notes = [
   ...mismatches.map((m) => `MISMATCH ${m}`),
   `Checkpoints on / off: Eddy native checkpointing every ${BENCH_CHECKPOINT_MS} ms (50× more often than the default 5 s) to a local folder, fsync'd; an upper bound of the cost at 5 s.`,
   'LMDB / memory state: keyed state in LMDB (the default for deployed pipelines) against on the heap.',
-  `${events.toLocaleString('en')} events per run, ${reps} repetitions after warm-up runs of 50 000 events (at least ${WARMUP_RUNS}, for at least ${WARMUP_MS / 1000} s: steady state, code hot in every thread), one process per implementation and workload, the implementations' repetitions interleaved (round by round, each after ${REWARM_MS / 1000} s of warm-up runs; V8 keeps compiled code while a child waits its turn: --no-flush-bytecode --no-memory-reducer).`,
+  `${events.toLocaleString('en')} events per run, ${reps} repetitions after warm-up runs of 50 000 events (at least ${WARMUP_RUNS}, for at least ${WARMUP_MS / 1000} s: steady state, code hot in every thread), one process per implementation and workload, the implementations' repetitions interleaved (round by round, each after warm-up runs for at least ${REWARM_MS / 1000} s and until one is within ${Math.round((REWARM_SLACK - 1) * 100)} % of the child's steady time, at most ${REWARM_MAX_MS / 1000} s; V8 keeps compiled code while a child waits its turn: --no-flush-bytecode --no-memory-reducer).`,
 ];
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
 // `--only flink` measures the Flink row alone and keeps the other results as they are.
