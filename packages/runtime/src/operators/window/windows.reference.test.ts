@@ -123,10 +123,11 @@ const events = fc.array(
 const emit = fc.constantFrom('final', 'updates') as fc.Arbitrary<'final' | 'updates'>;
 
 describe('windows against the reference, random input and batch boundaries, both modes', () => {
-  it('tumbling and sliding', async () => {
+  it('tumbling and sliding (event times from 0, and as epoch milliseconds)', async () => {
     await fc.assert(fc.asyncProperty(events, fc.constantFrom(1000, 2000, 5000), fc.constantFrom(1, 2, 4), fc.integer({ min: 0, max: 3000 }),
-      fc.constantFrom(0, 1500), emit, fc.integer(),
-      async (evs, size, perWindow, ooo, lateness, mode, seed) => {
+      fc.constantFrom(0, 1500), emit, fc.integer(), fc.constantFrom(0, 1_700_000_000_000),
+      async (fromZero, size, perWindow, ooo, lateness, mode, seed, origin) => {
+        const evs = fromZero.map((e) => ({ ...e, ts: e.ts + origin }));
         const slide = size / perWindow;
         const type = perWindow === 1 ? 'tumbling' : 'sliding';
         const ref = runChain(timed(evs), ooo, [refWindow({ type, size, slide, keyBy: 'k', aggs: aggs as never, lateness, emit: mode })]);
