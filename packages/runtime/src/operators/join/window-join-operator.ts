@@ -3,6 +3,7 @@ import type { Batch, Rec } from '../../core/batch.js';
 import type { Operator, OperatorContext } from '../../core/operator.js';
 import type { KeyedMap } from '../../state/keyed-state.js';
 import type { FiredTimer } from '../../core/timer-service.js';
+import { EndKeys } from '../../core/end-keys.js';
 import { JoinShape, type Side } from './join-support.js';
 
 interface Pane { end: number; left: Rec[]; right: Rec[] }
@@ -17,6 +18,8 @@ export class WindowJoinOperator implements Operator {
   private readonly size: number;
   private readonly shape: JoinShape;
   private panes!: KeyedMap<Pane>;
+  /** The state key of each pane in state (core/end-keys.ts). */
+  private readonly paneKeys = new EndKeys();
   private readonly leftJoin: boolean;
 
   constructor(params: ParamsOf<'join'>, private readonly ctx: OperatorContext) {
@@ -40,12 +43,15 @@ export class WindowJoinOperator implements Operator {
       if (end - 1 <= timers.atRecord(wms[i])) { late++; continue; }
       const k = this.shape.key(side, records[i]);
       if (k === null && !(side === 'left' && this.leftJoin)) continue;
-      const id = `${end}|${k ?? '\u0001null'}`;
+      const keyString = k ?? '\u0001null';
+      const kept = this.paneKeys.get(end, keyString);
+      const id = kept ?? EndKeys.make(end, keyString);
       let pane = this.panes.get(id);
       if (!pane) {
         pane = { end, left: [], right: [] };
         timers.registerEventTimer(end - 1, id);
       }
+      if (kept === undefined) this.paneKeys.keep(end, keyString, id);
       pane[side].push(records[i]);
       this.panes.set(id, pane);
     }
@@ -56,6 +62,7 @@ export class WindowJoinOperator implements Operator {
     const pane = this.panes.get(t.key);
     if (!pane) return;
     this.panes.delete(t.key);
+    this.paneKeys.forget(pane.end, t.key);
     const time = pane.end - 1;
     for (const l of pane.left) {
       if (pane.right.length) for (const r of pane.right) this.ctx.output(this.shape.joined(l, r), time, t.outputWatermark);

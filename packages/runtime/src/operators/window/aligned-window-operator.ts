@@ -3,6 +3,7 @@ import type { Batch, Rec } from '../../core/batch.js';
 import type { Operator, OperatorContext } from '../../core/operator.js';
 import type { FiredTimer, TimerService } from '../../core/timer-service.js';
 import type { KeyedMap } from '../../state/keyed-state.js';
+import { EndKeys } from '../../core/end-keys.js';
 import { accumulate, AggregateTypeError, checkMerge, checkValue, initAccumulator, mergeAccumulators } from './aggregates.js';
 import { PARTIAL, type PartialAggregate, type PartialMark } from './pre-aggregate.js';
 import { lastWindowStart, WindowShape } from './window-shape.js';
@@ -41,13 +42,8 @@ export class AlignedWindowOperator implements Operator {
   private timers!: TimerService;
   /** emit final: the state keys of each pending window end, in opening (= firing) order; checkpointed. */
   private readonly byEnd = new Map<number, string[]>();
-  /**
-   * The state key (`end|key`) of each window in state, by end and key string, made once per window
-   * instead of once per record and window: a string built per lookup had its hash computed anew
-   * (and, past 12 chars, was first flattened from a rope) — ~5× the cost of two Map lookups.
-   * Only keys are kept here, never state values (KeyedStateBackend.settle).
-   */
-  private readonly stateKeys = new Map<number, Map<string, string>>();
+  /** The state key of each window in state (core/end-keys.ts). */
+  private readonly stateKeys = new EndKeys();
   private readonly scratch: unknown[] = [];
 
   constructor(params: ParamsOf<'window'>, private readonly ctx: OperatorContext) {
@@ -110,7 +106,7 @@ export class AlignedWindowOperator implements Operator {
         this.windows.delete(stateKey);
       }
       this.byEnd.delete(end);
-      this.stateKeys.delete(end);
+      this.stateKeys.forgetEnd(end);
       return;
     }
     const w = this.windows.get(t.key);
@@ -121,26 +117,7 @@ export class AlignedWindowOperator implements Operator {
     }
     if (!this.updates || w.dirty) this.fire(w, t.outputWatermark);
     this.windows.delete(t.key);
-    this.forgetStateKey(w.end, t.key);
-  }
-
-  /** The state key of the window of `end` and key string `keyString`, as kept (undefined: not yet). */
-  private keptStateKey(end: number, keyString: string): string | undefined {
-    return this.stateKeys.get(end)?.get(keyString);
-  }
-
-  /** Keeps a window's state key while the window is in state (it leaves with the window: onTimer). */
-  private keepStateKey(end: number, keyString: string, stateKey: string): void {
-    let byKey = this.stateKeys.get(end);
-    if (byKey === undefined) this.stateKeys.set(end, (byKey = new Map()));
-    byKey.set(keyString, stateKey);
-  }
-
-  private forgetStateKey(end: number, stateKey: string): void {
-    const byKey = this.stateKeys.get(end);
-    if (byKey === undefined) return;
-    byKey.delete(stateKey.slice(String(end).length + 1));
-    if (byKey.size === 0) this.stateKeys.delete(end);
+    this.stateKeys.forget(w.end, t.key);
   }
 
   /** A row for the window, carrying `wm`: the watermark downstream has when it leaves. */
@@ -151,8 +128,8 @@ export class AlignedWindowOperator implements Operator {
 
   /** Adds a record to one window; false when an aggregate refused its value (dead letter). */
   private add(start: number, end: number, keyString: string, r: Rec, ts: number, wm: number): boolean {
-    const kept = this.keptStateKey(end, keyString);
-    const stateKey = kept ?? `${end}|${keyString}`;
+    const kept = this.stateKeys.get(end, keyString);
+    const stateKey = kept ?? EndKeys.make(end, keyString);
     let w = this.windows.get(stateKey);
     const fresh = !w;
     const { aggs } = this.shape;
@@ -168,7 +145,7 @@ export class AlignedWindowOperator implements Operator {
     }
     for (let j = 0; j < aggs.length; j++) w.accs[j] = accumulate(aggs[j].fn, w.accs[j], values[j], ts);
     // A new window's key, or a window restored from a checkpoint at its first record.
-    if (kept === undefined) this.keepStateKey(end, keyString, stateKey);
+    if (kept === undefined) this.stateKeys.keep(end, keyString, stateKey);
     this.added(w, fresh, stateKey, wm);
     return true;
   }
@@ -181,8 +158,8 @@ export class AlignedWindowOperator implements Operator {
     this.ctx.countInput(p.n - 1);
     const end = p.start + this.size;
     const keyString = this.shape.key.stringOfValues(p.key);
-    const kept = this.keptStateKey(end, keyString);
-    const stateKey = kept ?? `${end}|${keyString}`;
+    const kept = this.stateKeys.get(end, keyString);
+    const stateKey = kept ?? EndKeys.make(end, keyString);
     const { aggs } = this.shape;
     if (end - 1 + this.lateness <= wm) {
       this.ctx.deadLetter(p, 'window: a partial aggregate reached a window already cleaned up (an engine fault: please report it)');
@@ -199,7 +176,7 @@ export class AlignedWindowOperator implements Operator {
       return;
     }
     for (let j = 0; j < aggs.length; j++) w.accs[j] = mergeAccumulators(aggs[j].fn, w.accs[j], p.accs[j]);
-    if (kept === undefined) this.keepStateKey(end, keyString, stateKey);
+    if (kept === undefined) this.stateKeys.keep(end, keyString, stateKey);
     this.added(w, fresh, stateKey, wm);
   }
 
