@@ -107,7 +107,7 @@ function eddy(mode: 'native' | 'microbatch', opts: { metrics?: boolean; checkpoi
       baseDir: dirname(path), metrics: opts.metrics ?? true, // the data file's folder: files elsewhere are refused
       checkpoints: opts.checkpoints ? new CheckpointStore(join(scratch!, 'checkpoints'), 2) : undefined,
       stateBackend: env ? (id) => env.backend(id) : undefined,
-      tap: (nodeId, port, records) => { if (nodeId === last && port === 'out') for (const r of records) emit(r); }, tapNodes: [`${last}.out`],
+      tap: (nodeId, port, records) => { if (nodeId === last && port === 'out') for (const r of records) emit(r); }, tapNodes: [`${last}.out`], tapFields: w.reads,
     });
     await job.start();
     const outcome = await job.done;

@@ -16,6 +16,12 @@ export interface Workload {
   stages: Stage[];
   tail?: () => { add(r: Row): void; finish(): Row[] };
   aggregator: () => Aggregator;
+  /**
+   * The top-level fields of an output row the aggregator reads (absent: all). Eddy's tap names
+   * them (`tapFields`), as a sink's schema names its columns: a parallel job sends only these
+   * across threads.
+   */
+  reads?: readonly string[];
   eddy(path: string): PipelineDocument;
   /** Node-RED can express it (function-free core nodes and one function node). */
   nodeRed?: boolean;
@@ -35,6 +41,8 @@ const withField = (r: Row, name: string, value: unknown): Row => {
   o[name] = value;
   return o;
 };
+/** A checksum answer over these fields, which are all it reads of a row. */
+const checksummed = (fields: string[]) => ({ aggregator: checksum(fields), reads: fields });
 const chain = (...ids: string[]): [string, string][] => ids.slice(1).map((id, i) => [ids[i], id]);
 
 const SCORE_FEATURES = [{ name: 'price', expr: 'price' }, { name: 'quantity', expr: 'quantity' },
@@ -82,13 +90,13 @@ export const workloads: Workload[] = [
   {
     name: 'q0', scenario: 'nexmark', stateless: true, nodeRed: true,
     stages: [],
-    aggregator: checksum(['ts', 'price', 'id']),
+    ...checksummed(['ts', 'price', 'id']),
     eddy: (path) => doc('q0', [source(path, 'ts'), { id: 'pass', kind: 'union', params: {} }], chain('src', 'pass')),
   },
   {
     name: 'q1', scenario: 'nexmark', stateless: true, nodeRed: true,
     stages: [isBid, M((r) => ({ auction: r.auction, bidder: r.bidder, price: r.price * 0.908, ts: r.ts }))],
-    aggregator: checksum(['auction', 'bidder', 'price', 'ts']),
+    ...checksummed(['auction', 'bidder', 'price', 'ts']),
     eddy: (path) => doc('q1', [source(path, 'ts'),
       { id: 'bids', kind: 'filter', params: { where: "type = 'bid'" } },
       { id: 'euros', kind: 'map', params: { fields: [{ name: 'auction', expr: 'auction' }, { name: 'bidder', expr: 'bidder' },
@@ -98,7 +106,7 @@ export const workloads: Workload[] = [
   {
     name: 'q2', scenario: 'nexmark', stateless: true, nodeRed: true,
     stages: [F((r) => r.type === 'bid' && r.auction % 123 === 0), M((r) => ({ auction: r.auction, price: r.price }))],
-    aggregator: checksum(['auction', 'price']),
+    ...checksummed(['auction', 'price']),
     eddy: (path) => doc('q2', [source(path, 'ts'),
       { id: 'some', kind: 'filter', params: { where: "type = 'bid' AND auction % 123 = 0" } },
       { id: 'project', kind: 'map', params: { fields: [{ name: 'auction', expr: 'auction' }, { name: 'price', expr: 'price' }] } },
@@ -198,7 +206,7 @@ export const workloads: Workload[] = [
       const z = -2 + 0.01 * r.price + 0.3 * r.quantity + 1.5 * cart;
       return withField(r, 'score', 1 / (1 + Math.exp(-z)));
     })],
-    aggregator: checksum(['score', 'price']),
+    ...checksummed(['score', 'price']),
     eddy: (path) => doc('score', [source(path, 'ts'),
       { id: 'propensity', kind: 'score', params: {
         features: [{ name: 'price', expr: 'price' }, { name: 'quantity', expr: 'quantity' },
@@ -212,6 +220,7 @@ export const workloads: Workload[] = [
     // (tested in operators/score), so the answer compared here is what does not depend on it.
     name: 'score-onnx', scenario: 'clickstream', stateless: true,
     stages: [M((r) => withField(r, 'score', 0))],
+    reads: ['price', 'score'],
     aggregator: () => {
       let n = 0;
       let price = 0;

@@ -81,6 +81,12 @@ export interface JobOptions {
    */
   tapNodes?: readonly string[];
   /**
+   * With `tap`: the only top-level fields it reads of a tapped record, as a sink's schema names its
+   * columns. A parallel job sends only these across threads, so its tap gets records cut down to
+   * them (a field a record lacks stays absent); at parallelism 1 the tap gets whole records.
+   */
+  tapFields?: readonly string[];
+  /**
    * With `tap`: it only keeps the newest N records of each node port (edge samples), so a
    * parallel job sends at most that many per report across threads, not every batch.
    */

@@ -176,7 +176,7 @@ export class ParallelJob implements JobHandle {
       index: k, parallelism: n, document: this.document, baseDir: o.baseDir, fileRoots: o.fileRoots,
       secretsFile: o.secretsFile, pipelineId: o.pipelineId ?? this.document.name, metrics: o.metrics !== false,
       stateDir: o.subtaskStateDir && `${o.subtaskStateDir}/${k}`,
-      givenInputs: o.inputs && Object.keys(o.inputs), tap: !!o.tap, tapNodes: o.tapNodes && [...o.tapNodes], tapSample: o.tapSample, checkpointed: !!o.checkpoints,
+      givenInputs: o.inputs && Object.keys(o.inputs), tap: !!o.tap, tapNodes: o.tapNodes && [...o.tapNodes], tapFields: o.tapFields && [...o.tapFields], tapSample: o.tapSample, checkpointed: !!o.checkpoints,
       pieceSources: this.pieces.trackerStates(),
       restore: [...this.restoredTask].filter(([, list]) => list[k]).map(([id, list]) => [id, list[k]]),
       peers,

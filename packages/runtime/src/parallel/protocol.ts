@@ -20,6 +20,8 @@ export interface SubtaskInit {
   tap: boolean;
   /** Only these nodes' batches (absent: all). */
   tapNodes?: string[];
+  /** Only these top-level fields of each tapped record cross to the host (the embedder reads no others). */
+  tapFields?: string[];
   /** Keep only the newest N records per node port between reports (edge samples). */
   tapSample?: number;
   checkpointed: boolean;

@@ -16,7 +16,7 @@ import type { NodeFactories } from '../core/node-factories.js';
 import { stateAnswer, type StateAnswer, type StateQuery } from '../core/state-entries.js';
 import type { LmdbEnvironment } from '../state/lmdb-state.js';
 import { planParallel, tappedBy, type ParallelPlan } from './plan.js';
-import { batchOf, ChannelOut, HOST, Outbox, type WireEvent } from './wire.js';
+import { batchOf, ChannelOut, cutRecords, HOST, Outbox, type WireEvent } from './wire.js';
 import { SubtaskTaps } from './subtask-taps.js';
 import { inletFor, mergedInletsFor, type Inlet } from './channel-merge.js';
 import type { FromSubtask, SubtaskInit, SubtaskLoad } from './protocol.js';
@@ -72,6 +72,7 @@ export class Subtask {
     const { result, fileRoots, secrets } = checkJobDocument(init.document, init);
     const document = result.document;
     const tapped = tappedBy(init);
+    const tapFields = init.tapFields;
     this.plan = planParallel(document, result.graph.order, init.parallelism, tapped);
     this.taps = init.tapSample ? new SubtaskTaps(init.tapSample, send) : null;
     this.loads = new LoadReports((load) => send({ t: 'load', ...load }));
@@ -86,6 +87,7 @@ export class Subtask {
       // Every tapped batch goes to the host with the events, in order (tests and the harness act on them).
       tap: init.tap ? (nodeId, port, records) => {
         if (!tapped(nodeId, port)) return;
+        if (tapFields) records = cutRecords(records, tapFields);
         if (this.taps) this.taps.add(nodeId, port, records);
         else this.outbox.add(HOST, { k: 't', node: nodeId, port, records });
       } : undefined,

@@ -86,8 +86,12 @@ export class Outbox {
  * The batch with each record cut down to `fields` (a field a record lacks stays absent);
  * `partials`: a pre-aggregator's output, whose partials (and records wrapped as they are) keep their marker.
  */
-function projected(batch: Batch, fields: string[], partials: boolean): Batch {
-  const { records } = batch;
+function projected(batch: Batch, fields: readonly string[], partials: boolean): Batch {
+  return { ...batch, records: cutRecords(batch.records, fields, partials) };
+}
+
+/** Each record cut down to `fields` (a field a record lacks stays absent); `partials` as `projected`'s. */
+export function cutRecords(records: Rec[], fields: readonly string[], partials = false): Rec[] {
   const out = new Array<Rec>(records.length);
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
@@ -99,7 +103,7 @@ function projected(batch: Batch, fields: string[], partials: boolean): Batch {
     }
     out[i] = cut;
   }
-  return { ...batch, records: out };
+  return out;
 }
 
 /**
