@@ -10,12 +10,14 @@ import type { Row } from './aggregators.js';
 import type { Workload } from './workloads.js';
 import { runNodeRed } from './node-red.js';
 import { forEachLine } from './json-lines.js';
+import { compileStages } from './stages.js';
+import { handParallel, handParallelCan } from './hand-parallel.js';
 
 export type ImplName = 'eddy-native' | 'eddy-microbatch' | 'eddy-native-nometrics' | 'eddy-native-checkpoints' | 'eddy-native-lmdb'
-  | 'eddy-native-p2' | 'hand' | 'rxjs' | 'node-streams' | 'node-red';
+  | 'eddy-native-p2' | 'hand' | 'hand-p2' | 'rxjs' | 'node-streams' | 'node-red';
 // Metrics off runs right after native: the on / off ratio compares runs close in time on a shared machine.
 export const IMPLS: ImplName[] = ['hand', 'eddy-native', 'eddy-native-nometrics', 'eddy-microbatch', 'rxjs', 'node-streams', 'node-red',
-  'eddy-native-checkpoints', 'eddy-native-lmdb', 'eddy-native-p2'];
+  'eddy-native-checkpoints', 'eddy-native-lmdb', 'eddy-native-p2', 'hand-p2'];
 /** The bench checkpoints 50× more often than the default 5 s, so that every run takes several: an upper bound of the cost. */
 export const BENCH_CHECKPOINT_MS = 100;
 /**
@@ -45,20 +47,6 @@ const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l
 function sinkOf(w: Workload, emit: (r: Row) => void) {
   const tail = w.tail?.();
   return { add: tail ? tail.add : emit, end: () => { if (tail) for (const r of tail.finish()) emit(r); } };
-}
-
-type Step = (r: Row) => Row | undefined;
-/** A workload's stages as one function (undefined: dropped), so the loop does not dispatch on stage kinds per record. */
-function compileStages(stages: Workload['stages'], from = 0): Step | null {
-  if (from >= stages.length) return null;
-  const s = stages[from];
-  const next = compileStages(stages, from + 1);
-  if ('filter' in s) {
-    const f = s.filter;
-    return next ? (r) => (f(r) ? next(r) : undefined) : (r) => (f(r) ? r : undefined);
-  }
-  const m = s.map;
-  return next ? (r) => next(m(r)) : m;
 }
 
 /** The limit: one loop, no framework; the file read a chunk at a time (json-lines.ts says why). */
@@ -128,7 +116,8 @@ export const runners: Record<ImplName, Runner> = {
   'eddy-native-checkpoints': eddy('native', { checkpoints: true }),
   'eddy-native-lmdb': eddy('native', { lmdb: true }),
   'eddy-native-p2': eddy('native', { parallelism: 2 }),
+  'hand-p2': handParallel(2),
 };
 
-/** Which implementations can run a workload (Node-RED only where its nodes express it). */
-export const supports = (impl: ImplName, w: Workload) => impl !== 'node-red' || w.nodeRed === true;
+/** Which implementations can run a workload (Node-RED only where its nodes express it, the hand loop on two threads where its answer merges). */
+export const supports = (impl: ImplName, w: Workload) => (impl !== 'node-red' || w.nodeRed === true) && (impl !== 'hand-p2' || handParallelCan(w));

@@ -17,15 +17,15 @@ export function markdown(rows: ResultRow[], workloads: string[], notes: string[]
     out.push(`| ${w} | ${['hand', 'eddy-native', 'eddy-microbatch', 'rxjs', 'node-streams', 'node-red'].map((i) => rate(get(w, i as ImplName)?.eventsPerSec ?? null)).join(' | ')} |`);
   }
   out.push('', 'Events per second, median of the repetitions.', '');
-  out.push('| workload | native / hand | microbatch / hand | microbatch / native | native / RxJS | native / streams | native / Node-RED | metrics on / off | checkpoints on / off | LMDB / memory state | parallelism 2 / 1 |',
-    '|---|---|---|---|---|---|---|---|---|---|---|');
+  out.push('| workload | native / hand | microbatch / hand | microbatch / native | native / RxJS | native / streams | native / Node-RED | metrics on / off | checkpoints on / off | LMDB / memory state | parallelism 2 / 1 | hand, 2 threads / 1 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const w of workloads) {
     const n = get(w, 'eddy-native')?.eventsPerSec ?? null;
     const m = get(w, 'eddy-microbatch')?.eventsPerSec ?? null;
     const ratio = (a: number | null, b: number | null | undefined) => (a !== null && b ? fmt(a / b) : '—');
     // A few per cent of cost: per CPU-second, which other work on the machine disturbs less than wall time.
     const cpu = (impl: ImplName) => get(w, impl)?.eventsPerCpuSec ?? null;
-    out.push(`| ${w} | ${ratio(n, get(w, 'hand')?.eventsPerSec)} | ${ratio(m, get(w, 'hand')?.eventsPerSec)} | ${ratio(m, n)} | ${ratio(n, get(w, 'rxjs')?.eventsPerSec)} | ${ratio(n, get(w, 'node-streams')?.eventsPerSec)} | ${ratio(n, get(w, 'node-red')?.eventsPerSec)} | ${ratio(cpu('eddy-native'), cpu('eddy-native-nometrics'))} | ${ratio(get(w, 'eddy-native-checkpoints')?.eventsPerSec ?? null, n)} | ${ratio(get(w, 'eddy-native-lmdb')?.eventsPerSec ?? null, n)} | ${ratio(get(w, 'eddy-native-p2')?.eventsPerSec ?? null, n)} |`);
+    out.push(`| ${w} | ${ratio(n, get(w, 'hand')?.eventsPerSec)} | ${ratio(m, get(w, 'hand')?.eventsPerSec)} | ${ratio(m, n)} | ${ratio(n, get(w, 'rxjs')?.eventsPerSec)} | ${ratio(n, get(w, 'node-streams')?.eventsPerSec)} | ${ratio(n, get(w, 'node-red')?.eventsPerSec)} | ${ratio(cpu('eddy-native'), cpu('eddy-native-nometrics'))} | ${ratio(get(w, 'eddy-native-checkpoints')?.eventsPerSec ?? null, n)} | ${ratio(get(w, 'eddy-native-lmdb')?.eventsPerSec ?? null, n)} | ${ratio(get(w, 'eddy-native-p2')?.eventsPerSec ?? null, n)} | ${ratio(get(w, 'hand-p2')?.eventsPerSec ?? null, get(w, 'hand')?.eventsPerSec)} |`);
   }
   const json = get('score', 'eddy-native')?.eventsPerSec;
   const onnx = get('score-onnx', 'eddy-native')?.eventsPerSec;

@@ -182,6 +182,7 @@ const notes = [
   ...mismatches.map((m) => `MISMATCH ${m}`),
   `Checkpoints on / off: Eddy native checkpointing every ${BENCH_CHECKPOINT_MS} ms (50× more often than the default 5 s) to a local folder, fsync'd; an upper bound of the cost at 5 s.`,
   'LMDB / memory state: keyed state in LMDB (the default for deployed pipelines) against on the heap.',
+  'Hand, 2 threads / 1: the hand loop on two worker threads (each reads and parses its 64 KB ranges of the file; the rows come back cut to the fields the answer reads, or each thread windows its own records and the rows merge), the same run: how far this machine lets two threads scale that work, the limit for parallelism 2 / 1 (only the workloads whose answer merges so).',
   `${events.toLocaleString('en')} events per run, ${reps} repetitions after warm-up runs of 50 000 events (at least ${WARMUP_RUNS}, for at least ${WARMUP_MS / 1000} s: steady state, code hot in every thread), one process per implementation and workload, the implementations' repetitions interleaved (round by round, each after warm-up runs for at least ${REWARM_MS / 1000} s and until one is within ${Math.round((REWARM_SLACK - 1) * 100)} % of the child's steady time, at most ${REWARM_MAX_MS / 1000} s; V8 keeps compiled code while a child waits its turn: --no-flush-bytecode --no-memory-reducer).`,
 ];
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };

@@ -22,6 +22,8 @@ export interface Workload {
    * across threads.
    */
   reads?: readonly string[];
+  /** The tail's rows from parts of the input, merged (the hand loop on several threads windows each part's records): rows with one key become one. */
+  mergeRows?: { key: (r: Row) => string; merge: (a: Row, b: Row) => Row };
   eddy(path: string): PipelineDocument;
   /** Node-RED can express it (function-free core nodes and one function node). */
   nodeRed?: boolean;
@@ -78,6 +80,7 @@ export const workloads: Workload[] = [
       return { add: w.add, finish: w.rows };
     },
     aggregator: rows,
+    mergeRows: { key: (r) => `${r.window_start}|${r.campaign_id}`, merge: (a, b) => ({ ...a, views: a.views + b.views }) },
     eddy: (path) => doc('YSB', [
       source(path, 'event_time'),
       { id: 'views', kind: 'filter', params: { where: "event_type = 'view'" } },
