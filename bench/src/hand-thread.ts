@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { Row } from './aggregators.js';
-import { ABSENT, NUMBER, OTHER, type FromHandThread, type ToHandThread } from './hand-parallel.js';
+import { ABSENT, NUMBER, OTHER, type FromHandThread, type RangeOut, type ToHandThread } from './hand-parallel.js';
 import { compileStages } from './stages.js';
 import { workloads, type Workload } from './workloads.js';
 
@@ -42,8 +42,18 @@ function range(i: number, from: number, to: number): void {
       else { kinds[at] = OTHER; others.push(v); }
     }
   }
-  const out: FromHandThread = { t: 'out', i, n: rows.length, nums, kinds, others };
-  port.postMessage(out, [nums.buffer, kinds.buffer]);
+  outbox.push({ i, n: rows.length, nums, kinds, others });
+  transfer.push(nums.buffer, kinds.buffer);
+  if (outbox.length === 1) setImmediate(flush);
+}
+
+// The ranges' outputs leave together once the ranges that came meanwhile are done: one wake-up of the main thread for several.
+let outbox: RangeOut[] = [];
+let transfer: ArrayBuffer[] = [];
+function flush(): void {
+  port.postMessage({ t: 'outs', outs: outbox } satisfies FromHandThread, transfer);
+  outbox = [];
+  transfer = [];
 }
 
 port.on('message', (m: ToHandThread) => {
@@ -55,7 +65,10 @@ port.on('message', (m: ToHandThread) => {
       if (fd >= 0) closeSync(fd);
       fd = openSync(m.path, 'r');
     } else if (m.t === 'range') range(m.i, m.from, m.to);
-    else port.postMessage({ t: 'end', rows: tail ? tail.finish() : [] } satisfies FromHandThread);
+    else {
+      if (outbox.length) flush();
+      port.postMessage({ t: 'end', rows: tail ? tail.finish() : [] } satisfies FromHandThread);
+    }
   } catch (err) {
     port.postMessage({ t: 'error', message: (err as Error).message } satisfies FromHandThread);
   }
