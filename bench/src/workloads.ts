@@ -133,6 +133,7 @@ export const workloads: Workload[] = [
       };
     },
     aggregator: rows,
+    mergeRows: { key: (r) => `${r.window_start}|${r.auction}`, merge: (a, b) => ({ ...a, bids: a.bids + b.bids }) },
     eddy: (path) => doc('q5', [source(path, 'ts'),
       { id: 'bids', kind: 'filter', params: { where: "type = 'bid'" } },
       { id: 'w', kind: 'window', params: { type: 'sliding', size: '10s', slide: '2s', keyBy: ['auction'], aggregates: [{ name: 'bids', fn: 'count' }] } },
@@ -146,6 +147,7 @@ export const workloads: Workload[] = [
       return { add: w.add, finish: w.rows };
     },
     aggregator: rows,
+    mergeRows: { key: (r) => String(r.window_start), merge: (a, b) => (b.max_price > a.max_price ? b : a) },
     eddy: (path) => doc('q7', [source(path, 'ts'),
       { id: 'bids', kind: 'filter', params: { where: "type = 'bid'" } },
       { id: 'w', kind: 'window', params: { size: '10s', aggregates: [{ name: 'max_price', fn: 'max', field: 'price' }] } },
