@@ -133,7 +133,6 @@ export const workloads: Workload[] = [
       };
     },
     aggregator: rows,
-    mergeRows: { key: (r) => `${r.window_start}|${r.auction}`, merge: (a, b) => ({ ...a, bids: a.bids + b.bids }) },
     eddy: (path) => doc('q5', [source(path, 'ts'),
       { id: 'bids', kind: 'filter', params: { where: "type = 'bid'" } },
       { id: 'w', kind: 'window', params: { type: 'sliding', size: '10s', slide: '2s', keyBy: ['auction'], aggregates: [{ name: 'bids', fn: 'count' }] } },
