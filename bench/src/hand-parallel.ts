@@ -97,7 +97,10 @@ export function handParallel(threads: number): Runner {
     };
     const finish = (err?: Error) => {
       for (const t of pool) { t.removeAllListeners('message'); t.removeAllListeners('error'); t.unref(); }
-      if (err) { pool = []; reject(err); } else resolve();
+      if (!err) { resolve(); return; }
+      for (const t of pool) void t.terminate(); // a failed run's threads may be mid-range: the next run starts new ones
+      pool = [];
+      reject(err);
     };
     pool.forEach((t, k) => {
       t.ref();
