@@ -2,13 +2,13 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { Row } from './aggregators.js';
 import { ABSENT, NUMBER, OTHER, type FromHandThread, type RangeOut, type ToHandThread } from './hand-parallel.js';
-import { compileStages } from './stages.js';
+import { compileStages, type Step } from './stages.js';
 import { workloads, type Workload } from './workloads.js';
 
 // One thread of the parallel hand loop (hand-parallel.ts): its ranges of the file, parsed and run through the stages.
 const port = parentPort!;
 let w: Workload;
-let step: ((r: Row) => Row | undefined) | null = null;
+let step: Step | null = null;
 let tail: ReturnType<NonNullable<Workload['tail']>> | undefined;
 let fd = -1;
 let buf = Buffer.allocUnsafe(128 * 1024);

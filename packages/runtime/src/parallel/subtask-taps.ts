@@ -1,6 +1,7 @@
 import type { Rec } from '../core/batch.js';
 import { transferablesOf, type PackedBatches } from './batch-codec.js';
 import { packTaps } from './wire-packing.js';
+import { cutRecords } from './wire.js';
 
 type TapMessage = { t: 'tap'; taps: [string, string, Rec[]][]; packed?: PackedBatches };
 
@@ -12,7 +13,8 @@ type TapMessage = { t: 'tap'; taps: [string, string, Rec[]][]; packed?: PackedBa
 export class SubtaskTaps {
   private taps: [string, string, Rec[]][] = [];
 
-  constructor(private readonly sample: number, private readonly send: (message: TapMessage, transfer: ArrayBuffer[]) => void) {}
+  /** `fields`: the embedder's tapFields — only the records kept are cut to them, when they leave. */
+  constructor(private readonly sample: number, private readonly fields: readonly string[] | undefined, private readonly send: (message: TapMessage, transfer: ArrayBuffer[]) => void) {}
 
   add(nodeId: string, port: string, records: Rec[]): void {
     const limit = this.sample;
@@ -24,7 +26,8 @@ export class SubtaskTaps {
 
   flush(): void {
     if (!this.taps.length) return;
-    const { taps, packed } = packTaps(this.taps);
+    const fields = this.fields;
+    const { taps, packed } = packTaps(fields ? this.taps.map(([n, p, records]) => [n, p, cutRecords(records, fields)]) : this.taps);
     this.taps = [];
     this.send({ t: 'tap', taps, packed }, transferablesOf(packed));
   }

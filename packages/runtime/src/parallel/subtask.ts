@@ -74,7 +74,7 @@ export class Subtask {
     const tapped = tappedBy(init);
     const tapFields = init.tapFields;
     this.plan = planParallel(document, result.graph.order, init.parallelism, tapped);
-    this.taps = init.tapSample ? new SubtaskTaps(init.tapSample, send) : null;
+    this.taps = init.tapSample ? new SubtaskTaps(init.tapSample, tapFields, send) : null;
     this.loads = new LoadReports((load) => send({ t: 'load', ...load }));
     // The latest load rides on the next message to the host (parallel/load-reports.ts).
     this.outbox = new Outbox((dest, events) => {
@@ -87,9 +87,8 @@ export class Subtask {
       // Every tapped batch goes to the host with the events, in order (tests and the harness act on them).
       tap: init.tap ? (nodeId, port, records) => {
         if (!tapped(nodeId, port)) return;
-        if (tapFields) records = cutRecords(records, tapFields);
         if (this.taps) this.taps.add(nodeId, port, records);
-        else this.outbox.add(HOST, { k: 't', node: nodeId, port, records });
+        else this.outbox.add(HOST, { k: 't', node: nodeId, port, records: tapFields ? cutRecords(records, tapFields) : records });
       } : undefined,
       runTask: (task) => { Promise.resolve(this.mailbox.run(task)).catch((err) => this.fail(err)); },
     };

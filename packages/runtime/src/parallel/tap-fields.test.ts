@@ -34,5 +34,10 @@ describe('tapFields', { timeout: 60_000 }, () => {
         expect(many.outputs.s.filter((r) => !('user' in r))).toHaveLength(Math.ceil(events.length / 7));
       }
     }
+    // Sampled (the designer's edge samples): only the records kept are cut, and they are.
+    const sampled = await runPipeline(doc(2), {}, { baseDir: dir, tapNodes: ['s.out'], tapFields: ['score', 'user'], tapSample: 20 });
+    const whole = new Set(lines(one.outputs.s.map(cut)));
+    expect(sampled.outputs.s.length).toBeGreaterThan(0);
+    for (const r of sampled.outputs.s) expect(whole.has(JSON.stringify(r)), JSON.stringify(r)).toBe(true);
   });
 });
